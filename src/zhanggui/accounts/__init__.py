@@ -1,0 +1,1 @@
+"""Staff, roles, permissions, API tokens, sessions and the operation log."""

@@ -1,0 +1,40 @@
+"""API authentication (session or bearer token) and permission checks.
+
+Every endpoint is authenticated (the NinjaAPI's default ``auth``) and must call
+``require_perm`` before doing anything; a missing permission is a 403 and nothing runs.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+
+from zhanggui.accounts.queries import get_staff_for_token
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer zg_…`` with an API token of an active staff member."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        staff = get_staff_for_token(token)
+        if staff is None:
+            return None
+        request.user = staff
+        return staff
+
+
+class StaffSessionAuth(APIKeyCookie):
+    """The console's login session (CSRF-checked for unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+def require_perm(request: HttpRequest, *permissions: str) -> None:
+    """Raise ``PermissionDenied`` unless the caller holds every one of ``permissions``."""
+    if not request.user.has_perms(permissions):
+        raise PermissionDenied(", ".join(permissions))

@@ -1,0 +1,104 @@
+"""The seven roles of GLOSSARY.md as permission groups, each least-privilege.
+
+Permissions are listed as ``app_label.codename``. ``sync_roles`` makes the groups in
+the database match this table exactly; migrations call it, and so can an operator
+(``zhanggui manage sync_roles``) after a permission is added in code.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    OPERATOR = "operator", _("Operator")
+    SERVICE = "service", _("Customer service")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    FINANCE = "finance", _("Finance")
+    DESIGNER = "designer", _("Designer")
+    ANALYST = "analyst", _("Analyst")
+
+
+def _view(*models_: str) -> list[str]:
+    return [f"{label.split('.')[0]}.view_{label.split('.')[1]}" for label in models_]
+
+
+def _crud(label: str) -> list[str]:
+    app, model = label.split(".")
+    return [f"{app}.{verb}_{model}" for verb in ("add", "change", "delete", "view")]
+
+
+CATALOG_MODELS = ("catalog.category", "catalog.attributedefinition", "catalog.tag",
+                  "catalog.product", "catalog.sku", "catalog.productmedia")
+ORDER_MODELS = ("orders.order", "orders.orderline", "orders.payment", "fulfillment.shipment",
+                "aftersales.aftersalesrequest", "aftersales.aftersalesline", "aftersales.refund")
+STOCK_MODELS = ("inventory.warehouse", "inventory.stock", "inventory.stockmovement",
+                "inventory.reservation")
+CUSTOMER_MODELS = ("customers.customer", "customers.address", "customers.customertag")
+
+# The owner gets every permission; the other roles get exactly these.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OPERATOR: [
+        *[p for m in CATALOG_MODELS for p in _crud(m) if not p.startswith("catalog.delete_")],
+        *_view(*STOCK_MODELS, *ORDER_MODELS, *CUSTOMER_MODELS),
+        "customers.change_customer", "customers.add_customertag", "customers.change_customertag",
+    ],
+    Role.SERVICE: [
+        *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
+        "orders.review_order", "orders.cancel_order", "orders.change_order",
+        "aftersales.add_aftersalesrequest", "aftersales.change_aftersalesrequest",
+        "aftersales.decide_request",
+        "customers.change_customer", "customers.add_address", "customers.change_address",
+    ],
+    Role.WAREHOUSE: [
+        *_view(*CATALOG_MODELS, *STOCK_MODELS, "orders.order", "orders.orderline",
+               "fulfillment.shipment", "aftersales.aftersalesrequest", "aftersales.aftersalesline"),
+        "inventory.receive_stock", "inventory.adjust_stock", "inventory.add_warehouse",
+        "inventory.change_warehouse",
+        "fulfillment.ship_order", "fulfillment.mark_delivered", "fulfillment.add_shipment",
+        "aftersales.receive_return",
+    ],
+    Role.FINANCE: [
+        *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer"),
+        "catalog.view_cost", "orders.record_payment", "orders.complete_order",
+        "aftersales.issue_refund", "aftersales.add_refund",
+    ],
+    Role.DESIGNER: [
+        *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
+               "catalog.product", "catalog.sku", "catalog.productmedia"),
+        "catalog.change_product", *_crud("catalog.productmedia"),
+    ],
+    Role.ANALYST: [
+        *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer",
+               "customers.customertag"),
+    ],
+}
+
+
+def sync_roles(apps=None) -> None:
+    """Create or update the role groups so their permissions match ``ROLE_PERMISSIONS``.
+
+    Args:
+        apps: the app registry; a migration passes its historical one.
+
+    Raises:
+        LookupError: when a listed permission does not exist (a typo in the table).
+    """
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    everything = list(permission_model.objects.all())
+    by_label = {f"{p.content_type.app_label}.{p.codename}": p for p in
+                permission_model.objects.select_related("content_type")}
+    for role in Role:
+        group, _created = group_model.objects.get_or_create(name=role.value)
+        if role == Role.OWNER:
+            group.permissions.set(everything)
+            continue
+        missing = [label for label in ROLE_PERMISSIONS[role] if label not in by_label]
+        if missing:
+            raise LookupError(f"unknown permissions for role {role}: {missing}")
+        group.permissions.set([by_label[label] for label in ROLE_PERMISSIONS[role]])

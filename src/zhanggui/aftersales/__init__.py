@@ -1,0 +1,1 @@
+"""After-sales: return, exchange and refund requests; refunds."""

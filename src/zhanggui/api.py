@@ -1,0 +1,77 @@
+"""The NinjaAPI: mounts each app's router under ``/api/v1``; docs at ``/api/docs``.
+
+Errors are always JSON ``{"code": ..., "message": ...}`` in the request's language
+(``Accept-Language``; default Chinese).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from zhanggui.accounts.api import router as accounts_router
+from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth
+from zhanggui.aftersales.api import router as aftersales_router
+from zhanggui.catalog.api import router as catalog_router
+from zhanggui.core.errors import DomainError
+from zhanggui.customers.api import router as customers_router
+from zhanggui.fulfillment.api import router as fulfillment_router
+from zhanggui.imports.api import router as imports_router
+from zhanggui.inventory.api import router as inventory_router
+from zhanggui.orders.api import router as orders_router
+
+api = NinjaAPI(
+    title="Zhanggui API", version="1", docs_url="/docs", urls_namespace="api",
+    auth=[TokenAuth(), StaffSessionAuth()],
+    description="Zhanggui (掌柜) store operations API. Authenticate with the console session "
+                "or `Authorization: Bearer <token>`.",
+)
+
+
+def _error(request, code: str, message: str, status: int, **extra):
+    return api.create_response(request, {"code": code, "message": message, **extra},
+                               status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return _error(request, exc.code, str(exc), exc.http_status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_authenticated(request, exc):
+    return _error(request, "not_authenticated", _("Authentication is required."), 401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, "permission_denied",
+                  _("You do not have permission to do this."), 403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, "not_found", _("The object was not found."), 404)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return _error(request, "invalid_input", _("The input is not valid."), 422,
+                  errors=exc.errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, "http_error", str(exc), exc.status_code)
+
+
+V1 = "/v1"
+api.add_router(f"{V1}/accounts", accounts_router, tags=["accounts"])
+api.add_router(f"{V1}/catalog", catalog_router, tags=["catalog"])
+api.add_router(f"{V1}/inventory", inventory_router, tags=["inventory"])
+api.add_router(f"{V1}/customers", customers_router, tags=["customers"])
+api.add_router(f"{V1}/orders", orders_router, tags=["orders"])
+api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])
+api.add_router(f"{V1}/aftersales", aftersales_router, tags=["aftersales"])
+api.add_router(f"{V1}/imports", imports_router, tags=["imports"])

@@ -1,0 +1,1 @@
+"""Categories, attribute definitions, products (SPU), SKUs, tags and media."""

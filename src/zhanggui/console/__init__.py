@@ -1,0 +1,1 @@
+"""The back-office console: admin site theme, custom pages, templates and static files."""

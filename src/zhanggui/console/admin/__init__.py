@@ -1,0 +1,17 @@
+"""The console's pages of every business app.
+
+Django's admin autodiscovery imports this package (``zhanggui.console`` is an installed app);
+each module registers the models of one app. They live here, not in the apps, because the
+console is the top layer: it may import every app, and no app may import it
+(``make lint`` checks that).
+"""
+
+from zhanggui.console.admin import (  # noqa: F401  (imported for their registrations)
+    accounts,
+    aftersales,
+    catalog,
+    customers,
+    fulfillment,
+    inventory,
+    orders,
+)

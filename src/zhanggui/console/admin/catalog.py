@@ -1,0 +1,280 @@
+"""Console pages of the catalog: products and SKUs (saved through the catalog actions),
+listing and delisting with a reason, and the plain master data around them."""
+
+from django.contrib import admin
+from django.db.models import Count, Sum
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
+from unfold.decorators import action, display
+
+from zhanggui.catalog import actions
+from zhanggui.catalog.models import (
+    AttributeDefinition,
+    Category,
+    ListingStatus,
+    Product,
+    ProductMedia,
+    Sku,
+    Tag,
+)
+from zhanggui.console import history
+from zhanggui.console.filters import DateRangeFilter
+from zhanggui.console.formatting import badge, change_link, money, options_text
+from zhanggui.console.forms import DelistForm, ListForm
+from zhanggui.console.mixins import (
+    ConsoleModelAdmin,
+    MasterDataAdmin,
+    ReadOnlyTabularInline,
+    adopt,
+    permission_check,
+)
+from zhanggui.console.operations import Operation, run_bulk, run_single
+from zhanggui.core.money import ZERO
+
+PRODUCT_EDITABLE = ("title", "brand", "description", "category", "attributes", "option_names")
+SKU_EDITABLE = ("price_amount", "cost_amount", "weight_grams", "barcode", "option_values",
+                "is_active")
+
+LIST = Operation(
+    title=_("List products"),
+    perform=lambda product, data, actor: actions.set_listing_status(
+        product, status=ListingStatus.LISTED, reason=data["reason"], actor=actor),
+    done_message=_("%(count)d product(s) listed."),
+    form_class=ListForm,
+)
+DELIST = Operation(
+    title=_("Delist products"),
+    perform=lambda product, data, actor: actions.set_listing_status(
+        product, status=ListingStatus.DELISTED, reason=data["reason"], actor=actor),
+    done_message=_("%(count)d product(s) delisted."),
+    form_class=DelistForm,
+)
+
+
+class SkuInline(ReadOnlyTabularInline):
+    model = Sku
+    fields = ("code_link", "options", "price_display", "cost_display", "weight_grams",
+              "is_active")
+    cost_fields = ("cost_display",)
+
+    @display(description=_("SKU code"))
+    def code_link(self, sku: Sku) -> str:
+        return change_link(sku, sku.code)
+
+    @display(description=_("options"))
+    def options(self, sku: Sku) -> str:
+        return options_text(sku.option_values)
+
+    @display(description=_("price"))
+    def price_display(self, sku: Sku) -> str:
+        return money(sku.price_amount)
+
+    @display(description=_("cost price"))
+    def cost_display(self, sku: Sku) -> str:
+        return money(sku.cost_amount)
+
+
+class MediaInline(ReadOnlyTabularInline):
+    model = ProductMedia
+    fields = ("kind", "url", "file_format", "width", "height", "is_main", "sort_order")
+
+
+@admin.register(Product)
+class ProductAdmin(ConsoleModelAdmin):
+    change_form_after_template = history.TEMPLATE
+    list_display = ("code", "title", "category", "status_display", "status_reason", "sku_count",
+                    "updated_at")
+    list_filter = (("status", ChoicesDropdownFilter), ("category", RelatedDropdownFilter),
+                   ("status_reason", ChoicesDropdownFilter), ("tags", RelatedDropdownFilter),
+                   ("created_at", DateRangeFilter))
+    list_select_related = ("category",)
+    search_fields = ("code", "title", "brand", "skus__code")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (_("Product"), {"fields": ("code", "title", "category", "brand", "description")}),
+        (_("Attributes and options"), {"fields": ("attributes", "option_names")}),
+        (_("Listing"), {"fields": ("status_display", "status_reason", "status_changed_at",
+                                   "tags", "created_at", "updated_at")}),
+    )
+    readonly_fields = ("status_display", "status_reason", "status_changed_at", "tags",
+                       "created_at", "updated_at")
+    inlines = [SkuInline, MediaInline]
+    actions = ["list_selected", "delist_selected"]
+    actions_detail = ["list_one", "delist_one"]
+
+    # Listing is part of managing the product; roles.py has no separate permission for it.
+    has_set_listing_permission = permission_check("catalog.change_product")
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(skus_total=Count("skus", distinct=True))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "code"] if obj is not None else fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # delist instead: orders and stock refer to products
+
+    def detail_action_possible(self, product: Product, action_name: str) -> bool:
+        listed = product.status == ListingStatus.LISTED
+        return {"list_one": not listed, "delist_one": listed}.get(action_name, True)
+
+    def save_model(self, request, obj: Product, form, change: bool) -> None:
+        if change:
+            changes = {name: getattr(obj, name) for name in form.changed_data
+                       if name in PRODUCT_EDITABLE}
+            adopt(obj, actions.update_product(obj, actor=request.user, **changes))
+            return
+        adopt(obj, actions.create_product(
+            obj.code, title=obj.title, category=obj.category, actor=request.user,
+            attributes=obj.attributes, option_names=obj.option_names, brand=obj.brand,
+            description=obj.description))
+
+    def save_related(self, request, form, formsets, change) -> None:
+        return None  # tags have no action yet; inlines are read-only
+
+    @display(description=_("listing status"), ordering="status")
+    def status_display(self, product: Product) -> str:
+        return badge(product.status, product.get_status_display())
+
+    @display(description=_("SKU count"), ordering="skus_total")
+    def sku_count(self, product: Product) -> int:
+        return product.skus_total
+
+    @admin.action(description=_("List selected products"), permissions=["set_listing"])
+    def list_selected(self, request, queryset):
+        return run_bulk(self, request, queryset, LIST)
+
+    @admin.action(description=_("Delist selected products (with a reason)"),
+                  permissions=["set_listing"])
+    def delist_selected(self, request, queryset):
+        return run_bulk(self, request, queryset, DELIST)
+
+    @action(description=_("List"), permissions=["set_listing"], icon="storefront",
+            url_path="list")
+    def list_one(self, request, object_id):
+        return run_single(self, request, object_id, LIST)
+
+    @action(description=_("Delist"), permissions=["set_listing"], icon="remove_shopping_cart",
+            url_path="delist")
+    def delist_one(self, request, object_id):
+        return run_single(self, request, object_id, DELIST)
+
+
+@admin.register(Sku)
+class SkuAdmin(ConsoleModelAdmin):
+    change_form_after_template = history.TEMPLATE
+    list_display = ("code", "product", "options", "price_display", "cost_display",
+                    "available_total", "weight_grams", "is_active")
+    list_filter = ("is_active", ("product__category", RelatedDropdownFilter),
+                   ("product__status", ChoicesDropdownFilter))
+    list_select_related = ("product",)
+    search_fields = ("code", "barcode", "product__code", "product__title")
+    autocomplete_fields = ("product",)
+    fields = ("product", "code", "option_values", "price_amount", "cost_amount", "weight_grams",
+              "barcode", "is_active", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+    cost_fields = ("cost_amount", "cost_display")
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(available_sum=Sum("stocks__available"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "product", "code"] if obj is not None else fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deactivate instead: orders and stock refer to SKUs
+
+    def save_model(self, request, obj: Sku, form, change: bool) -> None:
+        if change:
+            changes = {name: getattr(obj, name) for name in form.changed_data
+                       if name in SKU_EDITABLE}
+            adopt(obj, actions.update_sku(obj, actor=request.user, **changes))
+            return
+        sku = actions.create_sku(
+            obj.product, code=obj.code, price_amount=obj.price_amount,
+            cost_amount=obj.cost_amount if "cost_amount" in form.fields else ZERO,
+            option_values=obj.option_values, weight_grams=obj.weight_grams,
+            barcode=obj.barcode, actor=request.user)
+        if not obj.is_active:
+            sku = actions.update_sku(sku, is_active=False, actor=request.user)
+        adopt(obj, sku)
+
+    @display(description=_("price"), ordering="price_amount")
+    def price_display(self, sku: Sku) -> str:
+        return money(sku.price_amount)
+
+    @display(description=_("cost price"), ordering="cost_amount")
+    def cost_display(self, sku: Sku) -> str:
+        return money(sku.cost_amount)
+
+    options = SkuInline.options
+
+    @display(description=_("available"), ordering="available_sum")
+    def available_total(self, sku: Sku) -> int:
+        return sku.available_sum or 0
+
+
+@admin.register(Category)
+class CategoryAdmin(MasterDataAdmin):
+    change_form_after_template = history.TEMPLATE
+    list_display = ("name", "path", "level", "sort_order", "product_count")
+    list_filter = ("level",)
+    list_select_related = ("parent__parent__parent",)
+    search_fields = ("name",)
+    fields = ("parent", "name", "level", "sort_order")
+    readonly_fields = ("level",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(products_total=Count("products"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a category would leave its subtree's levels stale.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "parent"] if obj is not None else fields
+
+    def save_model(self, request, obj: Category, form, change: bool) -> None:
+        obj.level = obj.parent.level + 1 if obj.parent else 1
+        super().save_model(request, obj, form, change)
+
+    @display(description=_("path"))
+    def path(self, category: Category) -> str:
+        return category.full_name
+
+    @display(description=_("product count"), ordering="products_total")
+    def product_count(self, category: Category) -> int:
+        return category.products_total
+
+
+@admin.register(AttributeDefinition)
+class AttributeDefinitionAdmin(MasterDataAdmin):
+    list_display = ("name", "code", "category", "value_type", "is_required", "sort_order")
+    list_filter = (("category", RelatedDropdownFilter), ("value_type", ChoicesDropdownFilter),
+                   "is_required")
+    list_select_related = ("category",)
+    search_fields = ("code", "name", "category__name")
+
+
+@admin.register(Tag)
+class TagAdmin(MasterDataAdmin):
+    list_display = ("name", "product_count")
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(products_total=Count("products"))
+
+    @display(description=_("product count"), ordering="products_total")
+    def product_count(self, tag: Tag) -> int:
+        return tag.products_total
+
+
+@admin.register(ProductMedia)
+class ProductMediaAdmin(MasterDataAdmin):
+    list_display = ("url", "product", "kind", "file_format", "size_bytes", "width", "height",
+                    "is_main", "sort_order")
+    list_filter = (("kind", ChoicesDropdownFilter), "is_main", "file_format")
+    list_select_related = ("product",)
+    search_fields = ("url", "alt_text", "product__code", "product__title")
+    autocomplete_fields = ("product",)

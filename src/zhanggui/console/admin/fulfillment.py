@@ -1,0 +1,54 @@
+"""Console pages of fulfillment: shipments are created by shipping an order (see the
+order page) and change only through the mark-delivered action."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
+from unfold.decorators import action, display
+
+from zhanggui.console import history
+from zhanggui.console.filters import DateRangeFilter
+from zhanggui.console.formatting import badge
+from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin, permission_check
+from zhanggui.console.operations import Operation, run_bulk, run_single
+from zhanggui.fulfillment import actions
+from zhanggui.fulfillment.models import Shipment, ShipmentStatus
+
+DELIVERED = Operation(
+    title=_("Mark shipments delivered"),
+    perform=lambda shipment, data, actor: actions.mark_delivered(shipment, actor=actor),
+    done_message=_("%(count)d shipment(s) marked delivered."),
+)
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+    change_form_after_template = history.TEMPLATE
+    list_display = ("tracking_number", "carrier", "order", "warehouse", "status_display",
+                    "shipped_at", "delivered_at", "shipped_by")
+    list_filter = (("carrier", ChoicesDropdownFilter), ("status", ChoicesDropdownFilter),
+                   ("warehouse", RelatedDropdownFilter), ("shipped_at", DateRangeFilter))
+    list_select_related = ("order", "warehouse", "shipped_by")
+    search_fields = ("tracking_number", "order__number")
+    date_hierarchy = "shipped_at"
+    actions = ["mark_delivered_selected"]
+    actions_detail = ["mark_delivered_one"]
+
+    has_mark_delivered_permission = permission_check("fulfillment.mark_delivered")
+
+    def detail_action_possible(self, shipment: Shipment, action_name: str) -> bool:
+        return shipment.status == ShipmentStatus.SHIPPED
+
+    @display(description=_("status"), ordering="status")
+    def status_display(self, shipment: Shipment) -> str:
+        return badge(shipment.status, shipment.get_status_display())
+
+    @admin.action(description=_("Mark selected shipments delivered"),
+                  permissions=["mark_delivered"])
+    def mark_delivered_selected(self, request, queryset):
+        return run_bulk(self, request, queryset, DELIVERED)
+
+    @action(description=_("Mark delivered"), permissions=["mark_delivered"], icon="inventory",
+            url_path="mark-delivered")
+    def mark_delivered_one(self, request, object_id):
+        return run_single(self, request, object_id, DELIVERED)

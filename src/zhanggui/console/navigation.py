@@ -1,0 +1,107 @@
+"""The console sidebar: one group per business domain, each entry shown only to staff
+who may open it. ``settings.UNFOLD["SIDEBAR"]["navigation"]`` points here, and
+``settings.UNFOLD["STYLES"]`` to ``stylesheet``.
+"""
+
+from functools import partial
+
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (group title, [(entry title, icon, "app_label.model_name"), …])
+SECTIONS = [
+    (_("Products"), [
+        (_("Products"), "inventory_2", "catalog.product"),
+        (_("SKUs"), "style", "catalog.sku"),
+        (_("Categories"), "account_tree", "catalog.category"),
+        (_("Attribute definitions"), "tune", "catalog.attributedefinition"),
+        (_("Product tags"), "sell", "catalog.tag"),
+        (_("Product media"), "photo_library", "catalog.productmedia"),
+    ]),
+    (_("Inventory"), [
+        (_("Stock"), "warehouse", "inventory.stock"),
+        (_("Stock movements"), "swap_vert", "inventory.stockmovement"),
+        (_("Reservations"), "lock_clock", "inventory.reservation"),
+        (_("Warehouses"), "home_work", "inventory.warehouse"),
+    ]),
+    (_("Orders"), [
+        (_("Orders"), "receipt_long", "orders.order"),
+        (_("Order lines"), "list_alt", "orders.orderline"),
+        (_("Payments"), "payments", "orders.payment"),
+        (_("Shipments"), "local_shipping", "fulfillment.shipment"),
+    ]),
+    (_("After-sales"), [
+        (_("After-sales requests"), "assignment_return", "aftersales.aftersalesrequest"),
+        (_("Returned lines"), "undo", "aftersales.aftersalesline"),
+        (_("Refunds"), "currency_exchange", "aftersales.refund"),
+    ]),
+    (_("Customers"), [
+        (_("Customers"), "group", "customers.customer"),
+        (_("Addresses"), "home_pin", "customers.address"),
+        (_("Customer tags"), "label", "customers.customertag"),
+    ]),
+    (_("Data imports"), [
+        (_("Import runs"), "upload_file", "imports.importrun"),
+        (_("Import profiles"), "table_view", "imports.importprofile"),
+    ]),
+    (_("Team and audit"), [
+        (_("Staff"), "badge", "accounts.staff"),
+        (_("Roles"), "admin_panel_settings", "auth.group"),
+        (_("API tokens"), "key", "accounts.apitoken"),
+        (_("Sessions"), "devices", "accounts.staffsession"),
+        (_("Operation log"), "history", "accounts.operationlog"),
+    ]),
+]
+
+
+def can_open(model_label: str, request: HttpRequest) -> bool:
+    """Whether the user may open the changelist of ``model_label`` (view or change)."""
+    app_label, model_name = model_label.split(".")
+    user = request.user
+    return user.is_active and user.is_staff and (
+        user.has_perm(f"{app_label}.view_{model_name}")
+        or user.has_perm(f"{app_label}.change_{model_name}"))
+
+
+def _entry(title, icon: str, model_label: str) -> dict:
+    app_label, model_name = model_label.split(".")
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse(f"admin:{app_label}_{model_name}_changelist"),
+        "permission": partial(can_open, model_label),
+    }
+
+
+def sidebar_navigation(request: HttpRequest) -> list[dict]:
+    """The sidebar groups with the entries ``request.user`` may open; empty groups are left out."""
+    groups = []
+    for title, entries in SECTIONS:
+        items = [_entry(*entry) for entry in entries if can_open(entry[2], request)]
+        if items:
+            groups.append({"title": title, "separator": bool(groups), "collapsible": False,
+                           "items": items})
+    return groups
+
+
+def dashboard(request: HttpRequest, context: dict) -> dict:
+    """The workbench (``UNFOLD["DASHBOARD_CALLBACK"]``): the pages the user may open,
+    grouped by domain in the sidebar's order rather than by Django app."""
+    pages = {f"{app['app_label']}.{page['object_name'].lower()}": page
+             for app in context.get("app_list", []) for page in app["models"]}
+    sections = []
+    for title, entries in SECTIONS:
+        shown = [{**pages[label], "name": entry_title}
+                 for entry_title, _icon, label in entries if label in pages]
+        if shown:
+            sections.append({"name": title, "app_label": shown[0]["object_name"].lower(),
+                             "app_url": shown[0]["admin_url"], "models": shown})
+    context["app_list"] = sections
+    return context
+
+
+def stylesheet(request: HttpRequest) -> str:
+    """The console's own styles, loaded after unfold's."""
+    return static("console/console.css")

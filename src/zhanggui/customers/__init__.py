@@ -1,0 +1,1 @@
+"""Customers, their addresses and tags; personal data masked for roles without access."""

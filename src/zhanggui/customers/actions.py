@@ -1,0 +1,67 @@
+"""Customer writes."""
+
+from typing import Any
+
+from django.db import transaction
+
+from zhanggui.accounts.actions import log_operation, snapshot
+from zhanggui.accounts.models import Staff
+from zhanggui.core.regions import get_province
+from zhanggui.customers import rules
+from zhanggui.customers.errors import DuplicateCustomer, InvalidCustomer
+from zhanggui.customers.models import Address, Customer
+
+# Personal data is logged masked: the operation log is readable by more roles.
+LOGGED_FIELDS = ("code", "nickname", "gender", "province_code", "city", "channel")
+
+
+def _check_contact(phone: str, province_code: str) -> None:
+    if phone and not rules.is_valid_phone(phone):
+        raise InvalidCustomer(problem=f"phone {rules.mask_phone(phone)} is not a mainland mobile")
+    if province_code and get_province(province_code) is None:
+        raise InvalidCustomer(problem=f"unknown province code {province_code}")
+
+
+@transaction.atomic
+def create_customer(code: str, *, actor: Staff | None, nickname: str = "", name: str = "",
+                    phone: str = "", email: str = "", province_code: str = "", city: str = "",
+                    channel: str = "own", **extra: Any) -> Customer:
+    """Create a customer.
+
+    Raises:
+        InvalidCustomer: bad phone or province.
+        DuplicateCustomer: ``code`` taken.
+    """
+    _check_contact(phone, province_code)
+    if Customer.objects.filter(code=code).exists():
+        raise DuplicateCustomer(code=code)
+    customer = Customer.objects.create(code=code, nickname=nickname, name=name, phone=phone,
+                                       email=email, province_code=province_code, city=city,
+                                       channel=channel, **extra)
+    log_operation(customer, action="customers.create_customer", actor=actor,
+                  after=snapshot(customer, LOGGED_FIELDS))
+    return customer
+
+
+@transaction.atomic
+def add_address(customer: Customer, *, recipient_name: str, phone: str, province_code: str,
+                city: str, detail: str, actor: Staff | None, district: str = "",
+                postal_code: str = "", is_default: bool = False) -> Address:
+    """Add an address; the first one, or one marked default, becomes the default.
+
+    Raises:
+        InvalidCustomer: bad phone, unknown province or empty street address.
+    """
+    _check_contact(phone, province_code)
+    if not province_code or not detail.strip() or not city.strip():
+        raise InvalidCustomer(problem="province, city and street address are required")
+    is_default = is_default or not customer.addresses.exists()
+    if is_default:
+        customer.addresses.update(is_default=False)
+    address = Address.objects.create(customer=customer, recipient_name=recipient_name,
+                                     phone=phone, province_code=province_code, city=city,
+                                     district=district, detail=detail, postal_code=postal_code,
+                                     is_default=is_default)
+    log_operation(customer, action="customers.add_address", actor=actor,
+                  after={"address": address.pk, "city": city, "is_default": is_default})
+    return address

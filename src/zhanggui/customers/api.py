@@ -1,0 +1,137 @@
+"""Customers API: customers and their addresses.
+
+Thin: parse, ``require_perm`` first, call one action or query, render. Every customer and
+address is rendered through ``customers.queries.present_*``, so names, phones, e-mails and
+street addresses are masked unless the caller holds ``customers.view_personal_data``.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zhanggui.accounts.api_auth import require_perm
+from zhanggui.core.schemas import ERRORS
+from zhanggui.customers import actions, queries
+from zhanggui.customers.models import Gender
+
+router = Router()
+
+
+class AddressOut(Schema):
+    id: int
+    recipient_name: str
+    phone: str
+    province_code: str
+    city: str
+    district: str
+    detail: str
+    is_default: bool
+
+
+class CustomerOut(Schema):
+    id: int
+    code: str
+    nickname: str
+    name: str
+    phone: str
+    email: str
+    gender: str
+    province_code: str
+    city: str
+    channel: str
+    tags: list[str]
+    created_at: datetime
+    is_masked: bool = Field(description="true when personal data is masked for you")
+
+
+class CustomerDetailOut(CustomerOut):
+    addresses: list[AddressOut] | None = Field(
+        description="null unless you may view addresses (customers.view_address)")
+
+
+class CustomerFilter(FilterSchema):
+    search: str | None = Field(None, description="in customer number or nickname")
+    province_code: str | None = None
+    channel: str | None = None
+
+
+class CustomerIn(Schema):
+    code: str = Field(min_length=1, max_length=40)
+    nickname: str = Field("", max_length=60)
+    name: str = Field("", max_length=60)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    gender: Gender = Gender.UNKNOWN
+    birthday: date | None = None
+    province_code: str = Field("", max_length=6)
+    city: str = Field("", max_length=40)
+    channel: str = Field("own", min_length=1, max_length=30)
+    note: str = ""
+
+
+class AddressIn(Schema):
+    recipient_name: str = Field(min_length=1, max_length=60)
+    phone: str = Field(min_length=1, max_length=20)
+    province_code: str = Field(min_length=6, max_length=6)
+    city: str = Field(min_length=1, max_length=40)
+    district: str = Field("", max_length=40)
+    detail: str = Field(min_length=1, max_length=200)
+    postal_code: str = Field("", max_length=10)
+    is_default: bool = False
+
+
+class Presented(Sequence):
+    """A queryset whose items come out through a ``present_*`` function, lazily: the
+    paginator slices it, so only the page shown is loaded and presented."""
+
+    def __init__(self, queryset: QuerySet, present: Callable[[Any], dict]):
+        self.queryset, self.present = queryset, present
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.present(obj) for obj in self.queryset[index]]
+        return self.present(self.queryset[index])
+
+
+def _detail(customer, viewer) -> dict[str, Any]:
+    addresses = None
+    if viewer.has_perm("customers.view_address"):
+        addresses = [queries.present_address(a, viewer) for a in queries.list_addresses(customer)]
+    return {**queries.present_customer(customer, viewer), "addresses": addresses}
+
+
+@router.get("", response=list[CustomerOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_customers(request, filters: Query[CustomerFilter]):
+    require_perm(request, "customers.view_customer")
+    customers = queries.list_customers(**filters.model_dump()).prefetch_related("tags")
+    return Presented(customers, lambda customer: queries.present_customer(customer, request.user))
+
+
+@router.get("/{customer_id}", response={200: CustomerDetailOut, **ERRORS})
+def get_customer(request, customer_id: int):
+    require_perm(request, "customers.view_customer")
+    return _detail(queries.get_customer(customer_id), request.user)
+
+
+@router.post("", response={201: CustomerDetailOut, **ERRORS})
+def create_customer(request, payload: CustomerIn):
+    require_perm(request, "customers.add_customer")
+    fields = payload.model_dump(exclude={"code"})
+    customer = actions.create_customer(payload.code, actor=request.user, **fields)
+    return Status(201, _detail(customer, request.user))
+
+
+@router.post("/{customer_id}/addresses", response={201: AddressOut, **ERRORS})
+def add_address(request, customer_id: int, payload: AddressIn):
+    require_perm(request, "customers.add_address")
+    address = actions.add_address(queries.get_customer(customer_id), actor=request.user,
+                                  **payload.model_dump())
+    return Status(201, queries.present_address(address, request.user))

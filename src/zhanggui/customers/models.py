@@ -1,0 +1,78 @@
+"""Customers with addresses and tags.
+
+Names, phone numbers and addresses are personal data: only staff with
+``customers.view_personal_data`` see them in full; everyone else sees them masked
+(``customers.rules.mask_*``) in the console and the API.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhanggui.core.models import TimeStampedModel
+from zhanggui.core.regions import province_field
+
+
+class CustomerTag(models.Model):
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("customer tag")
+        verbose_name_plural = _("customer tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    UNKNOWN = "", _("unknown")
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+
+
+class Customer(TimeStampedModel):
+    code = models.CharField(_("customer number"), max_length=40, unique=True)
+    nickname = models.CharField(_("nickname"), max_length=60, blank=True)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True,
+                              default=Gender.UNKNOWN)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    province_code = province_field()
+    city = models.CharField(_("city"), max_length=40, blank=True)
+    country = models.CharField(_("country"), max_length=60, blank=True, default="")
+    channel = models.CharField(_("channel"), max_length=30, default="own", db_index=True)
+    tags = models.ManyToManyField(CustomerTag, blank=True, related_name="customers",
+                                  verbose_name=_("tags"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-id"]
+        permissions = [("view_personal_data", _("Can see customers' full name, phone and address"))]
+
+    def __str__(self) -> str:
+        return self.nickname or self.code
+
+
+class Address(TimeStampedModel):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses",
+                                 verbose_name=_("customer"))
+    recipient_name = models.CharField(_("recipient"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20)
+    province_code = province_field(blank=False)
+    city = models.CharField(_("city"), max_length=40)
+    district = models.CharField(_("district"), max_length=40, blank=True)
+    detail = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["customer", "-is_default", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.district}".strip()

@@ -1,0 +1,1 @@
+"""Deterministic synthetic demo store."""

@@ -1,0 +1,205 @@
+"""When orders are placed, by whom, for which SKUs and at what price.
+
+Placement follows ``timeline`` (weekly rhythm, evening peaks, festivals, Spring Festival).
+Amounts are computed with the same rules ``orders.actions.place_order`` uses:
+``orders.rules.price_lines`` and ``order_total``, demand summed per SKU with
+``inventory.rules.sum_demand`` and lines ordered by SKU id.
+"""
+
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from zhanggui.core.money import ZERO, to_money
+from zhanggui.demo import timeline
+from zhanggui.demo.context import Clock, Picker, SeedOptions, stream, weighted
+from zhanggui.demo.data_catalog import TOP_CATEGORIES
+from zhanggui.demo.plans import CustomerInfo, LinePlan, OrderPlan, SkuInfo
+from zhanggui.inventory.rules import sum_demand
+from zhanggui.orders.rules import order_total, price_lines
+
+LINE_COUNTS = weighted(((1, 70), (2, 20), (3, 8), (4, 2)))
+QUANTITIES = weighted(((1, 82), (2, 13), (3, 5)))
+COUPONS = ((Decimal(299), Decimal(30)), (Decimal(199), Decimal(20)), (Decimal(99), Decimal(10)))
+BUYER_NOTES = ("请尽快发货，谢谢", "不要放快递柜，送货上门", "送人的，不要放价格单", "周末再送",
+               "麻烦包装好一点", "发顺丰可以补差价吗")
+SHOWCASE_STATES = ("pending_payment", "paid", "reviewed", "shipped", "delivered")
+
+
+class SkuChooser:
+    """Picks what buyers buy: a category (with its seasonal boost), then a SKU by popularity,
+    only among products listed at that moment."""
+
+    def __init__(self, skus: list[SkuInfo]):
+        self.by_top = {}
+        for top in TOP_CATEGORIES:
+            members = [s for s in skus if s.top.key == top.key and s.listed_at is not None]
+            if members:
+                self.by_top[top.key] = Picker(members, [s.weight for s in members])
+        self.tops = [t for t in TOP_CATEGORIES if t.key in self.by_top]
+        self.top_pickers: dict[tuple[int, ...], Picker] = {}
+
+    def _top_picker(self, day: date) -> Picker:
+        boosts = tuple(timeline.category_boost_pct(t.key, day) for t in self.tops)
+        if boosts not in self.top_pickers:
+            self.top_pickers[boosts] = Picker(self.tops, [t.weight * b for t, b in
+                                                          zip(self.tops, boosts, strict=True)])
+        return self.top_pickers[boosts]
+
+    def pick(self, rng: random.Random, moments: list[datetime], taken: set[int],
+             top_key: str | None = None) -> SkuInfo | None:
+        day = moments[0].date()
+        for _attempt in range(40):
+            key = top_key or self._top_picker(day).pick(rng).key
+            sku = self.by_top[key].pick(rng)
+            if sku.pk not in taken and all(sku.sellable_at(m) for m in moments):
+                return sku
+            top_key = None  # a sold-out wish: let the buyer look elsewhere
+        return None
+
+
+def placement_times(rng: random.Random, clock: Clock, count: int) -> list[datetime]:
+    """``count`` (about) order times over the year, sorted."""
+    days = timeline.days_between(clock.first_day, clock.today)
+    this_hour = timeline.HOUR_WEIGHTS[clock.now.hour] * clock.now.minute // 60
+    elapsed = sum(timeline.HOUR_WEIGHTS[: clock.now.hour]) + this_hour
+    share_today = Decimal(elapsed) / Decimal(sum(timeline.HOUR_WEIGHTS))
+    weights = [Decimal(timeline.day_weight(d, days[0], days[-1])) for d in days]
+    weights[-1] *= share_today
+    per_weight = Decimal(count) / sum(weights)
+    hours = Picker(range(24), timeline.HOUR_WEIGHTS)
+    hours_so_far = Picker(range(clock.now.hour + 1),
+                          [*timeline.HOUR_WEIGHTS[: clock.now.hour], max(1, this_hour)])
+    times = []
+    for day, weight in zip(days, weights, strict=True):
+        expected = weight * per_weight
+        n = int(expected) + (1 if rng.randrange(10**6) < expected % 1 * 10**6 else 0)
+        for _order in range(n):
+            times.append(_moment(rng, clock, day, hours_so_far if day == clock.today else hours))
+    times.sort()
+    return times
+
+
+def _moment(rng: random.Random, clock: Clock, day: date, hours: Picker) -> datetime:
+    while True:
+        moment = clock.at(day, hours.pick(rng), rng.randrange(60), rng.randrange(60))
+        if moment < clock.now:
+            return moment
+
+
+def assign_customers(rng: random.Random, customers: list[CustomerInfo],
+                     count: int) -> list[CustomerInfo]:
+    """Who places each of ``count`` orders: the buyers' planned counts, scaled so they add
+    up, then shuffled over the year (one-time buyers stay one-time)."""
+    buyers = [c for c in customers if c.planned_orders > 0]
+    counts = [c.planned_orders for c in buyers]
+    ones = sum(1 for n in counts if n == 1)
+    repeat_total = sum(n for n in counts if n > 1) or 1
+    factor = Decimal(max(0, count - ones)) / repeat_total
+    counts = [n if n == 1 else max(2, int(n * factor + Decimal("0.5"))) for n in counts]
+    _fix_total(rng, counts, count)
+    slots = [buyer for buyer, n in zip(buyers, counts, strict=True) for _ in range(n)]
+    rng.shuffle(slots)
+    return slots
+
+
+def _fix_total(rng: random.Random, counts: list[int], target: int) -> None:
+    difference = target - sum(counts)
+    repeaters = [i for i, n in enumerate(counts) if n > 1] or list(range(len(counts)))
+    while difference > 0:
+        counts[rng.choice(repeaters)] += 1
+        difference -= 1
+    while difference < 0:
+        index = rng.randrange(len(counts))
+        if counts[index] > 0:
+            counts[index] -= 1
+            difference += 1
+
+
+def plan_orders(options: SeedOptions, clock: Clock, customers: list[CustomerInfo],
+                skus: list[SkuInfo]) -> list[OrderPlan]:
+    """The year's orders plus a few recent showcase orders (``forced_status``) so every
+    state exists at any scale and time of day."""
+    rng = stream(options, "orders")
+    chooser = SkuChooser(skus)
+    times = placement_times(rng, clock, options.order_count)
+    orders = []
+    for placed_at, customer in zip(times, assign_customers(rng, customers, len(times)),
+                                   strict=True):
+        order = _order(rng, chooser, customer, placed_at, [placed_at])
+        if order is not None:
+            orders.append(order)
+    regulars = [c for c in customers if c.planned_orders > 1] or customers
+    for status in SHOWCASE_STATES:
+        for _n in range(3):
+            window = [clock.now - timedelta(days=15), clock.now]
+            order = _order(rng, chooser, rng.choice(regulars), clock.now - timedelta(days=20),
+                           window)
+            if order is not None:
+                order.forced_status = status
+                orders.append(order)
+    return orders
+
+
+def _order(rng: random.Random, chooser: SkuChooser, customer: CustomerInfo, placed_at: datetime,
+           moments: list[datetime]) -> OrderPlan | None:
+    wanted: list[tuple[SkuInfo, int]] = []
+    taken: set[int] = set()
+    for _line in range(LINE_COUNTS.pick(rng)):
+        same_top = wanted[0][0].top.key if wanted and rng.randrange(2) else None
+        sku = chooser.pick(rng, moments, taken, same_top)
+        if sku is None:
+            continue
+        taken.add(sku.pk)
+        wanted.append((sku, min(QUANTITIES.pick(rng), sku.top.max_quantity)))
+    if not wanted:
+        return None
+    address = customer.addresses[0]
+    if len(customer.addresses) > 1 and rng.randrange(100) < 15:
+        address = customer.addresses[1]
+    return price_order(rng, customer, address, placed_at, wanted)
+
+
+def price_order(rng: random.Random, customer: CustomerInfo, address, placed_at: datetime,
+                wanted: list[tuple[SkuInfo, int]]) -> OrderPlan:
+    """Amounts exactly as ``place_order`` computes them."""
+    skus = {sku.pk: sku for sku, _q in wanted}
+    demand = sum_demand((sku.pk, quantity) for sku, quantity in wanted)
+    ordered = sorted(demand.items())
+    goods = sum((to_money(skus[pk].price * q) for pk, q in ordered), ZERO)
+    day = placed_at.date()
+    discount = _discount(rng, day, goods, first_order=customer.order_count == 0)
+    shipping = _shipping(goods - discount, address.is_remote, timeline.promotion(day) is not None)
+    priced = price_lines([(q, skus[pk].price) for pk, q in ordered], discount)
+    lines = [LinePlan(sku=skus[pk], quantity=p.quantity, unit_price=p.unit_price_amount,
+                      discount=p.discount_amount, total=p.total_amount)
+             for (pk, _q), p in zip(ordered, priced, strict=True)]
+    customer.order_count += 1
+    note = rng.choice(BUYER_NOTES) if rng.randrange(100) < 5 else ""
+    return OrderPlan(customer=customer, address=address, placed_at=placed_at, lines=lines,
+                     goods=goods, discount=discount, shipping=shipping,
+                     total=order_total(goods, discount, shipping), buyer_note=note)
+
+
+def _discount(rng: random.Random, day: date, goods: Decimal, *, first_order: bool) -> Decimal:
+    """满减 during festivals, occasional store coupons, a welcome coupon for first orders."""
+    promotion = timeline.promotion(day)
+    if promotion is not None:
+        _name, every, off = promotion
+        return min(goods, (goods // every) * off)
+    if rng.randrange(100) < 12:
+        for threshold, off in COUPONS:
+            if goods >= threshold:
+                return off
+    if first_order and goods >= Decimal(59) and rng.randrange(100) < 30:
+        return Decimal(10)
+    return ZERO
+
+
+def _shipping(payable_goods: Decimal, is_remote: bool, in_promotion: bool) -> Decimal:
+    """Free over 99 (over 199 to remote regions, 偏远地区); free during festivals except
+    to remote regions."""
+    threshold = Decimal(199) if is_remote else Decimal(99)
+    if payable_goods >= threshold or (in_promotion and not is_remote):
+        return ZERO
+    return Decimal(15) if is_remote else Decimal(8)

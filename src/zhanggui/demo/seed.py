@@ -1,0 +1,122 @@
+"""Seed the demo store: one call, one transaction, deterministic for a seed and a day.
+
+The history is simulated in memory with the rules the actions use and written in bulk;
+calling the per-order actions 30,000 times would take far too long. The invariants the
+actions enforce hold afterwards (``tests/demo`` checks them against the database).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from time import perf_counter
+
+from django.db import transaction
+
+from zhanggui.catalog.models import Product
+from zhanggui.demo import customers_seed, log_write, master_logs, orders_write
+from zhanggui.demo.basics import seed_staff, seed_warehouses
+from zhanggui.demo.catalog_seed import seed_catalog
+from zhanggui.demo.context import Clock, SeedOptions, stream
+from zhanggui.demo.data_people import STAFF
+from zhanggui.demo.lifecycle import run_lifecycles
+from zhanggui.demo.numbers import Numbers
+from zhanggui.demo.orders_plan import plan_orders
+from zhanggui.demo.stock_sim import StockSimulation
+from zhanggui.inventory.queries import ledger_mismatches
+from zhanggui.orders.models import Order
+
+
+@dataclass
+class SeedReport:
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class Progress:
+    """Prints one line per phase: its name, seconds taken and what it made."""
+
+    def __init__(self, write: Callable[[str], None]):
+        self.write = write
+        self.started = self.last = perf_counter()
+
+    def done(self, phase: str, detail: str = "") -> None:
+        now = perf_counter()
+        self.write(f"  {phase:<34}{now - self.last:6.1f} s  {detail}")
+        self.last = now
+
+    @property
+    def total(self) -> float:
+        return perf_counter() - self.started
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """(username, display name) of the demo staff; the password is ``DEMO_PASSWORD``."""
+    return list(STAFF)
+
+
+def is_seeded() -> bool:
+    """True when the store already holds products or orders (demo or not)."""
+    return Product.objects.exists() or Order.objects.exists()
+
+
+def seed_demo(options: SeedOptions, write: Callable[[str], None] = print) -> SeedReport:
+    """Generate and write the whole demo store. Raises if the store is not empty."""
+    if is_seeded():
+        raise RuntimeError("the store already has products or orders; reset it first")
+    clock = Clock.for_options(options)
+    write(f"Seeding the demo store (seed {options.seed}, scale {options.scale:g}, "
+          f"today {clock.today:%Y-%m-%d} {clock.now:%H:%M})")
+    progress = Progress(write)
+    with transaction.atomic():
+        counts = _seed(options, clock, progress)
+        mismatches = ledger_mismatches()
+        if mismatches:
+            raise RuntimeError(f"stock ledger does not explain rows {mismatches[:10]}")
+        progress.done("checks", "ledger explains every stock row")
+    write(f"Seeded in {progress.total:.1f} s.")
+    return SeedReport(seconds=progress.total, counts=counts)
+
+
+def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, int]:
+    staff = seed_staff()
+    progress.done("roles and staff", f"{len(staff)} logins")
+    catalog = seed_catalog(options, clock)
+    master_logs.write_catalog_logs(catalog.drafts, staff)
+    progress.done("catalog", f"{catalog.categories} categories, {len(catalog.drafts)} products, "
+                             f"{len(catalog.skus)} SKUs")
+    warehouses = seed_warehouses(clock)
+    customers = customers_seed.plan_customers(options)
+    orders = plan_orders(options, clock, customers, catalog.skus)
+    progress.done("order plan", f"{len(orders)} orders, {len(customers)} customers")
+    numbers = Numbers(stream(options, "numbers"))
+    run_lifecycles(stream(options, "lifecycle"), clock, numbers, orders)
+    progress.done("payments, fulfillment, after-sales")
+    simulation = StockSimulation(stream(options, "stock"), clock, catalog.skus, warehouses, orders)
+    movements = simulation.run()
+    orders_write.assign_carriers(stream(options, "carriers"), numbers, orders)
+    progress.done("stock simulation", f"{len(simulation.stocks)} stock rows, {len(movements)} "
+                                      f"movements, {simulation.urgent_receipts} urgent receipts")
+    _note_first_orders(customers, orders)
+    customers_seed.write_customers(options, clock, customers)
+    progress.done("customers written", f"{len(customers)}")
+    orders_write.write_stock(simulation.stocks, movements, staff,
+                             clock.at(clock.first_day - timedelta(days=1), 9))
+    receipt_logs = master_logs.write_receipt_logs(movements, staff)
+    progress.done("stock and ledger written")
+    orders_write.write_orders(orders, staff)
+    orders_write.write_aftersales(orders, staff)
+    progress.done("orders written", f"{sum(len(o.lines) for o in orders)} lines")
+    order_logs = log_write.write_order_logs(orders, staff)
+    progress.done("operation log written", f"{order_logs + receipt_logs} entries")
+    return {"products": len(catalog.drafts), "skus": len(catalog.skus),
+            "customers": len(customers), "orders": len(orders), "movements": len(movements)}
+
+
+def _note_first_orders(customers, orders) -> None:
+    for customer in customers:
+        customer.order_count = 0
+    for order in orders:  # sorted by placement
+        customer = order.customer
+        customer.first_order_at = customer.first_order_at or order.placed_at
+        customer.last_order_at = order.placed_at
+        customer.order_count += 1

@@ -1,0 +1,1 @@
+"""Shipments: carriers, tracking numbers, delivery."""

@@ -1,0 +1,1 @@
+"""File imports: format profiles (declared column mappings), import runs, error reports."""

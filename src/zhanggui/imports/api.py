@@ -1,0 +1,5 @@
+"""Imports API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Warehouses, stock per SKU and warehouse, reservations and the movement ledger."""

@@ -1,0 +1,210 @@
+"""Inventory writes. Every change to a stock row goes through ``_move``, which updates
+the row with a conditional UPDATE and appends the matching ledger movement, so the
+ledger always explains the figures.
+"""
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhanggui.accounts.actions import log_operation
+from zhanggui.accounts.models import Staff
+from zhanggui.catalog.models import Sku
+from zhanggui.core.regions import get_province
+from zhanggui.inventory import locks, rules
+from zhanggui.inventory.errors import (
+    InsufficientStock,
+    InvalidQuantity,
+    NegativeStock,
+    ReasonRequired,
+    ReservationMismatch,
+)
+from zhanggui.inventory.models import (
+    MovementKind,
+    Reservation,
+    ReservationStatus,
+    Stock,
+    StockMovement,
+    Warehouse,
+)
+
+
+def _move(stock: Stock, *, kind: str, on_hand_delta: int = 0, reserved_delta: int = 0,
+          reason: str, reference: str = "", actor: Staff | None) -> StockMovement:
+    """Apply a delta to a locked stock row and append its ledger movement.
+
+    The UPDATE is conditional (``on_hand + Δ >= reserved + Δ'`` and ``reserved + Δ' >= 0``):
+    if a concurrent change slipped past the lock, nothing is written and the caller's
+    transaction is aborted.
+
+    Raises:
+        NegativeStock: when the change would break ``0 <= reserved <= on_hand``.
+    """
+    updated = (Stock.objects
+               .filter(pk=stock.pk,
+                       on_hand__gte=F("reserved") + reserved_delta - on_hand_delta,
+                       reserved__gte=-reserved_delta)
+               .update(on_hand=F("on_hand") + on_hand_delta,
+                       reserved=F("reserved") + reserved_delta, updated_at=timezone.now()))
+    if updated != 1:
+        raise NegativeStock(sku=stock.sku_id)
+    stock.refresh_from_db(fields=["on_hand", "reserved", "available"])
+    return StockMovement.objects.create(
+        stock=stock, kind=kind, on_hand_delta=on_hand_delta, reserved_delta=reserved_delta,
+        on_hand_after=stock.on_hand, reserved_after=stock.reserved, reason=reason[:200],
+        reference=reference, actor=actor, created_at=timezone.now(),
+    )
+
+
+def _check_positive(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidQuantity()
+
+
+@transaction.atomic
+def receive_stock(sku: Sku, *, warehouse: Warehouse, quantity: int, reason: str,
+                  actor: Staff | None, reference: str = "") -> StockMovement:
+    """Book an inbound receipt of ``quantity`` units into ``warehouse``.
+
+    Raises:
+        InvalidQuantity: when ``quantity`` is not a positive integer.
+        ReasonRequired: when ``reason`` is blank.
+    """
+    _check_positive(quantity)
+    if not reason.strip():
+        raise ReasonRequired()
+    stock = locks.lock_stock(sku.pk, warehouse.pk)
+    movement = _move(stock, kind=MovementKind.RECEIVE, on_hand_delta=quantity, reason=reason,
+                     reference=reference, actor=actor)
+    log_operation(stock, action="inventory.receive_stock", actor=actor,
+                  before={"on_hand": stock.on_hand - quantity}, after={"on_hand": stock.on_hand},
+                  note=reason)
+    return movement
+
+
+@transaction.atomic
+def adjust_stock(sku: Sku, *, warehouse: Warehouse, delta: int, reason: str, actor: Staff | None,
+                 kind: str = MovementKind.ADJUST, reference: str = "") -> StockMovement:
+    """Correct on-hand stock by ``delta`` (negative for loss or damage) with a reason.
+
+    Raises:
+        InvalidQuantity: when ``delta`` is zero or not an integer.
+        ReasonRequired: when ``reason`` is blank.
+        NegativeStock: when on-hand would fall below what is reserved.
+    """
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+        raise InvalidQuantity()
+    if not reason.strip():
+        raise ReasonRequired()
+    if kind not in (MovementKind.ADJUST, MovementKind.COUNT):
+        raise ValueError("adjust_stock books adjustments and counts only")
+    stock = locks.lock_stock(sku.pk, warehouse.pk)
+    before = stock.on_hand
+    movement = _move(stock, kind=kind, on_hand_delta=delta, reason=reason, reference=reference,
+                     actor=actor)
+    log_operation(stock, action="inventory.adjust_stock", actor=actor,
+                  before={"on_hand": before}, after={"on_hand": stock.on_hand}, note=reason)
+    return movement
+
+
+@transaction.atomic
+def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: str,
+                  actor: Staff | None, sku_labels: Mapping[int, str] | None = None,
+                  ) -> dict[int, Reservation]:
+    """Reserve units of several SKUs for ``reference`` (an order), one warehouse per SKU.
+
+    ``demand`` maps SKU id → total units (sum lines of the same SKU first). All stock
+    rows of those SKUs are locked in primary-key order; each SKU is routed to the best
+    warehouse with enough available units (``rules.choose_stock``) and reserved with a
+    conditional UPDATE, so stock is never oversold and never negative.
+
+    Returns:
+        SKU id → the reservation made for it.
+
+    Raises:
+        InvalidQuantity: when a quantity is not positive.
+        InsufficientStock: when no warehouse has enough of some SKU (nothing is reserved).
+    """
+    for quantity in demand.values():
+        _check_positive(quantity)
+    province = get_province(province_code)
+    rows = locks.lock_stocks_of_skus(demand)
+    now = timezone.now()
+    reservations: dict[int, Reservation] = {}
+    for sku_id in sorted(demand):
+        quantity = demand[sku_id]
+        candidates = [
+            rules.Candidate(
+                stock_id=row.pk, warehouse_id=row.warehouse_id, available=row.available,
+                same_province=row.warehouse.province_code == province_code,
+                same_region=bool(province) and _region_of(row.warehouse) == province.group,
+            )
+            for row in rows if row.sku_id == sku_id and row.warehouse.is_active
+        ]
+        chosen = rules.choose_stock(candidates, quantity)
+        if chosen is None:
+            label = (sku_labels or {}).get(sku_id, str(sku_id))
+            raise InsufficientStock(sku=label, requested=quantity,
+                                    available=max((c.available for c in candidates), default=0))
+        stock = next(row for row in rows if row.pk == chosen.stock_id)
+        _move(stock, kind=MovementKind.RESERVE, reserved_delta=quantity,
+              reason="order reservation", reference=reference, actor=actor)
+        reservations[sku_id] = Reservation.objects.create(
+            stock=stock, reference=reference, quantity=quantity, created_at=now)
+    return reservations
+
+
+def _region_of(warehouse: Warehouse):
+    province = get_province(warehouse.province_code)
+    return province.group if province else None
+
+
+def _close_reservations(reference: str, *, status: str, actor: Staff | None) -> list[Reservation]:
+    reservations = list(Reservation.objects.select_for_update()
+                        .filter(reference=reference, status=ReservationStatus.ACTIVE)
+                        .order_by("stock_id"))
+    stocks = locks.lock_stocks(r.stock_id for r in reservations)
+    now = timezone.now()
+    for reservation in reservations:
+        stock = stocks[reservation.stock_id]
+        if status == ReservationStatus.RELEASED:
+            _move(stock, kind=MovementKind.RELEASE, reserved_delta=-reservation.quantity,
+                  reason="reservation released", reference=reference, actor=actor)
+        else:
+            _move(stock, kind=MovementKind.SHIP, on_hand_delta=-reservation.quantity,
+                  reserved_delta=-reservation.quantity, reason="shipped", reference=reference,
+                  actor=actor)
+        reservation.status, reservation.closed_at = status, now
+        reservation.save(update_fields=["status", "closed_at"])
+    return reservations
+
+
+@transaction.atomic
+def release_reservations(reference: str, *, actor: Staff | None) -> list[Reservation]:
+    """Give back every active reservation of ``reference`` (cancel, timeout). Idempotent."""
+    return _close_reservations(reference, status=ReservationStatus.RELEASED, actor=actor)
+
+
+@transaction.atomic
+def consume_reservations(reference: str, *, actor: Staff | None) -> list[Reservation]:
+    """Ship the reserved units of ``reference``: they leave on-hand and reserved.
+
+    Raises:
+        ReservationMismatch: when ``reference`` has no active reservation.
+    """
+    reservations = _close_reservations(reference, status=ReservationStatus.CONSUMED, actor=actor)
+    if not reservations:
+        raise ReservationMismatch(reference=reference)
+    return reservations
+
+
+@transaction.atomic
+def restock_return(sku: Sku, *, warehouse: Warehouse, quantity: int, reference: str,
+                   actor: Staff | None) -> StockMovement:
+    """Put returned, sellable units back on hand."""
+    _check_positive(quantity)
+    stock = locks.lock_stock(sku.pk, warehouse.pk)
+    return _move(stock, kind=MovementKind.RETURN_RESTOCK, on_hand_delta=quantity,
+                 reason="return restocked", reference=reference, actor=actor)

@@ -1,0 +1,336 @@
+"""Order writes: placement with stock reservation, payments, review, cancellation,
+expiry of unpaid orders, completion, and the transitions fulfillment and after-sales use.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zhanggui.accounts.actions import log_operation, snapshot
+from zhanggui.accounts.models import Staff
+from zhanggui.catalog.models import Sku
+from zhanggui.core.errors import InvalidTransition
+from zhanggui.core.money import ZERO, to_money
+from zhanggui.customers.models import Customer
+from zhanggui.inventory import actions as inventory_actions
+from zhanggui.inventory import rules as inventory_rules
+from zhanggui.orders import rules
+from zhanggui.orders.errors import (
+    EmptyOrder,
+    FailureReasonRequired,
+    InvalidAmount,
+    InvalidPaymentAmount,
+    RefundExceedsPaid,
+    RefundFirst,
+    SkuNotSellable,
+)
+from zhanggui.orders.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentFailureReason,
+    PaymentMethod,
+    PaymentStatus,
+)
+
+STATUS_FIELDS = ("status", "paid_amount", "refunded_amount")
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    phone: str
+    province_code: str
+    city: str
+    address_detail: str
+    district: str = ""
+
+
+def reservation_reference(order: Order) -> str:
+    return f"order:{order.number}"
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _transition(order: Order, target: str, *, actor: Staff | None, action: str,
+                note: str = "", at: datetime | None = None) -> Order:
+    """Move a locked order to ``target`` along the state machine and log it.
+
+    Raises:
+        InvalidTransition: when ``target`` is not reachable from the current status.
+    """
+    if not rules.can_transition(order.status, target):
+        raise InvalidTransition(current=OrderStatus(order.status).label,
+                                target=OrderStatus(target).label)
+    before = snapshot(order, STATUS_FIELDS)
+    order.status = target
+    setattr(order, rules.TIMESTAMP_FIELD[target], at or timezone.now())
+    order.save()
+    log_operation(order, action=action, actor=actor, before=before,
+                  after=snapshot(order, STATUS_FIELDS), note=note)
+    return order
+
+
+def _new_order_number(now: datetime) -> str:
+    return f"{timezone.localtime(now):%y%m%d%H%M}{secrets.randbelow(10**6):06d}"
+
+
+@transaction.atomic
+def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Recipient,
+                actor: Staff | None, shipping_amount: Decimal = ZERO,
+                discount_amount: Decimal = ZERO, buyer_note: str = "",
+                channel: str = "own") -> Order:
+    """Create an order and reserve its stock.
+
+    Demand is summed per SKU, stock rows are locked in primary-key order and reserved
+    with a conditional update, so concurrent buyers never oversell. Lines snapshot the
+    SKU's price and cost. The order starts in ``pending_payment``.
+
+    Raises:
+        EmptyOrder: no lines.
+        InvalidQuantity: a quantity is not positive.
+        SkuNotSellable: a SKU is inactive or its product is not listed.
+        InvalidAmount: negative shipping or a discount above the goods total.
+        InsufficientStock: some SKU cannot be reserved (nothing is reserved then).
+    """
+    if not lines:
+        raise EmptyOrder()
+    shipping_amount, discount_amount = to_money(shipping_amount), to_money(discount_amount)
+    skus = {s.pk: s for s in Sku.objects.select_related("product")
+            .filter(pk__in={line.sku_id for line in lines})}
+    for line in lines:
+        sku = skus.get(line.sku_id)
+        if sku is None or not sku.is_active or sku.product.status != "listed":
+            raise SkuNotSellable(sku=sku.code if sku else line.sku_id)
+    demand = inventory_rules.sum_demand((line.sku_id, line.quantity) for line in lines)
+    try:
+        priced = rules.price_lines(
+            [(q, skus[sku_id].price_amount) for sku_id, q in sorted(demand.items())],
+            discount_amount)
+    except ValueError:
+        raise InvalidAmount() from None
+    if shipping_amount < 0:
+        raise InvalidAmount()
+    now = timezone.now()
+    goods_amount = sum((to_money(p.unit_price_amount * p.quantity) for p in priced), ZERO)
+    order = _create_order_row(
+        customer=customer, recipient=recipient, channel=channel, buyer_note=buyer_note,
+        goods_amount=goods_amount, discount_amount=discount_amount,
+        shipping_amount=shipping_amount, placed_at=now)
+    reservations = inventory_actions.reserve_stock(
+        demand, reference=reservation_reference(order), province_code=recipient.province_code,
+        actor=actor, sku_labels={pk: s.code for pk, s in skus.items()})
+    OrderLine.objects.bulk_create([
+        OrderLine(order=order, sku=skus[sku_id], warehouse_id=reservations[sku_id].stock.warehouse_id,
+                  product_title=skus[sku_id].product.title, sku_code=skus[sku_id].code,
+                  option_values=skus[sku_id].option_values, quantity=p.quantity,
+                  unit_price_amount=p.unit_price_amount,
+                  unit_cost_amount=skus[sku_id].cost_amount,
+                  discount_amount=p.discount_amount, total_amount=p.total_amount)
+        for sku_id, p in zip(sorted(demand), priced, strict=True)
+    ])
+    log_operation(order, action="orders.place_order", actor=actor,
+                  after={**snapshot(order, ("status", "total_amount", "channel")),
+                         "lines": {skus[k].code: v for k, v in demand.items()}})
+    return order
+
+
+def _create_order_row(*, customer: Customer, recipient: Recipient, goods_amount: Decimal,
+                      discount_amount: Decimal, shipping_amount: Decimal, **fields) -> Order:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Order.objects.create(
+                    number=_new_order_number(fields["placed_at"]), customer=customer,
+                    goods_amount=goods_amount, discount_amount=discount_amount,
+                    shipping_amount=shipping_amount,
+                    total_amount=rules.order_total(goods_amount, discount_amount, shipping_amount),
+                    recipient_name=recipient.name, recipient_phone=recipient.phone,
+                    province_code=recipient.province_code, city=recipient.city,
+                    district=recipient.district, address_detail=recipient.address_detail,
+                    **fields)
+        except IntegrityError:
+            continue  # order number collision: draw another
+    raise RuntimeError("could not allocate a unique order number")
+
+
+@transaction.atomic
+def record_payment(order: Order, *, method: str, amount: Decimal, succeeded: bool,
+                   actor: Staff | None, failure_reason: str = "",
+                   transaction_id: str = "") -> Payment:
+    """Record one payment attempt. A success pays the order in full; a failure keeps it
+    pending and records why.
+
+    Raises:
+        InvalidTransition: the order is not pending payment.
+        InvalidPaymentAmount: a successful payment not equal to the amount payable.
+        FailureReasonRequired: a failure without a reason.
+    """
+    order = _lock(order)
+    amount = to_money(amount)
+    method = PaymentMethod(method)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise InvalidTransition(current=OrderStatus(order.status).label,
+                                target=OrderStatus.PAID.label)
+    if succeeded and amount != order.total_amount:
+        raise InvalidPaymentAmount(amount=amount, expected=order.total_amount)
+    if not succeeded:
+        if not failure_reason:
+            raise FailureReasonRequired()
+        failure_reason = PaymentFailureReason(failure_reason)
+    now = timezone.now()
+    payment = Payment.objects.create(
+        order=order, method=method, amount=amount, currency=order.currency,
+        status=PaymentStatus.SUCCEEDED if succeeded else PaymentStatus.FAILED,
+        failure_reason="" if succeeded else failure_reason, transaction_id=transaction_id,
+        created_at=now, actor=actor)
+    if succeeded:
+        order.paid_amount = amount
+        _transition(order, OrderStatus.PAID, actor=actor, action="orders.record_payment",
+                    note=f"{method.label} {transaction_id}".strip(), at=now)
+    else:
+        log_operation(order, action="orders.record_payment_failure", actor=actor,
+                      after={"method": method, "amount": str(amount), "reason": failure_reason})
+    return payment
+
+
+@transaction.atomic
+def review_order(order: Order, *, actor: Staff | None, note: str = "") -> Order:
+    """Pass a paid order's review (审单) so it can be shipped.
+
+    Raises:
+        InvalidTransition: the order is not paid.
+    """
+    return _transition(_lock(order), OrderStatus.REVIEWED, actor=actor,
+                       action="orders.review_order", note=note)
+
+
+@transaction.atomic
+def cancel_order(order: Order, *, reason: str, actor: Staff | None) -> Order:
+    """Cancel an order and release its reservations.
+
+    An unpaid order can always be cancelled. A paid, not yet shipped order can be
+    cancelled only once it has been refunded in full (after-sales does that).
+
+    Raises:
+        InvalidTransition: the order is shipped or already closed.
+        RefundFirst: the order is paid and not yet fully refunded.
+    """
+    order = _lock(order)
+    not_refunded = order.status in rules.PAID_STATES and order.refunded_amount < order.paid_amount
+    if not_refunded and rules.can_transition(order.status, OrderStatus.CANCELLED):
+        raise RefundFirst()
+    order.cancel_reason = reason[:200]
+    order = _transition(order, OrderStatus.CANCELLED, actor=actor, action="orders.cancel_order",
+                        note=reason)
+    inventory_actions.release_reservations(reservation_reference(order), actor=actor)
+    return order
+
+
+@transaction.atomic
+def close_unpaid_order(order: Order, *, actor: Staff | None = None) -> Order:
+    """Close an order whose payment window ran out and release its reservations."""
+    order = _lock(order)
+    order.cancel_reason = "payment timeout"
+    order = _transition(order, OrderStatus.CLOSED, actor=actor, action="orders.close_unpaid_order",
+                        note="payment timeout")
+    inventory_actions.release_reservations(reservation_reference(order), actor=actor)
+    return order
+
+
+def expire_unpaid_orders(*, now: datetime | None = None, timeout_minutes: int | None = None) -> int:
+    """Close every order left unpaid longer than the timeout. Returns how many were closed.
+
+    Each order is closed in its own transaction, so one failure does not hold back the rest
+    and a concurrent payment simply wins (the order is then no longer pending).
+    """
+    now = now or timezone.now()
+    if timeout_minutes is None:
+        timeout_minutes = settings.ZHANGGUI["UNPAID_ORDER_TIMEOUT_MINUTES"]
+    cutoff = now - timedelta(minutes=timeout_minutes)
+    closed = 0
+    stale = Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, placed_at__lt=cutoff,
+                                 is_imported=False)
+    for order in stale.only("pk").iterator():
+        try:
+            close_unpaid_order(order)
+            closed += 1
+        except InvalidTransition:
+            continue  # paid or cancelled meanwhile
+    return closed
+
+
+@transaction.atomic
+def mark_order_shipped(order: Order, *, actor: Staff | None, note: str = "") -> Order:
+    """Fulfillment calls this once the parcel left; stock is consumed there."""
+    return _transition(_lock(order), OrderStatus.SHIPPED, actor=actor,
+                       action="orders.mark_shipped", note=note)
+
+
+@transaction.atomic
+def mark_order_delivered(order: Order, *, actor: Staff | None) -> Order:
+    return _transition(_lock(order), OrderStatus.DELIVERED, actor=actor,
+                       action="orders.mark_delivered")
+
+
+@transaction.atomic
+def complete_order(order: Order, *, actor: Staff | None) -> Order:
+    """Complete a delivered order (buyer confirmed or the confirmation window passed).
+
+    Raises:
+        InvalidTransition: the order is not delivered.
+    """
+    return _transition(_lock(order), OrderStatus.COMPLETED, actor=actor,
+                       action="orders.complete_order")
+
+
+@transaction.atomic
+def apply_refund(order: Order, *, amount: Decimal, actor: Staff | None,
+                 line_amounts: dict[int, Decimal] | None = None) -> Order:
+    """Add ``amount`` to the order's refunded total (after-sales calls this).
+
+    Raises:
+        InvalidAmount: amount not positive.
+        RefundExceedsPaid: amount above paid minus earlier refunds.
+    """
+    order = _lock(order)
+    amount = to_money(amount)
+    if amount <= 0:
+        raise InvalidAmount()
+    if amount > order.refundable_amount:
+        raise RefundExceedsPaid(amount=amount, refundable=order.refundable_amount)
+    before = snapshot(order, STATUS_FIELDS)
+    order.refunded_amount += amount
+    order.save(update_fields=["refunded_amount", "updated_at"])
+    for line_id, line_amount in (line_amounts or {}).items():
+        line = OrderLine.objects.select_for_update().get(pk=line_id, order=order)
+        line.refunded_amount += to_money(line_amount)
+        line.save(update_fields=["refunded_amount"])
+    log_operation(order, action="orders.apply_refund", actor=actor, before=before,
+                  after=snapshot(order, STATUS_FIELDS))
+    return order
+
+
+@transaction.atomic
+def record_returned_units(line: OrderLine, *, quantity: int, actor: Staff | None) -> OrderLine:
+    """Count ``quantity`` units of ``line`` as returned (never more than were sold)."""
+    line = OrderLine.objects.select_for_update().get(pk=line.pk)
+    if quantity <= 0 or line.returned_quantity + quantity > line.quantity:
+        raise InvalidAmount()
+    line.returned_quantity += quantity
+    line.save(update_fields=["returned_quantity"])
+    return line

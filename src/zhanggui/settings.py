@@ -1,0 +1,194 @@
+"""Django settings for Zhanggui.
+
+Everything a deployment changes comes from environment variables:
+
+- ``DATABASE_URL``: e.g. ``postgres://user@host:5432/db``; default a SQLite file under ``var/``.
+- ``REDIS_URL``: e.g. ``redis://127.0.0.1:6379/0``; enables the Redis cache and the Celery
+  broker. Without it tasks run eagerly in-process and the cache is per-process memory.
+- ``ZHANGGUI_SECRET_KEY``, ``ZHANGGUI_DEBUG``, ``ZHANGGUI_ALLOWED_HOSTS``,
+  ``ZHANGGUI_VAR_DIR``, ``ZHANGGUI_TIME_ZONE``, ``ZHANGGUI_SECURE`` (HTTPS-only cookies).
+"""
+
+import contextlib
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("ZHANGGUI_VAR_DIR", Path.cwd() / "var"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("ZHANGGUI_DEBUG", False)
+SECRET_KEY = os.environ.get(
+    "ZHANGGUI_SECRET_KEY", "insecure-development-key-set-ZHANGGUI_SECRET_KEY-in-production"
+)
+ALLOWED_HOSTS = os.environ.get("ZHANGGUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "zhanggui.core",
+    "zhanggui.accounts",
+    "zhanggui.catalog",
+    "zhanggui.inventory",
+    "zhanggui.customers",
+    "zhanggui.orders",
+    "zhanggui.fulfillment",
+    "zhanggui.aftersales",
+    "zhanggui.imports",
+    "zhanggui.console",
+    "zhanggui.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zhanggui.urls"
+WSGI_APPLICATION = "zhanggui.wsgi.application"
+ASGI_APPLICATION = "zhanggui.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhanggui.sqlite3'}"),
+        conn_max_age=int(os.environ.get("ZHANGGUI_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed while one writer commits; IMMEDIATE transactions take the
+    # write lock up front so two writers never deadlock on a lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.Staff"
+SESSION_ENGINE = "zhanggui.accounts.sessions"
+LOGIN_URL = "admin:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BEAT_SCHEDULE = {
+    "expire-unpaid-orders": {
+        "task": "zhanggui.orders.tasks.expire_unpaid_orders_task",
+        "schedule": 60.0,
+    },
+}
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("ZHANGGUI_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the apps' static folders when collectstatic has not run (demo, tests).
+WHITENOISE_USE_FINDERS = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if _env_bool("ZHANGGUI_SECURE", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+
+# Business settings: the guides' rules of thumb, overridable per deployment.
+ZHANGGUI = {
+    "CURRENCY": "CNY",
+    "UNPAID_ORDER_TIMEOUT_MINUTES": int(os.environ.get("ZHANGGUI_UNPAID_TIMEOUT_MINUTES", "30")),
+    "LOW_STOCK_THRESHOLD": 50,
+    "AUTO_COMPLETE_DAYS": 10,
+}
+
+UNFOLD = {
+    "SITE_TITLE": _("Zhanggui"),
+    "SITE_HEADER": _("Zhanggui back office"),
+    "SITE_SUBHEADER": _("Store operations"),
+    "SITE_SYMBOL": "storefront",
+    "SHOW_LANGUAGES": True,
+    "SHOW_HISTORY": False,
+    "SHOW_VIEW_ON_SITE": False,
+    "STYLES": ["zhanggui.console.navigation.stylesheet"],
+    "DASHBOARD_CALLBACK": "zhanggui.console.navigation.dashboard",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        # Built per request: one group per domain, each entry only for staff who may open it.
+        "navigation": "zhanggui.console.navigation.sidebar_navigation",
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ZHANGGUI_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,75 @@
+"""Each role sees in the sidebar exactly the pages it may open, and nothing else opens."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from zhanggui.console.navigation import SECTIONS
+
+
+def _changelist(model_label: str) -> str:
+    app_label, model_name = model_label.split(".")
+    return reverse(f"admin:{app_label}_{model_name}_changelist")
+
+
+ALL_PAGES = {label for _title, entries in SECTIONS for _t, _i, label in entries}
+CATALOG = {"catalog.product", "catalog.sku", "catalog.category", "catalog.attributedefinition",
+           "catalog.tag", "catalog.productmedia"}
+STOCK = {"inventory.stock", "inventory.stockmovement", "inventory.reservation",
+         "inventory.warehouse"}
+ORDERS = {"orders.order", "orders.orderline", "orders.payment", "fulfillment.shipment"}
+AFTERSALES = {"aftersales.aftersalesrequest", "aftersales.aftersalesline", "aftersales.refund"}
+CUSTOMERS = {"customers.customer", "customers.address", "customers.customertag"}
+TEAM = {"accounts.staff", "auth.group", "accounts.apitoken", "accounts.staffsession",
+        "accounts.operationlog"}
+
+VISIBLE = {
+    "owner": ALL_PAGES,
+    "operator": CATALOG | STOCK | ORDERS | AFTERSALES | CUSTOMERS,
+    "service": CATALOG | {"inventory.stock"} | ORDERS | AFTERSALES | CUSTOMERS,
+    "warehouse": CATALOG | STOCK | {"orders.order", "orders.orderline", "fulfillment.shipment",
+                                    "aftersales.aftersalesrequest", "aftersales.aftersalesline"},
+    "finance": CATALOG | STOCK | ORDERS | AFTERSALES | {"customers.customer"},
+    "designer": CATALOG,
+    "analyst": CATALOG | STOCK | ORDERS | AFTERSALES | {"customers.customer",
+                                                       "customers.customertag"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_each_role_sees_only_its_menu_entries(login, role):
+    html = login(role).get(reverse("admin:index")).content.decode()
+    sidebar = html[html.index('id="nav-sidebar-apps"'):]
+    for label in ALL_PAGES:
+        link = f'href="{_changelist(label)}"'
+        assert (link in sidebar) == (label in VISIBLE[role]), label
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_menu_entries_open_and_forbidden_changelists_answer_403(login, role):
+    client = login(role)
+    for label in ALL_PAGES:
+        status = client.get(_changelist(label)).status_code
+        assert status == (200 if label in VISIBLE[role] else 403), label
+
+
+def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
+    html = login("owner").get(reverse("admin:index")).content.decode()
+    sidebar = html[html.index('id="nav-sidebar-apps"'):]
+    groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
+    assert groups == ["商品", "库存", "订单", "售后", "客户", "数据导入", "团队与审计"]
+
+
+def test_the_english_console_is_one_click_away(login):
+    client = login("owner")
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert "Team and audit" in html and "团队与审计" not in html
+    assert 'name="language" type="hidden" value="zh-hans"' in html  # the switcher offers 中文
+
+
+def test_logged_out_visitors_are_sent_to_the_login_page(client, db):
+    response = client.get(reverse("admin:orders_order_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))

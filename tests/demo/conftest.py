@@ -1,0 +1,18 @@
+"""Fixtures of the demo-store tests: the seeder at a small scale on a pinned day."""
+
+import hashlib
+from datetime import date
+
+from zhanggui.orders.models import Order
+
+TODAY = date(2026, 3, 1)   # a year back covers 618, 双11, 双12 and Spring Festival 2026
+SCALE = "0.03"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def store_digest() -> str:
+    """A fingerprint of the seeded orders: number, amounts and status of each."""
+    rows = Order.objects.order_by("number").values_list(
+        "number", "total_amount", "paid_amount", "refunded_amount", "status", "placed_at")
+    text = "\n".join("|".join(str(value) for value in row) for row in rows)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,124 @@
+"""Explicit factories for tests: each builds a valid object through the real actions."""
+
+import itertools
+from decimal import Decimal
+
+from zhanggui.accounts.actions import create_staff
+from zhanggui.accounts.models import Staff
+from zhanggui.catalog import actions as catalog_actions
+from zhanggui.catalog.models import Category, Product, Sku
+from zhanggui.customers.actions import add_address, create_customer
+from zhanggui.customers.models import Customer
+from zhanggui.fulfillment import actions as fulfillment_actions
+from zhanggui.inventory import actions as inventory_actions
+from zhanggui.inventory.models import Warehouse
+from zhanggui.orders import actions as order_actions
+from zhanggui.orders.models import Order
+
+_seq = itertools.count(1)
+PASSWORD = "Correct-Horse-42"
+
+
+def make_staff(role: str, username: str | None = None) -> Staff:
+    return create_staff(username or f"{role}{next(_seq)}", password=PASSWORD, roles=[role],
+                        actor=None, display_name=role)
+
+
+def make_category(name: str | None = None, parent: Category | None = None) -> Category:
+    level = parent.level + 1 if parent else 1
+    return Category.objects.create(name=name or f"类目{next(_seq)}", parent=parent, level=level)
+
+
+def make_product(*, category: Category | None = None, listed: bool = True,
+                 option_names: list[str] | None = None) -> Product:
+    n = next(_seq)
+    product = catalog_actions.create_product(
+        f"SPU{n:05d}", title=f"测试商品{n}", category=category or make_category(),
+        option_names=option_names if option_names is not None else ["颜色"], actor=None)
+    if listed:
+        make_sku(product)
+        catalog_actions.set_listing_status(product, status="listed", reason="new", actor=None)
+    return product
+
+
+def make_sku(product: Product | None = None, *, price: str = "99.00", cost: str = "40.00") -> Sku:
+    product = product or make_product(listed=False)
+    n = next(_seq)
+    options = {name: f"值{n}" for name in product.option_names}
+    return catalog_actions.create_sku(product, code=f"SKU{n:06d}", option_values=options,
+                                      price_amount=Decimal(price), cost_amount=Decimal(cost),
+                                      actor=None)
+
+
+def make_listed_sku(*, price: str = "99.00", cost: str = "40.00") -> Sku:
+    product = make_product(listed=True)
+    sku = product.skus.first()
+    if Decimal(price) != sku.price_amount or Decimal(cost) != sku.cost_amount:
+        sku = catalog_actions.update_sku(sku, price_amount=Decimal(price),
+                                         cost_amount=Decimal(cost), actor=None)
+    return sku
+
+
+def make_warehouse(province_code: str = "330000", code: str | None = None) -> Warehouse:
+    n = next(_seq)
+    return Warehouse.objects.create(code=code or f"WH{n}", name=f"仓库{n}",
+                                    province_code=province_code, city="杭州")
+
+
+def stock_up(sku: Sku, warehouse: Warehouse, quantity: int) -> None:
+    inventory_actions.receive_stock(sku, warehouse=warehouse, quantity=quantity,
+                                    reason="test receipt", actor=None)
+
+
+def make_customer(province_code: str = "330000") -> Customer:
+    n = next(_seq)
+    customer = create_customer(f"C{n:06d}", nickname=f"买家{n}", name="张三丰",
+                               phone=f"138{n:08d}", province_code=province_code, city="杭州",
+                               actor=None)
+    add_address(customer, recipient_name="张三丰", phone=f"138{n:08d}",
+                province_code=province_code, city="杭州", detail="西湖区文三路 100 号",
+                actor=None)
+    return customer
+
+
+def recipient(province_code: str = "330000") -> order_actions.Recipient:
+    return order_actions.Recipient(name="张三丰", phone="13800000000",
+                                   province_code=province_code, city="杭州",
+                                   address_detail="西湖区文三路 100 号")
+
+
+def make_order(*, sku: Sku | None = None, quantity: int = 1, customer: Customer | None = None,
+               status: str = "pending_payment", shipping: str = "0.00") -> Order:
+    """An order driven through the real actions up to ``status``."""
+    if sku is None:
+        sku = make_listed_sku()
+        stock_up(sku, make_warehouse(), 100)
+    order = order_actions.place_order(
+        customer or make_customer(), lines=[order_actions.LineRequest(sku.pk, quantity)],
+        recipient=recipient(), actor=None, shipping_amount=Decimal(shipping))
+    steps = ["paid", "reviewed", "shipped", "delivered", "completed"]
+    if status in ("pending_payment",):
+        return order
+    if status in ("cancelled", "closed"):
+        if status == "cancelled":
+            return order_actions.cancel_order(order, reason="test", actor=None)
+        return order_actions.close_unpaid_order(order)
+    for step in steps[: steps.index(status) + 1]:
+        _advance(order, step)
+        order.refresh_from_db()
+    return order
+
+
+def _advance(order: Order, step: str) -> None:
+    if step == "paid":
+        order_actions.record_payment(order, method="alipay", amount=order.total_amount,
+                                     succeeded=True, actor=None)
+    elif step == "reviewed":
+        order_actions.review_order(order, actor=None)
+    elif step == "shipped":
+        fulfillment_actions.ship_order(order, carrier="sf", tracking_number=f"SF{next(_seq)}",
+                                       actor=None)
+    elif step == "delivered":
+        fulfillment_actions.mark_delivered(order.shipments.get(), actor=None)
+    elif step == "completed":
+        order_actions.complete_order(order, actor=None)
