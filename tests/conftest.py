@@ -1,26 +1,31 @@
 """Shared fixtures. Factories live in ``tests/factories.py`` and are called explicitly."""
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from tests import factories
 from zhanggui.accounts.roles import sync_roles
 
 
-@pytest.fixture(autouse=True)
-def _restore_migrated_data(request, django_db_blocker):
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in getattr(item, "fixturenames", ()) or (
+        marker is not None and marker.kwargs.get("transaction", False))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """Re-create the role groups after a transactional test.
 
     A transactional test ends by flushing every table, the role groups that the migrations
     created included; whichever test runs next in the same worker (xdist decides) must still
     find them. Permissions and content types come back by themselves (the flush emits
-    ``post_migrate``); the groups are data and must be synced again.
+    ``post_migrate``); the groups are data. This runs after every fixture's teardown, so
+    after the flush.
     """
     yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction", False))
-    if transactional:
-        with django_db_blocker.unblock():
+    if _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
             sync_roles()
 
 

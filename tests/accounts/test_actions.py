@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from tests import factories
@@ -32,6 +32,30 @@ def test_sync_roles_is_idempotent(db):
     before = {g.name: g.permissions.count() for g in Group.objects.all()}
     sync_roles()
     assert {g.name: g.permissions.count() for g in Group.objects.all()} == before
+
+
+def test_migrations_leave_every_role_exactly_as_the_table_says(db):
+    for role, labels in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        held = {f"{p.content_type.app_label}.{p.codename}"
+                for p in group.permissions.select_related("content_type")}
+        assert held == set(labels), role
+    owner = Group.objects.get(name=Role.OWNER)
+    assert owner.permissions.count() == Permission.objects.count()
+
+
+def test_sync_roles_for_one_app_touches_only_that_app(db):
+    warehouse = Group.objects.get(name=Role.WAREHOUSE)
+    stray_catalog = Permission.objects.get(codename="delete_category")
+    stray_inventory = Permission.objects.get(codename="delete_stock")
+    warehouse.permissions.add(stray_catalog, stray_inventory)
+    warehouse.permissions.remove(Permission.objects.get(codename="receive_stock"))
+
+    sync_roles(app_labels=["inventory"])
+
+    held = set(warehouse.permissions.values_list("codename", flat=True))
+    assert "receive_stock" in held and "delete_stock" not in held
+    assert "delete_category" in held  # another app's permissions are left alone
 
 
 def test_create_staff_rejects_unknown_role_and_writes_nothing(db):

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tests import factories
-from zhanggui.accounts.roles import sync_roles
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -45,7 +44,6 @@ def browser_page():
 
 @pytest.fixture
 def paid_order(transactional_db):
-    sync_roles()  # an earlier transactional test may have emptied the tables
     sku = factories.make_listed_sku(price="128.00", cost="50.00")
     factories.stock_up(sku, factories.make_warehouse(), 30)
     return factories.make_order(sku=sku, quantity=2, status="reviewed", shipping="8.00")

@@ -5,6 +5,8 @@ the database match this table exactly; migrations call it, and so can an operato
 (``zhanggui manage sync_roles``) after a permission is added in code.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,11 +77,29 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def sync_roles(apps=None) -> None:
+def create_app_permissions(apps, *app_labels: str) -> None:
+    """Create the permissions of these apps now, inside a migration.
+
+    Django creates permissions after all migrations have run; a migration that grants them
+    to the role groups needs them earlier.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for label in app_labels:
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def sync_roles(apps=None, *, app_labels: Iterable[str] | None = None) -> None:
     """Create or update the role groups so their permissions match ``ROLE_PERMISSIONS``.
 
     Args:
         apps: the app registry; a migration passes its historical one.
+        app_labels: only touch the permissions of these apps. Each app's migration passes its
+            own label, so the migrations of different apps may run in any order; ``None``
+            syncs everything (the demo, ``zhanggui manage sync_roles``).
 
     Raises:
         LookupError: when a listed permission does not exist (a typo in the table).
@@ -88,17 +108,26 @@ def sync_roles(apps=None) -> None:
         from django.apps import apps as global_apps
 
         apps = global_apps
+    scope = None if app_labels is None else set(app_labels)
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    everything = list(permission_model.objects.all())
-    by_label = {f"{p.content_type.app_label}.{p.codename}": p for p in
-                permission_model.objects.select_related("content_type")}
+    permissions = permission_model.objects.select_related("content_type")
+    if scope is not None:
+        permissions = permissions.filter(content_type__app_label__in=scope)
+    by_label = {f"{p.content_type.app_label}.{p.codename}": p for p in permissions}
     for role in Role:
         group, _created = group_model.objects.get_or_create(name=role.value)
         if role == Role.OWNER:
-            group.permissions.set(everything)
-            continue
-        missing = [label for label in ROLE_PERMISSIONS[role] if label not in by_label]
-        if missing:
-            raise LookupError(f"unknown permissions for role {role}: {missing}")
-        group.permissions.set([by_label[label] for label in ROLE_PERMISSIONS[role]])
+            wanted = list(by_label.values())
+        else:
+            labels = [label for label in ROLE_PERMISSIONS[role]
+                      if scope is None or label.split(".")[0] in scope]
+            missing = [label for label in labels if label not in by_label]
+            if missing:
+                raise LookupError(f"unknown permissions for role {role}: {missing}")
+            wanted = [by_label[label] for label in labels]
+        if scope is None:
+            group.permissions.set(wanted)
+        else:
+            group.permissions.remove(*[p for p in by_label.values() if p not in wanted])
+            group.permissions.add(*wanted)

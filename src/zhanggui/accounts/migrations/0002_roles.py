@@ -1,18 +1,18 @@
 """Create the role groups with their permissions (see ``accounts/roles.py``)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from zhanggui.accounts.roles import create_app_permissions, sync_roles
+
+# The apps this migration depends on; later apps grant their own permissions in a migration
+# of their own (see ``imports/migrations/0002_grant_run_import.py``).
+APPS = ("auth", "contenttypes", "admin", "sessions", "accounts", "catalog", "inventory",
+        "customers", "orders", "fulfillment", "aftersales")
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    from zhanggui.accounts.roles import sync_roles
-
-    sync_roles(apps)
+    create_app_permissions(apps, *APPS)
+    sync_roles(apps, app_labels=APPS)
 
 
 class Migration(migrations.Migration):

@@ -1,22 +1,14 @@
-"""Give the owner role the new imports permissions (the owner holds every permission).
+"""Give the role groups the imports permissions (the owner holds every permission; the
+other roles get what ``accounts.roles.ROLE_PERMISSIONS`` lists for ``imports``)."""
 
-Other roles get ``imports.run_import`` only through ``accounts.roles.ROLE_PERMISSIONS``.
-"""
-
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from zhanggui.accounts.roles import create_app_permissions, sync_roles
 
-def grant_owner(apps, schema_editor):
-    app_config = apps.get_app_config("imports")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
-    owner = group_model.objects.filter(name="owner").first()
-    if owner is not None:
-        owner.permissions.add(*permission_model.objects.filter(content_type__app_label="imports"))
+
+def grant_roles(apps, schema_editor):
+    create_app_permissions(apps, "imports")
+    sync_roles(apps, app_labels=["imports"])
 
 
 class Migration(migrations.Migration):
@@ -26,4 +18,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant_owner, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]
