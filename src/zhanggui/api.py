@@ -20,6 +20,7 @@ from zhanggui.fulfillment.api import router as fulfillment_router
 from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
 from zhanggui.orders.api import router as orders_router
+from zhanggui.traffic.api import router as traffic_router
 
 api = NinjaAPI(
     title="Zhanggui API", version="1", docs_url="/docs", urls_namespace="api",
@@ -75,3 +76,4 @@ api.add_router(f"{V1}/orders", orders_router, tags=["orders"])
 api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])
 api.add_router(f"{V1}/aftersales", aftersales_router, tags=["aftersales"])
 api.add_router(f"{V1}/imports", imports_router, tags=["imports"])
+api.add_router(f"{V1}/traffic", traffic_router, tags=["traffic"])

@@ -49,12 +49,14 @@ INSTALLED_APPS = [
     "zhanggui.fulfillment",
     "zhanggui.aftersales",
     "zhanggui.imports",
+    "zhanggui.traffic",
     "zhanggui.console",
     "zhanggui.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhanggui.traffic.cors.IngestCorsMiddleware",  # CORS for the storefront event endpoint only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,6 +169,10 @@ ZHANGGUI = {
     "LOW_STOCK_THRESHOLD": 50,
     "AUTO_COMPLETE_DAYS": 10,
 }
+# Storefront origins allowed to send behaviour events cross-origin (comma-separated,
+# e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.
+ZHANGGUI_TRAFFIC_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get(
+    "ZHANGGUI_TRAFFIC_ALLOWED_ORIGINS", "").split(",") if o.strip()]
 
 UNFOLD = {
     "SITE_TITLE": _("Zhanggui"),

@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[p for m in CATALOG_MODELS for p in _crud(m) if not p.startswith("catalog.delete_")],
         *_view(*STOCK_MODELS, *ORDER_MODELS, *CUSTOMER_MODELS),
         "customers.change_customer", "customers.add_customertag", "customers.change_customertag",
+        "traffic.view_event",
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -73,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer",
                "customers.customertag"),
+        "traffic.view_event",
     ],
 }
 
