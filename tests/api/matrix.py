@@ -17,6 +17,7 @@ from django.db import models
 
 from tests import factories
 from tests.api.support import NOBODY
+from tests.traffic.support import raw_event
 from zhanggui.accounts.actions import create_api_token
 from zhanggui.accounts.models import OperationLog, Staff
 from zhanggui.accounts.queries import get_staff_for_token
@@ -27,6 +28,8 @@ from zhanggui.customers.models import Customer
 from zhanggui.inventory.models import Stock
 from zhanggui.orders.models import Order
 from zhanggui.orders.queries import get_order
+from zhanggui.traffic import actions as traffic_actions
+from zhanggui.traffic.models import Event
 
 V1 = "/api/v1"
 
@@ -385,6 +388,23 @@ def issue_refund() -> Case:
     return Case(body=body, target=order, check=check)
 
 
+# ---- traffic --------------------------------------------------------------------------
+
+def ingest_events() -> Case:
+    body = {"events": [raw_event(), raw_event(kind="search", search_term="无", result_count=0)]}
+
+    def check(data, staff):
+        assert data == {"received": 2, "accepted": 2, "duplicates": 0}
+        assert Event.objects.count() == 2
+        assert OperationLog.objects.get(action="traffic.ingest_events").actor == staff
+    return Case(body=body, check=check)
+
+
+def list_events() -> Case:
+    traffic_actions.ingest_events([raw_event()], actor=None)
+    return Case(check=lambda data, staff: _listed(data))
+
+
 ACC, CAT, INV, CUS = f"{V1}/accounts", f"{V1}/catalog", f"{V1}/inventory", f"{V1}/customers"
 ORD, FUL, AFT = f"{V1}/orders", f"{V1}/fulfillment", f"{V1}/aftersales"
 
@@ -432,4 +452,6 @@ ROWS: list[Row] = [
     Row("POST", f"{AFT}/requests/{{request_id}}/receive", receive_return, "warehouse", "service"),
     Row("GET", f"{AFT}/refunds", list_refunds, "finance", "warehouse"),
     Row("POST", f"{AFT}/refunds", issue_refund, "finance", "service", 201),
+    Row("POST", f"{V1}/traffic/events", ingest_events, "owner", "analyst"),
+    Row("GET", f"{V1}/traffic/events", list_events, "analyst", "warehouse"),
 ]
