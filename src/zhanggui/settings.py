@@ -44,12 +44,15 @@ INSTALLED_APPS = [
     "zhanggui.accounts",
     "zhanggui.catalog",
     "zhanggui.inventory",
+    "zhanggui.listing",
     "zhanggui.customers",
+    "zhanggui.pricing",
     "zhanggui.orders",
     "zhanggui.fulfillment",
     "zhanggui.aftersales",
     "zhanggui.imports",
     "zhanggui.traffic",
+    "zhanggui.analytics",
     "zhanggui.console",
     "zhanggui.demo",
 ]
@@ -143,6 +146,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The analytics warehouse (Parquet files + manifest); on several hosts, a shared volume.
+ZHANGGUI_WAREHOUSE_DIR = Path(os.environ.get("ZHANGGUI_WAREHOUSE_DIR", VAR_DIR / "warehouse"))
 with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -167,7 +172,15 @@ ZHANGGUI = {
     "CURRENCY": "CNY",
     "UNPAID_ORDER_TIMEOUT_MINUTES": int(os.environ.get("ZHANGGUI_UNPAID_TIMEOUT_MINUTES", "30")),
     "LOW_STOCK_THRESHOLD": 50,
+    # Promotion eligibility pre-check: event price at or below the lowest price of the last
+    # PROMOTION_LOWEST_PRICE_DAYS days, and at least PROMOTION_MIN_SALES units sold.
+    "PROMOTION_LOWEST_PRICE_DAYS": 30,
+    "PROMOTION_MIN_SALES": 50,
     "AUTO_COMPLETE_DAYS": 10,
+    # Analytics: the repurchase-rate window (JD shows 30 and 90 days) and how often the
+    # warehouse is refreshed by the beat schedule.
+    "REPURCHASE_WINDOW_DAYS": 90,
+    "WAREHOUSE_REFRESH_MINUTES": int(os.environ.get("ZHANGGUI_WAREHOUSE_REFRESH_MINUTES", "5")),
 }
 # Storefront origins allowed to send behaviour events cross-origin (comma-separated,
 # e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.

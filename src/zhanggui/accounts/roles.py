@@ -37,6 +37,10 @@ ORDER_MODELS = ("orders.order", "orders.orderline", "orders.payment", "fulfillme
 STOCK_MODELS = ("inventory.warehouse", "inventory.stock", "inventory.stockmovement",
                 "inventory.reservation")
 CUSTOMER_MODELS = ("customers.customer", "customers.address", "customers.customertag")
+PRICING_MODELS = ("pricing.promotion", "pricing.coupontemplate", "pricing.coupon",
+                  "pricing.shippingtemplate", "pricing.shippingregionrule", "pricing.pricelist",
+                  "pricing.pricelistentry", "pricing.membertier", "pricing.customermembership",
+                  "pricing.skushippingsize")
 
 # The owner gets every permission; the other roles get exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -45,6 +49,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view(*STOCK_MODELS, *ORDER_MODELS, *CUSTOMER_MODELS),
         "customers.change_customer", "customers.add_customertag", "customers.change_customertag",
         "traffic.view_event",
+        "analytics.view_reports", "analytics.view_warehouserun", "analytics.refresh_warehouse",
+        *[p for m in PRICING_MODELS for p in _crud(m)],
+        *_view("pricing.pricehistory", "pricing.offerusage"), "pricing.price_cart",
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -65,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer"),
         "catalog.view_cost", "orders.record_payment", "orders.complete_order",
         "aftersales.issue_refund", "aftersales.add_refund",
+        *_view(*PRICING_MODELS, "pricing.pricehistory", "pricing.offerusage"),
     ],
     Role.DESIGNER: [
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
@@ -75,6 +83,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer",
                "customers.customertag"),
         "traffic.view_event",
+        "analytics.view_reports", "analytics.view_warehouserun",
     ],
 }
 

@@ -3,6 +3,7 @@ expiry of unpaid orders, completion, and the transitions fulfillment and after-s
 """
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,6 +39,8 @@ from zhanggui.orders.models import (
     PaymentMethod,
     PaymentStatus,
 )
+from zhanggui.pricing import actions as pricing_actions
+from zhanggui.pricing import queries as pricing_queries
 
 STATUS_FIELDS = ("status", "paid_amount", "refunded_amount")
 
@@ -91,62 +94,100 @@ def _new_order_number(now: datetime) -> str:
 
 @transaction.atomic
 def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Recipient,
-                actor: Staff | None, shipping_amount: Decimal = ZERO,
+                actor: Staff | None, shipping_amount: Decimal | None = None,
                 discount_amount: Decimal = ZERO, buyer_note: str = "",
-                channel: str = "own") -> Order:
-    """Create an order and reserve its stock.
+                channel: str = "own", coupon_codes: Iterable[str] = ()) -> Order:
+    """Create an order, priced by the pricing engine, and reserve its stock.
 
-    Demand is summed per SKU, stock rows are locked in primary-key order and reserved
-    with a conditional update, so concurrent buyers never oversell. Lines snapshot the
-    SKU's price and cost. The order starts in ``pending_payment``.
+    Demand is summed per SKU and priced through ``pricing`` (member/channel prices,
+    promotions, the best coupon of ``coupon_codes``, the shop's shipping template); the
+    counters of the limited offers the cart touches are locked first and booked after, so
+    budgets and flash-sale caps hold under concurrency. Stock rows are then locked in
+    primary-key order and reserved with a conditional update, so concurrent buyers never
+    oversell. Lines snapshot the SKU's list price and cost, their item discount and their
+    share of every order-level discount; the order keeps the whole breakdown. Gifts
+    (满赠) become zero-priced lines. The order starts in ``pending_payment``.
+
+    ``shipping_amount`` overrides the template's fee (None: priced by the template, zero
+    without one); ``discount_amount`` is a manual seller discount applied after coupons.
 
     Raises:
         EmptyOrder: no lines.
         InvalidQuantity: a quantity is not positive.
         SkuNotSellable: a SKU is inactive or its product is not listed.
         InvalidAmount: negative shipping or a discount above the goods total.
+        CouponNotFound, CouponNotUsable: a coupon code that cannot be used.
+        RegionNotShipped: the shipping template does not serve the destination.
         InsufficientStock: some SKU cannot be reserved (nothing is reserved then).
     """
     if not lines:
         raise EmptyOrder()
-    shipping_amount, discount_amount = to_money(shipping_amount), to_money(discount_amount)
-    skus = {s.pk: s for s in Sku.objects.select_related("product")
-            .filter(pk__in={line.sku_id for line in lines})}
+    discount_amount = to_money(discount_amount)
+    skus = pricing_queries.load_skus(line.sku_id for line in lines)
     for line in lines:
         sku = skus.get(line.sku_id)
         if sku is None or not sku.is_active or sku.product.status != "listed":
             raise SkuNotSellable(sku=sku.code if sku else line.sku_id)
     demand = inventory_rules.sum_demand((line.sku_id, line.quantity) for line in lines)
-    try:
-        priced = rules.price_lines(
-            [(q, skus[sku_id].price_amount) for sku_id, q in sorted(demand.items())],
-            discount_amount)
-    except ValueError:
-        raise InvalidAmount() from None
-    if shipping_amount < 0:
+    if shipping_amount is not None and to_money(shipping_amount) < 0:
         raise InvalidAmount()
     now = timezone.now()
-    goods_amount = sum((to_money(p.unit_price_amount * p.quantity) for p in priced), ZERO)
+    try:
+        breakdown, pricing_data = pricing_actions.price_for_order(
+            customer, skus, demand, channel=channel, province_code=recipient.province_code,
+            coupon_codes=coupon_codes, manual_discount=discount_amount, at=now)
+    except ValueError:
+        raise InvalidAmount() from None
+    shipping = breakdown.shipping_amount if shipping_amount is None else to_money(shipping_amount)
     order = _create_order_row(
         customer=customer, recipient=recipient, channel=channel, buyer_note=buyer_note,
-        goods_amount=goods_amount, discount_amount=discount_amount,
-        shipping_amount=shipping_amount, placed_at=now)
+        goods_amount=breakdown.list_amount, discount_amount=breakdown.discount_amount,
+        shipping_amount=shipping, placed_at=now, pricing_breakdown=breakdown.as_dict())
+    gifts = _gift_skus(breakdown, skus)
+    reserve = dict(demand)
+    for gift in breakdown.gifts:
+        reserve[gift.sku_id] = reserve.get(gift.sku_id, 0) + gift.quantity
     reservations = inventory_actions.reserve_stock(
-        demand, reference=reservation_reference(order), province_code=recipient.province_code,
-        actor=actor, sku_labels={pk: s.code for pk, s in skus.items()})
+        reserve, reference=reservation_reference(order), province_code=recipient.province_code,
+        actor=actor, sku_labels={pk: s.code for pk, s in {**skus, **gifts}.items()})
     OrderLine.objects.bulk_create([
-        OrderLine(order=order, sku=skus[sku_id], warehouse_id=reservations[sku_id].stock.warehouse_id,
-                  product_title=skus[sku_id].product.title, sku_code=skus[sku_id].code,
-                  option_values=skus[sku_id].option_values, quantity=p.quantity,
-                  unit_price_amount=p.unit_price_amount,
-                  unit_cost_amount=skus[sku_id].cost_amount,
-                  discount_amount=p.discount_amount, total_amount=p.total_amount)
-        for sku_id, p in zip(sorted(demand), priced, strict=True)
+        *[_line(order, skus[p.sku_id], reservations, p) for p in breakdown.lines],
+        *[_gift_line(order, gifts[g.sku_id], reservations, g) for g in breakdown.gifts],
     ])
+    pricing_actions.consume_offers(breakdown, pricing_data, customer=customer,
+                                   reference=reservation_reference(order), at=now)
     log_operation(order, action="orders.place_order", actor=actor,
-                  after={**snapshot(order, ("status", "total_amount", "channel")),
-                         "lines": {skus[k].code: v for k, v in demand.items()}})
+                  after={**snapshot(order, ("status", "total_amount", "discount_amount", "channel")),
+                         "lines": {skus[k].code: v for k, v in demand.items()},
+                         "offers": {d.key: str(d.amount) for d in breakdown.discounts}})
     return order
+
+
+def _gift_skus(breakdown, skus: dict[int, Sku]) -> dict[int, Sku]:
+    missing = {g.sku_id for g in breakdown.gifts} - set(skus)
+    found = dict(skus)
+    if missing:
+        found.update({s.pk: s for s in Sku.objects.select_related("product").filter(pk__in=missing)})
+    return found
+
+
+def _line(order: Order, sku: Sku, reservations, priced) -> OrderLine:
+    return OrderLine(
+        order=order, sku=sku, warehouse_id=reservations[sku.pk].stock.warehouse_id,
+        product_title=sku.product.title, sku_code=sku.code, option_values=sku.option_values,
+        quantity=priced.quantity, unit_price_amount=priced.unit_price,
+        unit_cost_amount=sku.cost_amount, discount_amount=priced.discount_amount,
+        item_discount_amount=priced.item_discount,
+        allocations={key: str(amount) for key, amount in priced.allocations.items()},
+        total_amount=priced.paid_amount)
+
+
+def _gift_line(order: Order, sku: Sku, reservations, gift) -> OrderLine:
+    return OrderLine(
+        order=order, sku=sku, warehouse_id=reservations[sku.pk].stock.warehouse_id,
+        product_title=sku.product.title, sku_code=sku.code, option_values=sku.option_values,
+        quantity=gift.quantity, unit_price_amount=ZERO, unit_cost_amount=sku.cost_amount,
+        discount_amount=ZERO, total_amount=ZERO)
 
 
 def _create_order_row(*, customer: Customer, recipient: Recipient, goods_amount: Decimal,

@@ -25,6 +25,8 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price_amount: Decimal
     discount_amount: Decimal
+    item_discount_amount: Decimal
+    allocations: dict
     total_amount: Decimal
     returned_quantity: int
     refunded_amount: Decimal
@@ -80,6 +82,7 @@ class OrderOut(Schema):
 
 class OrderDetailOut(OrderOut):
     lines: list[OrderLineOut]
+    pricing_breakdown: dict = Field(description="the price engine's breakdown (see docs/pricing.md)")
     payments: list[PaymentOut] | None = Field(
         description="null unless you may view payments (orders.view_payment)")
 
@@ -121,10 +124,14 @@ class PlaceOrderIn(Schema):
     customer_id: int
     lines: list[LineIn] = Field(min_length=1)
     recipient: RecipientIn
-    shipping_amount: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
-    discount_amount: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    shipping_amount: Decimal | None = Field(
+        default=None, ge=0, max_digits=14, decimal_places=2,
+        description="overrides the shipping template's fee; omit to price it by the template")
+    discount_amount: Decimal = Field(default=Decimal("0"), ge=0, max_digits=14, decimal_places=2,
+                                     description="manual seller discount, after coupons")
     buyer_note: str = Field("", max_length=255)
     channel: str = Field("own", min_length=1, max_length=30)
+    coupon_codes: list[str] = Field(default_factory=list, max_length=5)
 
 
 class PaymentIn(Schema):
@@ -164,7 +171,8 @@ def place_order(request, payload: PlaceOrderIn):
         lines=[actions.LineRequest(line.sku_id, line.quantity) for line in payload.lines],
         recipient=actions.Recipient(**payload.recipient.model_dump()), actor=request.user,
         shipping_amount=payload.shipping_amount, discount_amount=payload.discount_amount,
-        buyer_note=payload.buyer_note, channel=payload.channel)
+        buyer_note=payload.buyer_note, channel=payload.channel,
+        coupon_codes=payload.coupon_codes)
     return Status(201, queries.get_order(order.pk))
 
 

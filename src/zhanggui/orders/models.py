@@ -61,6 +61,10 @@ class Order(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancel reason"), max_length=200, blank=True)
+    # The price engine's breakdown (zhanggui.pricing.rules.Breakdown.as_dict): every discount
+    # with the offer that gave it, per line its item offer and shares, shipping. Empty for
+    # imported and seeded orders.
+    pricing_breakdown = models.JSONField(_("price breakdown"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -106,6 +110,9 @@ class OrderLine(models.Model):
     unit_price_amount = MoneyField(_("unit price"))
     unit_cost_amount = MoneyField(_("unit cost"))
     discount_amount = MoneyField(_("discount"))
+    item_discount_amount = MoneyField(_("item discount"))
+    # Offer key -> this line's share of that order-level discount (strings of 0.01 amounts).
+    allocations = models.JSONField(_("discount shares"), default=dict, blank=True)
     total_amount = MoneyField(_("line total"))
     returned_quantity = models.PositiveIntegerField(_("returned quantity"), default=0)
     refunded_amount = MoneyField(_("amount refunded"))

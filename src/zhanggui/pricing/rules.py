@@ -1,0 +1,778 @@
+"""The price engine: pure functions, no database.
+
+``price_cart`` takes cart lines, the buyer's context, the channel, the moment and the
+candidate offers (all plain data) and returns an explainable ``Breakdown``. The stages and
+the base of each (see ``docs/pricing.md``):
+
+1. **Item level** — per line the best single offer (member or channel price, item
+   percent/amount off, flash sale), on the list price. Rounded per line to 0.01 half-up.
+2. **Order level** — bundles, buy X get Y, N 件 M 折, 满减, first-order offers, on the line
+   amounts after stage 1. Of the offers sharing an exclusion group only the best applies;
+   the survivors apply one after another in that fixed order, each on what the previous
+   left. A threshold is checked against the amount *after* item discounts (an item discount
+   can drop a cart below a 满减 threshold, as on the big platforms; the breakdown warns).
+3. **Coupon** — the best one coupon, on the amount after stage 2 (minimum spend too), only
+   when every applied offer allows coupons. Then a manual seller discount, if any.
+4. **Shipping** — the template's fee for the destination, then free-shipping conditions and
+   offers on the goods amount payable.
+
+Every order-level discount is allocated to the lines of its scope in proportion to their
+amount at that stage's base, each share rounded half-up to 0.01 and the residue going to the
+largest line, so the shares add up to the discount exactly and a line refund can give back
+exactly its paid amount. A discount never exceeds its base; totals are never negative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from zhanggui.core.money import CENT, ZERO, to_money
+from zhanggui.core.regions import get_province
+
+ITEM_KINDS = ("item_percent", "item_fixed", "flash_sale")
+# Stage 2 applies its offers in this order.
+ORDER_KINDS = ("bundle", "buy_x_get_y", "n_pieces", "threshold", "first_order")
+OTHER_KINDS = ("gift", "free_shipping")
+
+
+class RegionNotShipped(ValueError):
+    """The shipping template does not ship to the destination province."""
+
+    def __init__(self, province_code: str):
+        self.province_code = province_code
+        super().__init__(province_code)
+
+
+# ---- inputs -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CartLine:
+    sku_id: int
+    quantity: int
+    unit_price: Decimal
+    product_id: int = 0
+    category_ids: frozenset[int] = frozenset()  # the SKU's category and its ancestors
+    weight_grams: int = 0
+    volume_cm3: int = 0
+
+    @property
+    def list_amount(self) -> Decimal:
+        return to_money(self.unit_price * self.quantity)
+
+
+@dataclass(frozen=True)
+class Buyer:
+    customer_id: int | None = None
+    member_tier: str = ""
+    tags: frozenset[str] = frozenset()
+    is_new_customer: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str = "all"  # all | categories | products | skus
+    ids: frozenset[int] = frozenset()
+
+    def covers(self, line: CartLine) -> bool:
+        if self.kind == "all":
+            return True
+        if self.kind == "categories":
+            return bool(self.ids & line.category_ids)
+        if self.kind == "products":
+            return line.product_id in self.ids
+        return line.sku_id in self.ids
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    member_tiers: frozenset[str] = frozenset()
+    customer_tags: frozenset[str] = frozenset()
+    channels: frozenset[str] = frozenset()
+    is_new_customers_only: bool = False
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    def problem(self, buyer: Buyer, channel: str, at: datetime) -> str | None:
+        """Why this buyer, channel and moment are not eligible (None when they are)."""
+        checks = (
+            (self.starts_at is not None and at < self.starts_at, "not started"),
+            (self.ends_at is not None and at >= self.ends_at, "ended"),
+            (bool(self.channels) and channel not in self.channels, "other channel"),
+            (bool(self.member_tiers) and buyer.member_tier not in self.member_tiers,
+             "member tier"),
+            (bool(self.customer_tags) and not self.customer_tags & buyer.tags, "customer tags"),
+            (self.is_new_customers_only and not buyer.is_new_customer, "new customers only"),
+        )
+        return next((reason for failed, reason in checks if failed), None)
+
+
+@dataclass(frozen=True)
+class OfferSpec:
+    """A promotion as the engine sees it. ``units_left``, ``uses_left`` and ``amount_left``
+    are what the flash-sale cap, the budget and the buyer's own limit still allow (None:
+    unlimited)."""
+
+    key: str
+    kind: str
+    name: str
+    offer_id: int = 0
+    scope: Scope = Scope()
+    eligibility: Eligibility = Eligibility()
+    exclusion_group: str = ""
+    priority: int = 100
+    is_coupon_allowed: bool = True
+    discount_rate: Decimal | None = None
+    discount_amount: Decimal | None = None
+    special_price: Decimal | None = None
+    tiers: tuple[tuple[Decimal, Decimal], ...] = ()
+    is_repeating: bool = False
+    max_discount: Decimal | None = None
+    min_amount: Decimal = ZERO
+    min_quantity: int | None = None
+    free_quantity: int | None = None
+    gift_sku_id: int | None = None
+    gift_quantity: int = 1
+    units_left: int | None = None
+    uses_left: int | None = None
+    amount_left: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CouponSpec:
+    key: str
+    code: str
+    name: str
+    kind: str  # fixed | percent
+    template_id: int = 0
+    scope: Scope = Scope()
+    eligibility: Eligibility = Eligibility()
+    discount_rate: Decimal | None = None
+    discount_amount: Decimal | None = None
+    max_discount: Decimal | None = None
+    min_amount: Decimal = ZERO
+    uses_left: int | None = None
+    amount_left: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PriceOverride:
+    """A member-tier or channel price for one SKU, already chosen for this buyer/channel."""
+
+    key: str
+    name: str
+    sku_id: int
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class RegionRule:
+    province_codes: frozenset[str]
+    first_fee: Decimal
+    additional_fee: Decimal
+    is_excluded: bool = False
+
+
+@dataclass(frozen=True)
+class ShippingSpec:
+    template_id: int
+    name: str
+    basis: str = "weight"  # weight (kg) | piece | volume (litre)
+    first_units: Decimal = Decimal(1)
+    first_fee: Decimal = ZERO
+    additional_units: Decimal = Decimal(1)
+    additional_fee: Decimal = ZERO
+    region_rules: tuple[RegionRule, ...] = ()
+    is_remote_excluded: bool = False
+    free_over_amount: Decimal | None = None
+    free_over_quantity: int | None = None
+
+
+# ---- outputs ------------------------------------------------------------------------------
+
+@dataclass
+class LineResult:
+    sku_id: int
+    quantity: int
+    unit_price: Decimal
+    list_amount: Decimal
+    item_offer_key: str = ""
+    item_offer_name: str = ""
+    item_discount: Decimal = ZERO
+    offer_units: int = 0  # units priced by the item offer (a flash sale may cover fewer)
+    allocations: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def order_discount(self) -> Decimal:
+        return sum(self.allocations.values(), ZERO)
+
+    @property
+    def discount_amount(self) -> Decimal:
+        return self.item_discount + self.order_discount
+
+    @property
+    def paid_amount(self) -> Decimal:
+        return self.list_amount - self.discount_amount
+
+
+@dataclass(frozen=True)
+class Discount:
+    key: str
+    kind: str
+    name: str
+    stage: str  # item | order | coupon | manual | shipping
+    base: Decimal
+    amount: Decimal
+    offer_id: int = 0
+
+
+@dataclass(frozen=True)
+class Gift:
+    key: str
+    name: str
+    sku_id: int
+    quantity: int
+
+
+@dataclass
+class Breakdown:
+    lines: list[LineResult]
+    discounts: list[Discount]
+    gifts: list[Gift]
+    not_applied: list[tuple[str, str]]
+    warnings: list[str]
+    shipping_fee: Decimal = ZERO
+    shipping_discount: Decimal = ZERO
+    shipping_template_id: int | None = None
+
+    @property
+    def list_amount(self) -> Decimal:
+        return sum((line.list_amount for line in self.lines), ZERO)
+
+    @property
+    def discount_amount(self) -> Decimal:
+        return sum((line.discount_amount for line in self.lines), ZERO)
+
+    @property
+    def goods_amount(self) -> Decimal:
+        """What the goods cost after every discount."""
+        return self.list_amount - self.discount_amount
+
+    @property
+    def shipping_amount(self) -> Decimal:
+        return self.shipping_fee - self.shipping_discount
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods_amount + self.shipping_amount
+
+    def line(self, sku_id: int) -> LineResult:
+        return next(line for line in self.lines if line.sku_id == sku_id)
+
+    def as_dict(self) -> dict:
+        """JSON-safe form, stored on the order and returned by the API."""
+        money = str
+        return {
+            "list_amount": money(self.list_amount), "discount_amount": money(self.discount_amount),
+            "goods_amount": money(self.goods_amount), "shipping_fee": money(self.shipping_fee),
+            "shipping_discount": money(self.shipping_discount),
+            "shipping_amount": money(self.shipping_amount), "total": money(self.total),
+            "shipping_template_id": self.shipping_template_id,
+            "lines": [{"sku_id": x.sku_id, "quantity": x.quantity, "unit_price": money(x.unit_price),
+                       "list_amount": money(x.list_amount), "item_offer": x.item_offer_key,
+                       "item_offer_name": x.item_offer_name, "item_discount": money(x.item_discount),
+                       "offer_units": x.offer_units,
+                       "allocations": {k: money(v) for k, v in x.allocations.items()},
+                       "discount_amount": money(x.discount_amount), "paid_amount": money(x.paid_amount)}
+                      for x in self.lines],
+            "discounts": [{"key": d.key, "kind": d.kind, "name": d.name, "stage": d.stage,
+                           "base": money(d.base), "amount": money(d.amount), "offer_id": d.offer_id}
+                          for d in self.discounts],
+            "gifts": [{"key": g.key, "name": g.name, "sku_id": g.sku_id, "quantity": g.quantity}
+                      for g in self.gifts],
+            "not_applied": [{"key": k, "reason": r} for k, r in self.not_applied],
+            "warnings": list(self.warnings),
+        }
+
+
+# ---- allocation ---------------------------------------------------------------------------
+
+def allocate_to_largest(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``total`` over ``weights`` in proportion: every share but the largest line's is
+    rounded half-up to the cent, the largest line takes the residue.
+
+    The shares add up to ``total`` exactly; when ``0 <= total <= sum(weights)`` no share is
+    negative or above its weight (a rare overshoot of the residue is moved, cent by cent, to
+    the other lines with room, largest first).
+    """
+    cents = [int(to_money(w) / CENT) for w in weights]
+    total_cents = int(to_money(total) / CENT)
+    whole = sum(cents)
+    if not cents or whole == 0:
+        return [ZERO for _ in weights]
+    largest = max(range(len(cents)), key=lambda i: (cents[i], -i))
+    parts = [int((Decimal(total_cents * c) / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+             for c in cents]
+    parts[largest] = 0
+    parts[largest] = total_cents - sum(parts)
+    _repair(parts, cents, largest)
+    return [Decimal(p) * CENT for p in parts]
+
+
+def _repair(parts: list[int], caps: list[int], largest: int) -> None:
+    order = sorted(range(len(parts)), key=lambda i: (-caps[i], i))
+    for index in order:
+        if parts[largest] < 0 and index != largest and parts[index] > 0:
+            moved = min(parts[index], -parts[largest])
+            parts[index] -= moved
+            parts[largest] += moved
+        elif parts[largest] > caps[largest] and index != largest and parts[index] < caps[index]:
+            moved = min(caps[index] - parts[index], parts[largest] - caps[largest])
+            parts[index] += moved
+            parts[largest] -= moved
+
+
+# ---- stage 1: item offers -----------------------------------------------------------------
+
+def _item_discount(offer: OfferSpec, line: CartLine, units_left: int | None) -> tuple[Decimal, int]:
+    """(discount, units covered) of an item offer on a line, on the list price."""
+    if offer.kind == "item_percent":
+        rate = min(max(offer.discount_rate or ZERO, ZERO), Decimal(1))
+        return to_money(line.list_amount * rate), line.quantity
+    if offer.kind == "item_fixed":
+        per_unit = min(max(offer.discount_amount or ZERO, ZERO), line.unit_price)
+        return to_money(per_unit * line.quantity), line.quantity
+    units = line.quantity if units_left is None else min(line.quantity, units_left)
+    price = offer.special_price if offer.special_price is not None else line.unit_price
+    per_unit = max(line.unit_price - max(price, ZERO), ZERO)
+    return (to_money(per_unit * units), units) if units > 0 else (ZERO, 0)
+
+
+def _best_item_offer(line: CartLine, offers: Sequence[OfferSpec],
+                     overrides: Sequence[PriceOverride], units_left: dict[str, int | None],
+                     amount_left: dict[str, Decimal | None]):
+    """The best single item-level offer of a line: (discount, units, key, name) or None."""
+    best = None
+    for override in overrides:
+        discount = to_money(max(line.unit_price - max(override.price, ZERO), ZERO) * line.quantity)
+        if discount > 0 and (best is None or (discount, -0) > (best[0], -best[4])):
+            best = (discount, line.quantity, override.key, override.name, 0)
+    for offer in offers:
+        if not offer.scope.covers(line):
+            continue
+        discount, units = _item_discount(offer, line, units_left.get(offer.key))
+        left = amount_left.get(offer.key)
+        if discount <= 0 or (left is not None and discount > left):
+            continue
+        if best is None or (discount, -offer.priority) > (best[0], -best[4]):
+            best = (discount, units, offer.key, offer.name, offer.priority)
+    return best
+
+
+def _apply_item_stage(lines: list[CartLine], offers: Sequence[OfferSpec],
+                      overrides: Sequence[PriceOverride], results: list[LineResult]) -> list[Discount]:
+    item_offers = [o for o in offers if o.kind in ITEM_KINDS]
+    by_sku: dict[int, list[PriceOverride]] = {}
+    for override in overrides:
+        by_sku.setdefault(override.sku_id, []).append(override)
+    units_left = {o.key: o.units_left for o in item_offers}
+    amount_left = {o.key: o.amount_left for o in item_offers}
+    totals: dict[str, Decimal] = {}
+    for line, result in zip(lines, results, strict=True):
+        best = _best_item_offer(line, item_offers, by_sku.get(line.sku_id, ()), units_left,
+                                amount_left)
+        if best is None:
+            continue
+        discount, units, key, name, _priority = best
+        result.item_offer_key, result.item_offer_name = key, name
+        result.item_discount, result.offer_units = discount, units
+        totals[key] = totals.get(key, ZERO) + discount
+        if units_left.get(key) is not None:
+            units_left[key] -= units
+        if amount_left.get(key) is not None:
+            amount_left[key] -= discount
+    kinds = {o.key: (o.kind, o.offer_id) for o in item_offers}
+    kinds.update({o.key: ("member_price" if o.key.startswith("member") else "channel_price", 0)
+                  for o in overrides})
+    base = {r.item_offer_key: ZERO for r in results if r.item_offer_key}
+    for result in results:
+        if result.item_offer_key:
+            base[result.item_offer_key] += result.list_amount
+    names = {r.item_offer_key: r.item_offer_name for r in results}
+    return [Discount(key, kinds[key][0], names[key], "item", base[key], amount, kinds[key][1])
+            for key, amount in sorted(totals.items())]
+
+
+# ---- stage 2: order-level offers ----------------------------------------------------------
+
+def _threshold_discount(offer: OfferSpec, base: Decimal) -> Decimal:
+    tiers = sorted(offer.tiers)
+    if not tiers:
+        return ZERO
+    if offer.is_repeating:
+        threshold, amount = tiers[0]
+        if threshold <= 0:
+            return ZERO
+        discount = amount * int(base // threshold)
+        return min(discount, offer.max_discount) if offer.max_discount is not None else discount
+    reached = [amount for threshold, amount in tiers if base >= threshold]
+    return reached[-1] if reached else ZERO
+
+
+def _unit_prices(lines: Sequence[CartLine], amounts: Sequence[Decimal]) -> list[Decimal]:
+    units = []
+    for line, amount in zip(lines, amounts, strict=True):
+        units.extend([amount / line.quantity] * line.quantity)
+    return sorted(units)
+
+
+def _buy_x_get_y(offer: OfferSpec, lines, amounts) -> Decimal:
+    buy, free = offer.min_quantity or 0, offer.free_quantity or 0
+    units = _unit_prices(lines, amounts)
+    if buy <= 0 or free <= 0 or len(units) < buy + free:
+        return ZERO
+    free_units = (len(units) // (buy + free)) * free
+    return to_money(sum(units[:free_units], ZERO))
+
+
+def _bundle(offer: OfferSpec, lines, amounts) -> Decimal:
+    wanted = offer.scope.ids
+    present = {line.sku_id: (line, amount) for line, amount in zip(lines, amounts, strict=True)}
+    if offer.special_price is None or not wanted or not wanted <= set(present):
+        return ZERO
+    sets = min(present[sku][0].quantity for sku in wanted)
+    unit_sum = sum((present[sku][1] / present[sku][0].quantity for sku in wanted), ZERO)
+    return to_money(max(unit_sum - offer.special_price, ZERO) * sets)
+
+
+def _rate_or_amount(offer: OfferSpec, base: Decimal) -> Decimal:
+    if offer.discount_rate is not None:
+        return to_money(base * min(max(offer.discount_rate, ZERO), Decimal(1)))
+    return offer.discount_amount or ZERO
+
+
+def order_offer_discount(offer: OfferSpec, lines: Sequence[CartLine],
+                         amounts: Sequence[Decimal]) -> Decimal:
+    """The discount of one order-level offer on the in-scope ``lines`` at ``amounts``
+    (their amounts after the previous stage), never above that base."""
+    base = sum(amounts, ZERO)
+    if not lines or base <= 0 or base < offer.min_amount:
+        return ZERO
+    units = sum(line.quantity for line in lines)
+    if offer.kind == "threshold":
+        discount = _threshold_discount(offer, base)
+    elif offer.kind == "n_pieces":
+        discount = _rate_or_amount(offer, base) if units >= (offer.min_quantity or 1) else ZERO
+    elif offer.kind == "buy_x_get_y":
+        discount = _buy_x_get_y(offer, lines, amounts)
+    elif offer.kind == "bundle":
+        discount = _bundle(offer, lines, amounts)
+    else:  # first_order
+        discount = _rate_or_amount(offer, base)
+    if offer.max_discount is not None:
+        discount = min(discount, offer.max_discount)
+    return to_money(min(max(discount, ZERO), base))
+
+
+def _in_scope(scope: Scope, lines: Sequence[CartLine], amounts: Sequence[Decimal]):
+    chosen = [i for i, line in enumerate(lines) if scope.covers(line)]
+    return chosen, [lines[i] for i in chosen], [amounts[i] for i in chosen]
+
+
+def _best_per_group(scored: list[tuple[OfferSpec, Decimal]],
+                    not_applied: list[tuple[str, str]]) -> list[OfferSpec]:
+    """Of the offers of one exclusion group keep the one with the largest discount."""
+    winners: dict[str, tuple[OfferSpec, Decimal]] = {}
+    kept: list[OfferSpec] = []
+    for offer, discount in scored:
+        if not offer.exclusion_group:
+            kept.append(offer)
+            continue
+        current = winners.get(offer.exclusion_group)
+        if current is None or (discount, -offer.priority) > (current[1], -current[0].priority):
+            if current is not None:
+                not_applied.append((current[0].key, "exclusion group"))
+            winners[offer.exclusion_group] = (offer, discount)
+        else:
+            not_applied.append((offer.key, "exclusion group"))
+    return kept + [offer for offer, _discount in winners.values()]
+
+
+def _allocate(key: str, amount: Decimal, indexes: list[int], amounts: list[Decimal],
+              results: list[LineResult]) -> None:
+    shares = allocate_to_largest(amount, [amounts[i] for i in indexes])
+    for index, share in zip(indexes, shares, strict=True):
+        if share:
+            results[index].allocations[key] = share
+            amounts[index] -= share
+
+
+def _apply_order_stage(lines, offers, amounts, results, not_applied, warnings) -> list[Discount]:
+    candidates = [o for o in offers if o.kind in ORDER_KINDS]
+    scored = []
+    for offer in candidates:
+        _idx, scoped, scoped_amounts = _in_scope(offer.scope, lines, amounts)
+        discount = order_offer_discount(offer, scoped, scoped_amounts)
+        if discount > 0:
+            scored.append((offer, discount))
+        else:
+            _warn_threshold(offer, scoped, scoped_amounts, warnings)
+            not_applied.append((offer.key, "condition not met"))
+    survivors = _best_per_group(scored, not_applied)
+    survivors.sort(key=lambda o: (ORDER_KINDS.index(o.kind), o.priority, o.key))
+    applied = []
+    for offer in survivors:
+        indexes, scoped, scoped_amounts = _in_scope(offer.scope, lines, amounts)
+        discount = order_offer_discount(offer, scoped, scoped_amounts)
+        if discount <= 0:
+            not_applied.append((offer.key, "condition not met after earlier offers"))
+            continue
+        if offer.amount_left is not None and discount > offer.amount_left:
+            not_applied.append((offer.key, "budget used up"))
+            continue
+        base = sum(scoped_amounts, ZERO)
+        _allocate(offer.key, discount, indexes, amounts, results)
+        applied.append(Discount(offer.key, offer.kind, offer.name, "order", base, discount,
+                                offer.offer_id))
+    return applied
+
+
+def _warn_threshold(offer: OfferSpec, lines: Sequence[CartLine], amounts: Sequence[Decimal],
+                    warnings: list[str]) -> None:
+    if offer.kind != "threshold" or not offer.tiers:
+        return
+    lowest = min(threshold for threshold, _amount in offer.tiers)
+    at_list = sum((line.list_amount for line in lines), ZERO)
+    after_items = sum(amounts, ZERO)
+    if at_list >= lowest > after_items:
+        warnings.append(f"threshold_missed_after_item_discounts:{offer.key}:{lowest}:{after_items}")
+
+
+def _gifts(lines, offers, amounts) -> list[Gift]:
+    gifts = []
+    for offer in offers:
+        if offer.kind != "gift" or offer.gift_sku_id is None:
+            continue
+        _idx, scoped, scoped_amounts = _in_scope(offer.scope, lines, amounts)
+        base = sum(scoped_amounts, ZERO)
+        units = sum(line.quantity for line in scoped)
+        if scoped and base > 0 and base >= offer.min_amount and units >= (offer.min_quantity or 0):
+            gifts.append(Gift(offer.key, offer.name, offer.gift_sku_id, offer.gift_quantity))
+    return gifts
+
+
+# ---- stage 3: coupons ---------------------------------------------------------------------
+
+def coupon_discount(coupon: CouponSpec, base: Decimal) -> Decimal:
+    """A coupon's discount on ``base`` (the in-scope amount after order-level offers)."""
+    if base <= 0 or base < coupon.min_amount:
+        return ZERO
+    if coupon.kind == "percent":
+        discount = to_money(base * min(max(coupon.discount_rate or ZERO, ZERO), Decimal(1)))
+    else:
+        discount = coupon.discount_amount or ZERO
+    if coupon.max_discount is not None:
+        discount = min(discount, coupon.max_discount)
+    return to_money(min(max(discount, ZERO), base))
+
+
+def _apply_coupon_stage(lines, coupons, amounts, results, not_applied) -> list[Discount]:
+    best = None
+    for coupon in coupons:
+        indexes, _scoped, scoped_amounts = _in_scope(coupon.scope, lines, amounts)
+        base = sum(scoped_amounts, ZERO)
+        discount = coupon_discount(coupon, base)
+        if discount <= 0:
+            not_applied.append((coupon.key, "minimum spend not reached"))
+        elif coupon.amount_left is not None and discount > coupon.amount_left:
+            not_applied.append((coupon.key, "budget used up"))
+        elif best is None or (discount, best[0].key) > (best[1], coupon.key):
+            if best is not None:
+                not_applied.append((best[0].key, "one coupon per order"))
+            best = (coupon, discount, indexes, base)
+        else:
+            not_applied.append((coupon.key, "one coupon per order"))
+    if best is None:
+        return []
+    coupon, discount, indexes, base = best
+    _allocate(coupon.key, discount, indexes, amounts, results)
+    return [Discount(coupon.key, f"coupon_{coupon.kind}", coupon.name, "coupon", base, discount,
+                     coupon.template_id)]
+
+
+# ---- stage 4: shipping --------------------------------------------------------------------
+
+def _shipping_units(basis: str, lines: Iterable[CartLine]) -> Decimal:
+    if basis == "piece":
+        return Decimal(sum(line.quantity for line in lines))
+    if basis == "volume":
+        return Decimal(sum(line.volume_cm3 * line.quantity for line in lines)) / 1000
+    return Decimal(sum(line.weight_grams * line.quantity for line in lines)) / 1000
+
+
+def shipping_fee(spec: ShippingSpec, province_code: str, lines: Sequence[CartLine]) -> Decimal:
+    """The template's fee: first units at the first fee, each further (started) block of
+    ``additional_units`` at the additional fee; a region rule's fees replace the template's.
+
+    Raises:
+        RegionNotShipped: a rule excludes the province, or it is remote and the template
+            excludes remote regions without a rule of their own.
+    """
+    first, additional = spec.first_fee, spec.additional_fee
+    rule = next((r for r in spec.region_rules if province_code in r.province_codes), None)
+    province = get_province(province_code)
+    if rule is not None and rule.is_excluded:
+        raise RegionNotShipped(province_code)
+    if rule is None and spec.is_remote_excluded and province is not None and province.is_remote:
+        raise RegionNotShipped(province_code)
+    if rule is not None:
+        first, additional = rule.first_fee, rule.additional_fee
+    units = _shipping_units(spec.basis, lines)
+    extra = max(units - spec.first_units, ZERO)
+    step = spec.additional_units if spec.additional_units > 0 else Decimal(1)
+    blocks = math.ceil(extra / step)
+    return to_money(first + additional * blocks)
+
+
+def _apply_shipping(spec, province_code, lines, amounts, offers, breakdown) -> None:
+    if spec is None:
+        return
+    breakdown.shipping_template_id = spec.template_id
+    breakdown.shipping_fee = shipping_fee(spec, province_code, lines)
+    if breakdown.shipping_fee <= 0:
+        return
+    goods = sum(amounts, ZERO)
+    units = sum(line.quantity for line in lines)
+    free = ((spec.free_over_amount is not None and goods >= spec.free_over_amount)
+            or (spec.free_over_quantity is not None and units >= spec.free_over_quantity))
+    key, name, kind, offer_id = f"shipping:{spec.template_id}", spec.name, "template_free", 0
+    if not free:
+        for offer in offers:
+            if offer.kind != "free_shipping":
+                continue
+            _idx, scoped, scoped_amounts = _in_scope(offer.scope, lines, amounts)
+            base = sum(scoped_amounts, ZERO)
+            if scoped and base >= offer.min_amount and sum(
+                    line.quantity for line in scoped) >= (offer.min_quantity or 0):
+                free, key, name, kind, offer_id = True, offer.key, offer.name, offer.kind, offer.offer_id
+                break
+    if free:
+        breakdown.shipping_discount = breakdown.shipping_fee
+        breakdown.discounts.append(Discount(key, kind, name, "shipping", breakdown.shipping_fee,
+                                            breakdown.shipping_fee, offer_id))
+
+
+# ---- the engine ---------------------------------------------------------------------------
+
+def _eligible(offers, buyer: Buyer, channel: str, at: datetime, not_applied) -> list:
+    kept = []
+    for offer in offers:
+        problem = offer.eligibility.problem(buyer, channel, at)
+        if problem is None and offer.uses_left is not None and offer.uses_left <= 0:
+            problem = "budget used up"
+        if problem is None and getattr(offer, "units_left", None) is not None and offer.units_left <= 0:
+            problem = "sold out"
+        if problem is None:
+            kept.append(offer)
+        else:
+            not_applied.append((offer.key, problem))
+    return kept
+
+
+def _check_lines(lines: Iterable[CartLine]) -> list[CartLine]:
+    ordered = sorted(lines, key=lambda line: line.sku_id)
+    if len({line.sku_id for line in ordered}) != len(ordered):
+        raise ValueError("one line per SKU: sum the quantities first")
+    for line in ordered:
+        if line.quantity <= 0 or line.unit_price < 0:
+            raise ValueError("quantities must be positive and prices not negative")
+    return [replace(line, unit_price=to_money(line.unit_price)) for line in ordered]
+
+
+def price_cart(lines: Iterable[CartLine], *, buyer: Buyer, channel: str, at: datetime,
+               offers: Sequence[OfferSpec] = (), coupons: Sequence[CouponSpec] = (),
+               price_overrides: Sequence[PriceOverride] = (), shipping: ShippingSpec | None = None,
+               province_code: str = "", manual_discount: Decimal = ZERO) -> Breakdown:
+    """Price a cart through the four stages (module docstring). Lines come out sorted by SKU,
+    so the input order does not matter.
+
+    Raises:
+        ValueError: two lines of one SKU, a non-positive quantity, a negative price, or a
+            manual discount outside 0 … the goods amount left after coupons.
+        RegionNotShipped: the shipping template does not serve ``province_code``.
+    """
+    cart = _check_lines(lines)
+    not_applied: list[tuple[str, str]] = []
+    warnings: list[str] = []
+    offers = _eligible(offers, buyer, channel, at, not_applied)
+    coupons = _eligible(coupons, buyer, channel, at, not_applied)
+    results = [LineResult(line.sku_id, line.quantity, line.unit_price, line.list_amount)
+               for line in cart]
+    discounts = _apply_item_stage(cart, offers, price_overrides, results)
+    amounts = [r.list_amount - r.item_discount for r in results]
+    discounts += _apply_order_stage(cart, offers, amounts, results, not_applied, warnings)
+    gifts = _gifts(cart, offers, amounts)
+    used = {d.key for d in discounts}
+    blockers = [o.key for o in offers if o.key in used and not o.is_coupon_allowed]
+    if blockers and coupons:
+        not_applied.extend((c.key, f"not combinable with {blockers[0]}") for c in coupons)
+    else:
+        discounts += _apply_coupon_stage(cart, coupons, amounts, results, not_applied)
+    discounts += _apply_manual(manual_discount, amounts, results)
+    breakdown = Breakdown(results, discounts, gifts, not_applied, warnings)
+    _apply_shipping(shipping, province_code, cart, amounts, offers, breakdown)
+    return breakdown
+
+
+def _apply_manual(manual: Decimal, amounts: list[Decimal], results: list[LineResult]) -> list[Discount]:
+    manual = to_money(manual)
+    base = sum(amounts, ZERO)
+    if manual < 0 or manual > base:
+        raise ValueError("discount must be between 0 and the goods total")
+    if manual == 0:
+        return []
+    _allocate("manual", manual, list(range(len(amounts))), amounts, results)
+    return [Discount("manual", "manual", "manual", "manual", base, manual)]
+
+
+def threshold_warnings(breakdown: Breakdown) -> list[dict]:
+    """The warnings of a breakdown about thresholds missed because of item discounts."""
+    found = []
+    for warning in breakdown.warnings:
+        kind, key, threshold, amount = warning.split(":", 3)[0], *warning.split(":")[1:4]
+        if kind == "threshold_missed_after_item_discounts":
+            found.append({"key": key, "threshold": Decimal(threshold), "amount": Decimal(amount)})
+    return found
+
+
+def eligibility_problems(*, event_price: Decimal, lowest_30_days: Decimal | None,
+                         units_sold: int, min_sales: int) -> list[str]:
+    """Why a SKU may not join a promotion event: the event price must be at or below the
+    30-day lowest price, and the SKU must have sold at least ``min_sales`` units."""
+    problems = []
+    if lowest_30_days is not None and event_price > lowest_30_days:
+        problems.append("price_above_30_day_lowest")
+    if units_sold < min_sales:
+        problems.append("not_enough_sales")
+    return problems
+
+
+def lowest_price(history: Iterable[tuple[datetime, Decimal]], *, since: datetime,
+                 current: Decimal) -> Decimal:
+    """The lowest price in force at any moment from ``since`` until now.
+
+    ``history`` is (recorded_at, price) entries; the entry in force at ``since`` (the last
+    one before it) counts too, and so does the current price.
+    """
+    entries = sorted(history)
+    before = [price for at, price in entries if at < since]
+    within = [price for at, price in entries if at >= since]
+    candidates = [current, *within, *before[-1:]]
+    return min(candidates)
+
+
+def member_override(sku_prices: Mapping[int, Decimal], *, key: str, name: str) -> list[PriceOverride]:
+    return [PriceOverride(key, name, sku_id, price) for sku_id, price in sku_prices.items()]
