@@ -19,6 +19,7 @@ from zhanggui.customers.api import router as customers_router
 from zhanggui.fulfillment.api import router as fulfillment_router
 from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
+from zhanggui.listing.api import router as listing_router
 from zhanggui.orders.api import router as orders_router
 from zhanggui.traffic.api import router as traffic_router
 
@@ -71,6 +72,7 @@ V1 = "/v1"
 api.add_router(f"{V1}/accounts", accounts_router, tags=["accounts"])
 api.add_router(f"{V1}/catalog", catalog_router, tags=["catalog"])
 api.add_router(f"{V1}/inventory", inventory_router, tags=["inventory"])
+api.add_router(f"{V1}/listing", listing_router, tags=["listing"])
 api.add_router(f"{V1}/customers", customers_router, tags=["customers"])
 api.add_router(f"{V1}/orders", orders_router, tags=["orders"])
 api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])

@@ -17,6 +17,7 @@ from django.db import models
 
 from tests import factories
 from tests.api.support import NOBODY
+from tests.listing import matrix_cases as listing_cases
 from tests.traffic.support import raw_event
 from zhanggui.accounts.actions import create_api_token
 from zhanggui.accounts.models import OperationLog, Staff
@@ -407,6 +408,7 @@ def list_events() -> Case:
 
 ACC, CAT, INV, CUS = f"{V1}/accounts", f"{V1}/catalog", f"{V1}/inventory", f"{V1}/customers"
 ORD, FUL, AFT = f"{V1}/orders", f"{V1}/fulfillment", f"{V1}/aftersales"
+LST = f"{V1}/listing"
 
 ROWS: list[Row] = [
     Row("GET", f"{ACC}/me", me, "service", None),
@@ -425,6 +427,15 @@ ROWS: list[Row] = [
     Row("POST", f"{CAT}/products/{{product_id}}/listing", set_listing, "operator", "service"),
     Row("POST", f"{CAT}/products/{{product_id}}/skus", create_sku, "operator", "finance", 201),
     Row("PATCH", f"{CAT}/skus/{{sku_id}}", update_sku, "operator", "finance"),
+    Row("POST", f"{LST}/check", listing_cases.check_draft, "designer", "service"),
+    Row("GET", f"{LST}/scores", listing_cases.list_scores, "designer", "service"),
+    Row("GET", f"{LST}/products/{{product_id}}", listing_cases.get_product_audit, "operator",
+        "warehouse"),
+    Row("POST", f"{LST}/products/{{product_id}}/audit", listing_cases.audit_product, "designer",
+        "analyst"),
+    Row("POST", f"{LST}/products/{{product_id}}/list", listing_cases.list_product, "operator",
+        "service"),
+    Row("POST", f"{LST}/audit-runs", listing_cases.start_audit_run, "operator", "service", 201),
     Row("GET", f"{INV}/warehouses", list_warehouses, "warehouse", "service"),
     Row("GET", f"{INV}/stock", list_stock, "service", "designer"),
     Row("POST", f"{INV}/stock/receive", receive_stock, "warehouse", "operator", 201),

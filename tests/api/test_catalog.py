@@ -142,14 +142,17 @@ def test_patch_changes_only_the_fields_sent(as_role):
     assert product.description == "手工缝制" and product.title.startswith("测试商品")
 
 
-def test_listing_without_an_active_sku_is_a_conflict(as_role):
+def test_listing_through_the_catalog_endpoint_points_to_the_checked_listing_endpoint(as_role):
+    # Listing goes through the quality gate (tests/listing/test_api.py covers it there).
     operator = as_role("operator")
     product = factories.make_product(listed=False)
+    factories.make_sku(product)
     before = fingerprint(product)
 
     response = operator.post(f"{PRODUCTS}/{product.pk}/listing", {"status": "listed"})
 
-    assert_error(response, 409, "listing_not_allowed")
+    assert_error(response, 409, "listing_requires_checks")
+    assert f"/api/v1/listing/products/{product.pk}/list" in response.json()["message"]
     assert fingerprint(product) == before
 
 

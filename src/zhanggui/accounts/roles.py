@@ -42,6 +42,13 @@ PRICING_MODELS = ("pricing.promotion", "pricing.coupontemplate", "pricing.coupon
                   "pricing.pricelistentry", "pricing.membertier", "pricing.customermembership",
                   "pricing.skushippingsize")
 
+# Run listing checks and read findings, scores, the word list and the check settings
+# (only the owner edits the word list and may override a blocking finding).
+LISTING_CHECKS = ["listing.run_audit", *_view(
+    "listing.productscore", "listing.finding", "listing.auditrun", "listing.wordlistentry",
+    "listing.declaredbrand", "listing.channeltitlelimit", "listing.categorycheck",
+    "listing.listingpolicy")]
+
 # The owner gets every permission; the other roles get exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: [
@@ -52,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "analytics.view_reports", "analytics.view_warehouserun", "analytics.refresh_warehouse",
         *[p for m in PRICING_MODELS for p in _crud(m)],
         *_view("pricing.pricehistory", "pricing.offerusage"), "pricing.price_cart",
+        *LISTING_CHECKS,
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -78,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
                "catalog.product", "catalog.sku", "catalog.productmedia"),
         "catalog.change_product", *_crud("catalog.productmedia"),
+        *LISTING_CHECKS,
     ],
     Role.ANALYST: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer",

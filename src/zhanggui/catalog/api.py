@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.catalog import actions, queries
+from zhanggui.catalog.errors import ListThroughChecks
 from zhanggui.catalog.models import AttributeType, ListingReason, ListingStatus
 from zhanggui.core.schemas import ERRORS
 
@@ -201,8 +202,12 @@ def update_product(request, product_id: int, payload: ProductPatch):
 
 @router.post("/products/{product_id}/listing", response={200: ProductDetailOut, **ERRORS})
 def set_listing_status(request, product_id: int, payload: ListingIn):
-    """List or delist a product (delisting needs a reason)."""
+    """Delist a product (with a reason) or set it back to draft. Listing goes through the
+    quality checks at ``POST /api/v1/listing/products/{id}/list``; ``status=listed`` here
+    is refused with ``listing_requires_checks``."""
     require_perm(request, "catalog.change_product")
+    if payload.status == ListingStatus.LISTED:
+        raise ListThroughChecks(id=product_id)
     actions.set_listing_status(queries.get_product(product_id), status=payload.status,
                                reason=payload.reason, actor=request.user)
     return queries.get_product_detail(product_id)

@@ -21,3 +21,9 @@ class InvalidSku(InvalidInput):
 class ListingNotAllowed(Conflict):
     code = "listing_not_allowed"
     default_message = _("The product cannot be listed: %(problem)s")
+
+
+class ListThroughChecks(Conflict):
+    code = "listing_requires_checks"
+    default_message = _("Listing runs the quality checks first: use "
+                        "POST /api/v1/listing/products/%(id)s/list.")

@@ -20,6 +20,15 @@ SECTIONS = [
         (_("Product tags"), "sell", "catalog.tag"),
         (_("Product media"), "photo_library", "catalog.productmedia"),
     ]),
+    (_("Listing quality"), [
+        (_("Listing report"), "fact_check", "listing.productscore"),
+        (_("Audit runs"), "playlist_add_check", "listing.auditrun"),
+        (_("Word list"), "spellcheck", "listing.wordlistentry"),
+        (_("Declared brands"), "verified", "listing.declaredbrand"),
+        (_("Channel title limits"), "straighten", "listing.channeltitlelimit"),
+        (_("Category check settings"), "rule", "listing.categorycheck"),
+        (_("Check policy"), "tune", "listing.listingpolicy"),
+    ]),
     (_("Inventory"), [
         (_("Stock"), "warehouse", "inventory.stock"),
         (_("Stock movements"), "swap_vert", "inventory.stockmovement"),

@@ -13,5 +13,6 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     customers,
     fulfillment,
     inventory,
+    listing,
     orders,
 )

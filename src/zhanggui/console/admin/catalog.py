@@ -19,9 +19,10 @@ from zhanggui.catalog.models import (
     Tag,
 )
 from zhanggui.console import history
+from zhanggui.console.admin.listing import LIST_CHECKED, FindingInline
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge, change_link, money, options_text
-from zhanggui.console.forms import DelistForm, ListForm
+from zhanggui.console.forms import DelistForm
 from zhanggui.console.mixins import (
     ConsoleModelAdmin,
     MasterDataAdmin,
@@ -31,18 +32,14 @@ from zhanggui.console.mixins import (
 )
 from zhanggui.console.operations import Operation, run_bulk, run_single
 from zhanggui.core.money import ZERO
+from zhanggui.listing import actions as listing_actions
 
 PRODUCT_EDITABLE = ("title", "brand", "description", "category", "attributes", "option_names")
 SKU_EDITABLE = ("price_amount", "cost_amount", "weight_grams", "barcode", "option_values",
                 "is_active")
 
-LIST = Operation(
-    title=_("List products"),
-    perform=lambda product, data, actor: actions.set_listing_status(
-        product, status=ListingStatus.LISTED, reason=data["reason"], actor=actor),
-    done_message=_("%(count)d product(s) listed."),
-    form_class=ListForm,
-)
+# Listing goes through the quality gate (listing.actions.list_product).
+LIST = LIST_CHECKED
 DELIST = Operation(
     title=_("Delist products"),
     perform=lambda product, data, actor: actions.set_listing_status(
@@ -99,7 +96,7 @@ class ProductAdmin(ConsoleModelAdmin):
     )
     readonly_fields = ("status_display", "status_reason", "status_changed_at", "tags",
                        "created_at", "updated_at")
-    inlines = [SkuInline, MediaInline]
+    inlines = [SkuInline, MediaInline, FindingInline]
     actions = ["list_selected", "delist_selected"]
     actions_detail = ["list_one", "delist_one"]
 
@@ -125,11 +122,12 @@ class ProductAdmin(ConsoleModelAdmin):
             changes = {name: getattr(obj, name) for name in form.changed_data
                        if name in PRODUCT_EDITABLE}
             adopt(obj, actions.update_product(obj, actor=request.user, **changes))
-            return
-        adopt(obj, actions.create_product(
-            obj.code, title=obj.title, category=obj.category, actor=request.user,
-            attributes=obj.attributes, option_names=obj.option_names, brand=obj.brand,
-            description=obj.description))
+        else:
+            adopt(obj, actions.create_product(
+                obj.code, title=obj.title, category=obj.category, actor=request.user,
+                attributes=obj.attributes, option_names=obj.option_names, brand=obj.brand,
+                description=obj.description))
+        listing_actions.audit_product(obj, actor=request.user)  # findings fresh on save
 
     def save_related(self, request, form, formsets, change) -> None:
         return None  # tags have no action yet; inlines are read-only
@@ -192,6 +190,7 @@ class SkuAdmin(ConsoleModelAdmin):
             changes = {name: getattr(obj, name) for name in form.changed_data
                        if name in SKU_EDITABLE}
             adopt(obj, actions.update_sku(obj, actor=request.user, **changes))
+            listing_actions.audit_product(obj.product, actor=request.user)
             return
         sku = actions.create_sku(
             obj.product, code=obj.code, price_amount=obj.price_amount,
@@ -201,6 +200,7 @@ class SkuAdmin(ConsoleModelAdmin):
         if not obj.is_active:
             sku = actions.update_sku(sku, is_active=False, actor=request.user)
         adopt(obj, sku)
+        listing_actions.audit_product(obj.product, actor=request.user)
 
     @display(description=_("price"), ordering="price_amount")
     def price_display(self, sku: Sku) -> str:
