@@ -122,3 +122,25 @@ def _advance(order: Order, step: str) -> None:
         fulfillment_actions.mark_delivered(order.shipments.get(), actor=None)
     elif step == "completed":
         order_actions.complete_order(order, actor=None)
+
+
+# ---- pricing (added by the pricing app) ---------------------------------------------------
+
+def make_promotion(kind: str, **fields):
+    """A live promotion of ``kind`` saved through ``pricing.actions.save_promotion``."""
+    from zhanggui.pricing import actions as pricing_actions
+
+    return pricing_actions.create_promotion(fields.pop("name", f"活动{next(_seq)}"), kind=kind,
+                                            actor=None, **fields)
+
+
+def make_coupon(*, kind: str = "fixed", customer: Customer | None = None, **fields):
+    """One issued coupon of a new template (``fields`` go to the template)."""
+    from zhanggui.pricing import actions as pricing_actions
+
+    if kind == "fixed":
+        fields.setdefault("discount_amount", Decimal("10.00"))
+    template = pricing_actions.create_coupon_template(fields.pop("name", f"券{next(_seq)}"), kind=kind,
+                                                      actor=None, **fields)
+    return pricing_actions.issue_coupons(template, customers=[customer] if customer else [],
+                                         count=0 if customer else 1, actor=None)[0]

@@ -21,6 +21,7 @@ from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
 from zhanggui.listing.api import router as listing_router
 from zhanggui.orders.api import router as orders_router
+from zhanggui.pricing.api import router as pricing_router
 from zhanggui.traffic.api import router as traffic_router
 
 api = NinjaAPI(
@@ -75,6 +76,7 @@ api.add_router(f"{V1}/inventory", inventory_router, tags=["inventory"])
 api.add_router(f"{V1}/listing", listing_router, tags=["listing"])
 api.add_router(f"{V1}/customers", customers_router, tags=["customers"])
 api.add_router(f"{V1}/orders", orders_router, tags=["orders"])
+api.add_router(f"{V1}/pricing", pricing_router, tags=["pricing"])
 api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])
 api.add_router(f"{V1}/aftersales", aftersales_router, tags=["aftersales"])
 api.add_router(f"{V1}/imports", imports_router, tags=["imports"])

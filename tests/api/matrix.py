@@ -18,6 +18,7 @@ from django.db import models
 from tests import factories
 from tests.api.support import NOBODY
 from tests.listing import matrix_cases as listing_cases
+from tests.pricing import matrix_cases as pricing_cases
 from tests.traffic.support import raw_event
 from zhanggui.accounts.actions import create_api_token
 from zhanggui.accounts.models import OperationLog, Staff
@@ -448,6 +449,23 @@ ROWS: list[Row] = [
     Row("GET", ORD, list_orders, "warehouse", "designer"),
     Row("GET", f"{ORD}/{{order_id}}", get_order_detail, "analyst", "designer"),
     Row("POST", ORD, place_order, "owner", "service", 201),
+    Row("GET", f"{V1}/pricing/promotions", pricing_cases.list_promotions, "finance", "warehouse"),
+    Row("POST", f"{V1}/pricing/promotions", pricing_cases.create_promotion, "operator", "finance", 201),
+    Row("GET", f"{V1}/pricing/promotions/{{promotion_id}}", pricing_cases.get_promotion, "finance",
+        "service"),
+    Row("PATCH", f"{V1}/pricing/promotions/{{promotion_id}}", pricing_cases.update_promotion,
+        "operator", "finance"),
+    Row("GET", f"{V1}/pricing/coupon-templates", pricing_cases.list_coupon_templates, "finance",
+        "warehouse"),
+    Row("POST", f"{V1}/pricing/coupon-templates", pricing_cases.create_coupon_template, "operator",
+        "finance", 201),
+    Row("POST", f"{V1}/pricing/coupon-templates/{{template_id}}/issue", pricing_cases.issue_coupons,
+        "operator", "finance", 201),
+    Row("GET", f"{V1}/pricing/shipping-templates", pricing_cases.list_shipping_templates, "finance",
+        "designer"),
+    Row("POST", f"{V1}/pricing/shipping-templates", pricing_cases.create_shipping_template,
+        "operator", "finance", 201),
+    Row("POST", f"{V1}/pricing/price-cart", pricing_cases.price_cart, "operator", "warehouse"),
     Row("POST", f"{ORD}/{{order_id}}/payments", record_payment, "finance", "service", 201),
     Row("POST", f"{ORD}/{{order_id}}/review", review_order, "service", "warehouse"),
     Row("POST", f"{ORD}/{{order_id}}/cancel", cancel_order, "service", "warehouse"),

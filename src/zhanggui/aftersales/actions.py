@@ -31,7 +31,7 @@ from zhanggui.inventory import actions as inventory_actions
 from zhanggui.orders import actions as order_actions
 from zhanggui.orders.errors import RefundExceedsPaid
 from zhanggui.orders.models import Order
-from zhanggui.orders.rules import SHIPPED_STATES, allocate
+from zhanggui.orders.rules import SHIPPED_STATES, allocate, line_refund_share
 
 REQUEST_FIELDS = ("status", "requested_amount", "decision_note")
 
@@ -192,7 +192,7 @@ def complete_exchange(request: AftersalesRequest, *, actor: Staff | None) -> Aft
 
 
 @transaction.atomic
-def issue_refund(order: Order, *, amount: Decimal, reason: str, actor: Staff | None,
+def issue_refund(order: Order, *, amount: Decimal | None, reason: str, actor: Staff | None,
                  request: AftersalesRequest | None = None) -> Refund:
     """Refund money to the buyer; never more than was paid minus earlier refunds.
 
@@ -200,19 +200,30 @@ def issue_refund(order: Order, *, amount: Decimal, reason: str, actor: Staff | N
     received; the request is then marked refunded. A full refund-only refund of an order
     not yet shipped cancels the order and releases its stock.
 
+    ``amount=None`` refunds what the request's lines were paid (``refund_due``): each line's
+    stored share after its discounts, so the buyer gets back exactly what those units cost.
+
     Raises:
         InvalidAmount: amount not positive.
         RefundExceedsPaid: above what can still be refunded (checked under the order lock).
         InvalidRequestState: the request is not ready for a refund.
     """
-    amount = to_money(amount)
     if request is not None:
         request = _lock(request)
         ready = (RequestStatus.APPROVED if request.kind == RequestKind.REFUND_ONLY
                  else RequestStatus.RECEIVED)
         _require_status(request, ready)
         order = request.order
-    line_amounts = _line_shares(request, amount) if request is not None else None
+    due = refund_due(request) if request is not None else None
+    if amount is None:
+        if not due:
+            raise InvalidReturnLines(problem="name the amount: the request has no lines")
+        amount = sum(due.values(), ZERO)
+    amount = to_money(amount)
+    if due and amount == sum(due.values(), ZERO):
+        line_amounts = due
+    else:
+        line_amounts = _line_shares(request, amount) if request is not None else None
     order = order_actions.apply_refund(order, amount=amount, actor=actor, line_amounts=line_amounts)
     refund = Refund.objects.create(order=order, request=request, amount=amount,
                                    currency=order.currency, reason=reason[:200] or "refund",
@@ -228,6 +239,27 @@ def issue_refund(order: Order, *, amount: Decimal, reason: str, actor: Staff | N
     if order.status not in SHIPPED_STATES and order.refunded_amount == order.paid_amount:
         order_actions.cancel_order(order, reason="refunded before shipping", actor=actor)
     return refund
+
+
+def refund_due(request: AftersalesRequest) -> dict[int, Decimal]:
+    """Order-line id → what refunding the request's units of that line gives back (its paid
+    amount per unit from the stored allocation; the last units take the exact rest)."""
+    due = {}
+    for item in request.lines.select_related("order_line"):
+        line = item.order_line
+        covered = max(line.returned_quantity, _pending_units(request, line.pk, item.quantity))
+        due[line.pk] = line_refund_share(
+            total_amount=line.total_amount, quantity=line.quantity, units=item.quantity,
+            refunded_amount=line.refunded_amount, is_last=covered >= line.quantity)
+    return due
+
+
+def _pending_units(request: AftersalesRequest, line_id: int, units: int) -> int:
+    """Units of the line covered once this request is refunded, for refund-only requests
+    whose goods are not counted as returned."""
+    earlier = (AftersalesLine.objects.filter(order_line_id=line_id, request__status=RequestStatus.REFUNDED)
+               .exclude(request=request).aggregate(total=Sum("quantity"))["total"] or 0)
+    return earlier + units
 
 
 def _line_shares(request: AftersalesRequest, amount: Decimal) -> dict[int, Decimal]:

@@ -125,7 +125,9 @@ class RefundFilter(FilterSchema):
 
 class RefundIn(Schema):
     order_id: int
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    amount: Decimal | None = Field(
+        None, gt=0, max_digits=14, decimal_places=2,
+        description="omit with a request_id to refund what its lines were paid (their stored shares)")
     reason: str = Field(min_length=1, max_length=200)
     request_id: int | None = Field(None, description="the after-sales request refunded, if any")
 

@@ -74,3 +74,15 @@ def price_lines(lines: list[tuple[int, Decimal]], discount_amount: Decimal) -> l
 
 def order_total(goods_amount: Decimal, discount_amount: Decimal, shipping_amount: Decimal) -> Decimal:
     return to_money(goods_amount - discount_amount + shipping_amount)
+
+
+def line_refund_share(*, total_amount: Decimal, quantity: int, units: int,
+                      refunded_amount: Decimal, is_last: bool) -> Decimal:
+    """What refunding ``units`` of a line gives back: its paid amount (after its item
+    discount and its shares of the order-level discounts) per unit, never more than the line
+    has left; the refund that covers the line's last units gives back exactly the rest, so
+    a line refunded in parts returns its paid amount to the cent."""
+    remaining = max(to_money(total_amount) - to_money(refunded_amount), ZERO)
+    if is_last:
+        return remaining
+    return min(to_money(total_amount * units / quantity), remaining)

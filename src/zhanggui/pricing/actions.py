@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
+from zhanggui.accounts.rules import json_value
 from zhanggui.catalog import actions as catalog_actions
 from zhanggui.catalog.models import Sku
 from zhanggui.core.money import ZERO, to_money
@@ -239,7 +240,7 @@ def save_shipping_template(template: ShippingTemplate, *, actor: Staff | None,
                                is_excluded=bool(r.get("is_excluded", False)))
             for r in region_rules])
     log_operation(template, action="pricing.save_shipping_template", actor=actor, before=before,
-                  after={**snapshot(template, SHIPPING_FIELDS), "rules": region_rules})
+                  after={**snapshot(template, SHIPPING_FIELDS), "rules": json_value(region_rules)})
     return template
 
 
