@@ -29,6 +29,17 @@ def pytest_runtest_teardown(item, nextitem):
             sync_roles()
 
 
+@pytest.fixture(autouse=True)
+def warehouse_dir(settings, tmp_path):
+    """Every test gets an empty analytics warehouse of its own."""
+    from zhanggui.analytics import reader
+
+    settings.ZHANGGUI_WAREHOUSE_DIR = tmp_path / "warehouse"
+    reader.forget()
+    yield settings.ZHANGGUI_WAREHOUSE_DIR
+    reader.forget()
+
+
 @pytest.fixture
 def owner(db):
     return factories.make_staff("owner")

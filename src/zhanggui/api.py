@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from zhanggui.accounts.api import router as accounts_router
 from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth
 from zhanggui.aftersales.api import router as aftersales_router
+from zhanggui.analytics.api import router as analytics_router
 from zhanggui.catalog.api import router as catalog_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
@@ -81,3 +82,4 @@ api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])
 api.add_router(f"{V1}/aftersales", aftersales_router, tags=["aftersales"])
 api.add_router(f"{V1}/imports", imports_router, tags=["imports"])
 api.add_router(f"{V1}/traffic", traffic_router, tags=["traffic"])
+api.add_router(f"{V1}/analytics", analytics_router, tags=["analytics"])

@@ -25,6 +25,8 @@ from zhanggui.accounts.models import OperationLog, Staff
 from zhanggui.accounts.queries import get_staff_for_token
 from zhanggui.aftersales import actions as aftersales_actions
 from zhanggui.aftersales.models import AftersalesRequest, Refund
+from zhanggui.analytics import actions as warehouse_actions
+from zhanggui.analytics.models import WarehouseRun
 from zhanggui.catalog.models import AttributeDefinition, Product, Sku
 from zhanggui.customers.models import Customer
 from zhanggui.inventory.models import Stock
@@ -411,6 +413,24 @@ ACC, CAT, INV, CUS = f"{V1}/accounts", f"{V1}/catalog", f"{V1}/inventory", f"{V1
 ORD, FUL, AFT = f"{V1}/orders", f"{V1}/fulfillment", f"{V1}/aftersales"
 LST = f"{V1}/listing"
 
+# ---- analytics ------------------------------------------------------------------------
+def analytics_metrics() -> Case:
+    return Case(check=lambda data, staff: any(m["code"] == "gmv" for m in data))
+
+
+def analytics_report() -> Case:
+    factories.make_order(status="paid")
+    warehouse_actions.refresh_warehouse(actor=None)
+    return Case(path={"name": "overview"},
+                check=lambda data, staff: data["report"] == "overview" and bool(data["kpis"]))
+
+
+def analytics_refresh() -> Case:
+    factories.make_order(status="paid")
+    return Case(check=lambda data, staff: WarehouseRun.objects.filter(actor=staff).exists()
+                and data["rows"]["orders"] >= 1)
+
+
 ROWS: list[Row] = [
     Row("GET", f"{ACC}/me", me, "service", None),
     Row("GET", f"{ACC}/tokens", list_tokens, "owner", "operator"),
@@ -483,4 +503,7 @@ ROWS: list[Row] = [
     Row("POST", f"{AFT}/refunds", issue_refund, "finance", "service", 201),
     Row("POST", f"{V1}/traffic/events", ingest_events, "owner", "analyst"),
     Row("GET", f"{V1}/traffic/events", list_events, "analyst", "warehouse"),
+    Row("GET", f"{V1}/analytics/metrics", analytics_metrics, "analyst", "warehouse"),
+    Row("GET", f"{V1}/analytics/reports/{{name}}", analytics_report, "analyst", "service"),
+    Row("POST", f"{V1}/analytics/refresh", analytics_refresh, "operator", "analyst"),
 ]

@@ -3,6 +3,7 @@ who may open it. ``settings.UNFOLD["SIDEBAR"]["navigation"]`` points here, and
 ``settings.UNFOLD["STYLES"]`` to ``stylesheet``.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 from django.http import HttpRequest
@@ -10,8 +11,30 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (group title, [(entry title, icon, "app_label.model_name"), …])
+
+@dataclass(frozen=True)
+class Page:
+    """A sidebar entry that is a custom page rather than a model's list."""
+
+    url_name: str
+    args: tuple = ()
+    permission: str = ""
+
+
+def _report(name: str) -> Page:
+    return Page("admin:analytics_report", (name,), "analytics.view_reports")
+
+
+# (group title, [(entry title, icon, "app_label.model_name" or a Page), …])
 SECTIONS = [
+    (_("Analytics"), [
+        (_("Overview"), "monitoring", _report("overview")),
+        (_("Traffic"), "travel_explore", _report("traffic")),
+        (_("Sales"), "bar_chart", _report("sales")),
+        (_("Customers"), "diversity_3", _report("customers")),
+        (_("After-sales and payments"), "assignment_return", _report("aftersales")),
+        (_("Warehouse runs"), "database", "analytics.warehouserun"),
+    ]),
     (_("Products"), [
         (_("Products"), "inventory_2", "catalog.product"),
         (_("SKUs"), "style", "catalog.sku"),
@@ -65,21 +88,28 @@ SECTIONS = [
 ]
 
 
-def can_open(model_label: str, request: HttpRequest) -> bool:
-    """Whether the user may open the changelist of ``model_label`` (view or change)."""
-    app_label, model_name = model_label.split(".")
+def can_open(model_label: "str | Page", request: HttpRequest) -> bool:
+    """Whether the user may open the changelist of ``model_label`` (view or change), or the
+    custom page."""
     user = request.user
+    if isinstance(model_label, Page):
+        return user.is_active and user.is_staff and user.has_perm(model_label.permission)
+    app_label, model_name = model_label.split(".")
     return user.is_active and user.is_staff and (
         user.has_perm(f"{app_label}.view_{model_name}")
         or user.has_perm(f"{app_label}.change_{model_name}"))
 
 
-def _entry(title, icon: str, model_label: str) -> dict:
-    app_label, model_name = model_label.split(".")
+def _entry(title, icon: str, model_label: "str | Page") -> dict:
+    if isinstance(model_label, Page):
+        link = reverse(model_label.url_name, args=model_label.args)
+    else:
+        app_label, model_name = model_label.split(".")
+        link = reverse(f"admin:{app_label}_{model_name}_changelist")
     return {
         "title": title,
         "icon": icon,
-        "link": reverse(f"admin:{app_label}_{model_name}_changelist"),
+        "link": link,
         "permission": partial(can_open, model_label),
     }
 

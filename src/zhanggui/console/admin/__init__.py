@@ -9,6 +9,7 @@ console is the top layer: it may import every app, and no app may import it
 from zhanggui.console.admin import (  # noqa: F401  (imported for their registrations)
     accounts,
     aftersales,
+    analytics,
     catalog,
     customers,
     fulfillment,

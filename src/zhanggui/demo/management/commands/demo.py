@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
+from zhanggui.analytics.actions import refresh_warehouse
 from zhanggui.demo.management.commands._shared import (
     add_seed_arguments,
     seed_options,
@@ -58,11 +59,15 @@ class Command(BaseCommand):
         if options["reset"]:
             write(f"Reset: {wipe_database()}.")
         call_command("migrate", interactive=False, verbosity=0)
-        if is_seeded():
-            write("The store already has data; not seeding (use --reset to start over).")
-        else:
+        seeding = not is_seeded()
+        if seeding:
             report = seed_demo(seed, write=write)
             write(f"Seeding took {report.seconds:.1f} seconds.")
+        else:
+            write("The store already has data; not seeding (use --reset to start over).")
+        # A new store (or a reset one, whose ids start again) gets its warehouse from scratch.
+        run = refresh_warehouse(actor=None, full=seeding)
+        write(f"Analytics warehouse {run.kind}: version {run.version} in {run.seconds} s.")
         write_summary(write)
         collect_static()
         address = f"http://127.0.0.1:{options['port']}/"

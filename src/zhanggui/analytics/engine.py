@@ -1,0 +1,130 @@
+"""Compute registry metrics over the warehouse: one query per source, all periods at once.
+
+``compute(["gmv", "aov"], periods, filters)`` groups the base metrics the codes need by
+their source, builds one ``SELECT period[, dimension], aggregate, …`` per source over the
+periods, runs it, and derives the ratios in Python (``rules.ratio``), so a number on screen
+is always the registry's formula over the registry's source.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from zhanggui.analytics import reader
+from zhanggui.analytics.metrics import METRICS, SOURCES, Metric, base_metrics
+from zhanggui.analytics.rules import Period, ratio, window_ending
+
+
+@dataclass(frozen=True)
+class Filters:
+    channel: str = ""
+    category_id: int | None = None
+
+    def params(self) -> dict:
+        params = {}
+        if self.channel:
+            params["channel"] = self.channel
+        if self.category_id is not None:
+            params["category"] = self.category_id
+        return params
+
+
+def repurchase_window_days() -> int:
+    return int(settings.ZHANGGUI.get("REPURCHASE_WINDOW_DAYS", 90))
+
+
+def period_tables(periods: list[Period]) -> str:
+    """The ``periods``, ``refund_window`` and ``repurchase_window`` relations as SQL.
+
+    Dates are ``datetime.date`` objects formatted here, never user text."""
+    def values(items: list[Period]) -> str:
+        return ", ".join(f"('{p.label}', TIMESTAMP '{p.start} 00:00:00', "
+                         f"TIMESTAMP '{p.end} 00:00:00')" for p in items)
+
+    def relation(name: str, items: list[Period]) -> str:
+        return f"{name}(label, start_at, end_at) AS (VALUES {values(items)})"
+
+    refund = [window_ending(p, 30) for p in periods]
+    repurchase = [window_ending(p, repurchase_window_days()) for p in periods]
+    return ", ".join([relation("periods", periods), relation("refund_window", refund),
+                      relation("repurchase_window", repurchase)])
+
+
+def source_sql(source_code: str, metrics: list[Metric], periods: list[Period], filters: Filters,
+               group_by: str | tuple[str, ...] | None = None) -> str:
+    source = SOURCES[source_code]
+    body = source.sql.format(channel=source.channel if filters.channel else "",
+                             category=source.category if filters.category_id is not None else "")
+    keys = ["period", *_dimensions(group_by)]
+    aggregates = ", ".join(f"{m.expression} AS {m.code}" for m in metrics)
+    return (f"WITH {period_tables(periods)}, src AS ({body})\n"
+            f"SELECT {', '.join(keys)}, {aggregates} FROM src GROUP BY {', '.join(keys)}")
+
+
+def _dimensions(group_by) -> list[str]:
+    if not group_by:
+        return []
+    return [group_by] if isinstance(group_by, str) else list(group_by)
+
+
+def compute(codes: list[str], periods: list[Period], filters: Filters | None = None,
+            group_by: str | tuple[str, ...] | None = None) -> dict:
+    """Values of ``codes`` per period label (and per ``group_by`` value when given):
+    ``{label: {code: value}}`` or ``{label: {dimension_value: {code: value}}}``."""
+    filters = filters or Filters()
+    by_source: dict[str, list[Metric]] = defaultdict(list)
+    for metric in base_metrics(codes):
+        by_source[metric.source].append(metric)
+    raw: dict = defaultdict(lambda: defaultdict(dict))
+    for source_code, metrics in by_source.items():
+        sql = source_sql(source_code, metrics, periods, filters, group_by)
+        for row in reader.query(sql, filters.params()):
+            width = len(_dimensions(group_by))
+            label, dims, values = row[0], row[1:1 + width], row[1 + width:]
+            key = (dims[0] if width == 1 else tuple(dims)) if width else None
+            raw[label][key].update(zip((m.code for m in metrics), values, strict=True))
+    result: dict = {}
+    for period in periods:
+        groups = raw.get(period.label, {})
+        if group_by:
+            result[period.label] = {key: _finish(codes, values) for key, values in groups.items()}
+        else:
+            result[period.label] = _finish(codes, groups.get(None, {}))
+    return result
+
+
+def _finish(codes: list[str], base: dict) -> dict:
+    values = dict(base)
+    for code in codes:
+        values[code] = _value(code, values)
+    return {code: values[code] for code in codes}
+
+
+def _value(code: str, values: dict):
+    if code in values:
+        return values[code]
+    metric = METRICS[code]
+    if metric.is_base:
+        return 0  # no row for this period (or group): nothing happened
+    top, bottom = _value(metric.numerator, values), _value(metric.denominator, values)
+    if metric.subtract:
+        return (top or 0) - (bottom or 0)
+    return ratio(top or 0, bottom, money=metric.unit == "money")
+
+
+def explain(codes: list[str], periods: list[Period], filters: Filters | None = None,
+            group_by: str | tuple[str, ...] | None = None) -> list[dict]:
+    """What the "how is this computed" panel shows for each code: name, formula, notes and
+    the SQL of the source query it comes from."""
+    filters = filters or Filters()
+    rows = []
+    for code in codes:
+        metric = METRICS[code]
+        queries = []
+        for base in base_metrics([code]):
+            queries.append(source_sql(base.source, [base], periods, filters, group_by))
+        rows.append({"code": code, "name": str(metric.name), "formula": metric.formula,
+                     "notes": str(metric.notes), "unit": metric.unit, "sql": queries})
+    return rows
+

@@ -1,0 +1,136 @@
+"""What the warehouse copies out of the OLTP database, table by table.
+
+Each ``Extract`` is one portable SELECT (SQLite and PostgreSQL) and the DuckDB types of its
+columns. Mutable tables are re-read by a watermark on their ``updated_at`` (plus their
+children, keyed by the parent); append-only tables by their id; small dimension tables are
+re-read whole at every refresh. Times are read in UTC and converted to the shop's time zone
+when written, so reports compare plain local timestamps.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db import connection
+
+Mode = Literal["by_updated_at", "by_parent", "by_id", "whole"]
+BATCH_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Extract:
+    table: str
+    key: str
+    mode: Mode
+    select: str
+    columns: tuple[tuple[str, str], ...]  # (name, DuckDB type); timestamps are converted
+    watermark: str = ""  # the OLTP column compared to the watermark
+    parent: str = ""  # by_parent: the key column of the parent table (e.g. order_id)
+    parent_table: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _type in self.columns]
+
+
+MONEY = "DECIMAL(14,2)"
+TS = "TIMESTAMP"
+
+ORDERS = Extract(
+    table="orders", key="order_id", mode="by_updated_at", watermark="o.updated_at",
+    select="""SELECT o.id, o.number, o.customer_id, o.channel, o.status, o.province_code,
+                     o.is_imported, o.goods_amount, o.discount_amount, o.shipping_amount,
+                     o.total_amount, o.paid_amount, o.refunded_amount, o.placed_at, o.paid_at,
+                     o.cancelled_at, o.updated_at
+              FROM orders_order o""",
+    columns=(("order_id", "BIGINT"), ("number", "VARCHAR"), ("customer_id", "BIGINT"),
+             ("channel", "VARCHAR"), ("status", "VARCHAR"), ("province_code", "VARCHAR"),
+             ("is_imported", "BOOLEAN"), ("goods_amount", MONEY), ("discount_amount", MONEY),
+             ("shipping_amount", MONEY), ("total_amount", MONEY), ("paid_amount", MONEY),
+             ("refunded_amount", MONEY), ("placed_at", TS), ("paid_at", TS), ("cancelled_at", TS),
+             ("updated_at", TS)),
+)
+ORDER_LINES = Extract(
+    table="order_lines", key="line_id", mode="by_parent", parent="order_id", parent_table="orders",
+    select="""SELECT l.id, l.order_id, l.sku_id, s.product_id, l.quantity, l.unit_price_amount,
+                     l.unit_cost_amount, l.discount_amount, l.total_amount, l.returned_quantity,
+                     l.refunded_amount
+              FROM orders_orderline l JOIN catalog_sku s ON s.id = l.sku_id""",
+    columns=(("line_id", "BIGINT"), ("order_id", "BIGINT"), ("sku_id", "BIGINT"),
+             ("product_id", "BIGINT"), ("quantity", "INTEGER"), ("unit_price", MONEY),
+             ("unit_cost", MONEY), ("discount_amount", MONEY), ("total_amount", MONEY),
+             ("returned_quantity", "INTEGER"), ("refunded_amount", MONEY)),
+)
+PAYMENTS = Extract(
+    table="payments", key="payment_id", mode="by_id", watermark="p.id",
+    select="""SELECT p.id, p.order_id, p.method, p.status, p.failure_reason, p.amount,
+                     p.created_at FROM orders_payment p""",
+    columns=(("payment_id", "BIGINT"), ("order_id", "BIGINT"), ("method", "VARCHAR"),
+             ("status", "VARCHAR"), ("failure_reason", "VARCHAR"), ("amount", MONEY),
+             ("created_at", TS)),
+)
+REFUNDS = Extract(
+    table="refunds", key="refund_id", mode="by_id", watermark="r.id",
+    select="SELECT r.id, r.order_id, r.request_id, r.amount, r.created_at FROM aftersales_refund r",
+    columns=(("refund_id", "BIGINT"), ("order_id", "BIGINT"), ("request_id", "BIGINT"),
+             ("amount", MONEY), ("created_at", TS)),
+)
+AFTERSALES = Extract(
+    table="aftersales", key="aftersales_line_id", mode="by_updated_at", watermark="r.updated_at",
+    select="""SELECT al.id, r.id, r.order_id, al.order_line_id, s.product_id, r.kind,
+                     r.reason_code, r.status, al.quantity, r.requested_at, r.updated_at
+              FROM aftersales_aftersalesline al
+              JOIN aftersales_aftersalesrequest r ON r.id = al.request_id
+              JOIN orders_orderline l ON l.id = al.order_line_id
+              JOIN catalog_sku s ON s.id = l.sku_id""",
+    columns=(("aftersales_line_id", "BIGINT"), ("request_id", "BIGINT"), ("order_id", "BIGINT"),
+             ("line_id", "BIGINT"), ("product_id", "BIGINT"), ("kind", "VARCHAR"),
+             ("reason_code", "VARCHAR"), ("status", "VARCHAR"), ("quantity", "INTEGER"),
+             ("requested_at", TS), ("updated_at", TS)),
+)
+EVENTS = Extract(
+    table="events", key="id", mode="by_id", watermark="e.id",
+    select="""SELECT e.id, e.kind, e.visitor_id, e.session_id, e.customer_id, e.product_id,
+                     e.order_id, e.search_term, e.result_count, e.source, e.channel, e.device,
+                     e.occurred_at
+              FROM traffic_event e""",
+    columns=(("id", "BIGINT"), ("kind", "VARCHAR"), ("visitor_id", "VARCHAR"),
+             ("session_id", "VARCHAR"), ("customer_id", "BIGINT"), ("product_id", "BIGINT"),
+             ("order_id", "BIGINT"), ("search_term", "VARCHAR"), ("result_count", "INTEGER"),
+             ("source", "VARCHAR"), ("channel", "VARCHAR"), ("device", "VARCHAR"),
+             ("occurred_at", TS)),
+)
+CUSTOMERS = Extract(
+    table="customers", key="customer_id", mode="whole",
+    select="SELECT c.id, c.province_code, c.created_at FROM customers_customer c",
+    columns=(("customer_id", "BIGINT"), ("province_code", "VARCHAR"), ("created_at", TS)),
+)
+PRODUCTS = Extract(
+    table="products", key="product_id", mode="whole",
+    select="""SELECT p.id, p.code, p.title, p.category_id, p.status, p.created_at
+              FROM catalog_product p""",
+    columns=(("product_id", "BIGINT"), ("code", "VARCHAR"), ("title", "VARCHAR"),
+             ("category_id", "BIGINT"), ("status", "VARCHAR"), ("created_at", TS)),
+)
+CATEGORIES = Extract(
+    table="categories", key="category_id", mode="whole",
+    select="SELECT c.id, c.name, c.parent_id, c.level FROM catalog_category c",
+    columns=(("category_id", "BIGINT"), ("name", "VARCHAR"), ("parent_id", "BIGINT"),
+             ("level", "INTEGER")),
+)
+
+EXTRACTS = (ORDERS, ORDER_LINES, PAYMENTS, REFUNDS, AFTERSALES, EVENTS, CUSTOMERS, PRODUCTS,
+            CATEGORIES)
+
+
+def read_rows(extract: Extract, *, where: str = "", params: tuple = ()) -> Iterator[list[tuple]]:
+    """Yield the rows of an extract in batches, read through Django's connection (so the
+    rows of the current transaction are seen, as in tests)."""
+    sql = extract.select + (f" WHERE {where}" if where else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(BATCH_ROWS)
+            if not rows:
+                return
+            yield rows

@@ -1,0 +1,332 @@
+"""The metric registry: every number a report shows is defined here once.
+
+A ``Metric`` is either a *base* metric, an SQL aggregate over one ``Source`` (a fact table
+restricted to the report's periods and filters), or a *derived* one, the ratio or difference
+of two other metrics. Codes, Chinese names and formulas match ``GLOSSARY.md``; the console's
+"how is this computed" panel shows ``formula`` and the SQL that ``engine`` builds from them.
+
+Sources join ``periods`` (label, start_at, end_at: half-open, shop-local) and so compute
+several periods — the chosen one, the one before, the same one last year — in one scan.
+``{channel}`` and ``{category}`` are replaced by the filter's condition or by nothing.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.utils.translation import gettext_lazy as _
+
+Unit = Literal["money", "count", "rate", "number"]
+
+
+@dataclass(frozen=True)
+class Source:
+    code: str
+    sql: str
+    channel: str = ""  # condition when a channel is chosen ($channel)
+    category: str = ""  # condition when a category is chosen ($category)
+    dimensions: tuple[str, ...] = ()
+
+
+IN_CATEGORY = ("(SELECT pr.product_id FROM products pr JOIN category_paths cp "
+               "ON cp.category_id = pr.category_id WHERE cp.ancestor_id = $category)")
+ORDER_IN_CATEGORY = (f"o.order_id IN (SELECT l.order_id FROM order_lines l "
+                     f"WHERE l.product_id IN {IN_CATEGORY})")
+
+SOURCES = {s.code: s for s in [
+    Source("paid_orders", """
+        SELECT p.label AS period, o.*, hour(o.paid_at) AS hour, isodow(o.paid_at) AS weekday,
+               CAST(o.paid_at AS DATE) AS day
+        FROM orders o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        WHERE o.status <> 'cancelled' {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
+           dimensions=("day", "hour", "weekday", "channel", "province_code")),
+    Source("placed_orders", """
+        SELECT p.label AS period, o.*, CAST(o.placed_at AS DATE) AS day
+        FROM orders o JOIN periods p ON o.placed_at >= p.start_at AND o.placed_at < p.end_at
+        WHERE TRUE {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
+           dimensions=("day", "channel", "province_code")),
+    Source("events", """
+        SELECT p.label AS period, e.*, CAST(e.occurred_at AS DATE) AS day
+        FROM events e JOIN periods p ON e.occurred_at >= p.start_at AND e.occurred_at < p.end_at
+        WHERE TRUE {channel} {category}""",
+           channel="AND e.channel = $channel", category=f"AND e.product_id IN {IN_CATEGORY}",
+           dimensions=("day", "source", "device", "channel", "product_id", "search_term")),
+    Source("attributed_orders", """
+        SELECT p.label AS period, e.source, o.*
+        FROM (SELECT DISTINCT order_id, source FROM events WHERE kind = 'order') e
+        JOIN orders o USING (order_id)
+        JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        WHERE o.status <> 'cancelled' {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
+           dimensions=("source",)),
+    Source("period_buyers", """
+        SELECT p.label AS period, o.customer_id, f.first_paid_at, p.start_at,
+               sum(o.paid_amount) AS spent, count(*) AS paid_orders
+        FROM orders o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        JOIN (SELECT customer_id, min(paid_at) AS first_paid_at FROM orders
+              WHERE paid_at IS NOT NULL AND status <> 'cancelled' GROUP BY customer_id) f
+          USING (customer_id)
+        WHERE o.status <> 'cancelled' {channel} {category}
+        GROUP BY p.label, o.customer_id, f.first_paid_at, p.start_at""",
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}"),
+    Source("cohort_activity", """
+        SELECT p.label AS period, f.cohort,
+               date_diff('month', f.cohort, date_trunc('month', o.paid_at)) AS month_number,
+               o.customer_id
+        FROM orders o
+        JOIN (SELECT customer_id, date_trunc('month', min(paid_at)) AS cohort FROM orders
+              WHERE paid_at IS NOT NULL AND status <> 'cancelled' GROUP BY customer_id) f
+          USING (customer_id)
+        JOIN periods p ON f.cohort >= date_trunc('month', p.start_at) AND f.cohort < p.end_at
+             AND o.paid_at < p.end_at
+        WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled'""",
+           dimensions=("cohort", "month_number")),
+    Source("aftersales_requests", """
+        SELECT p.label AS period, a.*, t.top_id AS top_category
+        FROM aftersales a JOIN orders o USING (order_id)
+        JOIN products pr ON pr.product_id = a.product_id
+        JOIN category_tree t ON t.category_id = pr.category_id
+        JOIN periods p ON a.requested_at >= p.start_at AND a.requested_at < p.end_at
+        WHERE TRUE {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND a.product_id IN {IN_CATEGORY}",
+           dimensions=("reason_code", "top_category", "product_id", "kind")),
+    Source("visits", """
+        SELECT p.label AS period, e.visitor_id, e.session_id, min(e.source) AS source,
+               count(*) AS events, count(*) FILTER (WHERE e.kind = 'page_view') AS page_views
+        FROM events e JOIN periods p ON e.occurred_at >= p.start_at AND e.occurred_at < p.end_at
+        WHERE TRUE {channel} {category}
+        GROUP BY p.label, e.visitor_id, e.session_id""",
+           channel="AND e.channel = $channel", category=f"AND e.product_id IN {IN_CATEGORY}",
+           dimensions=("source",)),
+    Source("paid_lines", """
+        SELECT p.label AS period, l.*, o.customer_id, o.channel, pr.category_id,
+               t.top_id AS top_category, CAST(o.paid_at AS DATE) AS day
+        FROM order_lines l JOIN orders o USING (order_id)
+        JOIN products pr ON pr.product_id = l.product_id
+        JOIN category_tree t ON t.category_id = pr.category_id
+        JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        WHERE o.status <> 'cancelled' {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
+           dimensions=("day", "product_id", "channel", "top_category")),
+    Source("refunds", """
+        SELECT p.label AS period, r.*, CAST(r.created_at AS DATE) AS day
+        FROM refunds r JOIN orders o USING (order_id)
+        JOIN periods p ON r.created_at >= p.start_at AND r.created_at < p.end_at
+        WHERE TRUE {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
+           dimensions=("day",)),
+    Source("payment_attempts", """
+        SELECT p.label AS period, pa.*, CAST(pa.created_at AS DATE) AS day
+        FROM payments pa JOIN orders o USING (order_id)
+        JOIN periods p ON pa.created_at >= p.start_at AND pa.created_at < p.end_at
+        WHERE TRUE {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
+           dimensions=("day", "failure_reason", "method")),
+    # Rolling windows that end where the period ends (refund rate: 30 days; repurchase: a
+    # setting, 90 by default): ``window_periods`` has the same labels.
+    Source("lines_paid_30d", """
+        SELECT p.label AS period, l.line_id
+        FROM order_lines l JOIN orders o USING (order_id)
+        JOIN refund_window p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        WHERE (o.status <> 'cancelled' OR o.refunded_amount > 0) {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}"),
+    Source("lines_refunded_30d", """
+        SELECT DISTINCT p.label AS period, l.line_id
+        FROM refunds r JOIN orders o USING (order_id)
+        JOIN order_lines l ON l.order_id = r.order_id
+        JOIN refund_window p ON r.created_at >= p.start_at AND r.created_at < p.end_at
+        WHERE (r.request_id IS NULL OR l.line_id IN (
+                 SELECT a.line_id FROM aftersales a WHERE a.request_id = r.request_id))
+              {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}"),
+    Source("buyers_in_window", """
+        SELECT p.label AS period, o.customer_id, count(*) AS paid_orders
+        FROM orders o JOIN repurchase_window p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        WHERE o.status <> 'cancelled' {channel} {category}
+        GROUP BY p.label, o.customer_id""",
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}"),
+]}
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    name: str  # 中文名 (translated label)
+    formula: str
+    unit: Unit
+    source: str = ""
+    expression: str = ""  # base metrics: an SQL aggregate over the source
+    numerator: str = ""  # derived metrics: numerator / denominator, or minuend − subtrahend
+    denominator: str = ""
+    subtract: bool = False
+    notes: str = ""
+
+    @property
+    def is_base(self) -> bool:
+        return bool(self.expression)
+
+
+def _m(code, name, formula, unit, source="", expression="", **kw) -> Metric:
+    return Metric(code=code, name=name, formula=formula, unit=unit, source=source,
+                  expression=expression, **kw)
+
+
+METRICS = {m.code: m for m in [
+    _m("gmv", _("GMV (支付金额)"), "Σ paid amount of orders paid in the period", "money",
+       "paid_orders", "coalesce(sum(paid_amount), 0)",
+       notes=_("After discounts, including shipping; refunds not subtracted; cancelled orders "
+               "never count.")),
+    _m("orders_paid", _("Orders paid"), "count of orders paid in the period", "count",
+       "paid_orders", "count(*)"),
+    _m("paying_buyers", _("Paying buyers"), "distinct customers with ≥ 1 paid order in the period",
+       "count", "paid_orders", "count(DISTINCT customer_id)"),
+    _m("orders_placed", _("Orders placed"), "count of orders created in the period", "count",
+       "placed_orders", "count(*)"),
+    _m("units_sold", _("Units sold"), "Σ quantity of order lines paid in the period", "count",
+       "paid_lines", "coalesce(sum(quantity), 0)"),
+    _m("line_gmv", _("Goods paid"), "Σ line totals of order lines paid in the period", "money",
+       "paid_lines", "coalesce(sum(total_amount), 0)",
+       notes=_("Per product or category: goods after item discounts, without shipping.")),
+    _m("units_returned", _("Units returned"), "Σ returned quantity of lines paid in the period",
+       "count", "paid_lines", "coalesce(sum(returned_quantity), 0)"),
+    _m("buyers_of_lines", _("Buyers"), "distinct customers of order lines paid in the period",
+       "count", "paid_lines", "count(DISTINCT customer_id)"),
+    _m("visitors", _("Visitors (UV)"), "distinct visitors with ≥ 1 event in the period", "count",
+       "events", "count(DISTINCT visitor_id)", notes=_("Visitor id, not customer id.")),
+    _m("page_views", _("Page views (PV)"), "count of page-view events", "count",
+       "events", "count(*) FILTER (WHERE kind = 'page_view')"),
+    _m("product_viewers", _("Product viewers"), "distinct visitors who viewed a product",
+       "count", "events", "count(DISTINCT visitor_id) FILTER (WHERE kind = 'product_view')"),
+    _m("cart_visitors", _("Visitors who added to cart"), "distinct visitors with an add-to-cart",
+       "count", "events", "count(DISTINCT visitor_id) FILTER (WHERE kind = 'add_to_cart')"),
+    _m("favorite_visitors", _("Visitors who favourited"), "distinct visitors with a favourite",
+       "count", "events", "count(DISTINCT visitor_id) FILTER (WHERE kind = 'favorite')"),
+    _m("ordering_visitors", _("Visitors who ordered"), "distinct visitors with an order event",
+       "count", "events", "count(DISTINCT visitor_id) FILTER (WHERE kind = 'order')"),
+    _m("paying_visitors", _("Visitors who paid"), "distinct visitors with a payment event",
+       "count", "events", "count(DISTINCT visitor_id) FILTER (WHERE kind = 'payment')"),
+    _m("bounced_visitors", _("Bounced visitors"),
+       "visitors whose only activity in a visit was one page view", "count", "visits",
+       "count(DISTINCT visitor_id) FILTER (WHERE events = 1 AND page_views = 1)"),
+    _m("visit_visitors", _("Visitors"), "distinct visitors (per source: of visits from it)",
+       "count", "visits", "count(DISTINCT visitor_id)"),
+    _m("visit_page_views", _("Page views"), "Σ page views of the visits", "count", "visits",
+       "coalesce(sum(page_views), 0)"),
+    _m("refunds_amount", _("Refunds issued"), "Σ refunds issued in the period", "money",
+       "refunds", "coalesce(sum(amount), 0)"),
+    _m("payment_attempts", _("Payment attempts"), "count of payment attempts", "count",
+       "payment_attempts", "count(*)"),
+    _m("failed_payments", _("Failed payment attempts"), "count of failed payment attempts",
+       "count", "payment_attempts", "count(*) FILTER (WHERE status = 'failed')"),
+    _m("lines_paid_30d", _("Order lines paid (30 days)"),
+       "order lines paid in the 30 days that end with the period", "count", "lines_paid_30d",
+       "count(DISTINCT line_id)"),
+    _m("lines_refunded_30d", _("Order lines refunded (30 days)"),
+       "order lines refunded in the 30 days that end with the period", "count",
+       "lines_refunded_30d", "count(DISTINCT line_id)",
+       notes=_("A line of an after-sales request that was refunded, or every line of an order "
+               "refunded without a request.")),
+    _m("window_buyers", _("Buyers in the repurchase window"),
+       "customers with ≥ 1 paid order in the window", "count", "buyers_in_window", "count(*)"),
+    _m("window_repeat_buyers", _("Repeat buyers in the window"),
+       "customers with ≥ 2 paid orders in the window", "count", "buyers_in_window",
+       "count(*) FILTER (WHERE paid_orders >= 2)"),
+    _m("searches", _("Searches"), "count of search events", "count", "events",
+       "count(*) FILTER (WHERE kind = 'search')"),
+    _m("search_visitors", _("Visitors who searched"), "distinct visitors with a search event",
+       "count", "events", "count(DISTINCT visitor_id) FILTER (WHERE kind = 'search')"),
+    _m("zero_result_searches", _("Searches without results"),
+       "count of search events that found nothing", "count", "events",
+       "count(*) FILTER (WHERE kind = 'search' AND result_count = 0)"),
+    _m("attributed_gmv", _("GMV by source"),
+       "Σ paid amount of orders paid in the period whose order event came from the source",
+       "money", "attributed_orders", "coalesce(sum(paid_amount), 0)"),
+    _m("attributed_orders", _("Orders by source"),
+       "count of orders paid in the period whose order event came from the source", "count",
+       "attributed_orders", "count(*)"),
+    _m("new_buyers", _("New buyers"),
+       "paying buyers whose first paid order ever is in the period", "count", "period_buyers",
+       "count(*) FILTER (WHERE first_paid_at >= start_at)"),
+    _m("returning_buyers", _("Returning buyers"),
+       "paying buyers who had paid an order before the period", "count", "period_buyers",
+       "count(*) FILTER (WHERE first_paid_at < start_at)"),
+    _m("new_buyer_gmv", _("GMV of new buyers"), "Σ paid amount of new buyers in the period",
+       "money", "period_buyers", "coalesce(sum(spent) FILTER (WHERE first_paid_at >= start_at), 0)"),
+    _m("returning_buyer_gmv", _("GMV of returning buyers"),
+       "Σ paid amount of returning buyers in the period", "money", "period_buyers",
+       "coalesce(sum(spent) FILTER (WHERE first_paid_at < start_at), 0)"),
+    _m("cohort_customers", _("Cohort customers buying"),
+       "customers of cohort c (first paid order month) who buy in month c + k", "count",
+       "cohort_activity", "count(DISTINCT customer_id)",
+       notes=_("k = 0 is the cohort's size.")),
+    _m("aftersales_units", _("Units in after-sales requests"),
+       "Σ quantity of after-sales request lines opened in the period", "count",
+       "aftersales_requests", "coalesce(sum(quantity), 0)"),
+    _m("aftersales_requests", _("After-sales requests"),
+       "count of after-sales requests opened in the period", "count", "aftersales_requests",
+       "count(DISTINCT request_id)"),
+    # Derived metrics.
+    _m("net_sales", _("Net sales"), "gmv − refunds issued in the period", "money",
+       numerator="gmv", denominator="refunds_amount", subtract=True),
+    _m("payment_conversion_rate", _("Payment conversion rate"), "paying_buyers / visitors",
+       "rate", numerator="paying_buyers", denominator="visitors"),
+    _m("order_conversion_rate", _("Order conversion rate"),
+       "distinct visitors who placed an order / visitors", "rate",
+       numerator="ordering_visitors", denominator="visitors"),
+    _m("aov", _("Average spend per buyer (客单价)"), "gmv / paying_buyers", "money",
+       numerator="gmv", denominator="paying_buyers", notes=_("Per buyer, as 生意参谋 defines it.")),
+    _m("avg_order_value", _("Average order value (笔单价)"), "gmv / orders_paid", "money",
+       numerator="gmv", denominator="orders_paid"),
+    _m("uv_value", _("UV value"), "gmv / visitors", "money", numerator="gmv",
+       denominator="visitors"),
+    _m("add_to_cart_rate", _("Add-to-cart rate"), "distinct visitors who added to cart / visitors",
+       "rate", numerator="cart_visitors", denominator="visitors"),
+    _m("favorite_rate", _("Favourite rate"), "distinct visitors who favourited / visitors", "rate",
+       numerator="favorite_visitors", denominator="visitors"),
+    _m("bounce_rate", _("Bounce rate"),
+       "visitors who viewed one page and did nothing else / visitors", "rate",
+       numerator="bounced_visitors", denominator="visit_visitors",
+       notes=_("生意参谋's current definition: one page view and no other event in the visit.")),
+    _m("avg_pages_per_visit", _("Pages per visitor"), "page_views / visitors", "number",
+       numerator="visit_page_views", denominator="visit_visitors"),
+    _m("refund_rate", _("Refund rate"),
+       "order lines refunded successfully in the last 30 days / order lines paid in the last "
+       "30 days", "rate", numerator="lines_refunded_30d", denominator="lines_paid_30d",
+       notes=_("Taobao counts lines (子订单) over a rolling 30 days ending with the period.")),
+    _m("refund_amount_rate", _("Refund rate by amount"), "refunds issued / gmv", "rate",
+       numerator="refunds_amount", denominator="gmv"),
+    _m("return_rate", _("Return rate"), "units returned / units sold", "rate",
+       numerator="units_returned", denominator="units_sold"),
+    _m("repurchase_rate", _("Repurchase rate"),
+       "customers with ≥ 2 paid orders in the window / customers with ≥ 1", "rate",
+       numerator="window_repeat_buyers", denominator="window_buyers",
+       notes=_("The window ends with the period; its length is a setting (90 days by default).")),
+    _m("payment_failure_rate", _("Payment failure rate"),
+       "failed payment attempts / all payment attempts", "rate",
+       numerator="failed_payments", denominator="payment_attempts"),
+    _m("product_conversion_rate", _("Product conversion rate"),
+       "buyers of the product / visitors who viewed it", "rate",
+       numerator="buyers_of_lines", denominator="product_viewers"),
+]}
+
+
+def get_metric(code: str) -> Metric:
+    return METRICS[code]
+
+
+def base_metrics(codes) -> list[Metric]:
+    """The base metrics needed to compute ``codes`` (derived ones resolved), in order."""
+    seen: dict[str, Metric] = {}
+
+    def visit(code: str) -> None:
+        metric = METRICS[code]
+        if metric.is_base:
+            seen.setdefault(code, metric)
+        else:
+            visit(metric.numerator)
+            visit(metric.denominator)
+
+    for code in codes:
+        visit(code)
+    return list(seen.values())

@@ -1,0 +1,69 @@
+"""Reads of the analytics app that the API, the console and the CLI share."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from zhanggui.analytics import reports
+from zhanggui.analytics.engine import Filters
+from zhanggui.analytics.errors import InvalidPeriod, UnknownReport
+from zhanggui.analytics.rules import Period
+from zhanggui.core.timeutil import shop_today
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """A report request as it arrives (API query or console form), validated."""
+
+    name: str
+    period: Period
+    compare: Period | None
+    filters: Filters
+
+
+def parse_request(name: str, *, start: date | None = None, end: date | None = None,
+                  compare_start: date | None = None, compare_end: date | None = None,
+                  channel: str = "", category_id: int | None = None) -> ReportRequest:
+    """Validate a request. ``end`` is exclusive; without dates, the last 30 days up to today
+    (today included).
+
+    Raises:
+        UnknownReport: no report of that name.
+        InvalidPeriod: the end is not after the start, the period is longer than three years,
+            or only one end of the comparison period is given.
+    """
+    if name not in reports.REPORTS:
+        raise UnknownReport(name=name)
+    end = end or (shop_today() + timedelta(days=1))
+    start = start or (end - timedelta(days=DEFAULT_DAYS))
+    if end <= start:
+        raise InvalidPeriod(problem=_("the end must be after the start"))
+    if (end - start).days > MAX_DAYS:
+        raise InvalidPeriod(problem=_("a period is at most three years"))
+    if (compare_start is None) != (compare_end is None):
+        raise InvalidPeriod(problem=_("give both ends of the comparison period"))
+    compare = None
+    if compare_start is not None:
+        if compare_end <= compare_start:
+            raise InvalidPeriod(problem=_("the comparison period must end after it starts"))
+        compare = Period("previous", compare_start, compare_end)
+    return ReportRequest(name=name, period=Period("current", start, end), compare=compare,
+                         filters=Filters(channel=channel.strip(), category_id=category_id))
+
+
+def run_report(request: ReportRequest) -> dict:
+    build = reports.REPORTS[request.name]
+    return build(request.period, request.compare, request.filters).as_dict()
+
+
+def list_metrics() -> list[dict]:
+    from zhanggui.analytics.metrics import METRICS
+
+    return [{"code": m.code, "name": str(m.name), "formula": m.formula, "unit": m.unit,
+             "notes": str(m.notes), "source": m.source,
+             "derived_from": [m.numerator, m.denominator] if not m.is_base else []}
+            for m in METRICS.values()]

@@ -1,0 +1,495 @@
+"""The five reports: each returns KPIs, charts and tables as plain data (the console renders
+them with ECharts, the API returns them as JSON, exports write the tables).
+
+Every number comes from the metric registry through ``engine.compute``; the ``explain``
+part of a report lists the formula and SQL of each metric it shows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from zhanggui.aftersales.models import ReasonCode
+from zhanggui.analytics import engine, reader, rules
+from zhanggui.analytics.engine import Filters
+from zhanggui.analytics.metrics import METRICS
+from zhanggui.analytics.rules import Period
+from zhanggui.core.regions import get_province
+from zhanggui.orders.models import PaymentFailureReason
+
+TOP_PRODUCTS = 50
+NO_FILTERS = Filters()
+
+
+@dataclass
+class Report:
+    code: str
+    title: str
+    period: Period
+    compare: Period
+    last_year: Period
+    filters: Filters
+    kpis: list[dict] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    explain: list[dict] = field(default_factory=list)
+    version: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "report": self.code, "title": str(self.title), "version": self.version,
+            "period": _period(self.period), "compare": _period(self.compare),
+            "last_year": _period(self.last_year),
+            "filters": {"channel": self.filters.channel, "category_id": self.filters.category_id},
+            "kpis": self.kpis, "charts": self.charts, "tables": self.tables,
+            "explain": self.explain,
+        }
+
+
+def _period(period: Period) -> dict:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def _new(code: str, title, period: Period, compare: Period | None, filters: Filters) -> Report:
+    current = Period("current", period.start, period.end)
+    before = Period("previous", compare.start, compare.end) if compare else rules.previous_period(current)
+    return Report(code=code, title=title, period=current, compare=before,
+                  last_year=rules.same_period_last_year(current), filters=filters,
+                  version=reader.current_version())
+
+
+def _column(key: str, label, unit: str = "text") -> dict:
+    return {"key": key, "label": str(label), "unit": unit}
+
+
+def _metric_column(code: str) -> dict:
+    metric = METRICS[code]
+    return _column(code, metric.name, metric.unit)
+
+
+def _kpis(report: Report, codes: list[str]) -> None:
+    periods = [report.period, report.compare, report.last_year]
+    values = engine.compute(codes, periods, report.filters)
+    for code in codes:
+        metric = METRICS[code]
+        now, before, year = (values[p.label][code] for p in periods)
+        report.kpis.append({
+            "code": code, "name": str(metric.name), "unit": metric.unit, "value": now,
+            "previous": before, "last_year": year,
+            "change_previous": rules.change(now, before), "change_last_year": rules.change(now, year),
+        })
+    report.explain.extend(engine.explain(codes, periods, report.filters))
+
+
+def _days(period: Period) -> list:
+    return [period.start + timedelta(days=n) for n in range(period.days)]
+
+
+def overview(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
+    report = _new("overview", _("Overview"), period, compare, filters)
+    _kpis(report, ["gmv", "orders_paid", "paying_buyers", "visitors", "page_views",
+                   "payment_conversion_rate", "aov", "uv_value", "add_to_cart_rate",
+                   "refund_rate", "repurchase_rate"])
+    trend_codes = ["gmv", "orders_paid", "paying_buyers", "visitors", "payment_conversion_rate"]
+    daily = engine.compute(trend_codes, [report.period], filters, group_by="day")["current"]
+    days = _days(report.period)
+    rows = [{"day": d.isoformat(), **{c: daily.get(d, {}).get(c) or 0 for c in trend_codes}}
+            for d in days]
+    report.charts.append({"id": "trend", "type": "line", "title": str(_("Daily trend")),
+                          "x": [r["day"] for r in rows],
+                          "series": [{"name": str(METRICS[c].name), "code": c,
+                                      "data": [r[c] for r in rows]} for c in ("gmv", "visitors")]})
+    report.tables.append({"id": "daily", "title": str(_("By day")),
+                          "columns": [_column("day", _("Day"), "date"),
+                                      *[_metric_column(c) for c in trend_codes]],
+                          "rows": rows})
+    return report
+
+
+def traffic(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
+    report = _new("traffic", _("Traffic"), period, compare, filters)
+    _kpis(report, ["visitors", "page_views", "bounce_rate", "avg_pages_per_visit",
+                   "payment_conversion_rate", "add_to_cart_rate"])
+    periods = [report.period]
+    source_codes = ["visit_visitors", "bounce_rate", "avg_pages_per_visit"]
+    by_visit = engine.compute(source_codes, periods, filters, group_by="source")["current"]
+    by_event = engine.compute(["paying_visitors", "visitors"], periods, filters,
+                              group_by="source")["current"]
+    by_gmv = engine.compute(["attributed_gmv", "attributed_orders"], periods, filters,
+                            group_by="source")["current"]
+    rows = []
+    for source in sorted(by_visit, key=lambda s: -(by_visit[s]["visit_visitors"] or 0)):
+        visitors = by_visit[source]["visit_visitors"]
+        paying = by_event.get(source, {}).get("paying_visitors", 0)
+        rows.append({"source": source, "source_name": str(SOURCE_NAMES.get(source, source)),
+                     "visitors": visitors,
+                     "bounce_rate": by_visit[source]["bounce_rate"],
+                     "avg_pages_per_visit": by_visit[source]["avg_pages_per_visit"],
+                     "payment_conversion_rate": rules.ratio(paying, visitors),
+                     "attributed_orders": by_gmv.get(source, {}).get("attributed_orders", 0),
+                     "attributed_gmv": by_gmv.get(source, {}).get("attributed_gmv", 0)})
+    report.tables.append({"id": "sources", "title": str(_("Traffic sources")), "columns": [
+        _column("source_name", _("Source")), _column("visitors", _("Visitors"), "count"),
+        _metric_column("bounce_rate"), _metric_column("avg_pages_per_visit"),
+        _column("payment_conversion_rate", _("Payment conversion rate"), "rate"),
+        _metric_column("attributed_orders"), _metric_column("attributed_gmv")], "rows": rows})
+    report.charts.append({"id": "sources", "type": "pie", "title": str(_("Visitors by source")),
+                          "series": [{"name": str(_("Visitors")), "data": [
+                              {"name": r["source_name"], "value": r["visitors"]} for r in rows]}]})
+    report.explain.extend(engine.explain(["attributed_gmv", "paying_visitors"], periods, filters,
+                                         group_by="source"))
+    _search_terms(report, filters)
+    _funnel(report, filters)
+    return report
+
+
+def _search_terms(report: Report, filters: Filters) -> None:
+    codes = ["searches", "search_visitors", "zero_result_searches"]
+    terms = engine.compute(codes, [report.period], filters, group_by="search_term")["current"]
+    terms = {t: v for t, v in terms.items() if t and v["searches"]}
+    ranked = sorted(terms.items(), key=lambda kv: (-kv[1]["searches"], kv[0]))
+    columns = [_column("term", _("Search term")), _metric_column("searches"),
+               _metric_column("search_visitors"), _metric_column("zero_result_searches")]
+    report.tables.append({"id": "search_terms", "title": str(_("Top search terms")),
+                          "columns": columns,
+                          "rows": [{"term": t, **v} for t, v in ranked[:30]]})
+    empty = [(t, v) for t, v in ranked if v["zero_result_searches"] == v["searches"]]
+    report.tables.append({"id": "no_result_terms", "title": str(_("Searches with no result")),
+                          "columns": columns,
+                          "rows": [{"term": t, **v} for t, v in empty[:30]]})
+
+
+FUNNEL = ["visitors", "product_viewers", "cart_visitors", "ordering_visitors", "paying_visitors"]
+
+
+def _funnel(report: Report, filters: Filters) -> None:
+    values = engine.compute(FUNNEL, [report.period], filters)["current"]
+    rows, before = [], None
+    for code in FUNNEL:
+        count = values[code]
+        rows.append({"step": str(METRICS[code].name), "code": code, "visitors": count,
+                     "step_rate": rules.ratio(count, before) if before is not None else None,
+                     "loss": (before - count) if before is not None else None})
+        before = count
+    report.tables.append({"id": "funnel", "title": str(_("Funnel")), "columns": [
+        _column("step", _("Step")), _column("visitors", _("Visitors"), "count"),
+        _column("step_rate", _("Share of the step before"), "rate"),
+        _column("loss", _("Lost at this step"), "count")], "rows": rows})
+    report.charts.append({"id": "funnel", "type": "funnel", "title": str(_("Funnel")),
+                          "series": [{"name": str(_("Visitors")), "data": [
+                              {"name": r["step"], "value": r["visitors"]} for r in rows]}]})
+    report.explain.extend(engine.explain(FUNNEL[1:], [report.period], filters))
+
+
+SOURCE_NAMES = {"search": _("Search"), "ads": _("Ads"), "social": _("Social"), "live": _("Live"),
+                "direct": _("Direct"), "campaign": _("Campaign"), "channel": _("Other channel")}
+
+
+def province_label(code: str) -> str:
+    province = get_province(code or "")
+    if province is None:
+        return code or str(_("Unknown"))
+    return province.name if (get_language() or "zh").startswith("zh") else province.name_en
+
+
+def _names(table: str, key: str, label: str) -> dict:
+    return dict(reader.query(f"SELECT {key}, {label} FROM {table}"))
+
+
+def sales(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
+    report = _new("sales", _("Sales"), period, compare, filters)
+    _kpis(report, ["gmv", "orders_paid", "units_sold", "avg_order_value", "return_rate"])
+    both = [report.period, report.compare]
+    heat = engine.compute(["orders_paid", "gmv"], [report.period], filters,
+                          group_by=("weekday", "hour"))["current"]
+    report.charts.append({"id": "heatmap", "type": "heatmap",
+                          "title": str(_("Orders paid by hour and weekday")),
+                          "x": list(range(24)), "y": [str(d) for d in WEEKDAYS],
+                          "series": [{"name": str(METRICS["orders_paid"].name), "data": [
+                              [hour, weekday - 1, values["orders_paid"]]
+                              for (weekday, hour), values in sorted(heat.items())]}]})
+    report.tables.append({"id": "heatmap", "title": str(_("Orders paid by hour and weekday")),
+                          "columns": [_column("weekday", _("Weekday")), _column("hour", _("Hour")),
+                                      _metric_column("orders_paid"), _metric_column("gmv")],
+                          "rows": [{"weekday": str(WEEKDAYS[w - 1]), "hour": h, **v}
+                                   for (w, h), v in sorted(heat.items())]})
+    _by_dimension(report, both, "channel", _("By channel"), lambda c: c,
+                  ["gmv", "orders_paid", "paying_buyers", "aov"])
+    names = _names("categories", "category_id", "name")
+    _by_dimension(report, both, "top_category", _("By category"), lambda c: names.get(c, c),
+                  ["line_gmv", "units_sold", "buyers_of_lines"], share_of="line_gmv")
+    _by_dimension(report, [report.period], "province_code", _("By province"), province_label,
+                  ["gmv", "orders_paid", "paying_buyers"], share_of="gmv")
+    _product_ranking(report, filters)
+    return report
+
+
+WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+def _by_dimension(report: Report, periods: list[Period], dimension: str, title, label,
+                  codes: list[str], share_of: str | None = None) -> None:
+    values = engine.compute(codes, periods, report.filters, group_by=dimension)
+    current, before = values["current"], values.get("previous", {})
+    total = sum((v[share_of] or 0) for v in current.values()) if share_of else None
+    first = share_of or codes[0]
+    rows = []
+    for key, row in sorted(current.items(), key=lambda kv: -(kv[1][first] or 0)):
+        item = {"key": key, "name": str(label(key)), **row}
+        if share_of:
+            item["share"] = rules.ratio(row[share_of] or 0, total)
+        if before:
+            item["growth"] = rules.change(row[first], before.get(key, {}).get(first))
+        rows.append(item)
+    columns = [_column("name", title), *[_metric_column(c) for c in codes]]
+    if share_of:
+        columns.append(_column("share", _("Share"), "rate"))
+    if before:
+        columns.append(_column("growth", _("Growth vs previous period"), "rate"))
+    table_id = f"by_{dimension}"
+    report.tables.append({"id": table_id, "title": str(title), "columns": columns, "rows": rows})
+    report.charts.append({"id": table_id, "type": "bar", "title": str(title),
+                          "x": [r["name"] for r in rows],
+                          "series": [{"name": str(METRICS[first].name), "code": first,
+                                      "data": [r[first] for r in rows]}]})
+    report.explain.extend(engine.explain(codes, periods, report.filters, group_by=dimension))
+
+
+def _product_ranking(report: Report, filters: Filters) -> None:
+    codes = ["units_sold", "line_gmv", "buyers_of_lines", "return_rate"]
+    sold = engine.compute(codes, [report.period], filters, group_by="product_id")["current"]
+    viewers = engine.compute(["product_viewers"], [report.period], filters,
+                             group_by="product_id")["current"]
+    recent = rules.Period("recent", report.period.end - timedelta(days=30), report.period.end)
+    earlier = rules.Period("earlier", recent.start - timedelta(days=30), recent.start)
+    windows = engine.compute(["units_sold"], [recent, earlier], filters, group_by="product_id")
+    first_sold = dict(reader.query(
+        "SELECT l.product_id, min(o.paid_at) FROM order_lines l JOIN orders o USING (order_id) "
+        "WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled' GROUP BY l.product_id"))
+    classes = rules.abc_classes({p: v["line_gmv"] for p, v in sold.items()})
+    titles = _names("products", "product_id", "title")
+    rows = []
+    for product_id, values in sorted(sold.items(), key=lambda kv: (-kv[1]["line_gmv"], kv[0])):
+        first = first_sold.get(product_id)
+        stage = rules.lifecycle_stage(
+            days_on_sale=(report.period.end - first.date()).days if first else 0,
+            recent_units=windows["recent"].get(product_id, {}).get("units_sold", 0),
+            earlier_units=windows["earlier"].get(product_id, {}).get("units_sold", 0))
+        rows.append({"product_id": product_id, "title": titles.get(product_id, ""), **values,
+                     "conversion_rate": rules.ratio(values["buyers_of_lines"],
+                                                    viewers.get(product_id, {}).get("product_viewers")),
+                     "abc_class": classes[product_id], "stage": stage,
+                     "stage_name": str(STAGE_NAMES[stage])})
+    report.tables.append({"id": "products", "title": str(_("Product ranking")), "columns": [
+        _column("title", _("Product")), _metric_column("units_sold"), _metric_column("line_gmv"),
+        _column("conversion_rate", _("Product conversion rate"), "rate"),
+        _metric_column("return_rate"), _column("abc_class", _("ABC class")),
+        _column("stage_name", _("Lifecycle stage"))], "rows": rows[:TOP_PRODUCTS],
+        "total_rows": len(rows)})
+    report.explain.extend(engine.explain([*codes, "product_conversion_rate"], [report.period],
+                                         filters, group_by="product_id"))
+
+
+STAGE_NAMES = {"new": _("New"), "growing": _("Growing"), "mature": _("Mature"),
+               "declining": _("Declining")}
+
+
+def customers(period: Period, compare: Period | None = None,
+              filters: Filters = NO_FILTERS) -> Report:
+    report = _new("customers", _("Customers"), period, compare, filters)
+    _kpis(report, ["paying_buyers", "new_buyers", "returning_buyers", "repurchase_rate", "aov"])
+    split = engine.compute(["new_buyers", "returning_buyers", "new_buyer_gmv",
+                            "returning_buyer_gmv"], [report.period], filters)["current"]
+    report.charts.append({"id": "new_returning", "type": "pie",
+                          "title": str(_("New and returning buyers")),
+                          "series": [{"name": str(_("Buyers")), "data": [
+                              {"name": str(METRICS["new_buyers"].name), "value": split["new_buyers"]},
+                              {"name": str(METRICS["returning_buyers"].name),
+                               "value": split["returning_buyers"]}]}]})
+    report.tables.append({"id": "new_returning", "title": str(_("New and returning buyers")),
+                          "columns": [_column("kind", _("Buyers")), _column("buyers", _("Buyers"), "count"),
+                                      _column("gmv", _("GMV"), "money")],
+                          "rows": [{"kind": str(METRICS["new_buyers"].name), "buyers": split["new_buyers"],
+                                    "gmv": split["new_buyer_gmv"]},
+                                   {"kind": str(METRICS["returning_buyers"].name),
+                                    "buyers": split["returning_buyers"],
+                                    "gmv": split["returning_buyer_gmv"]}]})
+    _cohorts(report, filters)
+    _rfm(report, filters)
+    _tiers(report, filters)
+    return report
+
+
+def cohort_matrix(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
+    """Cohorts whose first paid order falls in the period (by month), each with its size and
+    retention per month number k (customers buying in month c + k / size)."""
+    values = engine.compute(["cohort_customers"], [Period("current", period.start, period.end)],
+                            filters, group_by=("cohort", "month_number"))["current"]
+    cohorts: dict = {}
+    for (cohort, k), row in values.items():
+        cohorts.setdefault(cohort, {})[k] = row["cohort_customers"]
+    rows = []
+    for cohort in sorted(cohorts):
+        size = cohorts[cohort].get(0, 0)
+        width = max(cohorts[cohort]) + 1
+        rows.append({"cohort": cohort.strftime("%Y-%m"), "size": size,
+                     "customers": [cohorts[cohort].get(k, 0) for k in range(width)],
+                     "retention": [rules.ratio(cohorts[cohort].get(k, 0), size) for k in range(width)]})
+    return rows
+
+
+def _cohorts(report: Report, filters: Filters) -> None:
+    rows = cohort_matrix(report.period, filters)
+    width = max((len(r["retention"]) for r in rows), default=0)
+    report.tables.append({"id": "cohorts", "title": str(_("Monthly cohort retention")), "columns": [
+        _column("cohort", _("Cohort (first paid month)")), _column("size", _("Cohort size"), "count"),
+        *[_column(f"m{k}", _("Month %(k)d") % {"k": k}, "rate") for k in range(1, width)]],
+        "rows": [{"cohort": r["cohort"], "size": r["size"],
+                  **{f"m{k}": r["retention"][k] for k in range(1, len(r["retention"]))}} for r in rows]})
+    report.charts.append({"id": "cohorts", "type": "heatmap", "title": str(_("Monthly cohort retention")),
+                          "x": [f"M{k}" for k in range(1, width)], "y": [r["cohort"] for r in rows],
+                          "series": [{"name": str(_("Retention (%)")), "data": [
+                              [k - 1, i, round((r["retention"][k] or 0) * 100, 2)]
+                              for i, r in enumerate(rows) for k in range(1, len(r["retention"]))]}]})
+    report.explain.extend(engine.explain(["cohort_customers"], [report.period], filters,
+                                         group_by=("cohort", "month_number")))
+
+
+RFM_SQL = """
+WITH {periods}, buyers AS (
+    SELECT o.customer_id,
+           date_diff('day', CAST(max(o.paid_at) AS DATE), CAST(p.end_at AS DATE)) AS recency_days,
+           count(*) AS frequency, sum(o.paid_amount) AS monetary
+    FROM orders o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+    WHERE o.status <> 'cancelled' {channel}
+    GROUP BY o.customer_id, p.end_at
+), means AS (
+    SELECT avg(recency_days) AS r, avg(frequency) AS f, avg(monetary) AS m FROM buyers
+)
+SELECT b.customer_id, b.recency_days, b.frequency, b.monetary, means.r, means.f, means.m
+FROM buyers b, means
+"""
+
+
+def rfm_customers(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
+    """Each buyer of the period with R (days from the last paid order to the period's end),
+    F (paid orders), M (paid amount) and the segment against the means of all buyers."""
+    sql = RFM_SQL.format(periods=engine.period_tables([Period("current", period.start, period.end)]),
+                         channel="AND o.channel = $channel" if filters.channel else "")
+    params = {"channel": filters.channel} if filters.channel else {}
+    rows = []
+    for customer_id, recency, frequency, monetary, mean_r, mean_f, mean_m in reader.query(sql, params):
+        rows.append({"customer_id": customer_id, "recency_days": recency, "frequency": frequency,
+                     "monetary": monetary, "segment": rules.rfm_segment(
+                         recency_days=recency, frequency=frequency, monetary=float(monetary),
+                         mean_recency=float(mean_r), mean_frequency=float(mean_f),
+                         mean_monetary=float(mean_m))})
+    return rows
+
+
+SEGMENT_NAMES = {
+    "important_value": (_("Important value"), _("Recent, frequent, big spenders: keep them close.")),
+    "important_development": (_("Important development"),
+                              _("Recent big spenders who buy rarely: raise frequency.")),
+    "important_retention": (_("Important retention"),
+                            _("Frequent big spenders who have not bought lately: bring them back.")),
+    "important_winback": (_("Important win-back"), _("Big spenders, neither recent nor frequent: win back.")),
+    "general_value": (_("General value"), _("Recent and frequent, small baskets: raise basket size.")),
+    "general_development": (_("General development"), _("Recent, rare, small: new buyers to develop.")),
+    "general_retention": (_("General retention"), _("Frequent but lapsing small spenders.")),
+    "general_winback": (_("General win-back"), _("Lapsed, rare, small: low-cost win-back.")),
+}
+
+
+def _rfm(report: Report, filters: Filters) -> None:
+    customers_ = rfm_customers(report.period, filters)
+    summary: dict = {}
+    for row in customers_:
+        entry = summary.setdefault(row["segment"], {"customers": 0, "revenue": 0})
+        entry["customers"] += 1
+        entry["revenue"] += row["monetary"]
+    rows = [{"segment": code, "name": str(name), "definition": str(definition),
+             **summary.get(code, {"customers": 0, "revenue": 0})}
+            for code, (name, definition) in SEGMENT_NAMES.items()]
+    report.tables.append({"id": "rfm", "title": str(_("RFM segments")), "columns": [
+        _column("name", _("Segment")), _column("customers", _("Customers"), "count"),
+        _column("revenue", _("Revenue"), "money"), _column("definition", _("Definition"))],
+        "rows": rows})
+    report.charts.append({"id": "rfm", "type": "bar", "title": str(_("RFM segments")),
+                          "x": [r["name"] for r in rows],
+                          "series": [{"name": str(_("Customers")), "data": [r["customers"] for r in rows]}]})
+    report.explain.append({"code": "rfm", "name": str(_("RFM segments")), "unit": "count", "notes": "",
+                           "formula": "R = days from the last paid order to the period's end; F = paid "
+                                      "orders in the period; M = Σ paid amount; high = better than the "
+                                      "mean of the period's buyers (R lower, F and M higher)",
+                           "sql": [RFM_SQL.format(periods=engine.period_tables([report.period]),
+                                                  channel="")]})
+
+
+def _tiers(report: Report, filters: Filters) -> None:
+    bounds = rules.SPENDING_TIERS
+    counts = [0] * len(bounds)
+    amounts = [0] * len(bounds)
+    for row in rfm_customers(report.period, filters):
+        tier = rules.spending_tier(row["monetary"])
+        counts[tier] += 1
+        amounts[tier] += row["monetary"]
+    labels = [f"≥ ¥{bounds[i]}" + (f" < ¥{bounds[i + 1]}" if i + 1 < len(bounds) else "")
+              for i in range(len(bounds))]
+    report.tables.append({"id": "tiers", "title": str(_("Spending tiers")), "columns": [
+        _column("tier", _("Spent in the period")), _column("customers", _("Customers"), "count"),
+        _column("revenue", _("Revenue"), "money")],
+        "rows": [{"tier": labels[i], "customers": counts[i], "revenue": amounts[i]}
+                 for i in range(len(bounds))]})
+
+
+def aftersales(period: Period, compare: Period | None = None,
+               filters: Filters = NO_FILTERS) -> Report:
+    report = _new("aftersales", _("After-sales and payments"), period, compare, filters)
+    _kpis(report, ["refund_rate", "refund_amount_rate", "refunds_amount", "return_rate",
+                   "payment_failure_rate"])
+    names = _names("categories", "category_id", "name")
+    reasons = engine.compute(["aftersales_units", "aftersales_requests"], [report.period], filters,
+                             group_by=("reason_code", "top_category"))["current"]
+    report.tables.append({"id": "reasons", "title": str(_("Return reasons by category")), "columns": [
+        _column("reason", _("Reason")), _column("category", _("Category")),
+        _metric_column("aftersales_requests"), _metric_column("aftersales_units")],
+        "rows": [{"reason": str(REASON_NAMES.get(r, r)), "category": names.get(c, c), **v}
+                 for (r, c), v in sorted(reasons.items(), key=lambda kv: -kv[1]["aftersales_units"])]})
+    by_reason: dict = {}
+    for (reason, _category), values in reasons.items():
+        by_reason[reason] = by_reason.get(reason, 0) + values["aftersales_units"]
+    report.charts.append({"id": "reasons", "type": "pie", "title": str(_("Return reasons")),
+                          "series": [{"name": str(_("Units")), "data": [
+                              {"name": str(REASON_NAMES.get(r, r)), "value": v}
+                              for r, v in by_reason.items()]}]})
+    titles = _names("products", "product_id", "title")
+    products = engine.compute(["units_sold", "units_returned", "return_rate"], [report.period], filters,
+                              group_by="product_id")["current"]
+    worst = sorted(((p, v) for p, v in products.items() if v["units_returned"]),
+                   key=lambda kv: (-(kv[1]["return_rate"] or 0), kv[0]))[:30]
+    report.tables.append({"id": "product_returns", "title": str(_("Products by return rate")), "columns": [
+        _column("title", _("Product")), _metric_column("units_sold"), _metric_column("units_returned"),
+        _metric_column("return_rate")], "rows": [{"title": titles.get(p, p), **v} for p, v in worst]})
+    failures = engine.compute(["failed_payments"], [report.period], filters,
+                              group_by="failure_reason")["current"]
+    rows = [{"reason": str(FAILURE_NAMES.get(r, r)), **v} for r, v in
+            sorted(failures.items(), key=lambda kv: -kv[1]["failed_payments"]) if v["failed_payments"]]
+    report.tables.append({"id": "payment_failures", "title": str(_("Payment failures by reason")),
+                          "columns": [_column("reason", _("Reason")), _metric_column("failed_payments")],
+                          "rows": rows})
+    report.charts.append({"id": "payment_failures", "type": "bar",
+                          "title": str(_("Payment failures by reason")), "x": [r["reason"] for r in rows],
+                          "series": [{"name": str(METRICS["failed_payments"].name),
+                                      "data": [r["failed_payments"] for r in rows]}]})
+    report.explain.extend(engine.explain(["aftersales_units", "failed_payments"], [report.period], filters))
+    return report
+
+
+REASON_NAMES = dict(ReasonCode.choices)
+FAILURE_NAMES = dict(PaymentFailureReason.choices)
+
+REPORTS = {"overview": overview, "traffic": traffic, "sales": sales, "customers": customers,
+           "aftersales": aftersales}

@@ -1,0 +1,126 @@
+"""Pure calculations of the analytics reports: periods, comparisons, classes and segments.
+
+No database here: everything is tested exhaustively in ``tests/analytics/test_rules.py``.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open range of shop-local dates [start, end)."""
+
+    label: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same length just before."""
+    return Period("previous", period.start - timedelta(days=period.days), period.start)
+
+
+def same_period_last_year(period: Period) -> Period:
+    """The same dates one year earlier (29 February becomes 28 February)."""
+    return Period("last_year", _year_earlier(period.start), _year_earlier(period.end))
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def window_ending(period: Period, days: int, label: str | None = None) -> Period:
+    """The ``days``-day window that ends where ``period`` ends."""
+    return Period(label or period.label, period.end - timedelta(days=days), period.end)
+
+
+def change(current, before) -> float | None:
+    """Relative change current vs before, a fraction; None when before is 0 or missing."""
+    if current is None or before in (None, 0):
+        return None
+    return float((Decimal(str(current)) - Decimal(str(before))) / Decimal(str(before)))
+
+
+def ratio(numerator, denominator, *, money: bool = False):
+    """numerator / denominator; money is a Decimal to the cent, a rate a float fraction;
+    None when the denominator is 0."""
+    if not denominator:
+        return None
+    if money:
+        return (Decimal(numerator) / Decimal(denominator)).quantize(CENT, ROUND_HALF_UP)
+    return float(Decimal(numerator) / Decimal(denominator))
+
+
+def abc_classes(values: dict, *, a_share: float = 0.8, b_share: float = 0.95) -> dict:
+    """ABC class of each key by its share of the total, largest first: A until the
+    cumulative share reaches ``a_share`` (the item that crosses it is A), B until
+    ``b_share``, C for the rest. Ties are broken by key so the result is deterministic."""
+    total = sum(Decimal(str(v)) for v in values.values())
+    classes, running = {}, Decimal(0)
+    for key, value in sorted(values.items(), key=lambda kv: (-Decimal(str(kv[1])), str(kv[0]))):
+        share_before = running / total if total else Decimal(1)
+        classes[key] = "A" if share_before < Decimal(str(a_share)) else (
+            "B" if share_before < Decimal(str(b_share)) else "C")
+        running += Decimal(str(value))
+    return classes
+
+
+def lifecycle_stage(*, days_on_sale: int, recent_units: int, earlier_units: int,
+                    new_days: int = 30, growth: float = 1.2, decline: float = 0.8) -> str:
+    """Lifecycle stage of a product from its sales in the last two windows of equal length.
+
+    new: first sold less than ``new_days`` ago; growing: recent units ≥ ``growth`` × earlier;
+    declining: recent ≤ ``decline`` × earlier; mature otherwise.
+    """
+    if days_on_sale < new_days:
+        return "new"
+    if earlier_units == 0:
+        return "growing" if recent_units > 0 else "declining"
+    if recent_units >= growth * earlier_units:
+        return "growing"
+    if recent_units <= decline * earlier_units:
+        return "declining"
+    return "mature"
+
+
+# The classic eight RFM segments: each of R, F, M is "high" when the customer does better
+# than the average of all buyers (recency: fewer days since the last order).
+RFM_SEGMENTS = {
+    (True, True, True): "important_value",
+    (True, False, True): "important_development",
+    (False, True, True): "important_retention",
+    (False, False, True): "important_winback",
+    (True, True, False): "general_value",
+    (True, False, False): "general_development",
+    (False, True, False): "general_retention",
+    (False, False, False): "general_winback",
+}
+
+
+def rfm_segment(*, recency_days: float, frequency: float, monetary: float,
+                mean_recency: float, mean_frequency: float, mean_monetary: float) -> str:
+    key = (recency_days < mean_recency, frequency > mean_frequency, monetary > mean_monetary)
+    return RFM_SEGMENTS[key]
+
+
+SPENDING_TIERS = (Decimal(0), Decimal(100), Decimal(300), Decimal(1000), Decimal(3000))
+
+
+def spending_tier(amount: Decimal, bounds=SPENDING_TIERS) -> int:
+    """Index of the tier whose lower bound is the largest one ≤ amount."""
+    tier = 0
+    for index, bound in enumerate(bounds):
+        if amount >= bound:
+            tier = index
+    return tier

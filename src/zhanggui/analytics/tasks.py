@@ -1,0 +1,12 @@
+"""Background tasks of analytics (eager in-process unless REDIS_URL is set)."""
+
+from celery import shared_task
+
+from zhanggui.analytics.actions import refresh_warehouse
+
+
+@shared_task(name="zhanggui.analytics.tasks.refresh_warehouse_task")
+def refresh_warehouse_task(full: bool = False) -> int:
+    """Refresh the warehouse; scheduled by celery beat (``WAREHOUSE_REFRESH_MINUTES``).
+    Returns the new version."""
+    return refresh_warehouse(actor=None, full=full).version

@@ -1,0 +1,67 @@
+"""Console pages of the reports: filters, KPIs, ECharts charts, the same data as tables,
+exports and the "how is this computed" panel. Thin: parse, authorise, call, render."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from zhanggui.analytics import exports, queries
+from zhanggui.analytics.models import WarehouseRun
+from zhanggui.core.errors import DomainError
+
+VIEW_PERMISSION = "analytics.view_reports"
+
+TITLES = {"overview": _("Overview"), "traffic": _("Traffic"), "sales": _("Sales"),
+          "customers": _("Customers"), "aftersales": _("After-sales and payments")}
+
+
+class FilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until (exclusive)"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    compare_start = forms.DateField(label=_("Compare from"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    compare_end = forms.DateField(label=_("Compare until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.CharField(label=_("Channel"), required=False, max_length=30)
+    category_id = forms.IntegerField(label=_("Category id"), required=False, min_value=1)
+
+
+def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+    form = FilterForm(request.GET or None)
+    context = {**admin_site.each_context(request), "title": TITLES.get(name, name),
+               "opts": WarehouseRun._meta, "form": form, "name": name, "reports": TITLES,
+               "report": None, "error": None}
+    if form.is_bound and not form.is_valid():
+        context["error"] = _("Check the filters.")
+        return TemplateResponse(request, "analytics/report.html", context, status=422)
+    cleaned = form.cleaned_data if form.is_bound else {}
+    try:
+        parsed = queries.parse_request(name, **{k: v for k, v in cleaned.items() if v not in (None, "")})
+        report = queries.run_report(parsed)
+    except DomainError as error:
+        context["error"] = str(error)
+        return TemplateResponse(request, "analytics/report.html", context, status=error.http_status)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _download(report, export)
+    context["report"] = report
+    return TemplateResponse(request, "analytics/report.html", context)
+
+
+def _download(report: dict, kind: str) -> HttpResponse:
+    stamp = f"{report['period']['start']}_{report['period']['end']}"
+    if kind == "csv":
+        response = HttpResponse(exports.to_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{report["report"]}_{stamp}.{kind}"'
+    return response
+

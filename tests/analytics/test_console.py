@@ -1,0 +1,61 @@
+"""The report pages of the console: rendered for the analyst, refused to others, exported."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests import factories
+from zhanggui.analytics.reports import REPORTS
+
+QUERY = {"start": "2026-11-01", "end": "2026-11-08"}
+
+
+@pytest.fixture
+def analyst(client, store):
+    client.force_login(factories.make_staff("analyst"))
+    return client
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_every_report_page_renders_for_the_analyst(analyst, name):
+    response = analyst.get(reverse("admin:analytics_report", args=[name]), QUERY)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="report-data"' in body and "echarts" in body
+
+
+def test_report_page_data_is_the_api_data(analyst):
+    page = analyst.get(reverse("admin:analytics_report", args=["overview"]), QUERY)
+    api = analyst.get("/api/v1/analytics/reports/overview", QUERY).json()
+    assert str(page.context["report"]["kpis"][0]["value"]) == api["kpis"][0]["value"] == "410.00"
+
+
+def test_exports_hold_the_report_tables(analyst):
+    url = reverse("admin:analytics_report", args=["overview"])
+    csv_response = analyst.get(url, {**QUERY, "export": "csv"})
+    text = csv_response.content.decode("utf-8-sig")
+    assert csv_response["Content-Disposition"].endswith('.csv"') and "410.00" in text
+    xlsx = analyst.get(url, {**QUERY, "export": "xlsx"})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.worksheets[0]["B2"].value == 410  # GMV, a number in Excel
+
+
+def test_service_may_not_open_reports(client, store):
+    client.force_login(factories.make_staff("service"))
+    response = client.get(reverse("admin:analytics_report", args=["overview"]), QUERY)
+    assert response.status_code == 403
+
+
+def test_bad_filters_are_reported_and_nothing_is_computed(analyst):
+    response = analyst.get(reverse("admin:analytics_report", args=["overview"]),
+                           {"start": "2026-11-08", "end": "2026-11-01"})
+    assert response.status_code == 422
+    assert response.context["report"] is None and response.context["error"]
+
+
+def test_the_api_refuses_an_unknown_report_and_a_bad_period(analyst):
+    assert analyst.get("/api/v1/analytics/reports/nope").json()["code"] == "unknown_report"
+    bad = analyst.get("/api/v1/analytics/reports/sales", {"start": "2026-11-08", "end": "2026-11-01"})
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_period"
