@@ -1,0 +1,107 @@
+"""Flash-sale caps, budgets and coupons hold under real parallel transactions (PostgreSQL)."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from tests import factories
+from zhanggui.core.errors import DomainError
+from zhanggui.inventory.queries import ledger_mismatches
+from zhanggui.orders import actions
+from zhanggui.orders.models import Order
+from zhanggui.pricing.models import Coupon, OfferUsage, Promotion
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL (set DATABASE_URL)")
+
+
+def _run_in_threads(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_flash_sale_cap_holds_for_thirty_buyers_racing_for_ten_units():
+    sku = factories.make_listed_sku(price="99.00")
+    factories.stock_up(sku, factories.make_warehouse(), 100)
+    flash = factories.make_promotion("flash_sale", special_price_amount=Decimal("9.90"), scope="skus",
+                                     scope_ids=[sku.pk], stock_cap=10, per_buyer_limit=1)
+    customers = [factories.make_customer() for _ in range(30)]
+
+    def buy(index: int):
+        return actions.place_order(customers[index], lines=[actions.LineRequest(sku.pk, 1)],
+                                   recipient=factories.recipient(), actor=None)
+
+    results = _run_in_threads(30, buy)
+
+    assert all(isinstance(r, Order) for r in results), results
+    totals = sorted(str(r.total_amount) for r in results)
+    assert totals.count("9.90") == 10 and totals.count("99.00") == 20
+    flash.refresh_from_db()
+    assert flash.sold_units == 10
+    assert OfferUsage.objects.filter(promotion=flash).count() == 10
+    assert ledger_mismatches() == []
+
+
+def test_amount_budget_is_never_overspent():
+    sku = factories.make_listed_sku(price="100.00")
+    factories.stock_up(sku, factories.make_warehouse(), 100)
+    promotion = factories.make_promotion("threshold", tiers=[{"threshold": "100", "amount": "15"}],
+                                         budget_amount=Decimal("100.00"))
+    customers = [factories.make_customer() for _ in range(16)]
+
+    def buy(index: int):
+        return actions.place_order(customers[index], lines=[actions.LineRequest(sku.pk, 1)],
+                                   recipient=factories.recipient(), actor=None)
+
+    results = _run_in_threads(16, buy)
+
+    assert all(isinstance(r, Order) for r in results), results
+    promotion.refresh_from_db()
+    discounted = [r for r in results if r.discount_amount == Decimal("15.00")]
+    assert len(discounted) == 6 and promotion.used_amount == Decimal("90.00")
+
+
+def test_one_coupon_code_is_used_by_exactly_one_of_many_parallel_orders():
+    sku = factories.make_listed_sku(price="50.00")
+    factories.stock_up(sku, factories.make_warehouse(), 100)
+    coupon = factories.make_coupon(discount_amount=Decimal("20.00"))
+    customers = [factories.make_customer() for _ in range(12)]
+
+    def buy(index: int):
+        return actions.place_order(customers[index], lines=[actions.LineRequest(sku.pk, 1)],
+                                   recipient=factories.recipient(), actor=None,
+                                   coupon_codes=[coupon.code])
+
+    results = _run_in_threads(12, buy)
+
+    placed = [r for r in results if isinstance(r, Order)]
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(placed) == 1 and len(refused) == 11, results
+    assert placed[0].total_amount == Decimal("30.00")
+    coupon.refresh_from_db()
+    assert coupon.status == "used" and coupon.template.used_count == 1
+    assert Coupon.objects.filter(status="used").count() == 1
+    assert Promotion.objects.count() == 0
