@@ -21,19 +21,25 @@ STOCK = {"inventory.stock", "inventory.stockmovement", "inventory.reservation",
 ORDERS = {"orders.order", "orders.orderline", "orders.payment", "fulfillment.shipment"}
 AFTERSALES = {"aftersales.aftersalesrequest", "aftersales.aftersalesline", "aftersales.refund"}
 CUSTOMERS = {"customers.customer", "customers.address", "customers.customertag"}
+PRICING = {"pricing.promotion", "pricing.coupontemplate", "pricing.coupon", "pricing.shippingtemplate",
+           "pricing.pricelist", "pricing.membertier"}
+LISTING = {"listing.productscore", "listing.auditrun", "listing.wordlistentry",
+           "listing.declaredbrand", "listing.channeltitlelimit", "listing.categorycheck",
+           "listing.listingpolicy"}
+TRAFFIC = {"traffic.event"}
 TEAM = {"accounts.staff", "auth.group", "accounts.apitoken", "accounts.staffsession",
         "accounts.operationlog"}
 
 VISIBLE = {
     "owner": ALL_PAGES,
-    "operator": CATALOG | STOCK | ORDERS | AFTERSALES | CUSTOMERS,
+    "operator": CATALOG | STOCK | ORDERS | AFTERSALES | CUSTOMERS | LISTING | PRICING | TRAFFIC,
     "service": CATALOG | {"inventory.stock"} | ORDERS | AFTERSALES | CUSTOMERS,
     "warehouse": CATALOG | STOCK | {"orders.order", "orders.orderline", "fulfillment.shipment",
                                     "aftersales.aftersalesrequest", "aftersales.aftersalesline"},
-    "finance": CATALOG | STOCK | ORDERS | AFTERSALES | {"customers.customer"},
-    "designer": CATALOG,
+    "finance": CATALOG | STOCK | ORDERS | AFTERSALES | {"customers.customer"} | PRICING,
+    "designer": CATALOG | LISTING,
     "analyst": CATALOG | STOCK | ORDERS | AFTERSALES | {"customers.customer",
-                                                       "customers.customertag"},
+                                                       "customers.customertag"} | TRAFFIC,
 }
 
 
@@ -58,7 +64,7 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     html = login("owner").get(reverse("admin:index")).content.decode()
     sidebar = html[html.index('id="nav-sidebar-apps"'):]
     groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
-    assert groups == ["商品", "库存", "订单", "售后", "客户", "数据导入", "团队与审计"]
+    assert groups == ["商品", "商品质量", "库存", "订单", "售后", "客户", "流量", "数据导入", "团队与审计"]
 
 
 def test_the_english_console_is_one_click_away(login):

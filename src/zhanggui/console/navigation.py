@@ -74,6 +74,9 @@ SECTIONS = [
         (_("Addresses"), "home_pin", "customers.address"),
         (_("Customer tags"), "label", "customers.customertag"),
     ]),
+    (_("Traffic"), [
+        (_("Behaviour events"), "ads_click", "traffic.event"),
+    ]),
     (_("Data imports"), [
         (_("Import runs"), "upload_file", "imports.importrun"),
         (_("Import profiles"), "table_view", "imports.importprofile"),

@@ -290,9 +290,11 @@ def analyse_title(title: str, *, core_keywords: tuple[str, ...] = (),
         nouns = [w for w, flag in tagged if flag.startswith("n") and len(w) > 1 and w not in
                  {"新款", "款式"}]
         core = nouns[-1:]
-    values = {str(v) for v in attribute_values if v not in (None, "")}
-    attribute_words = [w for w, flag in tagged if w not in core and (
-        flag in {"a", "b", "ad", "an", "z"} or w in values)]
+    # Attribute values are looked up in the title itself: segmentation may cut across them.
+    values = [str(v) for v in attribute_values if isinstance(v, str) and v and str(v) in title]
+    attribute_words = [w for w, flag in tagged if w not in core and w not in values
+                       and flag in {"a", "b", "ad", "an", "z"}]
+    attribute_words = [*values, *attribute_words]
     counts = Counter(w for w in words if len(w) > 1 and not _NUMBER.match(w))
     repeated = {w: n for w, n in counts.items() if n > 1}
     return TitleAnalysis(words, core, attribute_words, repeated, title_bytes(title))

@@ -16,4 +16,5 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     inventory,
     listing,
     orders,
+    traffic,
 )

@@ -130,7 +130,10 @@ class ProductAdmin(ConsoleModelAdmin):
         listing_actions.audit_product(obj, actor=request.user)  # findings fresh on save
 
     def save_related(self, request, form, formsets, change) -> None:
-        return None  # tags have no action yet; inlines are read-only
+        # Tags have no action yet; inlines are read-only: nothing saved, nothing to report
+        # (the admin's change message reads these lists).
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @display(description=_("listing status"), ordering="status")
     def status_display(self, product: Product) -> str:
