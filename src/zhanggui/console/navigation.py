@@ -58,6 +58,14 @@ SECTIONS = [
         (_("Reservations"), "lock_clock", "inventory.reservation"),
         (_("Warehouses"), "home_work", "inventory.warehouse"),
     ]),
+    (_("Pricing"), [
+        (_("Promotions"), "sell", "pricing.promotion"),
+        (_("Coupon templates"), "local_activity", "pricing.coupontemplate"),
+        (_("Coupons"), "confirmation_number", "pricing.coupon"),
+        (_("Shipping templates"), "local_shipping", "pricing.shippingtemplate"),
+        (_("Price lists"), "price_change", "pricing.pricelist"),
+        (_("Member tiers"), "workspace_premium", "pricing.membertier"),
+    ]),
     (_("Orders"), [
         (_("Orders"), "receipt_long", "orders.order"),
         (_("Order lines"), "list_alt", "orders.orderline"),

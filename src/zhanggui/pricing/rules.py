@@ -548,7 +548,7 @@ def _warn_threshold(offer: OfferSpec, lines: Sequence[CartLine], amounts: Sequen
     at_list = sum((line.list_amount for line in lines), ZERO)
     after_items = sum(amounts, ZERO)
     if at_list >= lowest > after_items:
-        warnings.append(f"threshold_missed_after_item_discounts:{offer.key}:{lowest}:{after_items}")
+        warnings.append(f"threshold_missed_after_item_discounts|{offer.key}|{lowest}|{after_items}")
 
 
 def _gifts(lines, offers, amounts) -> list[Gift]:
@@ -742,7 +742,7 @@ def threshold_warnings(breakdown: Breakdown) -> list[dict]:
     """The warnings of a breakdown about thresholds missed because of item discounts."""
     found = []
     for warning in breakdown.warnings:
-        kind, key, threshold, amount = warning.split(":", 3)[0], *warning.split(":")[1:4]
+        kind, key, threshold, amount = [*warning.split("|"), "", "", ""][:4]
         if kind == "threshold_missed_after_item_discounts":
             found.append({"key": key, "threshold": Decimal(threshold), "amount": Decimal(amount)})
     return found

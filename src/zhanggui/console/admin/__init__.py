@@ -16,5 +16,6 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     inventory,
     listing,
     orders,
+    pricing,
     traffic,
 )
