@@ -1,0 +1,41 @@
+"""Console pages of traffic: the behaviour events, read-only (they arrive through the
+ingestion API or the demo seeder, never through a form)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter
+from unfold.decorators import display
+
+from zhanggui.console.filters import ChannelFilter, DateRangeFilter
+from zhanggui.console.formatting import badge
+from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin
+from zhanggui.traffic.models import Event
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+    list_display = ("occurred_at", "kind_display", "visitor", "session", "customer", "product",
+                    "order", "search_term", "result_count", "source", "device", "channel")
+    list_filter = (("kind", ChoicesDropdownFilter), ("source", ChoicesDropdownFilter),
+                   ("device", ChoicesDropdownFilter), ChannelFilter,
+                   ("occurred_at", DateRangeFilter))
+    list_select_related = ("customer", "product", "order")
+    # Exact ids (indexed or cheap) and terms; a full-text scan of a million rows is not.
+    search_fields = ("=visitor_id", "=session_id", "=event_id", "search_term")
+    fields = ("event_id", "kind", "visitor_id", "session_id", "customer", "product", "order",
+              "search_term", "result_count", "source", "channel", "device", "url", "occurred_at",
+              "received_at")
+    show_full_result_count = False
+    list_per_page = 50
+
+    @display(description=_("kind"), ordering="kind")
+    def kind_display(self, event: Event) -> str:
+        return badge(event.kind, event.get_kind_display())
+
+    @display(description=_("visitor id"), ordering="visitor_id")
+    def visitor(self, event: Event) -> str:
+        return event.visitor_id[:8]
+
+    @display(description=_("session id"))
+    def session(self, event: Event) -> str:
+        return event.session_id[:8]
