@@ -18,7 +18,18 @@ the same figures are read back with the definitions of docs/imports.md:
 Stored amounts are in cents: a line's total is Quantity × UnitPrice rounded half-up to
 0.01 (4 lines of the file have a unit price with 3 decimals). So pandas computes the
 revenue both exactly (``revenue_exact``) and per line in cents (``revenue``); the database
-must equal the latter to the cent. Prints JSON; exits 1 when anything disagrees.
+must equal the latter to the cent.
+
+Then the analytics warehouse is built and the product's RFM segments (``reports.rfm_customers``)
+and monthly cohorts (``reports.cohort_matrix``) over the whole file (2010-12-01 ≤ day <
+2011-12-10, shop time zone Europe/London, as the file's times are UK time) are compared with
+an independent pandas computation on the raw file. The filter, the product's definition of a
+paid order of a known buyer: invoices that do not start with ``C`` (cancellations) and are not
+all-negative adjustments, with a CustomerID (rows without one are guest checkouts).
+R = days from the customer's last invoice date to 2011-12-10, F = invoices, M = Σ line totals
+(each rounded half-up to the cent); a segment compares each of R, F, M with the mean over
+all buyers. Cohort = month of the first invoice; retention k = customers of the cohort with an
+invoice in month cohort + k / cohort size. Prints JSON; exits 1 when anything disagrees.
 """
 
 import json
@@ -90,19 +101,111 @@ def database_figures() -> dict[str, object]:
     }
 
 
+PERIOD_START, PERIOD_END = "2010-12-01", "2011-12-10"
+
+
+def _raw_invoices():
+    """Per invoice of a known customer that the product counts as a paid order: customer,
+    local date and time, amount in cents."""
+    import pandas as pd
+
+    frame = pd.read_csv(DATASET, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": str,
+                                        "UnitPrice": str})
+    price = frame["UnitPrice"].str.strip()
+    negative = price.str.startswith("-")
+    parts = price.str.lstrip("-").str.split(".", n=1, expand=True)
+    thousandths = (parts[0].astype("int64") * 1000
+                   + parts[1].fillna("0").str.ljust(3, "0").str[:3].astype("int64"))
+    thousandths = thousandths.where(~negative, -thousandths)
+    amount = frame["Quantity"].astype("int64") * thousandths
+    frame["cents"] = (amount.abs() + 5) // 10 * amount.clip(-1, 1)
+    frame["at"] = pd.to_datetime(frame["InvoiceDate"], format="mixed")
+    known = frame[frame["CustomerID"].notna() & ~frame["InvoiceNo"].str.startswith("C")]
+    invoices = known.groupby("InvoiceNo").agg(
+        customer=("CustomerID", "first"), at=("at", "first"), cents=("cents", "sum"),
+        any_positive=("Quantity", lambda q: bool((q > 0).any())))
+    invoices = invoices[invoices["any_positive"]]
+    invoices["customer"] = invoices["customer"].str.replace(r"\.0$", "", regex=True)
+    return invoices
+
+
+def pandas_rfm_and_cohorts() -> dict:
+    import pandas as pd
+
+    invoices = _raw_invoices()
+    end = pd.Timestamp(PERIOD_END)
+    buyers = invoices.groupby("customer").agg(last=("at", "max"), frequency=("at", "size"),
+                                              cents=("cents", "sum"))
+    buyers["recency"] = (end - buyers["last"].dt.normalize()).dt.days
+    buyers["monetary"] = buyers["cents"] / 100
+    r, f, m = buyers["recency"].mean(), buyers["frequency"].mean(), buyers["monetary"].mean()
+    segments = {}
+    for (hi_r, hi_f, hi_m), group in buyers.groupby([buyers["recency"] < r, buyers["frequency"] > f,
+                                                     buyers["monetary"] > m]):
+        segments[str((bool(hi_r), bool(hi_f), bool(hi_m)))] = {
+            "customers": len(group),
+            "revenue": str((Decimal(int(group["cents"].sum())) / 100).quantize(Decimal("0.01")))}
+    first = invoices.groupby("customer")["at"].min().dt.to_period("M").rename("cohort")
+    activity = invoices.join(first, on="customer")
+    activity["k"] = (activity["at"].dt.to_period("M") - activity["cohort"]).apply(lambda d: d.n)
+    matrix = activity.groupby(["cohort", "k"])["customer"].nunique()
+    cohorts = {}
+    for (cohort, k), customers in matrix.items():
+        cohorts.setdefault(str(cohort), {})[int(k)] = int(customers)
+    return {"buyers": len(buyers), "segments": segments,
+            "cohorts": {c: [v.get(k, 0) for k in range(max(v) + 1)] for c, v in sorted(cohorts.items())}}
+
+
+def product_rfm_and_cohorts() -> dict:
+    from datetime import date
+
+    from zhanggui.analytics import reports, rules, warehouse
+
+    warehouse.rebuild()
+    period = rules.Period("current", date.fromisoformat(PERIOD_START), date.fromisoformat(PERIOD_END))
+    keys = {code: str(key) for key, code in rules.RFM_SEGMENTS.items()}
+    segments: dict = {}
+    rows = reports.rfm_customers(period)
+    for row in rows:
+        entry = segments.setdefault(keys[row["segment"]], {"customers": 0, "revenue": Decimal(0)})
+        entry["customers"] += 1
+        entry["revenue"] += row["monetary"]
+    for entry in segments.values():
+        entry["revenue"] = str(entry["revenue"])
+    cohorts = {r["cohort"]: r["customers"] for r in reports.cohort_matrix(period)}
+    return {"buyers": len(rows), "segments": segments, "cohorts": cohorts}
+
+
 def main() -> int:
     if not DATASET.exists():
         print(json.dumps({"skipped": True, "reason": f"data set not found: {DATASET}"}))
         return 0
     expected = pandas_figures()
+    expected_analytics = pandas_rfm_and_cohorts()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhanggui.settings")
+    os.environ["ZHANGGUI_TIME_ZONE"] = "Europe/London"  # a UK shop reports in UK time
     with tempfile.TemporaryDirectory(prefix="zhanggui-validate-") as scratch:
         os.environ.setdefault("ZHANGGUI_VAR_DIR", scratch)
+        os.environ["ZHANGGUI_WAREHOUSE_DIR"] = str(Path(scratch) / "warehouse")
         actual = database_figures()
+        actual_analytics = product_rfm_and_cohorts()
         backend = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     checks = {name: actual[name] == expected[name] for name in actual}
-    print(json.dumps({"backend": backend, "pandas": expected, "database": actual, "agrees": checks,
-                      "all_agree": all(checks.values())}, indent=2))
+    checks.update({f"analytics_{name}": actual_analytics[name] == expected_analytics[name]
+                   for name in expected_analytics})
+    summary = {"buyers": actual_analytics["buyers"], "segments": actual_analytics["segments"],
+               "cohort_sizes": {c: v[0] for c, v in actual_analytics["cohorts"].items()},
+               "cohort_2010_12_retention": [
+                   round(n / actual_analytics["cohorts"]["2010-12"][0], 4)
+                   for n in actual_analytics["cohorts"].get("2010-12", [1])]}
+    print(json.dumps({"backend": backend, "pandas": expected, "database": actual,
+                      "analytics": summary,
+                      "analytics_filter": "paid orders of known buyers: not C, not all-negative, "
+                                          "with CustomerID; UK time; 2010-12-01 ≤ day < 2011-12-10",
+                      "agrees": checks, "all_agree": all(checks.values())}, indent=2))
+    if not all(checks.values()):
+        print(json.dumps({"pandas_analytics": expected_analytics,
+                          "product_analytics": actual_analytics}, default=str), file=sys.stderr)
     return 0 if all(checks.values()) else 1
 
 

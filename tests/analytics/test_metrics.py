@@ -6,8 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from tests import factories
+from tests.analytics.conftest import at
 from zhanggui.analytics import engine
 from zhanggui.analytics.rules import Period
+from zhanggui.orders.models import Order
 
 WEEK = Period("current", date(2026, 11, 1), date(2026, 11, 8))
 BEFORE = Period("previous", date(2026, 10, 25), date(2026, 11, 1))
@@ -75,3 +78,16 @@ def test_metrics_by_dimension(store):
     assert by_source["social"]["bounce_rate"] == 1.0  # v3
     by_hour = engine.compute(["orders_paid"], [WEEK], group_by="hour")["current"]
     assert {h: v["orders_paid"] for h, v in by_hour.items()} == {10: 1, 20: 1, 9: 1}
+
+
+def test_guest_checkouts_count_in_sales_but_not_as_buyers(store):
+    from zhanggui.analytics import warehouse
+    from zhanggui.customers.models import Customer
+
+    guest = factories.make_customer()
+    Customer.objects.filter(pk=guest.pk).update(is_guest=True)
+    order = factories.make_order(sku=store["sku"], customer=guest, status="paid")
+    Order.objects.filter(pk=order.pk).update(paid_at=at("2026-11-06 12:00"))
+    warehouse.refresh()
+    week = engine.compute(["gmv", "orders_paid", "paying_buyers"], [WEEK])["current"]
+    assert week == {"gmv": Decimal("510.00"), "orders_paid": 4, "paying_buyers": 2}

@@ -1,9 +1,10 @@
 """The five reports on the hand-made store of ``conftest``."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from zhanggui.analytics import reports, warehouse
 from zhanggui.analytics.rules import Period
@@ -78,3 +79,24 @@ def test_refresh_after_rebuild_changes_nothing(store, warehouse_dir):
     after = reports.sales(WEEK).as_dict()
     before.pop("version"), after.pop("version")
     assert before == after
+
+
+def test_refresh_picks_up_returns_and_new_orders(store):
+    from tests import factories
+    from zhanggui.aftersales import actions as aftersales_actions
+
+    delivered = factories.make_order(sku=store["sku"], quantity=2, status="delivered")
+    warehouse.refresh()
+    request = aftersales_actions.request_aftersales(
+        delivered, kind="return", reason_code="size_fit", lines={delivered.lines.get().pk: 1},
+        requested_amount=Decimal("100.00"), actor=None)
+    aftersales_actions.approve_request(request, actor=None)
+    aftersales_actions.receive_return(request, dispositions={request.lines.get().pk: "restock"},
+                                      actor=None)
+    result = warehouse.refresh()
+    assert result.kind == "refresh" and result.rows["orders"] >= 1
+    day = timezone.localdate()
+    today = Period("current", day, day + timedelta(days=1))
+    values = reports.engine.compute(["units_sold", "units_returned", "aftersales_requests"],
+                                    [today])["current"]
+    assert values == {"units_sold": 2, "units_returned": 1, "aftersales_requests": 1}

@@ -41,14 +41,14 @@ ORDERS = Extract(
     select="""SELECT o.id, o.number, o.customer_id, o.channel, o.status, o.province_code,
                      o.is_imported, o.goods_amount, o.discount_amount, o.shipping_amount,
                      o.total_amount, o.paid_amount, o.refunded_amount, o.placed_at, o.paid_at,
-                     o.cancelled_at, o.updated_at
-              FROM orders_order o""",
+                     o.cancelled_at, c.is_guest, o.updated_at
+              FROM orders_order o JOIN customers_customer c ON c.id = o.customer_id""",
     columns=(("order_id", "BIGINT"), ("number", "VARCHAR"), ("customer_id", "BIGINT"),
              ("channel", "VARCHAR"), ("status", "VARCHAR"), ("province_code", "VARCHAR"),
              ("is_imported", "BOOLEAN"), ("goods_amount", MONEY), ("discount_amount", MONEY),
              ("shipping_amount", MONEY), ("total_amount", MONEY), ("paid_amount", MONEY),
              ("refunded_amount", MONEY), ("placed_at", TS), ("paid_at", TS), ("cancelled_at", TS),
-             ("updated_at", TS)),
+             ("customer_is_guest", "BOOLEAN"), ("updated_at", TS)),
 )
 ORDER_LINES = Extract(
     table="order_lines", key="line_id", mode="by_parent", parent="order_id", parent_table="orders",
@@ -102,8 +102,9 @@ EVENTS = Extract(
 )
 CUSTOMERS = Extract(
     table="customers", key="customer_id", mode="whole",
-    select="SELECT c.id, c.province_code, c.created_at FROM customers_customer c",
-    columns=(("customer_id", "BIGINT"), ("province_code", "VARCHAR"), ("created_at", TS)),
+    select="SELECT c.id, c.province_code, c.is_guest, c.created_at FROM customers_customer c",
+    columns=(("customer_id", "BIGINT"), ("province_code", "VARCHAR"), ("is_guest", "BOOLEAN"),
+             ("created_at", TS)),
 )
 PRODUCTS = Extract(
     table="products", key="product_id", mode="whole",

@@ -67,7 +67,7 @@ SOURCES = {s.code: s for s in [
         JOIN (SELECT customer_id, min(paid_at) AS first_paid_at FROM orders
               WHERE paid_at IS NOT NULL AND status <> 'cancelled' GROUP BY customer_id) f
           USING (customer_id)
-        WHERE o.status <> 'cancelled' {channel} {category}
+        WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {channel} {category}
         GROUP BY p.label, o.customer_id, f.first_paid_at, p.start_at""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}"),
     Source("cohort_activity", """
@@ -80,7 +80,7 @@ SOURCES = {s.code: s for s in [
           USING (customer_id)
         JOIN periods p ON f.cohort >= date_trunc('month', p.start_at) AND f.cohort < p.end_at
              AND o.paid_at < p.end_at
-        WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled'""",
+        WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled' AND NOT o.customer_is_guest""",
            dimensions=("cohort", "month_number")),
     Source("aftersales_requests", """
         SELECT p.label AS period, a.*, t.top_id AS top_category
@@ -100,7 +100,7 @@ SOURCES = {s.code: s for s in [
            channel="AND e.channel = $channel", category=f"AND e.product_id IN {IN_CATEGORY}",
            dimensions=("source",)),
     Source("paid_lines", """
-        SELECT p.label AS period, l.*, o.customer_id, o.channel, pr.category_id,
+        SELECT p.label AS period, l.*, o.customer_id, o.customer_is_guest, o.channel, pr.category_id,
                t.top_id AS top_category, CAST(o.paid_at AS DATE) AS day
         FROM order_lines l JOIN orders o USING (order_id)
         JOIN products pr ON pr.product_id = l.product_id
@@ -143,7 +143,7 @@ SOURCES = {s.code: s for s in [
     Source("buyers_in_window", """
         SELECT p.label AS period, o.customer_id, count(*) AS paid_orders
         FROM orders o JOIN repurchase_window p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE o.status <> 'cancelled' {channel} {category}
+        WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {channel} {category}
         GROUP BY p.label, o.customer_id""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}"),
 ]}
@@ -180,7 +180,8 @@ METRICS = {m.code: m for m in [
     _m("orders_paid", _("Orders paid"), "count of orders paid in the period", "count",
        "paid_orders", "count(*)"),
     _m("paying_buyers", _("Paying buyers"), "distinct customers with ≥ 1 paid order in the period",
-       "count", "paid_orders", "count(DISTINCT customer_id)"),
+       "count", "paid_orders", "count(DISTINCT customer_id) FILTER (WHERE NOT customer_is_guest)",
+       notes=_("Guest checkouts (no customer identity) are not buyers.")),
     _m("orders_placed", _("Orders placed"), "count of orders created in the period", "count",
        "placed_orders", "count(*)"),
     _m("units_sold", _("Units sold"), "Σ quantity of order lines paid in the period", "count",
@@ -191,7 +192,7 @@ METRICS = {m.code: m for m in [
     _m("units_returned", _("Units returned"), "Σ returned quantity of lines paid in the period",
        "count", "paid_lines", "coalesce(sum(returned_quantity), 0)"),
     _m("buyers_of_lines", _("Buyers"), "distinct customers of order lines paid in the period",
-       "count", "paid_lines", "count(DISTINCT customer_id)"),
+       "count", "paid_lines", "count(DISTINCT customer_id) FILTER (WHERE NOT customer_is_guest)"),
     _m("visitors", _("Visitors (UV)"), "distinct visitors with ≥ 1 event in the period", "count",
        "events", "count(DISTINCT visitor_id)", notes=_("Visitor id, not customer id.")),
     _m("page_views", _("Page views (PV)"), "count of page-view events", "count",

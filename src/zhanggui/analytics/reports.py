@@ -363,7 +363,7 @@ WITH {periods}, buyers AS (
            date_diff('day', CAST(max(o.paid_at) AS DATE), CAST(p.end_at AS DATE)) AS recency_days,
            count(*) AS frequency, sum(o.paid_amount) AS monetary
     FROM orders o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-    WHERE o.status <> 'cancelled' {channel}
+    WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {channel}
     GROUP BY o.customer_id, p.end_at
 ), means AS (
     SELECT avg(recency_days) AS r, avg(frequency) AS f, avg(monetary) AS m FROM buyers

@@ -43,6 +43,9 @@ class Customer(TimeStampedModel):
     city = models.CharField(_("city"), max_length=40, blank=True)
     country = models.CharField(_("country"), max_length=60, blank=True, default="")
     channel = models.CharField(_("channel"), max_length=30, default="own", db_index=True)
+    # The shared customer of a channel's guest checkouts (no identity): their orders count in
+    # sales, never as one buyer in customer analytics (RFM, cohorts, repurchase).
+    is_guest = models.BooleanField(_("guest checkouts"), default=False)
     tags = models.ManyToManyField(CustomerTag, blank=True, related_name="customers",
                                   verbose_name=_("tags"))
     note = models.TextField(_("note"), blank=True)

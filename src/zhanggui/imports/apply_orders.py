@@ -23,7 +23,8 @@ from zhanggui.orders.rules import SHIPPED_STATES
 
 LINE_FIELDS = ["order_id", "sku_id", "warehouse_id", "product_title", "sku_code", "option_values",
                "quantity", "unit_price_amount", "unit_cost_amount", "discount_amount",
-               "total_amount", "returned_quantity", "refunded_amount"]
+               "total_amount", "returned_quantity", "refunded_amount", "item_discount_amount",
+               "allocations"]
 
 
 class OrderWriter:
@@ -75,7 +76,8 @@ class OrderWriter:
                         nickname=(header.get("customer_name") or customer_id or keys.GUEST)[:60],
                         email=header.get("customer_email", "") if customer_id else "",
                         phone=header.get("customer_phone", "") if customer_id else "",
-                        country=header.get("country", "") if customer_id else "")
+                        country=header.get("country", "") if customer_id else "",
+                        is_guest=not customer_id)
 
     def _order(self, draft: rules.OrderDraft) -> Order:
         header, times = draft.header, draft.times
@@ -109,7 +111,9 @@ class OrderWriter:
                  line.title[:120], line.sku_code, line.options, line.quantity,
                  line.unit_price_amount, line.unit_cost_amount, line.discount_amount,
                  line.total_amount, line.quantity if returned else 0,
-                 line.total_amount if fully_refunded else ZERO)
+                 line.total_amount if fully_refunded else ZERO,
+                 # Imported history carries the file's own discount; no offer allocation.
+                 line.discount_amount, {})
                 for line in draft.lines)
         self.counts["lines_created"] += insert_rows(OrderLine, LINE_FIELDS, rows, BATCH_SIZE)
 

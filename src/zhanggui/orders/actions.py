@@ -374,4 +374,7 @@ def record_returned_units(line: OrderLine, *, quantity: int, actor: Staff | None
         raise InvalidAmount()
     line.returned_quantity += quantity
     line.save(update_fields=["returned_quantity"])
+    # A changed line marks its order changed: the analytics warehouse re-reads an order's
+    # lines by the order's ``updated_at``.
+    Order.objects.filter(pk=line.order_id).update(updated_at=timezone.now())
     return line
