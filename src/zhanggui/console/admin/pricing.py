@@ -354,12 +354,26 @@ def _render(request, site, template: str, title, **context):
         **site.each_context(request), "title": title, "opts": Promotion._meta, **context})
 
 
+STAGE_LABELS = {"item": _("1 · item offer"), "order": _("2 · order offer"), "coupon": _("3 · coupon"),
+                "manual": _("3 · seller discount"), "shipping": _("4 · shipping")}
+REASON_LABELS = {"condition not met": _("condition not met"),
+                 "exclusion group": _("a better offer of its group"),
+                 "budget used up": _("budget used up"), "sold out": _("sold out"),
+                 "minimum spend not reached": _("minimum spend not reached"),
+                 "one coupon per order": _("one coupon per order"), "not started": _("not started"),
+                 "ended": _("ended"), "member tier": _("member tier"), "customer tags": _("customer tags"),
+                 "other channel": _("other channel"), "new customers only": _("new customers only")}
+
+
 def _present(breakdown: rules.Breakdown, skus: dict[int, Sku]) -> dict:
     names = {d.key: d.name for d in breakdown.discounts}
     lines = [{"sku": skus[x.sku_id], "line": x,
               "shares": [(names.get(k, k), v) for k, v in x.allocations.items()]}
              for x in breakdown.lines]
-    return {"lines": lines, "breakdown": breakdown,
+    discounts = [{"discount": d, "stage": STAGE_LABELS.get(d.stage, d.stage)} for d in breakdown.discounts]
+    not_applied = [(_offer_name(key), REASON_LABELS.get(reason, reason))
+                   for key, reason in breakdown.not_applied]
+    return {"lines": lines, "breakdown": breakdown, "discounts": discounts, "not_applied": not_applied,
             "threshold_warnings": [{**w, "name": _offer_name(w["key"])}
                                    for w in rules.threshold_warnings(breakdown)]}
 
