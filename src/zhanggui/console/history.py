@@ -51,12 +51,17 @@ ACTION_LABELS = {
     "aftersales.complete_exchange": _("exchange completed"),
     "aftersales.refunded": _("after-sales request refunded"),
     "aftersales.issue_refund": _("refund issued"),
+    "listing.audit_product": _("listing checks run"),
+    "listing.override_listing_block": _("listed despite blocking findings"),
+    "listing.audit_catalog": _("catalog listing audit"),
+    "listing.queue_audit_run": _("catalog listing audit queued"),
 }
 GENERIC_VERBS = {"create": _("%(model)s created"), "update": _("%(model)s edited"),
                  "delete": _("%(model)s deleted")}
 KEY_LABELS = {"lines": _("lines"), "reason": _("reason"), "order": _("order"),
               "dispositions": _("dispositions"), "sessions_ended": _("sessions ended"),
-              "tokens_revoked": _("tokens revoked"), "roles": _("roles")}
+              "tokens_revoked": _("tokens revoked"), "roles": _("roles"),
+              "score": _("quality score"), "blocking": _("blocking"), "warnings": _("warnings")}
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,6 @@ from zhanggui.listing.models import AuditRunStatus, GoodsKind, Severity
 
 router = Router()
 
-RUN = "listing.run_audit"
-READ = ("listing.view_productscore", "listing.view_finding")
-
 
 class FindingOut(Schema):
     rule: str
@@ -190,7 +187,7 @@ def _draft_facts(payload: DraftIn, lexicons) -> rules.ProductFacts:
 @router.post("/check", response={200: CheckOut, **ERRORS})
 def check_draft(request, payload: DraftIn):
     """Run every check on a draft product without saving anything."""
-    require_perm(request, RUN)
+    require_perm(request, "listing.run_audit")
     lexicons = queries.lexicon_set()
     facts = _draft_facts(payload, lexicons)
     findings = rules.check_product(facts, lexicons, queries.policy())
@@ -206,14 +203,14 @@ def check_draft(request, payload: DraftIn):
 @paginate(PageNumberPagination, page_size=50)
 def list_scores(request, filters: Query[ScoreFilter]):
     """Audited products, worst score first."""
-    require_perm(request, *READ)
+    require_perm(request, "listing.view_productscore", "listing.view_finding")
     return queries.list_scores(**filters.model_dump())
 
 
 @router.get("/products/{product_id}", response={200: ProductAuditOut, **ERRORS})
 def get_product_audit(request, product_id: int):
     """The latest audit of a product: score and findings (404 until it has been audited)."""
-    require_perm(request, *READ)
+    require_perm(request, "listing.view_productscore", "listing.view_finding")
     return queries.get_score(product_id)
 
 
@@ -221,7 +218,8 @@ def get_product_audit(request, product_id: int):
 def audit_product(request, product_id: int):
     """Run the checks on a stored product now and store the findings (e.g. after an update
     through the catalog API)."""
-    require_perm(request, RUN, *READ)
+    require_perm(request, "listing.run_audit", "listing.view_productscore",
+                 "listing.view_finding")
     actions.audit_product(catalog_queries.get_product(product_id), actor=request.user)
     return queries.get_score(product_id)
 
@@ -242,7 +240,7 @@ def list_product(request, product_id: int, payload: ListIn):
 @router.post("/audit-runs", response={201: AuditRunOut, **ERRORS})
 def start_audit_run(request):
     """Audit the whole catalog in the background (in-process unless a broker is set)."""
-    require_perm(request, RUN)
+    require_perm(request, "listing.run_audit")
     run = actions.queue_audit_run(actor=request.user)
     tasks.launch(run)
     run.refresh_from_db()

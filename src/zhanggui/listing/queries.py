@@ -12,6 +12,7 @@ from zhanggui.catalog.models import Category, Product
 from zhanggui.core.errors import NotFound
 from zhanggui.inventory import queries as inventory_queries
 from zhanggui.listing import media as listing_media
+from zhanggui.listing import rules
 from zhanggui.listing.lexicon import LexiconSet, Term
 from zhanggui.listing.models import (
     CategoryCheck,
@@ -88,7 +89,7 @@ class CategoryContext:
             else:
                 kind = self.lexicons.goods_kind_of(c.name for c in chain)
             keywords = tuple(setting.core_keywords) if setting and setting.core_keywords else (
-                category.name,)
+                rules.default_core_keywords(category.name))
             found = {"goods_kind": kind, "core_keywords": keywords,
                      "definitions": tuple(catalog_queries.attribute_definitions_for(category))}
             self._cache[category.pk] = found

@@ -300,6 +300,19 @@ def analyse_title(title: str, *, core_keywords: tuple[str, ...] = (),
     return TitleAnalysis(words, core, attribute_words, repeated, title_bytes(title))
 
 
+# Head characters of product nouns: 休闲裤 is named by a title saying 卫裤, 半身裙 by 百褶裙.
+PRODUCT_HEADS = frozenset("裤裙衣衫袄鞋靴帽包袜巾茶酒饼霜乳膏露壳机线套杯壶锅碗盘垫被枕毯灯镜表")
+
+
+def default_core_keywords(category_name: str) -> tuple[str, ...]:
+    """The words that name a category's products when the shop has not set them: the
+    category name, and for a longer name its head character when that is a product head."""
+    name = category_name.strip()
+    if len(name) >= 3 and name[-1] in PRODUCT_HEADS:
+        return (name, name[-1])
+    return (name,)
+
+
 def check_title(facts: ProductFacts, policy: Policy) -> list[Finding]:
     title = facts.title
     findings: list[Finding] = []
