@@ -66,7 +66,8 @@ def test_the_report_exports_to_excel(login, audited):
     assert rows[0][:4] == ("商品编码", "标题", "类目", "质量分")
     bad_rows = [r for r in rows[1:] if r[0] == bad.code]
     assert {r[5] for r in bad_rows} >= {"ad_absolute_term", "description_missing"}
-    assert any(r[7] and r[7].startswith("使用了绝对化用语") for r in bad_rows)
+    assert any(r[8] and r[8].startswith("使用了绝对化用语") and r[6] == "绝对化用语"
+               for r in bad_rows)
     good_score = ProductScore.objects.get(product=good).score
     assert {r[3] for r in rows[1:] if r[0] == good.code} == {good_score}
 

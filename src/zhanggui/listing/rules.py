@@ -119,6 +119,41 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in (
           _("Export the main video at %(limit)dp or lower.")),
 )}
 
+# Short names of the rules, for filters and report columns.
+RULE_NAMES = {
+    "ad_absolute_term": _("absolute terms"),
+    "ad_state_endorsement": _("state endorsement"),
+    "ad_medical_claim": _("medical or efficacy claims"),
+    "ad_superstition": _("superstition"),
+    "ad_promotion_unqualified": _("promotion without period or price basis"),
+    "ad_shop_term": _("shop word list"),
+    "title_too_long": _("title too long"),
+    "title_too_short": _("title too short"),
+    "title_repeated_word": _("repeated title word"),
+    "title_keyword_stuffing": _("keyword stuffing"),
+    "title_core_keyword_missing": _("core keyword missing"),
+    "required_attribute_missing": _("required attribute missing"),
+    "attributes_incomplete": _("attributes incomplete"),
+    "description_missing": _("no description"),
+    "too_few_images": _("too few images"),
+    "no_active_sku": _("no active SKU"),
+    "sku_price_outlier": _("SKU price far from siblings"),
+    "cheapest_sku_out_of_stock": _("cheapest SKU out of stock"),
+    "sku_weight_missing": _("SKU without weight"),
+    "image_format_not_allowed": _("image format not accepted"),
+    "image_too_large": _("image too large"),
+    "image_unreadable": _("unreadable image"),
+    "image_not_webp": _("images not WebP"),
+    "image_not_verified": _("images not in storage"),
+    "video_duration_out_of_range": _("main video length"),
+    "video_resolution_too_high": _("main video resolution"),
+}
+
+
+def rule_name(code: str) -> str:
+    return str(RULE_NAMES.get(code, code))
+
+
 CATEGORY_RULES = {"absolute": "ad_absolute_term", "state_endorsement": "ad_state_endorsement",
                   "medical": "ad_medical_claim", "superstition": "ad_superstition",
                   "promotion": "ad_promotion_unqualified", "shop": "ad_shop_term"}
@@ -215,8 +250,7 @@ def _text_finding(hit: Hit, name: str, text: str) -> Finding | None:
     term = hit.term
     if term.category == "promotion" and _promotion_qualified(hit, text):
         return None
-    rule = "ad_shop_term" if term.source == "shop" and term.category == "shop" else \
-        CATEGORY_RULES.get(term.category, "ad_shop_term")
+    rule = CATEGORY_RULES.get(term.category, "ad_shop_term")
     params = {"term": hit.written, "listed": term.term, "basis": term.basis,
               "category": term.category}
     if term.category == "promotion":

@@ -78,12 +78,16 @@ class FindingInline(ReadOnlyTabularInline):
     """The product's latest findings on its page."""
 
     model = Finding
-    fields = ("severity_display", "rule", "field", "message", "suggestion")
+    fields = ("severity_display", "rule_display", "field", "message", "suggestion")
     verbose_name_plural = _("listing quality findings")
 
     @display(description=_("severity"))
     def severity_display(self, finding: Finding) -> str:
         return severity_badge(finding.severity, finding.get_severity_display())
+
+    @display(description=_("rule"))
+    def rule_display(self, finding: Finding) -> str:
+        return rules.rule_name(finding.rule)
 
     @display(description=_("problem"))
     def message(self, finding: Finding) -> str:
@@ -102,7 +106,7 @@ class RuleFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         present = set(Finding.objects.values_list("rule", flat=True).distinct())
-        return [(code, code) for code in rules.RULES if code in present]
+        return [(code, rules.rule_name(code)) for code in rules.RULES if code in present]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -124,7 +128,8 @@ class SeverityFilter(admin.SimpleListFilter):
 
 
 EXPORT_COLUMNS = (_("product code"), _("title"), _("category"), _("quality score"),
-                  _("severity"), _("rule"), _("field"), _("problem"), _("suggested fix"))
+                  _("severity"), _("rule"), _("rule name"), _("field"), _("problem"),
+                  _("suggested fix"))
 
 
 def export_workbook(scores: QuerySet[ProductScore]) -> bytes:
@@ -140,13 +145,13 @@ def export_workbook(scores: QuerySet[ProductScore]) -> bytes:
         base = [product.code, product.title, product.category.name, score.score]
         findings = list(product.listing_findings.all())
         if not findings:
-            sheet.append([*base, "", "", "", "", ""])
+            sheet.append([*base, "", "", "", "", "", ""])
         for finding in findings:
             message, fix = finding_text(finding)
             sheet.append([*base, str(finding.get_severity_display()), finding.rule,
-                          finding.field, message, fix])
+                          rules.rule_name(finding.rule), finding.field, message, fix])
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHI", (14, 40, 12, 8, 8, 26, 18, 60, 60), strict=True):
+    for column, width in zip("ABCDEFGHIJ", (14, 40, 12, 8, 8, 26, 20, 18, 60, 60), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
@@ -189,7 +194,8 @@ class ProductScoreAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     @display(description=_("most frequent rules"))
     def top_rules(self, score: ProductScore) -> str:
         counts = Counter(f.rule for f in score.product.listing_findings.all())
-        return "、".join(f"{rule}×{n}" if n > 1 else rule for rule, n in counts.most_common(3))
+        return "、".join(f"{rules.rule_name(rule)}×{n}" if n > 1 else rules.rule_name(rule)
+                        for rule, n in counts.most_common(3))
 
     @display(description=_("up to date"))
     def freshness(self, score: ProductScore) -> str:
