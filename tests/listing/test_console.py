@@ -160,3 +160,19 @@ def test_operators_and_designers_see_the_listing_section(login, db):
         assert "商品质量" in html and reverse(REPORT) in html, role
     html = login("service").get(reverse("admin:index")).content.decode()
     assert reverse(REPORT) not in html
+
+
+def test_adding_media_in_the_console_refreshes_the_image_checks(login, db, media_root):
+    from tests.listing.support import image_bytes
+
+    product = clean_product()
+    actions.audit_product(product, actor=None)
+    (media_root / "main.bmp").write_bytes(image_bytes("BMP"))
+    client = login("designer")
+    response = client.post(reverse("admin:catalog_productmedia_add"), {
+        "product": product.pk, "kind": "image", "url": "main.bmp", "file_format": "jpg",
+        "size_bytes": "0", "width": "0", "height": "0", "duration_seconds": "0",
+        "is_main": "on", "sort_order": "0", "alt_text": ""})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    finding = Finding.objects.get(product=product, rule="image_format_not_allowed")
+    assert finding.params["format"] == "BMP"

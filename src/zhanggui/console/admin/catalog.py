@@ -281,3 +281,12 @@ class ProductMediaAdmin(MasterDataAdmin):
     list_select_related = ("product",)
     search_fields = ("url", "alt_text", "product__code", "product__title")
     autocomplete_fields = ("product",)
+
+    def save_model(self, request, obj: ProductMedia, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        listing_actions.audit_product(obj.product, actor=request.user)  # image checks fresh
+
+    def delete_model(self, request, obj: ProductMedia) -> None:
+        product = obj.product
+        super().delete_model(request, obj)
+        listing_actions.audit_product(product, actor=request.user)
