@@ -52,10 +52,16 @@ def test_sales_report_ranks_products_and_splits_by_hour(store):
     assert product["units_sold"] == 4 and product["line_gmv"] == Decimal("400.00")
     assert product["abc_class"] == "A"
     assert product["conversion_rate"] == pytest.approx(2 / 3)  # buyers A, B / viewers v1 v2 v4
-    heat = _table(report, "heatmap")["rows"]
-    assert sum(r["orders_paid"] for r in heat) == 3
+    heat = _table(report, "heatmap")["rows"]  # Monday first
+    assert sum(r["total"] for r in heat) == 3
+    assert heat[0]["h10"] == 1  # order 1: Monday 2 November, 10:00
     provinces = _table(report, "by_province_code")["rows"]
     assert provinces[0]["name"] == "浙江" and provinces[0]["share"] == 1.0
+
+
+def test_cohorts_cover_the_twelve_months_up_to_the_period_end():
+    window = reports.cohort_window(WEEK)
+    assert (window.start, window.end) == (date(2025, 12, 1), date(2026, 11, 8))
 
 
 def test_customers_report_has_cohorts_and_rfm(store):

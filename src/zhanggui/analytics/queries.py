@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from zhanggui.analytics import reports
+from zhanggui.analytics import reader, reports
 from zhanggui.analytics.engine import Filters
-from zhanggui.analytics.errors import InvalidPeriod, UnknownReport
+from zhanggui.analytics.errors import InvalidPeriod, UnknownReport, WarehouseEmpty
 from zhanggui.analytics.rules import Period
 from zhanggui.core.timeutil import shop_today
 
@@ -58,6 +58,28 @@ def parse_request(name: str, *, start: date | None = None, end: date | None = No
 def run_report(request: ReportRequest) -> dict:
     build = reports.REPORTS[request.name]
     return build(request.period, request.compare, request.filters).as_dict()
+
+
+def filter_choices() -> tuple[list[str], list[tuple[int, str]]]:
+    """The channels and categories the warehouse knows (for the report filters); empty
+    lists before the first refresh. Categories come in tree order, indented by level."""
+    try:
+        channels = [c for (c,) in reader.query("SELECT DISTINCT channel FROM orders ORDER BY 1")]
+        rows = reader.query("SELECT category_id, name, parent_id, level FROM categories")
+    except WarehouseEmpty:
+        return [], []
+    children: dict = {}
+    for category_id, name, parent_id, level in rows:
+        children.setdefault(parent_id, []).append((category_id, name, level))
+    ordered: list[tuple[int, str]] = []
+
+    def walk(parent) -> None:
+        for category_id, name, level in sorted(children.get(parent, []), key=lambda r: r[1]):
+            ordered.append((category_id, "　" * (level - 1) + name))
+            walk(category_id)
+
+    walk(None)
+    return channels, ordered
 
 
 def list_metrics() -> list[dict]:

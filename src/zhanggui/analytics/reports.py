@@ -210,11 +210,15 @@ def sales(period: Period, compare: Period | None = None, filters: Filters = NO_F
                           "series": [{"name": str(METRICS["orders_paid"].name), "data": [
                               [hour, weekday - 1, values["orders_paid"]]
                               for (weekday, hour), values in sorted(heat.items())]}]})
+    cells = {key: values["orders_paid"] for key, values in heat.items()}
     report.tables.append({"id": "heatmap", "title": str(_("Orders paid by hour and weekday")),
-                          "columns": [_column("weekday", _("Weekday")), _column("hour", _("Hour")),
-                                      _metric_column("orders_paid"), _metric_column("gmv")],
-                          "rows": [{"weekday": str(WEEKDAYS[w - 1]), "hour": h, **v}
-                                   for (w, h), v in sorted(heat.items())]})
+                          "columns": [_column("weekday", _("Weekday")),
+                                      *[_column(f"h{h}", f"{h}:00", "count") for h in range(24)],
+                                      _column("total", _("Total"), "count")],
+                          "rows": [{"weekday": str(WEEKDAYS[w - 1]),
+                                    **{f"h{h}": cells.get((w, h), 0) for h in range(24)},
+                                    "total": sum(cells.get((w, h), 0) for h in range(24))}
+                                   for w in range(1, 8)]})
     _by_dimension(report, both, "channel", _("By channel"), lambda c: c,
                   ["gmv", "orders_paid", "paying_buyers", "aov"])
     names = _names("categories", "category_id", "name")
@@ -340,8 +344,21 @@ def cohort_matrix(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
     return rows
 
 
+COHORT_MONTHS = 12
+
+
+def cohort_window(period: Period) -> Period:
+    """The cohorts a report shows: the ``COHORT_MONTHS`` calendar months up to the month in
+    which the period ends (a retention matrix needs months, whatever the period's length)."""
+    last = period.end - timedelta(days=1)
+    month, year = last.month - (COHORT_MONTHS - 1), last.year
+    while month < 1:
+        month, year = month + 12, year - 1
+    return Period("current", last.replace(year=year, month=month, day=1), period.end)
+
+
 def _cohorts(report: Report, filters: Filters) -> None:
-    rows = cohort_matrix(report.period, filters)
+    rows = cohort_matrix(cohort_window(report.period), filters)
     width = max((len(r["retention"]) for r in rows), default=0)
     report.tables.append({"id": "cohorts", "title": str(_("Monthly cohort retention")), "columns": [
         _column("cohort", _("Cohort (first paid month)")), _column("size", _("Cohort size"), "count"),
@@ -349,12 +366,13 @@ def _cohorts(report: Report, filters: Filters) -> None:
         "rows": [{"cohort": r["cohort"], "size": r["size"],
                   **{f"m{k}": r["retention"][k] for k in range(1, len(r["retention"]))}} for r in rows]})
     report.charts.append({"id": "cohorts", "type": "heatmap", "title": str(_("Monthly cohort retention")),
+                          "inverse_y": True,
                           "x": [f"M{k}" for k in range(1, width)], "y": [r["cohort"] for r in rows],
                           "series": [{"name": str(_("Retention (%)")), "data": [
                               [k - 1, i, round((r["retention"][k] or 0) * 100, 2)]
                               for i, r in enumerate(rows) for k in range(1, len(r["retention"]))]}]})
-    report.explain.extend(engine.explain(["cohort_customers"], [report.period], filters,
-                                         group_by=("cohort", "month_number")))
+    report.explain.extend(engine.explain(["cohort_customers"], [cohort_window(report.period)],
+                                         filters, group_by=("cohort", "month_number")))
 
 
 RFM_SQL = """
@@ -469,8 +487,9 @@ def aftersales(period: Period, compare: Period | None = None,
     products = engine.compute(["units_sold", "units_returned", "return_rate"], [report.period], filters,
                               group_by="product_id")["current"]
     worst = sorted(((p, v) for p, v in products.items() if v["units_returned"]),
-                   key=lambda kv: (-(kv[1]["return_rate"] or 0), kv[0]))[:30]
-    report.tables.append({"id": "product_returns", "title": str(_("Products by return rate")), "columns": [
+                   key=lambda kv: (-kv[1]["units_returned"], -(kv[1]["return_rate"] or 0), kv[0]))[:30]
+    report.tables.append({"id": "product_returns", "title": str(_("Products with the most returns")),
+                          "columns": [
         _column("title", _("Product")), _metric_column("units_sold"), _metric_column("units_returned"),
         _metric_column("return_rate")], "rows": [{"title": titles.get(p, p), **v} for p, v in worst]})
     failures = engine.compute(["failed_payments"], [report.period], filters,

@@ -8,7 +8,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.analytics import exports, queries
-from zhanggui.analytics.models import WarehouseRun
 from zhanggui.core.errors import DomainError
 
 VIEW_PERMISSION = "analytics.view_reports"
@@ -26,8 +25,16 @@ class FilterForm(forms.Form):
                                     widget=forms.DateInput(attrs={"type": "date"}))
     compare_end = forms.DateField(label=_("Compare until"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.CharField(label=_("Channel"), required=False, max_length=30)
-    category_id = forms.IntegerField(label=_("Category id"), required=False, min_value=1)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    category_id = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int,
+                                         empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        channels, categories = queries.filter_choices()
+        everything = [("", _("All"))]
+        self.fields["channel"].choices = everything + [(c, c) for c in channels]
+        self.fields["category_id"].choices = everything + categories
 
 
 def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
@@ -35,7 +42,7 @@ def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
         raise PermissionDenied
     form = FilterForm(request.GET or None)
     context = {**admin_site.each_context(request), "title": TITLES.get(name, name),
-               "opts": WarehouseRun._meta, "form": form, "name": name, "reports": TITLES,
+               "form": form, "name": name, "reports": TITLES,
                "report": None, "error": None}
     if form.is_bound and not form.is_valid():
         context["error"] = _("Check the filters.")

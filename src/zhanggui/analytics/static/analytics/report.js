@@ -47,13 +47,15 @@
     }
     if (chart.type === "heatmap") {
       const values = series[0].data.map((d) => d[2]);
-      return {tooltip: {}, grid: {left: 90, right: 20, bottom: 60},
-              xAxis: {type: "category", data: chart.x}, yAxis: {type: "category", data: chart.y},
-              visualMap: {min: 0, max: Math.max(1, ...values), orient: "horizontal", left: "center", bottom: 0, calculable: true},
+      return {tooltip: {}, grid: {left: 70, right: 80, top: 10, bottom: 30},
+              xAxis: {type: "category", data: chart.x},
+              yAxis: {type: "category", data: chart.y, inverse: Boolean(chart.inverse_y)},
+              visualMap: {min: 0, max: Math.max(1, ...values), orient: "vertical", right: 0, top: "center", calculable: true},
               series: series};
     }
-    return {tooltip: {trigger: "axis"}, legend: {}, grid: {left: 70, right: 20, bottom: 60},
-            xAxis: {type: "category", data: chart.x, axisLabel: {rotate: chart.x.length > 12 ? 45 : 0}},
+    const crowded = chart.x.length > 6;
+    return {tooltip: {trigger: "axis"}, legend: {top: 0}, grid: {left: 70, right: 50, top: 40, bottom: crowded ? 90 : 40},
+            xAxis: {type: "category", data: chart.x, axisLabel: {interval: 0, rotate: crowded ? 40 : 0, fontSize: 11}},
             yAxis: chart.series.map((s, i) => ({type: "value", position: i ? "right" : "left"})),
             series: series.map((s, i) => ({...s, yAxisIndex: Math.min(i, 1), data: s.data.map(Number)}))};
   }
