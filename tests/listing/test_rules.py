@@ -333,3 +333,29 @@ def test_default_core_keywords_accept_the_head_of_the_category_name():
     product = facts(title="简行 抽绳卫裤 男款 四季可穿 宽松束脚运动裤子",
                     core_keywords=rules.default_core_keywords("休闲裤"))
     assert "title_core_keyword_missing" not in rules_of(product)
+
+
+def test_what_a_promotion_lacks_is_said_in_the_readers_language():
+    from django.utils import translation
+
+    [finding] = _wording("直降清仓价，手慢无")[:1]
+    assert finding.params["missing"] in {"price", "period"}
+    with translation.override("en"):
+        english, _fix = rules.render(finding)
+    with translation.override("zh-hans"):
+        chinese, _fix = rules.render(finding)
+    assert "a price basis" in english and "价格依据" in chinese
+
+
+prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
+
+
+@given(st.lists(prices, min_size=2, max_size=8), st.integers(min_value=2, max_value=9))
+def test_price_outliers_do_not_depend_on_the_currency_scale(amounts, factor):
+    def outliers(values):
+        product = facts(skus=tuple(sku(f"S{i}", price=str(v)) for i, v in enumerate(values)))
+        return [f.params["sku"] for f in rules.check_skus(product, rules.Policy())
+                if f.rule == "sku_price_outlier"]
+
+    assert outliers(amounts) == outliers([a * factor for a in amounts])
+    assert outliers([amounts[0]] * len(amounts)) == []

@@ -37,7 +37,7 @@ def image_facts_from_bytes(data: bytes, *, url: str, is_main: bool = False) -> M
         with Image.open(io.BytesIO(data)) as image:
             file_format = (image.format or "").lower()
             width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
         return MediaFacts(kind="image", url=url, size_bytes=len(data), is_main=is_main,
                           verified=True, readable=False)
     return MediaFacts(kind="image", url=url, file_format=_FORMATS.get(file_format, file_format),

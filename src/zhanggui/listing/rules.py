@@ -158,6 +158,8 @@ CATEGORY_RULES = {"absolute": "ad_absolute_term", "state_endorsement": "ad_state
                   "medical": "ad_medical_claim", "superstition": "ad_superstition",
                   "promotion": "ad_promotion_unqualified", "shop": "ad_shop_term"}
 
+MISSING = {"price": _("a price basis"), "period": _("a period")}
+
 # A promotion is qualified by its period (dates, times, 截至…) or by a price basis.
 _PERIOD = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.年]\d{1,2}|\d{1,2}[:：]\d{2}|"
                      r"截[至止]|活动时间|活动期间|有效期")
@@ -227,6 +229,8 @@ def render(finding: Finding) -> tuple[str, str]:
     """The finding's message and suggested fix in the active language."""
     rule = RULES[finding.rule]
     params = finding.params
+    if "missing" in params:
+        params = {**params, "missing": str(MISSING.get(params["missing"], params["missing"]))}
     try:
         return str(rule.message) % params, str(rule.fix) % params
     except (KeyError, TypeError, ValueError):
@@ -254,7 +258,7 @@ def _text_finding(hit: Hit, name: str, text: str) -> Finding | None:
     params = {"term": hit.written, "listed": term.term, "basis": term.basis,
               "category": term.category}
     if term.category == "promotion":
-        params["missing"] = str(_("a price basis") if term.needs == "price" else _("a period"))
+        params["missing"] = term.needs or "period"  # rendered in the reader's language
     return Finding(rule, term.severity, name, params, hit.start, hit.end)
 
 
