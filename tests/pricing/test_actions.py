@@ -241,3 +241,22 @@ def test_lowest_price_reads_the_price_history(skus):
 
     assert queries.lowest_price_in(sku) == D("80.00")  # 80 was in force when the window opened
     assert queries.lowest_price_in(sku, days=5) == D("90.00")
+
+
+def test_placing_an_order_with_offers_repeats_no_statement(skus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.make_promotion("item_percent", discount_rate=D("0.10"), scope="skus", scope_ids=[skus[0].pk])
+    factories.make_promotion("threshold", tiers=[{"threshold": "100", "amount": "20"}],
+                             budget_amount=D("1000"))
+    customer = factories.make_customer()
+
+    with CaptureQueriesContext(connection) as captured:
+        order = place(customer, (skus[0], 1), (skus[1], 2), (skus[2], 3))
+
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len(order.pricing_breakdown["discounts"]) == 2
+    assert len(statements) == len(set(statements))
+    pricing = [sql for sql in statements if sql.split('"')[1].startswith("pricing_")]
+    assert len(pricing) == 7  # live offers, the locked limited one, prices, template, 2 counters, usage

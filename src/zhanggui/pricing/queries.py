@@ -67,14 +67,34 @@ def is_new_customer(customer: Customer) -> bool:
         status__in=NOT_COUNTED_STATUSES).exists()
 
 
-def buyer_context(customer: Customer | None, *, is_new: bool | None = None) -> rules.Buyer:
+def context_needs(offers: Iterable) -> set[str]:
+    """Which parts of the buyer's context some offer's eligibility reads ("tier", "tags",
+    "new"); the others need not be queried, since no offer depends on them."""
+    needs = set()
+    for offer in offers:
+        if offer.member_tiers:
+            needs.add("tier")
+        if offer.customer_tags:
+            needs.add("tags")
+        if offer.is_new_customers_only or getattr(offer, "kind", "") == "first_order":
+            needs.add("new")
+    return needs
+
+
+def buyer_context(customer: Customer | None, *, is_new: bool | None = None,
+                  needs: set[str] | None = None) -> rules.Buyer:
+    """The buyer as the engine sees it: member tier, tags, new customer or not. With
+    ``needs`` only those parts are read (the rest stay empty: no offer looks at them)."""
+    needs = {"tier", "tags", "new"} if needs is None else needs
     if customer is None:
         return rules.Buyer(is_new_customer=bool(is_new))
     membership = (CustomerMembership.objects.filter(customer=customer)
-                  .values_list("tier__code", flat=True).first())
-    tags = frozenset(customer.tags.values_list("name", flat=True))
+                  .values_list("tier__code", flat=True).first()) if "tier" in needs else ""
+    tags = frozenset(customer.tags.values_list("name", flat=True)) if "tags" in needs else frozenset()
+    if is_new is None:
+        is_new = is_new_customer(customer) if "new" in needs else False
     return rules.Buyer(customer_id=customer.pk, member_tier=membership or "", tags=tags,
-                       is_new_customer=is_new_customer(customer) if is_new is None else is_new)
+                       is_new_customer=is_new)
 
 
 def _category_chain(sku: Sku) -> frozenset[int]:
@@ -233,11 +253,14 @@ def coupon_specs(coupons: Mapping[str, Coupon], customer: Customer | None,
     return specs
 
 
-def price_overrides(buyer: rules.Buyer, channel: str, sku_ids: Iterable[int]) -> list[rules.PriceOverride]:
-    """The member-tier price of the buyer's tier and the channel price, per SKU."""
+def price_overrides(customer: Customer | None, channel: str,
+                    sku_ids: Iterable[int]) -> list[rules.PriceOverride]:
+    """The member-tier price of the customer's tier and the channel price, per SKU (one
+    query: the tier is joined through the customer's membership)."""
     condition = Q(price_list__kind=PriceListKind.CHANNEL, price_list__channel=channel)
-    if buyer.member_tier:
-        condition |= Q(price_list__kind=PriceListKind.MEMBER, price_list__tier__code=buyer.member_tier)
+    if customer is not None:
+        condition |= Q(price_list__kind=PriceListKind.MEMBER,
+                       price_list__tier__memberships__customer=customer)
     rows = (PriceListEntry.objects.filter(condition, price_list__is_active=True, sku_id__in=set(sku_ids))
             .values_list("sku_id", "price_amount", "price_list_id", "price_list__name", "price_list__kind"))
     return [rules.PriceOverride(f"{kind}:{list_id}", name, sku_id, price)
@@ -264,12 +287,13 @@ def shipping_spec(template: ShippingTemplate | None = None) -> rules.ShippingSpe
 def pricing_input(customer: Customer | None, skus: Mapping[int, Sku], demand: Mapping[int, int], *,
                   channel: str, at: datetime, promotions: list[Promotion],
                   coupons: Mapping[str, Coupon], is_new: bool | None = None) -> PricingInput:
-    buyer = buyer_context(customer, is_new=is_new)
+    needs = context_needs([*promotions, *(c.template for c in coupons.values())])
+    buyer = buyer_context(customer, is_new=is_new, needs=needs)
     return PricingInput(
         lines=cart_lines(skus, demand), buyer=buyer,
         offers=promotion_specs(promotions, customer),
         coupons=coupon_specs(coupons, customer, at),
-        overrides=price_overrides(buyer, channel, demand), shipping=shipping_spec(),
+        overrides=price_overrides(customer, channel, demand), shipping=shipping_spec(),
         promotions={p.pk: p for p in promotions}, coupon_rows=dict(coupons))
 
 

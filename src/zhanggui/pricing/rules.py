@@ -29,9 +29,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from zhanggui.core.money import CENT, ZERO, to_money
 from zhanggui.core.regions import get_province
+
+
+def _money(value: Decimal) -> Decimal:
+    """``to_money`` for a value known to be a Decimal (the engine's hot path)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
 
 ITEM_KINDS = ("item_percent", "item_fixed", "flash_sale")
 # Stage 2 applies its offers in this order.
@@ -59,9 +66,9 @@ class CartLine:
     weight_grams: int = 0
     volume_cm3: int = 0
 
-    @property
+    @cached_property
     def list_amount(self) -> Decimal:
-        return to_money(self.unit_price * self.quantity)
+        return _money(self.unit_price * self.quantity)
 
 
 @dataclass(frozen=True)
@@ -308,18 +315,19 @@ def allocate_to_largest(total: Decimal, weights: Sequence[Decimal]) -> list[Deci
     negative or above its weight (a rare overshoot of the residue is moved, cent by cent, to
     the other lines with room, largest first).
     """
-    cents = [int(to_money(w) / CENT) for w in weights]
-    total_cents = int(to_money(total) / CENT)
+    cents = [int(w.scaleb(2)) for w in weights]  # amounts in cents already
+    total_cents = int(_money(total).scaleb(2))
     whole = sum(cents)
     if not cents or whole == 0:
         return [ZERO for _ in weights]
     largest = max(range(len(cents)), key=lambda i: (cents[i], -i))
-    parts = [int((Decimal(total_cents * c) / whole).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-             for c in cents]
+    # total × c / whole rounded half up, in whole cents (integers: exact and fast)
+    parts = [(2 * total_cents * c + whole) // (2 * whole) for c in cents]
     parts[largest] = 0
     parts[largest] = total_cents - sum(parts)
-    _repair(parts, cents, largest)
-    return [Decimal(p) * CENT for p in parts]
+    if not 0 <= parts[largest] <= cents[largest]:
+        _repair(parts, cents, largest)
+    return [Decimal(p).scaleb(-2) for p in parts]
 
 
 def _repair(parts: list[int], caps: list[int], largest: int) -> None:
@@ -341,28 +349,28 @@ def _item_discount(offer: OfferSpec, line: CartLine, units_left: int | None) -> 
     """(discount, units covered) of an item offer on a line, on the list price."""
     if offer.kind == "item_percent":
         rate = min(max(offer.discount_rate or ZERO, ZERO), Decimal(1))
-        return to_money(line.list_amount * rate), line.quantity
+        return _money(line.list_amount * rate), line.quantity
     if offer.kind == "item_fixed":
         per_unit = min(max(offer.discount_amount or ZERO, ZERO), line.unit_price)
-        return to_money(per_unit * line.quantity), line.quantity
+        return _money(per_unit * line.quantity), line.quantity
     units = line.quantity if units_left is None else min(line.quantity, units_left)
     price = offer.special_price if offer.special_price is not None else line.unit_price
     per_unit = max(line.unit_price - max(price, ZERO), ZERO)
-    return (to_money(per_unit * units), units) if units > 0 else (ZERO, 0)
+    return (_money(per_unit * units), units) if units > 0 else (ZERO, 0)
 
 
 def _best_item_offer(line: CartLine, offers: Sequence[OfferSpec],
                      overrides: Sequence[PriceOverride], units_left: dict[str, int | None],
                      amount_left: dict[str, Decimal | None]):
-    """The best single item-level offer of a line: (discount, units, key, name) or None."""
+    """The best single item-level offer of a line, among the member/channel prices and the
+    item offers covering it: (discount, units, key, name, priority) or None. A larger
+    discount wins; on a tie a price list, then the lower priority number."""
     best = None
     for override in overrides:
-        discount = to_money(max(line.unit_price - max(override.price, ZERO), ZERO) * line.quantity)
-        if discount > 0 and (best is None or (discount, -0) > (best[0], -best[4])):
-            best = (discount, line.quantity, override.key, override.name, 0)
+        discount = _money(max(line.unit_price - max(override.price, ZERO), ZERO) * line.quantity)
+        if discount > 0 and (best is None or discount > best[0]):
+            best = (discount, line.quantity, override.key, override.name, -1)
     for offer in offers:
-        if not offer.scope.covers(line):
-            continue
         discount, units = _item_discount(offer, line, units_left.get(offer.key))
         left = amount_left.get(offer.key)
         if discount <= 0 or (left is not None and discount > left):
@@ -381,8 +389,12 @@ def _apply_item_stage(lines: list[CartLine], offers: Sequence[OfferSpec],
     units_left = {o.key: o.units_left for o in item_offers}
     amount_left = {o.key: o.amount_left for o in item_offers}
     totals: dict[str, Decimal] = {}
-    for line, result in zip(lines, results, strict=True):
-        best = _best_item_offer(line, item_offers, by_sku.get(line.sku_id, ()), units_left,
+    covering: list[list[OfferSpec]] = [[] for _ in lines]
+    for offer in item_offers:
+        for index in _covered(offer.scope, lines)[0]:
+            covering[index].append(offer)
+    for line, result, candidates in zip(lines, results, covering, strict=True):
+        best = _best_item_offer(line, candidates, by_sku.get(line.sku_id, ()), units_left,
                                 amount_left)
         if best is None:
             continue
@@ -450,7 +462,7 @@ def _bundle(offer: OfferSpec, lines, amounts) -> Decimal:
 
 def _rate_or_amount(offer: OfferSpec, base: Decimal) -> Decimal:
     if offer.discount_rate is not None:
-        return to_money(base * min(max(offer.discount_rate, ZERO), Decimal(1)))
+        return _money(base * min(max(offer.discount_rate, ZERO), Decimal(1)))
     return offer.discount_amount or ZERO
 
 
@@ -474,12 +486,33 @@ def order_offer_discount(offer: OfferSpec, lines: Sequence[CartLine],
         discount = _rate_or_amount(offer, base)
     if offer.max_discount is not None:
         discount = min(discount, offer.max_discount)
-    return to_money(min(max(discount, ZERO), base))
+    return _money(min(max(discount, ZERO), base))
+
+
+class _Lines(list):
+    """The cart's lines with the line indexes each scope covers, computed once per cart."""
+
+    def __init__(self, lines: Iterable[CartLine]):
+        super().__init__(lines)
+        self.scope_cache: dict[Scope, tuple[list[int], list[CartLine]]] = {}
+
+
+def _covered(scope: Scope, lines: Sequence[CartLine]) -> tuple[list[int], list[CartLine]]:
+    """(indexes, lines) of the lines ``scope`` covers, cached on the cart."""
+    cache = getattr(lines, "scope_cache", None)
+    found = cache.get(scope) if cache is not None else None
+    if found is None:
+        chosen = [i for i, line in enumerate(lines) if scope.covers(line)]
+        found = (chosen, [lines[i] for i in chosen])
+        if cache is not None:
+            cache[scope] = found
+    return found
 
 
 def _in_scope(scope: Scope, lines: Sequence[CartLine], amounts: Sequence[Decimal]):
-    chosen = [i for i, line in enumerate(lines) if scope.covers(line)]
-    return chosen, [lines[i] for i in chosen], [amounts[i] for i in chosen]
+    """(indexes, lines, amounts) of the lines ``scope`` covers."""
+    indexes, scoped = _covered(scope, lines)
+    return indexes, scoped, [amounts[i] for i in indexes]
 
 
 def _best_per_group(scored: list[tuple[OfferSpec, Decimal]],
@@ -576,7 +609,7 @@ def coupon_discount(coupon: CouponSpec, base: Decimal) -> Decimal:
         discount = coupon.discount_amount or ZERO
     if coupon.max_discount is not None:
         discount = min(discount, coupon.max_discount)
-    return to_money(min(max(discount, ZERO), base))
+    return _money(min(max(discount, ZERO), base))
 
 
 def _apply_coupon_stage(lines, coupons, amounts, results, not_applied) -> list[Discount]:
@@ -689,7 +722,8 @@ def _check_lines(lines: Iterable[CartLine]) -> list[CartLine]:
     for line in ordered:
         if line.quantity <= 0 or line.unit_price < 0:
             raise ValueError("quantities must be positive and prices not negative")
-    return [replace(line, unit_price=to_money(line.unit_price)) for line in ordered]
+    return _Lines(line if line.unit_price.as_tuple().exponent == -2
+                  else replace(line, unit_price=to_money(line.unit_price)) for line in ordered)
 
 
 def price_cart(lines: Iterable[CartLine], *, buyer: Buyer, channel: str, at: datetime,
