@@ -13,7 +13,7 @@ from zhanggui.pricing.models import Coupon, Promotion
 
 PAGES = ["pricing_promotion", "pricing_coupontemplate", "pricing_coupon", "pricing_shippingtemplate",
          "pricing_pricelist", "pricing_membertier", "pricing_customermembership", "pricing_pricehistory",
-         "pricing_offerusage"]
+         "pricing_offerusage", "pricing_skushippingsize"]
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ from zhanggui.pricing.models import (
     Promotion,
     ShippingRegionRule,
     ShippingTemplate,
+    SkuShippingSize,
 )
 
 PRICE_CART = "pricing.price_cart"
@@ -269,6 +270,13 @@ class PriceListAdmin(MasterDataAdmin):
             elif inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
                 entry = inline_form.save(commit=False)
                 save_record(entry, actor=request.user, changed_fields=inline_form.changed_data)
+
+
+@admin.register(SkuShippingSize)
+class SkuShippingSizeAdmin(MasterDataAdmin):
+    list_display = ("sku", "volume_cm3")
+    autocomplete_fields = ("sku",)
+    search_fields = ("sku__code",)
 
 
 @admin.register(MemberTier)
