@@ -4,6 +4,7 @@ import pytest
 from pytest_django.plugin import blocking_manager_key
 
 from tests import factories
+from tests.browser.support import browser_page  # noqa: F401  (a fixture for every directory)
 from zhanggui.accounts.roles import sync_roles
 
 

@@ -63,6 +63,11 @@ BUY = ["page_view", "product_view", "add_to_cart", "order", "payment"]
 
 @pytest.fixture
 def store(db, warehouse_dir):
+    return build_store()
+
+
+def build_store() -> dict:
+    """Write the store of the module docstring and build the warehouse from it."""
     sku = factories.make_listed_sku(price="100.00", cost="40.00")
     factories.stock_up(sku, factories.make_warehouse(), 100)
     a, b, c, d = (factories.make_customer() for _ in range(4))

@@ -1,45 +1,16 @@
 """The console in a real browser: Debian's Chromium driven by Playwright (headless).
 
-Never downloads a browser: the module is skipped when /usr/bin/chromium is missing.
+Never downloads a browser: the tests are skipped when /usr/bin/chromium is missing.
 Screenshots are saved under var/screenshots/ for a person to look at.
 """
 
-import os
-from pathlib import Path
-
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests import factories
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed",
-                allow_module_level=True)
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-# around it are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from tests.browser.support import log_in, screenshot
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
 
 
 @pytest.fixture
@@ -47,23 +18,6 @@ def paid_order(transactional_db):
     sku = factories.make_listed_sku(price="128.00", cost="50.00")
     factories.stock_up(sku, factories.make_warehouse(), 30)
     return factories.make_order(sku=sku, quantity=2, status="reviewed", shipping="8.00")
-
-
-def log_in(page: Page, base_url: str, role: str) -> None:
-    staff = factories.make_staff(role)
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", staff.username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("#nav-sidebar-apps")).to_be_visible()
-
-
-def screenshot(page: Page, name: str) -> None:
-    """A full-page screenshot; the viewport grows to the page so sticky bars stay at the end."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    height = page.evaluate("document.documentElement.scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": height})
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def open_order(page: Page, base_url: str, number: str) -> None:
