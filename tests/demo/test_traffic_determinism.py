@@ -13,7 +13,8 @@ from zhanggui.traffic.models import Event
 
 def _event_digest() -> str:
     rows = Event.objects.order_by("id").values_list(
-        "event_id", "kind", "visitor_id", "session_id", "product_id", "occurred_at", "source")
+        "event_id", "kind", "visitor_id", "session_id", "product__code", "order__number",
+        "occurred_at", "source")
     return hashlib.sha256("\n".join(map(str, rows)).encode()).hexdigest()
 
 
