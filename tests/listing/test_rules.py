@@ -330,6 +330,7 @@ def test_every_finding_renders_a_message_and_a_fix_in_chinese_and_english():
 def test_default_core_keywords_accept_the_head_of_the_category_name():
     assert rules.default_core_keywords("休闲裤") == ("休闲裤", "裤")
     assert rules.default_core_keywords("T恤") == ("T恤",)
+    assert rules.default_core_keywords("精华液") == ("精华液", "精华")
     product = facts(title="简行 抽绳卫裤 男款 四季可穿 宽松束脚运动裤子",
                     core_keywords=rules.default_core_keywords("休闲裤"))
     assert "title_core_keyword_missing" not in rules_of(product)

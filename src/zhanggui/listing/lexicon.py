@@ -156,16 +156,16 @@ class Lexicon:
             return []
         light = self.normaliser.light(text)
         stripped, stripped_starts, original_starts = self.normaliser.stripped(light)
-        candidates = [(end - length + 1, end, term)
-                      for end, (length, term) in self.banned.iter_long(stripped)]
+        candidates = self.candidates(stripped)
         return self._resolve(text, light, stripped, candidates, stripped_starts, original_starts)
 
-    def naive_scan(self, text: str) -> list[Hit]:
-        """The same scan done by a per-word substring loop (the benchmark's baseline)."""
-        if not text or not self.terms:
-            return []
-        light = self.normaliser.light(text)
-        stripped, stripped_starts, original_starts = self.normaliser.stripped(light)
+    def candidates(self, stripped: str) -> list[tuple[int, int, Term]]:
+        """(first, last, term) of the leftmost-longest matches in normalised text."""
+        return [(end - length + 1, end, term)
+                for end, (length, term) in self.banned.iter_long(stripped)]
+
+    def naive_candidates(self, stripped: str) -> list[tuple[int, int, Term]]:
+        """The same matches found by a per-word substring loop."""
         found = []
         for key, term in self.terms.items():
             position = stripped.find(key)
@@ -178,6 +178,15 @@ class Lexicon:
             if start > taken_until:
                 candidates.append((start, end, term))
                 taken_until = end
+        return candidates
+
+    def naive_scan(self, text: str) -> list[Hit]:
+        """The same scan done by a per-word substring loop (the benchmark's baseline)."""
+        if not text or not self.terms:
+            return []
+        light = self.normaliser.light(text)
+        stripped, stripped_starts, original_starts = self.normaliser.stripped(light)
+        candidates = self.naive_candidates(stripped)
         return self._resolve(text, light, stripped, candidates, stripped_starts, original_starts)
 
     def _resolve(self, text, light, stripped, candidates, stripped_starts,

@@ -342,12 +342,19 @@ def analyse_title(title: str, *, core_keywords: tuple[str, ...] = (),
 PRODUCT_HEADS = frozenset("裤裙衣衫袄鞋靴帽包袜巾茶酒饼霜乳膏露壳机线套杯壶锅碗盘垫被枕毯灯镜表")
 
 
+# Form suffixes a title may leave out: 精华液 is named by a title saying 精华.
+FORM_SUFFIXES = frozenset("液乳霜露膏油粉片")
+
+
 def default_core_keywords(category_name: str) -> tuple[str, ...]:
     """The words that name a category's products when the shop has not set them: the
-    category name, and for a longer name its head character when that is a product head."""
+    category name; for a longer name also its head character when that is a product head
+    (休闲裤 → 裤), or the name without a form suffix (精华液 → 精华)."""
     name = category_name.strip()
     if len(name) >= 3 and name[-1] in PRODUCT_HEADS:
         return (name, name[-1])
+    if len(name) >= 3 and name[-1] in FORM_SUFFIXES:
+        return (name, name[:-1])
     return (name,)
 
 
