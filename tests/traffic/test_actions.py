@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from tests import factories
-from tests.traffic.support import raw_event
+from tests.traffic.support import BAD_VALUES, raw_event
 from zhanggui.accounts.models import OperationLog
 from zhanggui.traffic.actions import create_ingest_key, ingest_events
 from zhanggui.traffic.errors import BatchTooLarge, EmptyBatch, InvalidEvents
@@ -60,6 +60,15 @@ def test_one_bad_event_stores_nothing_and_every_problem_is_reported_with_its_ind
         (1, "search_term"), (1, "result_count"), (3, "device")}
     assert raised.value.params["count"] == 2 and raised.value.http_status == 422
     assert Event.objects.count() == 0 and not OperationLog.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "value"), BAD_VALUES)
+def test_each_rule_refuses_the_whole_batch_and_stores_nothing(field, value):
+    batch = [raw_event(), raw_event(**{field: value})]
+    with pytest.raises(InvalidEvents) as raised:
+        ingest_events(batch, actor=None)
+    assert [(p["index"], p["field"]) for p in raised.value.problems] == [(1, field)]
+    assert not Event.objects.exists() and not OperationLog.objects.exists()
 
 
 def test_references_resolve_by_id_or_business_key():
