@@ -13,7 +13,7 @@ from time import perf_counter
 from django.db import transaction
 
 from zhanggui.catalog.models import Product
-from zhanggui.demo import customers_seed, log_write, master_logs, orders_write, traffic_seed
+from zhanggui.demo import customers_seed, log_write, master_logs, orders_write, pricing_seed, traffic_seed
 from zhanggui.demo.basics import seed_staff, seed_warehouses
 from zhanggui.demo.catalog_seed import seed_catalog
 from zhanggui.demo.context import Clock, SeedOptions, stream
@@ -107,6 +107,7 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     orders_write.write_aftersales(orders, staff)
     progress.done("orders written", f"{sum(len(o.lines) for o in orders)} lines")
     traffic_seed.seed_traffic(options, clock, catalog.drafts, orders, progress)
+    progress.done("pricing", f"{pricing_seed.seed_pricing(clock, staff)} offers and templates")
     order_logs = log_write.write_order_logs(orders, staff)
     progress.done("operation log written", f"{order_logs + receipt_logs} entries")
     return {"products": len(catalog.drafts), "skus": len(catalog.skus),
