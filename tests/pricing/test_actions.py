@@ -260,3 +260,24 @@ def test_placing_an_order_with_offers_repeats_no_statement(skus):
     assert len(statements) == len(set(statements))
     pricing = [sql for sql in statements if sql.split('"')[1].startswith("pricing_")]
     assert len(pricing) == 7  # live offers, the locked limited one, prices, template, 2 counters, usage
+
+
+def test_coupon_per_customer_limit_leaves_a_second_code_unused(skus):
+    customer = factories.make_customer()
+    first = factories.make_coupon(customer=customer, discount_amount=D("5.00"), per_customer_limit=1)
+    second = actions.issue_coupons(first.template, customers=[customer], actor=None)[0]
+
+    place(customer, (skus[2], 1), coupon_codes=[first.code])
+    order = place(customer, (skus[2], 1), coupon_codes=[second.code])
+
+    second.refresh_from_db()
+    assert order.total_amount == D("40.00") and second.status == CouponStatus.ISSUED
+    assert [r["key"] for r in order.pricing_breakdown["not_applied"]] == [f"coupon:{second.code}"]
+
+
+def test_channel_price_applies_only_on_its_channel(skus):
+    prices = PriceList.objects.create(name="抖音价", kind="channel", channel="douyin")
+    PriceListEntry.objects.create(price_list=prices, sku=skus[1], price_amount=D("55.00"))
+
+    assert place(factories.make_customer(), (skus[1], 1), channel="douyin").total_amount == D("55.00")
+    assert place(factories.make_customer(), (skus[1], 1)).total_amount == D("60.00")
