@@ -75,9 +75,13 @@ def test_the_report_exports_to_excel(login, audited):
 def test_the_run_audit_button_starts_a_bulk_audit(login, audited,
                                                   django_capture_on_commit_callbacks):
     client = login("operator")
+    url = reverse("admin:listing_productscore_run_audit")
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and not AuditRun.objects.exists()  # GET only asks
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("admin:listing_productscore_run_audit"), follow=True)
+        response = client.post(url, {}, follow=True)
     assert response.status_code == 200
+    assert any("报告" in m for m in _messages(response))
     run = AuditRun.objects.get()
     assert run.actor == client.staff and run.status == "done" and run.product_count == 2
 

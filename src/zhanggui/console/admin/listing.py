@@ -7,10 +7,9 @@ import io
 from collections import Counter
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -28,7 +27,7 @@ from zhanggui.console.mixins import (
     ReadOnlyTabularInline,
     permission_check,
 )
-from zhanggui.console.operations import Operation
+from zhanggui.console.operations import Operation, run_standalone
 from zhanggui.listing import actions, rules, tasks
 from zhanggui.listing.models import (
     AuditRun,
@@ -71,6 +70,22 @@ LIST_CHECKED = Operation(
     form_class=CheckedListForm,
     help_text=_("Listing runs the quality checks first; a product with blocking findings is "
                 "refused unless the owner gives an override reason."),
+)
+
+
+def _start_audit(actor) -> AuditRun:
+    run = actions.queue_audit_run(actor=actor)
+    tasks.launch(run)
+    return run
+
+
+AUDIT_CATALOG = Operation(
+    title=_("Audit the whole catalog"),
+    perform=lambda _none, data, actor: _start_audit(actor),
+    done_message=_("Audit started: the report shows the new scores when the run is done "
+                   "(see the audit runs)."),
+    help_text=_("Runs every check on every product in the background and replaces the "
+                "stored findings and scores."),
 )
 
 
@@ -215,12 +230,7 @@ class ProductScoreAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     @action(description=_("Audit the whole catalog"), permissions=["run_audit"],
             icon="fact_check", url_path="run-audit")
     def run_audit(self, request):
-        run = actions.queue_audit_run(actor=request.user)
-        tasks.launch(run)
-        run.refresh_from_db()
-        self.message_user(request, _("Audit run #%(id)s started (%(status)s).")
-                          % {"id": run.pk, "status": run.get_status_display()}, messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:listing_productscore_changelist"))
+        return run_standalone(self, request, AUDIT_CATALOG)
 
 
 @admin.register(AuditRun)
