@@ -138,4 +138,5 @@ def test_no_event_lies_in_the_future_and_ids_are_unique(store):
     assert not Event.objects.filter(occurred_at__gt=now).exists()
     assert Event.objects.filter(occurred_at__gt=now - timedelta(hours=2)).exists()
     assert Event.objects.values("event_id").distinct().count() == Event.objects.count()
+    assert {e.version for e in Event.objects.values_list("event_id", flat=True)[:500]} == {4}
 
