@@ -1,26 +1,16 @@
 """The listing report in a real browser (Debian's Chromium through Playwright, headless).
 
-Skipped when /usr/bin/chromium is missing; never downloads a browser. The screenshot is
-saved as var/screenshots/listing-report.png for a person to look at.
+The ``browser_page`` fixture (tests/browser/support.py) skips when /usr/bin/chromium is
+missing and never downloads a browser. Screenshots: var/screenshots/listing-report.png and
+listing-product-findings.png, for a person to look at.
 """
 
-import os
-from pathlib import Path
-
 import pytest
+from playwright.sync_api import expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed",
-                allow_module_level=True)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import expect  # noqa: E402
-
-from tests.browser.test_console import browser_page, log_in, screenshot  # noqa: E402, F401
-from tests.listing.support import clean_product  # noqa: E402
-from zhanggui.listing import actions  # noqa: E402
+from tests.browser.support import log_in, screenshot
+from tests.listing.support import clean_product
+from zhanggui.listing import actions
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +26,7 @@ def audited_catalog(transactional_db):
 
 
 def test_operator_opens_the_listing_report_filters_by_rule_and_sees_the_worst_first(
-        browser_page, live_server, audited_catalog):  # noqa: F811  (the fixture imported above)
+        browser_page, live_server, audited_catalog):
     page = browser_page
     _good, worst, promo = audited_catalog
     log_in(page, live_server.url, "operator")
