@@ -370,8 +370,15 @@ def _best_item_offer(line: CartLine, offers: Sequence[OfferSpec],
         discount = _money(max(line.unit_price - max(override.price, ZERO), ZERO) * line.quantity)
         if discount > 0 and (best is None or discount > best[0]):
             best = (discount, line.quantity, override.key, override.name, -1)
+    exhausted: set[str] = set()
     for offer in offers:
+        if offer.kind in exhausted:
+            continue
         discount, units = _item_discount(offer, line, units_left.get(offer.key))
+        if best is not None and discount < best[0] and offer.kind in MONOTONE_ITEM_KINDS:
+            # offers of this kind come strongest first: none of the rest can do better
+            exhausted.add(offer.kind)
+            continue
         left = amount_left.get(offer.key)
         if discount <= 0 or (left is not None and discount > left):
             continue
@@ -380,9 +387,20 @@ def _best_item_offer(line: CartLine, offers: Sequence[OfferSpec],
     return best
 
 
+# Item kinds whose discount on a line only grows with their parameter, so a line's offers of
+# the kind can be tried strongest first and the search stopped early.
+MONOTONE_ITEM_KINDS = frozenset({"item_percent", "item_fixed"})
+
+
+def _strength(offer: OfferSpec) -> tuple:
+    """Sort key: by kind, strongest parameter first, then priority and key (deterministic)."""
+    parameter = {"item_percent": offer.discount_rate, "item_fixed": offer.discount_amount}.get(offer.kind)
+    return (offer.kind, -(parameter or ZERO), offer.priority, offer.key)
+
+
 def _apply_item_stage(lines: list[CartLine], offers: Sequence[OfferSpec],
                       overrides: Sequence[PriceOverride], results: list[LineResult]) -> list[Discount]:
-    item_offers = [o for o in offers if o.kind in ITEM_KINDS]
+    item_offers = sorted((o for o in offers if o.kind in ITEM_KINDS), key=_strength)
     by_sku: dict[int, list[PriceOverride]] = {}
     for override in overrides:
         by_sku.setdefault(override.sku_id, []).append(override)
@@ -545,8 +563,11 @@ def _allocate(key: str, amount: Decimal, indexes: list[int], amounts: list[Decim
 
 def _apply_order_stage(lines, offers, amounts, results, not_applied, warnings) -> list[Discount]:
     candidates = [o for o in offers if o.kind in ORDER_KINDS]
+    stage_one = list(amounts)
     scored = []
-    for offer in candidates:
+    # Offers of an exclusion group are compared on the amounts after stage 1; the others
+    # need no comparison and are only evaluated once, in sequence.
+    for offer in (o for o in candidates if o.exclusion_group):
         _idx, scoped, scoped_amounts = _in_scope(offer.scope, lines, amounts)
         discount = order_offer_discount(offer, scoped, scoped_amounts)
         if discount > 0:
@@ -554,14 +575,16 @@ def _apply_order_stage(lines, offers, amounts, results, not_applied, warnings) -
         else:
             _warn_threshold(offer, scoped, scoped_amounts, warnings)
             not_applied.append((offer.key, "condition not met"))
-    survivors = _best_per_group(scored, not_applied)
+    survivors = _best_per_group(scored, not_applied) + [o for o in candidates if not o.exclusion_group]
     survivors.sort(key=lambda o: (ORDER_KINDS.index(o.kind), o.priority, o.key))
     applied = []
     for offer in survivors:
         indexes, scoped, scoped_amounts = _in_scope(offer.scope, lines, amounts)
         discount = order_offer_discount(offer, scoped, scoped_amounts)
         if discount <= 0:
-            not_applied.append((offer.key, "condition not met after earlier offers"))
+            if not offer.exclusion_group:
+                _warn_threshold(offer, scoped, [stage_one[i] for i in indexes], warnings)
+            not_applied.append((offer.key, "condition not met"))
             continue
         if offer.amount_left is not None and discount > offer.amount_left:
             not_applied.append((offer.key, "budget used up"))
