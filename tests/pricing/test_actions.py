@@ -259,7 +259,7 @@ def test_placing_an_order_with_offers_repeats_no_statement(skus):
     assert len(order.pricing_breakdown["discounts"]) == 2
     assert len(statements) == len(set(statements))
     pricing = [sql for sql in statements if sql.split('"')[1].startswith("pricing_")]
-    assert len(pricing) == 7  # live offers, the locked limited one, prices, template, 2 counters, usage
+    assert len(pricing) == 6  # live offers, the locked limited one, prices, template, counters, usage
 
 
 def test_coupon_per_customer_limit_leaves_a_second_code_unused(skus):

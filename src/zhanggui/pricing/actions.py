@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation, snapshot
@@ -23,7 +23,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.accounts.rules import json_value
 from zhanggui.catalog import actions as catalog_actions
 from zhanggui.catalog.models import Sku
-from zhanggui.core.money import ZERO, to_money
+from zhanggui.core.money import ZERO, MoneyField, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.pricing import queries, rules
 from zhanggui.pricing.errors import CouponsExhausted, InvalidOffer, OfferLimitReached
@@ -352,26 +352,41 @@ def consume_offers(breakdown: rules.Breakdown, data: queries.PricingInput, *,
     Raises:
         OfferLimitReached: a counter would pass its budget or cap (a database constraint).
     """
-    usages = []
+    usages, promotions = [], {}
     for key, (amount, units) in sorted(_usage(breakdown).items()):
         kind, _sep, ident = key.partition(":")
         if kind == "promotion":
-            updated = Promotion.objects.filter(pk=int(ident)).update(
-                used_count=F("used_count") + 1, used_amount=F("used_amount") + amount,
-                sold_units=F("sold_units") + units)
+            promotions[int(ident)] = (amount, units)
             usages.append(OfferUsage(promotion_id=int(ident), customer=customer, units=units,
                                      order_reference=reference, discount_amount=amount, used_at=at))
         elif kind == "coupon":
             coupon = data.coupon_rows[ident]
-            Coupon.objects.filter(pk=coupon.pk, status=CouponStatus.ISSUED).update(
+            used = Coupon.objects.filter(pk=coupon.pk, status=CouponStatus.ISSUED).update(
                 status=CouponStatus.USED, used_at=at, order_reference=reference)
-            updated = CouponTemplate.objects.filter(pk=coupon.template_id).update(
+            counted = CouponTemplate.objects.filter(pk=coupon.template_id).update(
                 used_count=F("used_count") + 1, used_amount=F("used_amount") + amount)
+            if not (used and counted):
+                raise OfferLimitReached(offer=key)
             usages.append(OfferUsage(coupon_template_id=coupon.template_id, customer=customer,
                                      order_reference=reference, discount_amount=amount, used_at=at))
-        else:
-            continue  # member/channel prices, shipping templates, manual discounts: no budget
-        if not updated:
-            raise OfferLimitReached(offer=key)
+        # member/channel prices, shipping templates, manual discounts have no budget
+    if promotions:
+        _count_promotions(promotions)
     return OfferUsage.objects.bulk_create(usages) if usages else []
+
+
+def _count_promotions(used: dict[int, tuple[Decimal, int]]) -> None:
+    """Add one use, the discount and the units to each promotion, in one UPDATE."""
+    def per_row(values, output_field):
+        return Case(*[When(pk=pk, then=Value(value)) for pk, value in values.items()],
+                    default=Value(0), output_field=output_field)
+
+    updated = Promotion.objects.filter(pk__in=used).update(
+        used_count=F("used_count") + 1,
+        used_amount=F("used_amount") + per_row({pk: a for pk, (a, _u) in used.items()},
+                                               MoneyField()),
+        sold_units=F("sold_units") + per_row({pk: u for pk, (_a, u) in used.items()},
+                                             PositiveIntegerField()))
+    if updated != len(used):
+        raise OfferLimitReached(offer=", ".join(f"promotion:{pk}" for pk in sorted(used)))
 
