@@ -259,7 +259,7 @@ def test_placing_an_order_with_offers_repeats_no_statement(skus):
     assert len(order.pricing_breakdown["discounts"]) == 2
     assert len(statements) == len(set(statements))
     pricing = [sql for sql in statements if sql.split('"')[1].startswith("pricing_")]
-    assert len(pricing) == 6  # live offers, the locked limited one, prices, template, counters, usage
+    assert len(pricing) == 5  # live offers, prices, template, counters (conditional), usage
 
 
 def test_coupon_per_customer_limit_leaves_a_second_code_unused(skus):
@@ -281,3 +281,33 @@ def test_channel_price_applies_only_on_its_channel(skus):
 
     assert place(factories.make_customer(), (skus[1], 1), channel="douyin").total_amount == D("55.00")
     assert place(factories.make_customer(), (skus[1], 1)).total_amount == D("60.00")
+
+
+def test_booking_a_budget_used_up_meanwhile_is_refused_and_place_order_prices_again(skus, monkeypatch):
+    from zhanggui.pricing.errors import OfferLimitReached
+
+    promotion = factories.make_promotion("item_fixed", discount_amount=D("10.00"), budget_uses=1)
+    customer = factories.make_customer()
+    breakdown, data = queries.price_cart(customer, {skus[2].pk: 1})
+    Promotion.objects.filter(pk=promotion.pk).update(used_count=1)  # another order, meanwhile
+
+    with pytest.raises(OfferLimitReached):
+        actions.consume_offers(breakdown, data, customer=customer, reference="order:x", at=timezone.now())
+
+    stale = actions.price_for_order
+    calls = []
+
+    def first_stale(*args, **kwargs):  # the first attempt sees the counter as it was
+        calls.append(kwargs["lock_budgets"])
+        if not kwargs["lock_budgets"]:
+            Promotion.objects.filter(pk=promotion.pk).update(used_count=0)
+            result = stale(*args, **kwargs)
+            Promotion.objects.filter(pk=promotion.pk).update(used_count=1)
+            return result
+        return stale(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "price_for_order", first_stale)
+    order = place(customer, (skus[2], 1))
+
+    assert calls == [False, True] and order.total_amount == D("40.00")
+    assert Promotion.objects.get(pk=promotion.pk).used_count == 1

@@ -41,6 +41,7 @@ from zhanggui.orders.models import (
 )
 from zhanggui.pricing import actions as pricing_actions
 from zhanggui.pricing import queries as pricing_queries
+from zhanggui.pricing.errors import OfferLimitReached
 
 STATUS_FIELDS = ("status", "paid_amount", "refunded_amount")
 
@@ -92,7 +93,6 @@ def _new_order_number(now: datetime) -> str:
     return f"{timezone.localtime(now):%y%m%d%H%M}{secrets.randbelow(10**6):06d}"
 
 
-@transaction.atomic
 def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Recipient,
                 actor: Staff | None, shipping_amount: Decimal | None = None,
                 discount_amount: Decimal = ZERO, buyer_note: str = "",
@@ -100,9 +100,12 @@ def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Reci
     """Create an order, priced by the pricing engine, and reserve its stock.
 
     Demand is summed per SKU and priced through ``pricing`` (member/channel prices,
-    promotions, the best coupon of ``coupon_codes``, the shop's shipping template); the
-    counters of the limited offers the cart touches are locked first and booked after, so
-    budgets and flash-sale caps hold under concurrency. Stock rows are then locked in
+    promotions, the best coupon of ``coupon_codes``, the shop's shipping template). Offers
+    with per-customer limits and coupons are locked before pricing; budgets and flash-sale
+    caps are booked at the end of the transaction by a conditional update, and when another
+    order used them up meanwhile the whole placement is rolled back and done once more with
+    those counters locked from the start, so budgets and caps hold under concurrency
+    (``pricing.actions.price_for_order``). Stock rows are then locked in
     primary-key order and reserved with a conditional update, so concurrent buyers never
     oversell. Lines snapshot the SKU's list price and cost, their item discount and their
     share of every order-level discount; the order keeps the whole breakdown. Gifts
@@ -120,6 +123,19 @@ def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Reci
         RegionNotShipped: the shipping template does not serve the destination.
         InsufficientStock: some SKU cannot be reserved (nothing is reserved then).
     """
+    arguments = {"lines": lines, "recipient": recipient, "actor": actor,
+                 "shipping_amount": shipping_amount, "discount_amount": discount_amount,
+                 "buyer_note": buyer_note, "channel": channel, "coupon_codes": list(coupon_codes)}
+    try:
+        return _place_order(customer, lock_budgets=False, **arguments)
+    except OfferLimitReached:
+        return _place_order(customer, lock_budgets=True, **arguments)
+
+
+@transaction.atomic
+def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Recipient,
+                 actor: Staff | None, shipping_amount: Decimal | None, discount_amount: Decimal,
+                 buyer_note: str, channel: str, coupon_codes: list[str], lock_budgets: bool) -> Order:
     if not lines:
         raise EmptyOrder()
     discount_amount = to_money(discount_amount)
@@ -135,7 +151,8 @@ def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Reci
     try:
         breakdown, pricing_data = pricing_actions.price_for_order(
             customer, skus, demand, channel=channel, province_code=recipient.province_code,
-            coupon_codes=coupon_codes, manual_discount=discount_amount, at=now)
+            coupon_codes=coupon_codes, manual_discount=discount_amount, at=now,
+            lock_budgets=lock_budgets)
     except ValueError:
         raise InvalidAmount() from None
     shipping = breakdown.shipping_amount if shipping_amount is None else to_money(shipping_amount)

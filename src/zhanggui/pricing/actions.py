@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, F, PositiveIntegerField, Value, When
+from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation, snapshot
@@ -284,16 +284,18 @@ def set_sku_price(sku: Sku, *, price: Decimal, actor: Staff | None) -> Sku:
 
 # ---- order placement ----------------------------------------------------------------------
 
-def _is_limited(promotion: Promotion) -> bool:
-    return any(v is not None for v in (promotion.budget_uses, promotion.budget_amount,
-                                       promotion.per_customer_limit, promotion.stock_cap,
-                                       promotion.per_buyer_limit))
+def _is_limited(promotion: Promotion, *, per_customer_only: bool = False) -> bool:
+    own = (promotion.per_customer_limit, promotion.per_buyer_limit)
+    shared = () if per_customer_only else (promotion.budget_uses, promotion.budget_amount,
+                                           promotion.stock_cap)
+    return any(v is not None for v in (*own, *shared))
 
 
-def _lock_limited(promotions: list[Promotion], lines: list[rules.CartLine]) -> list[Promotion]:
+def _lock_limited(promotions: list[Promotion], lines: list[rules.CartLine], *,
+                  per_customer_only: bool) -> list[Promotion]:
     """The live promotions with the limited ones that touch the cart re-read under a row lock
     (primary-key order, so concurrent orders queue instead of deadlocking)."""
-    touching = [p.pk for p in promotions if _is_limited(p)
+    touching = [p.pk for p in promotions if _is_limited(p, per_customer_only=per_customer_only)
                 and any(queries._scope(p).covers(line) for line in lines)]
     if not touching:
         return promotions
@@ -303,17 +305,26 @@ def _lock_limited(promotions: list[Promotion], lines: list[rules.CartLine]) -> l
 
 def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping[int, int], *,
                     channel: str, province_code: str, coupon_codes: Iterable[str] = (),
-                    manual_discount: Decimal = ZERO, at: datetime,
-                    is_new: bool | None = None) -> tuple[rules.Breakdown, queries.PricingInput]:
-    """Price an order inside the caller's transaction, with the counters of the limited
-    offers it can touch locked. Call ``consume_offers`` with the result before committing.
+                    manual_discount: Decimal = ZERO, at: datetime, is_new: bool | None = None,
+                    lock_budgets: bool = True) -> tuple[rules.Breakdown, queries.PricingInput]:
+    """Price an order inside the caller's transaction. Call ``consume_offers`` with the
+    result before committing.
+
+    Promotions with a per-customer or per-buyer limit that the cart touches, and the coupons,
+    are always read under a row lock (primary-key order). Promotions limited only by a shared
+    budget or stock cap are locked too with ``lock_budgets``; without it they are priced on
+    the counters as last committed, and ``consume_offers`` books them with a conditional
+    update that refuses (``OfferLimitReached``) rather than overshoot, so that busy offers are
+    locked only for the end of the transaction; the caller then prices again with
+    ``lock_budgets=True``.
 
     Raises:
         CouponNotFound, CouponNotUsable, RegionNotShipped; ValueError for a manual discount
         outside 0 … the goods amount.
     """
     lines = queries.cart_lines(skus, demand)
-    promotions = _lock_limited(list(queries.live_promotions(at)), lines)
+    promotions = _lock_limited(list(queries.live_promotions(at)), lines,
+                               per_customer_only=not lock_budgets)
     coupons = queries.find_coupons(coupon_codes, for_update=True)
     if coupons:
         list(CouponTemplate.objects.select_for_update()
@@ -376,12 +387,19 @@ def consume_offers(breakdown: rules.Breakdown, data: queries.PricingInput, *,
 
 
 def _count_promotions(used: dict[int, tuple[Decimal, int]]) -> None:
-    """Add one use, the discount and the units to each promotion, in one UPDATE."""
+    """Add one use, the discount and the units to each promotion, in one conditional UPDATE
+    that leaves every budget and stock cap unpassed (a promotion it would pass is not updated,
+    and the whole booking is refused)."""
     def per_row(values, output_field):
         return Case(*[When(pk=pk, then=Value(value)) for pk, value in values.items()],
                     default=Value(0), output_field=output_field)
 
-    updated = Promotion.objects.filter(pk__in=used).update(
+    within = Q()
+    for pk, (amount, units) in used.items():
+        within |= (Q(pk=pk) & (Q(budget_uses__isnull=True) | Q(used_count__lt=F("budget_uses")))
+                   & (Q(budget_amount__isnull=True) | Q(budget_amount__gte=F("used_amount") + amount))
+                   & (Q(stock_cap__isnull=True) | Q(stock_cap__gte=F("sold_units") + units)))
+    updated = Promotion.objects.filter(within).update(
         used_count=F("used_count") + 1,
         used_amount=F("used_amount") + per_row({pk: a for pk, (a, _u) in used.items()},
                                                MoneyField()),
