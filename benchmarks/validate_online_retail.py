@@ -44,20 +44,27 @@ DATASET = ROOT.parent / "shared" / "datasets" / "online_retail" / "online_retail
 CHANNEL = "online_retail"
 
 
-def pandas_figures() -> dict[str, object]:
+def _raw_lines():
+    """The file's lines with each line's amount exactly in 1/1000 (``amount``) and rounded
+    half-up to the cent (``cents``), in integers: the file's prices have ≤ 3 decimals."""
     import pandas as pd
 
     frame = pd.read_csv(DATASET, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": str,
                                         "UnitPrice": str})
-    # Exact arithmetic in integers: unit prices in thousandths (the file has ≤ 3 decimals).
     price = frame["UnitPrice"].str.strip()
     negative = price.str.startswith("-")
     parts = price.str.lstrip("-").str.split(".", n=1, expand=True)
     thousandths = (parts[0].astype("int64") * 1000
                    + parts[1].fillna("0").str.ljust(3, "0").str[:3].astype("int64"))
     thousandths = thousandths.where(~negative, -thousandths)
-    amount = frame["Quantity"].astype("int64") * thousandths  # in 1/1000
-    cents = (amount.abs() + 5) // 10 * amount.clip(-1, 1)  # rounded half-up (away from 0)
+    frame["amount"] = frame["Quantity"].astype("int64") * thousandths
+    frame["cents"] = (frame["amount"].abs() + 5) // 10 * frame["amount"].clip(-1, 1)  # away from 0
+    return frame
+
+
+def pandas_figures() -> dict[str, object]:
+    frame = _raw_lines()
+    amount, cents = frame["amount"], frame["cents"]
     return {
         "rows": len(frame),
         "invoices": frame["InvoiceNo"].nunique(),
@@ -109,16 +116,7 @@ def _raw_invoices():
     local date and time, amount in cents."""
     import pandas as pd
 
-    frame = pd.read_csv(DATASET, dtype={"InvoiceNo": str, "StockCode": str, "CustomerID": str,
-                                        "UnitPrice": str})
-    price = frame["UnitPrice"].str.strip()
-    negative = price.str.startswith("-")
-    parts = price.str.lstrip("-").str.split(".", n=1, expand=True)
-    thousandths = (parts[0].astype("int64") * 1000
-                   + parts[1].fillna("0").str.ljust(3, "0").str[:3].astype("int64"))
-    thousandths = thousandths.where(~negative, -thousandths)
-    amount = frame["Quantity"].astype("int64") * thousandths
-    frame["cents"] = (amount.abs() + 5) // 10 * amount.clip(-1, 1)
+    frame = _raw_lines()
     frame["at"] = pd.to_datetime(frame["InvoiceDate"], format="mixed")
     known = frame[frame["CustomerID"].notna() & ~frame["InvoiceNo"].str.startswith("C")]
     invoices = known.groupby("InvoiceNo").agg(
