@@ -259,7 +259,7 @@ def test_placing_an_order_with_offers_repeats_no_statement(skus):
     assert len(order.pricing_breakdown["discounts"]) == 2
     assert len(statements) == len(set(statements))
     pricing = [sql for sql in statements if sql.split('"')[1].startswith("pricing_")]
-    assert len(pricing) == 5  # live offers, prices, template, counters (conditional), usage
+    assert len(pricing) == 6  # live offers, prices, template, 2 conditional counters, usage
 
 
 def test_coupon_per_customer_limit_leaves_a_second_code_unused(skus):

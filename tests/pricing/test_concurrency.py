@@ -105,3 +105,32 @@ def test_one_coupon_code_is_used_by_exactly_one_of_many_parallel_orders():
     assert coupon.status == "used" and coupon.template.used_count == 1
     assert Coupon.objects.filter(status="used").count() == 1
     assert Promotion.objects.count() == 0
+
+
+def test_orders_racing_for_two_budgets_and_shared_stock_neither_deadlock_nor_overspend():
+    warehouse = factories.make_warehouse()
+    skus = [factories.make_listed_sku(price="100.00") for _ in range(3)]
+    for sku in skus:
+        factories.stock_up(sku, warehouse, 500)
+    threshold = factories.make_promotion("threshold", tiers=[{"threshold": "100", "amount": "10"}],
+                                         budget_amount=Decimal("80.00"))
+    item = factories.make_promotion("item_fixed", discount_amount=Decimal("5.00"), budget_uses=7,
+                                    scope="skus", scope_ids=[skus[0].pk, skus[2].pk])
+    customers = [factories.make_customer() for _ in range(24)]
+
+    def buy(index: int):
+        picked = skus if index % 2 else list(reversed(skus))
+        lines = [actions.LineRequest(s.pk, 1) for s in picked[:2 + index % 2]]
+        return actions.place_order(customers[index], lines=lines, recipient=factories.recipient(),
+                                   actor=None)
+
+    results = _run_in_threads(24, buy)
+
+    assert all(isinstance(r, Order) for r in results), [r for r in results if isinstance(r, Exception)]
+    threshold.refresh_from_db()
+    item.refresh_from_db()
+    assert threshold.used_amount == Decimal("80.00") and threshold.used_count == 8
+    assert item.used_count == 7
+    assert sum(r.discount_amount for r in results) == Decimal("80.00") + sum(
+        u.discount_amount for u in OfferUsage.objects.filter(promotion=item))
+    assert ledger_mismatches() == []

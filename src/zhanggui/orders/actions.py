@@ -160,6 +160,9 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
         customer=customer, recipient=recipient, channel=channel, buyer_note=buyer_note,
         goods_amount=breakdown.list_amount, discount_amount=breakdown.discount_amount,
         shipping_amount=shipping, placed_at=now, pricing_breakdown=breakdown.as_dict())
+    # Offer counters before stock rows: every placement takes its locks in the same order.
+    pricing_actions.consume_offers(breakdown, pricing_data, customer=customer,
+                                   reference=reservation_reference(order), at=now)
     gifts = _gift_skus(breakdown, skus)
     reserve = dict(demand)
     for gift in breakdown.gifts:
@@ -171,8 +174,6 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
         *[_line(order, skus[p.sku_id], reservations, p) for p in breakdown.lines],
         *[_gift_line(order, gifts[g.sku_id], reservations, g) for g in breakdown.gifts],
     ])
-    pricing_actions.consume_offers(breakdown, pricing_data, customer=customer,
-                                   reference=reservation_reference(order), at=now)
     log_operation(order, action="orders.place_order", actor=actor,
                   after={**snapshot(order, ("status", "total_amount", "discount_amount", "channel")),
                          "lines": {skus[k].code: v for k, v in demand.items()},

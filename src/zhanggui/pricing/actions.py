@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
+from django.db.models import F, Q
 from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation, snapshot
@@ -23,7 +23,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.accounts.rules import json_value
 from zhanggui.catalog import actions as catalog_actions
 from zhanggui.catalog.models import Sku
-from zhanggui.core.money import ZERO, MoneyField, to_money
+from zhanggui.core.money import ZERO, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.pricing import queries, rules
 from zhanggui.pricing.errors import CouponsExhausted, InvalidOffer, OfferLimitReached
@@ -291,15 +291,16 @@ def _is_limited(promotion: Promotion, *, per_customer_only: bool = False) -> boo
     return any(v is not None for v in (*own, *shared))
 
 
-def _lock_limited(promotions: list[Promotion], lines: list[rules.CartLine], *,
-                  per_customer_only: bool) -> list[Promotion]:
-    """The live promotions with the limited ones that touch the cart re-read under a row lock
-    (primary-key order, so concurrent orders queue instead of deadlocking)."""
-    touching = [p.pk for p in promotions if _is_limited(p, per_customer_only=per_customer_only)
-                and any(queries._scope(p).covers(line) for line in lines)]
-    if not touching:
+def _touching(promotions: list[Promotion], lines: list[rules.CartLine], **limits) -> list[int]:
+    return [p.pk for p in promotions if _is_limited(p, **limits)
+            and any(queries._scope(p).covers(line) for line in lines)]
+
+
+def _lock_promotions(promotions: list[Promotion], pks: list[int]) -> list[Promotion]:
+    """``promotions`` with those of ``pks`` re-read under a row lock, in primary-key order."""
+    if not pks:
         return promotions
-    locked = {p.pk: p for p in Promotion.objects.select_for_update().filter(pk__in=touching).order_by("pk")}
+    locked = {p.pk: p for p in Promotion.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
     return [locked.get(p.pk, p) for p in promotions]
 
 
@@ -310,26 +311,30 @@ def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping
     """Price an order inside the caller's transaction. Call ``consume_offers`` with the
     result before committing.
 
-    Promotions with a per-customer or per-buyer limit that the cart touches, and the coupons,
-    are always read under a row lock (primary-key order). Promotions limited only by a shared
-    budget or stock cap are locked too with ``lock_budgets``; without it they are priced on
-    the counters as last committed, and ``consume_offers`` books them with a conditional
-    update that refuses (``OfferLimitReached``) rather than overshoot, so that busy offers are
-    locked only for the end of the transaction; the caller then prices again with
-    ``lock_budgets=True``.
+    Locks, always in this order so that concurrent orders queue instead of deadlocking: the
+    customer's row when a promotion the cart touches has a per-customer or per-buyer limit
+    (so one buyer's orders are counted one after another), the coupons and their templates,
+    and — with ``lock_budgets`` — the promotions with a budget or stock cap the cart touches
+    (primary-key order). Without ``lock_budgets`` those are priced on their counters as last
+    committed and ``consume_offers`` books them with conditional updates (primary-key order,
+    before any stock row is locked) that refuse (``OfferLimitReached``) rather than overshoot;
+    the caller then prices again with ``lock_budgets=True``.
 
     Raises:
         CouponNotFound, CouponNotUsable, RegionNotShipped; ValueError for a manual discount
         outside 0 … the goods amount.
     """
     lines = queries.cart_lines(skus, demand)
-    promotions = _lock_limited(list(queries.live_promotions(at)), lines,
-                               per_customer_only=not lock_budgets)
+    promotions = list(queries.live_promotions(at))
+    if _touching(promotions, lines, per_customer_only=True):
+        list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
     coupons = queries.find_coupons(coupon_codes, for_update=True)
     if coupons:
         list(CouponTemplate.objects.select_for_update()
              .filter(pk__in={c.template_id for c in coupons.values()}).order_by("pk"))
         coupons = queries.find_coupons(coupon_codes)  # templates re-read after the lock
+    if lock_budgets:
+        promotions = _lock_promotions(promotions, _touching(promotions, lines))
     data = queries.pricing_input(customer, skus, demand, channel=channel, at=at,
                                  promotions=promotions, coupons=coupons, is_new=is_new)
     breakdown = queries.run_engine(data, channel=channel, at=at, province_code=province_code,
@@ -387,24 +392,16 @@ def consume_offers(breakdown: rules.Breakdown, data: queries.PricingInput, *,
 
 
 def _count_promotions(used: dict[int, tuple[Decimal, int]]) -> None:
-    """Add one use, the discount and the units to each promotion, in one conditional UPDATE
-    that leaves every budget and stock cap unpassed (a promotion it would pass is not updated,
-    and the whole booking is refused)."""
-    def per_row(values, output_field):
-        return Case(*[When(pk=pk, then=Value(value)) for pk, value in values.items()],
-                    default=Value(0), output_field=output_field)
-
-    within = Q()
-    for pk, (amount, units) in used.items():
-        within |= (Q(pk=pk) & (Q(budget_uses__isnull=True) | Q(used_count__lt=F("budget_uses")))
-                   & (Q(budget_amount__isnull=True) | Q(budget_amount__gte=F("used_amount") + amount))
-                   & (Q(stock_cap__isnull=True) | Q(stock_cap__gte=F("sold_units") + units)))
-    updated = Promotion.objects.filter(within).update(
-        used_count=F("used_count") + 1,
-        used_amount=F("used_amount") + per_row({pk: a for pk, (a, _u) in used.items()},
-                                               MoneyField()),
-        sold_units=F("sold_units") + per_row({pk: u for pk, (_a, u) in used.items()},
-                                             PositiveIntegerField()))
-    if updated != len(used):
-        raise OfferLimitReached(offer=", ".join(f"promotion:{pk}" for pk in sorted(used)))
+    """Add one use, the discount and the units to each promotion with a conditional UPDATE
+    per promotion, in primary-key order, that leaves its budget and stock cap unpassed; a
+    promotion it would pass refuses the whole booking."""
+    for pk, (amount, units) in sorted(used.items()):
+        within = ((Q(budget_uses__isnull=True) | Q(used_count__lt=F("budget_uses")))
+                  & (Q(budget_amount__isnull=True) | Q(budget_amount__gte=F("used_amount") + amount))
+                  & (Q(stock_cap__isnull=True) | Q(stock_cap__gte=F("sold_units") + units)))
+        updated = Promotion.objects.filter(within, pk=pk).update(
+            used_count=F("used_count") + 1, used_amount=F("used_amount") + amount,
+            sold_units=F("sold_units") + units)
+        if not updated:
+            raise OfferLimitReached(offer=f"promotion:{pk}")
 
