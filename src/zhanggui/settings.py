@@ -150,6 +150,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded product media (the listing checks read their bytes); on several hosts, a shared
+# volume or an object store configured as Django's default storage.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("ZHANGGUI_MEDIA_DIR", VAR_DIR / "media"))
 # The analytics warehouse (Parquet files + manifest); on several hosts, a shared volume.
 ZHANGGUI_WAREHOUSE_DIR = Path(os.environ.get("ZHANGGUI_WAREHOUSE_DIR", VAR_DIR / "warehouse"))
 with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.

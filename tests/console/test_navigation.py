@@ -5,10 +5,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from zhanggui.console.navigation import SECTIONS
+from zhanggui.console.navigation import SECTIONS, Page
 
 
-def _changelist(model_label: str) -> str:
+def _changelist(model_label: "str | Page") -> str:
+    """The entry's link: a model's list, or a custom page."""
+    if isinstance(model_label, Page):
+        return reverse(model_label.url_name, args=model_label.args)
     app_label, model_name = model_label.split(".")
     return reverse(f"admin:{app_label}_{model_name}_changelist")
 
@@ -27,19 +30,23 @@ LISTING = {"listing.productscore", "listing.auditrun", "listing.wordlistentry",
            "listing.declaredbrand", "listing.channeltitlelimit", "listing.categorycheck",
            "listing.listingpolicy"}
 TRAFFIC = {"traffic.event"}
+ANALYTICS = {label for _title, entries in SECTIONS for _t, _i, label in entries
+             if isinstance(label, Page)} | {"analytics.warehouserun"}
 TEAM = {"accounts.staff", "auth.group", "accounts.apitoken", "accounts.staffsession",
         "accounts.operationlog"}
 
 VISIBLE = {
     "owner": ALL_PAGES,
-    "operator": CATALOG | STOCK | ORDERS | AFTERSALES | CUSTOMERS | LISTING | PRICING | TRAFFIC,
+    "operator": CATALOG | STOCK | ORDERS | AFTERSALES | CUSTOMERS | LISTING | PRICING | TRAFFIC
+                | ANALYTICS,
     "service": CATALOG | {"inventory.stock"} | ORDERS | AFTERSALES | CUSTOMERS,
     "warehouse": CATALOG | STOCK | {"orders.order", "orders.orderline", "fulfillment.shipment",
                                     "aftersales.aftersalesrequest", "aftersales.aftersalesline"},
     "finance": CATALOG | STOCK | ORDERS | AFTERSALES | {"customers.customer"} | PRICING,
     "designer": CATALOG | LISTING,
     "analyst": CATALOG | STOCK | ORDERS | AFTERSALES | {"customers.customer",
-                                                       "customers.customertag"} | TRAFFIC,
+                                                       "customers.customertag"} | TRAFFIC
+               | ANALYTICS,
 }
 
 
@@ -64,7 +71,7 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     html = login("owner").get(reverse("admin:index")).content.decode()
     sidebar = html[html.index('id="nav-sidebar-apps"'):]
     groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
-    assert groups == ["商品", "商品质量", "库存", "订单", "售后", "客户", "流量", "数据导入", "团队与审计"]
+    assert groups == ["数据分析", "商品", "商品质量", "库存", "订单", "售后", "客户", "流量", "数据导入", "团队与审计"]
 
 
 def test_the_english_console_is_one_click_away(login):

@@ -8,9 +8,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.analytics import exports, queries
+from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.core.errors import DomainError
 
 VIEW_PERMISSION = "analytics.view_reports"
+REFRESH_PERMISSION = "analytics.refresh_warehouse"
 
 TITLES = {"overview": _("Overview"), "traffic": _("Traffic"), "sales": _("Sales"),
           "customers": _("Customers"), "aftersales": _("After-sales and payments")}
@@ -51,6 +53,10 @@ def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
     try:
         parsed = queries.parse_request(name, **{k: v for k, v in cleaned.items() if v not in (None, "")})
         report = queries.run_report(parsed)
+    except WarehouseEmpty as error:
+        # Not a failure of this request: the page explains it and offers the refresh.
+        context.update(error=str(error), can_refresh=request.user.has_perm(REFRESH_PERMISSION))
+        return TemplateResponse(request, "analytics/report.html", context)
     except DomainError as error:
         context["error"] = str(error)
         return TemplateResponse(request, "analytics/report.html", context, status=error.http_status)
