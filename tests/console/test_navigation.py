@@ -72,7 +72,8 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     sidebar = html[html.index('id="nav-sidebar-apps"'):]
     groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
     assert groups == [
-        "数据分析", "商品", "商品质量", "库存", "营销价格", "订单", "售后", "客户", "流量", "数据导入", "团队与审计"]
+        "数据分析", "商品", "商品质量", "库存", "营销价格", "订单", "售后", "客户", "流量", "数据导入",
+        "团队与审计"]
 
 
 def test_the_english_console_is_one_click_away(login):
