@@ -138,3 +138,16 @@ def test_allocation_is_exact_and_within_each_weight(total_cents, weights):
 
     assert sum(parts) == total
     assert all(Decimal(0) <= part <= weight for part, weight in zip(parts, weights, strict=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(cart=carts(), offer_list=st.lists(offers("x"), max_size=12))
+def test_each_line_gets_the_best_single_item_offer(cart, offer_list):
+    item_offers = [OfferSpec(**{**o.__dict__, "key": f"p{i}", "units_left": None, "amount_left": None})
+                   for i, o in enumerate(offer_list) if o.kind in rules.ITEM_KINDS]
+    result = run(cart, item_offers)
+
+    for line in cart:
+        best = max((rules._item_discount(o, line, None)[0] for o in item_offers
+                    if o.scope.covers(line) and o.uses_left != 0), default=Decimal(0))
+        assert result.line(line.sku_id).item_discount == max(best, Decimal(0))
