@@ -452,7 +452,8 @@ class Shop:
         customer, placed = o["customer"], o["placed"]
         visitor, session = f"c{customer:08d}", f"o{o['id']}"
         source, device = self.source(), self.device()
-        steps: list[tuple] = [("page_view", None, "", None)]
+        # Half the buyers land on a product page directly (from ads, live, social links).
+        steps: list[tuple] = [("page_view", None, "", None)] if r.random() < 0.5 else []
         if r.random() < 0.25:
             term, found = self.terms()
             steps.append(("search", None, term, found))
@@ -462,7 +463,8 @@ class Shop:
             if r.random() < 0.1:
                 steps.append(("favorite", product, "", None))
             steps.append(("add_to_cart", product, "", None))
-        steps.append(("checkout_start", None, "", None))
+        if r.random() < 0.6:
+            steps.append(("checkout_start", None, "", None))
         ri = self.ri
         t = placed - 30 * len(steps) - ri(0, 600)
         for kind, product, term, found in steps:
@@ -989,13 +991,17 @@ class HandSQL:
     """The reports' numbers written by hand as DuckDB SQL (plus a little Python for the
     ratios), in its own connection over the same files."""
 
-    def __init__(self, root: Path, manifest, threads: int):
+    def __init__(self, root: Path, manifest, threads: int, in_memory: bool = False):
         import duckdb
 
         self.db = duckdb.connect()
         self.db.execute(f"SET threads TO {threads}").fetchall()
         self.t = {table: "read_parquet([" + ", ".join(f"'{root / f}'" for f in files) + "])"
                   for table, files in manifest.tables.items()}
+        if in_memory:  # the what-if: the same SQL over DuckDB tables loaded once
+            for table, scan in self.t.items():
+                self.db.execute(f"CREATE TABLE t_{table} AS SELECT * FROM {scan}").fetchall()
+            self.t = {table: f"t_{table}" for table in self.t}
 
     def q(self, sql: str) -> list[tuple]:
         return self.db.execute(sql.replace("WITH RECURSIVE_TREE", "WITH RECURSIVE " + TOP_CATEGORY)
@@ -1772,6 +1778,50 @@ def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
     return results, pandas_load
 
 
+def what_if_in_memory(pp: Periods, threads: int) -> dict:
+    """Not the product as shipped: the same report functions with the reader's views
+    replaced, in this process only, by DuckDB tables loaded from the same Parquet files
+    once per version (and the hand-written SQL over such tables), to size that change."""
+    from zhanggui.analytics import reader, reports, storage
+    from zhanggui.analytics.engine import Filters
+    from zhanggui.analytics.extract import EXTRACTS
+
+    original = reader._point_views
+
+    def point_tables(db, root, manifest):
+        for extract in EXTRACTS:
+            files = manifest.tables.get(extract.table, [])
+            if files:
+                paths = ", ".join(f"'{root / f}'" for f in files)
+                db.execute(f"DROP VIEW IF EXISTS {extract.table}").fetchall()
+                db.execute(f"CREATE OR REPLACE TABLE {extract.table} AS "
+                           f"SELECT * FROM read_parquet([{paths}])").fetchall()
+        db.execute(reader.ANCESTRY_VIEW).fetchall()
+        db.execute(reader.PATHS_VIEW).fetchall()
+
+    reader._point_views = point_tables
+    reader.forget()
+    try:
+        load, _version = timed(reader.current_version)
+        hand_load, hand = timed(lambda: HandSQL(storage.root(), storage.read_manifest(), threads,
+                                                in_memory=True))
+        current = reports.rules.Period("current", pp.start, pp.end)
+        out = {"load_seconds": round(load, 2), "hand_sql_load_seconds": round(hand_load, 2), "reports": {}}
+        for name, build in reports.REPORTS.items():
+            measured = interleaved_medians({
+                "product": lambda build=build: build(current, None, Filters()).as_dict(),
+                "duckdb_sql": lambda name=name: getattr(hand, name)(pp)})
+            wrong = differences(product_numbers(name, measured["product"][1]), measured["duckdb_sql"][1])
+            if wrong:
+                raise AssertionError(f"{name} (in memory): {'; '.join(wrong[:8])}")
+            out["reports"][name] = {"seconds": round(measured["product"][0], 4),
+                                    "duckdb_sql_seconds": round(measured["duckdb_sql"][0], 4)}
+        return out
+    finally:
+        reader._point_views = original
+        reader.forget()
+
+
 def count_numbers(tree) -> int:
     if isinstance(tree, dict):
         return sum(count_numbers(v) for v in tree.values())
@@ -1792,6 +1842,8 @@ def parse_args():
                                                                 "product's reader uses 2)")
     parser.add_argument("--profile-refresh", action="store_true",
                         help="also run a second refresh under cProfile (stderr)")
+    parser.add_argument("--no-what-if", action="store_true",
+                        help="skip the what-if run (reports over DuckDB tables in memory)")
     parser.add_argument("--keep", metavar="DIR",
                         help="work in DIR and keep it (default: a temporary directory)")
     return parser.parse_args()
@@ -1849,6 +1901,7 @@ def run(args, scratch: Path) -> dict:
     connection.close()
     pp = Periods(today - timedelta(days=29), today + timedelta(days=1), repurchase_window_days())
     reports_, pandas_load = measure_reports(pp, args.threads)
+    what_if = None if args.no_what_if else what_if_in_memory(pp, args.threads)
     return {
         "orders": args.orders, "events": args.events, "customers": counts["customer"], "days": args.days,
         "seed": args.seed, "generated_rows": {k: v for k, v in counts.items() if v},
@@ -1864,6 +1917,7 @@ def run(args, scratch: Path) -> dict:
         "pandas_load_seconds": round(pandas_load, 2),
         "reports": reports_, "peak_rss_mb": peak_rss_mb(),
         "targets_met": targets(reports_, build_seconds, refresh_seconds),
+        "what_if_tables_in_memory": what_if,
     }
 
 
