@@ -981,6 +981,13 @@ def values(name: str, periods) -> str:
 
 
 NOT_CANCELLED = "o.status <> 'cancelled'"
+
+
+def span(column: str, periods) -> str:
+    """Literal bounds around all the periods: lets DuckDB skip the row groups of the
+    time-sorted Parquet files that no period touches (a join condition does not)."""
+    low, high = min(p.start for p in periods), max(p.end for p in periods)
+    return f"{column} >= {ts(low)} AND {column} < {ts(high)}"
 TOP_CATEGORY = """tree AS (
     SELECT category_id, category_id AS top_id FROM {categories} WHERE parent_id IS NULL
     UNION ALL
@@ -1019,7 +1026,8 @@ class HandSQL:
             WITH {values('periods', periods)}
             SELECT p.label, coalesce(sum(o.paid_amount), 0), count(*), count(DISTINCT o.customer_id)
             FROM {{orders}} o JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e
-            WHERE {NOT_CANCELLED} GROUP BY p.label""", ["gmv", "orders_paid", "paying_buyers"])
+            WHERE {span('o.paid_at', periods)} AND {NOT_CANCELLED} GROUP BY p.label""",
+                               ["gmv", "orders_paid", "paying_buyers"])
 
     def events(self, periods, kinds: dict) -> dict:
         filters = "".join(f", count(DISTINCT visitor_id) FILTER (WHERE kind = '{k}')" for k in kinds.values())
@@ -1027,28 +1035,31 @@ class HandSQL:
             WITH {values('periods', periods)}
             SELECT p.label, count(DISTINCT visitor_id), count(*) FILTER (WHERE kind = 'page_view') {filters}
             FROM {{events}} e JOIN periods p ON e.occurred_at >= p.s AND e.occurred_at < p.e
-            GROUP BY p.label""", ["visitors", "page_views", *kinds])
+            WHERE {span('e.occurred_at', periods)} GROUP BY p.label""", ["visitors", "page_views", *kinds])
 
     def refund_rate(self, pp: Periods) -> dict:
         paid = self.per_period(pp.refund, f"""
             WITH {values('w', pp.refund)}
             SELECT w.label, count(*) FROM {{order_lines}} l JOIN {{orders}} o USING (order_id)
             JOIN w ON o.paid_at >= w.s AND o.paid_at < w.e
-            WHERE {NOT_CANCELLED} OR o.refunded_amount > 0 GROUP BY w.label""", ["paid"])
+            WHERE ({NOT_CANCELLED} OR o.refunded_amount > 0) AND {span('o.paid_at', pp.refund)}
+            GROUP BY w.label""", ["paid"])
         refunded = self.per_period(pp.refund, f"""
             WITH {values('w', pp.refund)}
             SELECT w.label, count(DISTINCT l.line_id) FROM {{refunds}} r
             JOIN w ON r.created_at >= w.s AND r.created_at < w.e
             JOIN {{order_lines}} l ON l.order_id = r.order_id
             LEFT JOIN {{aftersales}} a ON a.request_id = r.request_id AND a.line_id = l.line_id
-            WHERE r.request_id IS NULL OR a.line_id IS NOT NULL GROUP BY w.label""", ["refunded"])
+            WHERE (r.request_id IS NULL OR a.line_id IS NOT NULL) AND {span('r.created_at', pp.refund)}
+            GROUP BY w.label""", ["refunded"])
         return {label: rate(refunded[label]["refunded"], paid[label]["paid"]) for label in pp.labels}
 
     def repurchase_rate(self, pp: Periods) -> dict:
         found = self.per_period(pp.repurchase, f"""
             WITH {values('w', pp.repurchase)}, buyers AS (
                 SELECT w.label, o.customer_id, count(*) AS n FROM {{orders}} o
-                JOIN w ON o.paid_at >= w.s AND o.paid_at < w.e WHERE {NOT_CANCELLED}
+                JOIN w ON o.paid_at >= w.s AND o.paid_at < w.e
+                WHERE {span('o.paid_at', pp.repurchase)} AND {NOT_CANCELLED}
                 GROUP BY w.label, o.customer_id)
             SELECT label, count(*), count(*) FILTER (WHERE n >= 2) FROM buyers GROUP BY label""",
                                 ["buyers", "repeat"])
@@ -1059,7 +1070,8 @@ class HandSQL:
             WITH {values('periods', periods)}
             SELECT p.label, coalesce(sum(l.quantity), 0), coalesce(sum(l.returned_quantity), 0)
             FROM {{order_lines}} l JOIN {{orders}} o USING (order_id)
-            JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e WHERE {NOT_CANCELLED}
+            JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e
+            WHERE {span('o.paid_at', periods)} AND {NOT_CANCELLED}
             GROUP BY p.label""", ["units_sold", "units_returned"])
 
     def visits(self, periods) -> dict:
@@ -1068,7 +1080,7 @@ class HandSQL:
                 SELECT p.label, visitor_id, session_id, count(*) AS n,
                        count(*) FILTER (WHERE kind = 'page_view') AS pv
                 FROM {{events}} e JOIN periods p ON e.occurred_at >= p.s AND e.occurred_at < p.e
-                GROUP BY p.label, visitor_id, session_id)
+                WHERE {span('e.occurred_at', periods)} GROUP BY p.label, visitor_id, session_id)
             SELECT label, count(DISTINCT visitor_id) FILTER (WHERE n = 1 AND pv = 1),
                    count(DISTINCT visitor_id), sum(pv) FROM v GROUP BY label""",
                                ["bounced", "visitors", "page_views"])
@@ -1183,7 +1195,7 @@ class HandSQL:
                 WITH {values('periods', two)}
                 SELECT p.label, o.channel, sum(o.paid_amount), count(*), count(DISTINCT o.customer_id)
                 FROM {{orders}} o JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e
-                WHERE {NOT_CANCELLED} GROUP BY ALL"""):
+                WHERE {span('o.paid_at', two)} AND {NOT_CANCELLED} GROUP BY ALL"""):
             channels.setdefault(label, {})[channel] = [gmv, n, buyers, money_ratio(gmv, buyers)]
         categories: dict = {}
         for label, top, gmv, units, buyers in self.q(f"""
@@ -1191,7 +1203,8 @@ class HandSQL:
                 SELECT p.label, t.top_id, sum(l.total_amount), sum(l.quantity), count(DISTINCT o.customer_id)
                 FROM {{order_lines}} l JOIN {{orders}} o USING (order_id)
                 JOIN {{products}} pr USING (product_id) JOIN tree t ON t.category_id = pr.category_id
-                JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e WHERE {NOT_CANCELLED} GROUP BY ALL"""):
+                JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e
+                WHERE {span('o.paid_at', two)} AND {NOT_CANCELLED} GROUP BY ALL"""):
             categories.setdefault(label, {})[top] = [gmv, units, buyers]
         provinces = self.q(f"""
             SELECT province_code, sum(paid_amount), count(*), count(DISTINCT customer_id) FROM {{orders}} o
@@ -1249,7 +1262,8 @@ class HandSQL:
             first_paid AS (SELECT customer_id, min(paid_at) AS first_paid FROM {{orders}} o
                            WHERE paid_at IS NOT NULL AND {NOT_CANCELLED} GROUP BY 1),
             b AS (SELECT p.label, p.s, o.customer_id, sum(o.paid_amount) AS spent FROM {{orders}} o
-                  JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e WHERE {NOT_CANCELLED}
+                  JOIN periods p ON o.paid_at >= p.s AND o.paid_at < p.e
+                  WHERE {span('o.paid_at', pp.list)} AND {NOT_CANCELLED}
                   GROUP BY p.label, p.s, o.customer_id)
             SELECT label, count(*), coalesce(sum(spent), 0), count(*) FILTER (WHERE first_paid >= s),
                    count(*) FILTER (WHERE first_paid < s), coalesce(sum(spent) FILTER (WHERE
@@ -1296,12 +1310,13 @@ class HandSQL:
         refunds = self.per_period(pp.list, f"""
             WITH {values('periods', pp.list)}
             SELECT p.label, coalesce(sum(r.amount), 0) FROM {{refunds}} r
-            JOIN periods p ON r.created_at >= p.s AND r.created_at < p.e GROUP BY p.label""", ["amount"])
+            JOIN periods p ON r.created_at >= p.s AND r.created_at < p.e
+            WHERE {span('r.created_at', pp.list)} GROUP BY p.label""", ["amount"])
         attempts = self.per_period(pp.list, f"""
             WITH {values('periods', pp.list)}
             SELECT p.label, count(*), count(*) FILTER (WHERE status = 'failed') FROM {{payments}} pa
-            JOIN periods p ON pa.created_at >= p.s AND pa.created_at < p.e GROUP BY p.label""",
-                                   ["all", "failed"])
+            JOIN periods p ON pa.created_at >= p.s AND pa.created_at < p.e
+            WHERE {span('pa.created_at', pp.list)} GROUP BY p.label""", ["all", "failed"])
         per = {label: {"refund_rate": refund[label],
                        "refund_amount_rate": rate(refunds[label]["amount"], orders[label]["gmv"]),
                        "refunds_amount": refunds[label]["amount"],
@@ -1763,17 +1778,18 @@ def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
             "duckdb_sql": lambda name=name: getattr(hand, name)(pp),
             "pandas": lambda name=name: getattr(baseline, name)(pp)})
         expected = product_numbers(name, measured["product"][1])
-        for label in ("duckdb_sql", "pandas"):
-            wrong = differences(expected, measured[label][1])
-            if wrong:
-                raise AssertionError(f"{name}: {label} differs from the product in {len(wrong)} places: "
-                                     + "; ".join(wrong[:8]))
+        wrong = {label: differences(expected, measured[label][1]) for label in ("duckdb_sql", "pandas")}
         seconds, sql_seconds, pandas_seconds = (measured[k][0] for k in ("product", "duckdb_sql", "pandas"))
         results[name] = {"seconds": round(seconds, 4), "duckdb_sql_seconds": round(sql_seconds, 4),
                          "pandas_seconds": round(pandas_seconds, 4),
                          "vs_duckdb_sql": round(seconds / sql_seconds, 2),
                          "pandas_speedup": round(pandas_seconds / seconds, 2),
-                         "numbers_compared": count_numbers(expected)}
+                         "numbers_compared": count_numbers(expected),
+                         "values_equal": not any(wrong.values())}
+        for label, found in wrong.items():
+            if found:  # reported (and the run fails at the end), not hidden
+                results[name][f"{label}_differences"] = found[:10]
+                log(f"  {name}: {label} differs from the product in {len(found)} places: {found[:5]}")
         log(f"  {name}: {results[name]}")
     return results, pandas_load
 
@@ -1812,10 +1828,9 @@ def what_if_in_memory(pp: Periods, threads: int) -> dict:
                 "product": lambda build=build: build(current, None, Filters()).as_dict(),
                 "duckdb_sql": lambda name=name: getattr(hand, name)(pp)})
             wrong = differences(product_numbers(name, measured["product"][1]), measured["duckdb_sql"][1])
-            if wrong:
-                raise AssertionError(f"{name} (in memory): {'; '.join(wrong[:8])}")
             out["reports"][name] = {"seconds": round(measured["product"][0], 4),
-                                    "duckdb_sql_seconds": round(measured["duckdb_sql"][0], 4)}
+                                    "duckdb_sql_seconds": round(measured["duckdb_sql"][0], 4),
+                                    "values_equal": not wrong}
         return out
     finally:
         reader._point_views = original
@@ -1888,6 +1903,7 @@ def run(args, scratch: Path) -> dict:
     today = timezone.localdate()
     log(f"generating {args.orders} orders, {args.events} events over {args.days} days (SQLite, {scratch})")
     shop, counts = generate(args, tz, today)
+    connection.close()  # drops the bulk load's 1 GB page cache
     log(f"OLTP database: {os.path.getsize(settings.DATABASES['default']['NAME']) / 2**20:.0f} MB; "
         f"peak RSS {peak_rss_mb()} MB")
     build_seconds, build_tables = timed_run("rebuild")
@@ -1915,7 +1931,8 @@ def run(args, scratch: Path) -> dict:
                           "first); the same for both baselines, the runs of the three interleaved; "
                           "values asserted equal first; DuckDB threads: 2 in both",
         "pandas_load_seconds": round(pandas_load, 2),
-        "reports": reports_, "peak_rss_mb": peak_rss_mb(),
+        "reports": reports_, "values_equal": all(r["values_equal"] for r in reports_.values()),
+        "peak_rss_mb": peak_rss_mb(),
         "targets_met": targets(reports_, build_seconds, refresh_seconds),
         "what_if_tables_in_memory": what_if,
     }
@@ -1931,6 +1948,8 @@ def main() -> None:
             result = run(args, Path(scratch))
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    if not all(r["values_equal"] for r in result["reports"].values()):
+        sys.exit("the baselines' numbers differ from the product's (see *_differences)")
 
 
 if __name__ == "__main__":
