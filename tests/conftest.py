@@ -25,7 +25,8 @@ def pytest_runtest_teardown(item, nextitem):
     after the flush.
     """
     yield
-    if _is_transactional(item):
+    # After the session's last test the test database is already gone: nothing to restore.
+    if nextitem is not None and _is_transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
             sync_roles()
 
