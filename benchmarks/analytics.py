@@ -784,17 +784,15 @@ def timed_run(kind: str) -> tuple[float, dict]:
     return seconds, times.tables
 
 
-def profile_refresh(limit: int = 25) -> str:
-    """cProfile of ``warehouse.refresh()`` (the top functions by cumulative time)."""
+def profiled(function, limit: int = 30) -> str:
+    """Run ``function`` under cProfile; the top functions by cumulative time."""
     import cProfile
     import io
     import pstats
 
-    from zhanggui.analytics import warehouse
-
     profiler = cProfile.Profile()
     profiler.enable()
-    warehouse.refresh()
+    function()
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(limit)
@@ -1029,8 +1027,11 @@ class HandSQL:
             WHERE {span('o.paid_at', periods)} AND {NOT_CANCELLED} GROUP BY p.label""",
                                ["gmv", "orders_paid", "paying_buyers"])
 
-    def events(self, periods, kinds: dict) -> dict:
+    def events(self, periods, kinds: dict, current_only: dict | None = None) -> dict:
         filters = "".join(f", count(DISTINCT visitor_id) FILTER (WHERE kind = '{k}')" for k in kinds.values())
+        filters += "".join(f", count(DISTINCT visitor_id) FILTER (WHERE kind = '{k}' AND p.label = 'current')"
+                           for k in (current_only or {}).values())
+        kinds = {**kinds, **(current_only or {})}
         return self.per_period(periods, f"""
             WITH {values('periods', periods)}
             SELECT p.label, count(DISTINCT visitor_id), count(*) FILTER (WHERE kind = 'page_view') {filters}
@@ -1122,8 +1123,8 @@ class HandSQL:
         return out
 
     def traffic(self, pp: Periods) -> dict:
-        events = self.events(pp.list, {"cart": "add_to_cart", "product_viewers": "product_view",
-                                       "ordering": "order", "paying": "payment"})
+        events = self.events(pp.list, {"cart": "add_to_cart"}, current_only={
+            "product_viewers": "product_view", "ordering": "order", "paying": "payment"})
         visits, orders = self.visits(pp.list), self.orders(pp.list)
         per = {}
         for label in pp.labels:
@@ -1459,12 +1460,13 @@ class Pandas:
                             "paying_buyers": sub.customer_id.nunique()}
         return out
 
-    def events(self, periods, kinds: dict) -> dict:
+    def events(self, periods, kinds: dict, current_only: dict | None = None) -> dict:
         events, out = self.f["events"], {}
         for p in periods:
             ev = events[self.within(events.occurred_at, p.start, p.end)]
             values_ = {"visitors": ev.visitor_id.nunique(), "page_views": int((ev.kind == "page_view").sum())}
-            for name, kind in kinds.items():
+            wanted = {**kinds, **(current_only or {})} if p.label == "current" else kinds
+            for name, kind in wanted.items():
                 values_[name] = ev.visitor_id[ev.kind == kind].nunique()
             out[p.label] = values_
         return out
@@ -1544,8 +1546,8 @@ class Pandas:
 
     def traffic(self, pp: Periods) -> dict:
         paid, events = self.paid(), self.f["events"]
-        counts = self.events(pp.list, {"cart": "add_to_cart", "product_viewers": "product_view",
-                                       "ordering": "order", "paying": "payment"})
+        counts = self.events(pp.list, {"cart": "add_to_cart"}, current_only={
+            "product_viewers": "product_view", "ordering": "order", "paying": "payment"})
         orders, per = self.orders(paid, pp.list), {}
         for p in pp.list:
             v = self.visits(events[self.within(events.occurred_at, p.start, p.end)])
@@ -1856,7 +1858,7 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads of the baseline (the "
                                                                 "product's reader uses 2)")
     parser.add_argument("--profile-refresh", action="store_true",
-                        help="also run a second refresh under cProfile (stderr)")
+                        help="run the second refresh (nothing new) under cProfile (stderr)")
     parser.add_argument("--no-what-if", action="store_true",
                         help="skip the what-if run (reports over DuckDB tables in memory)")
     parser.add_argument("--keep", metavar="DIR",
@@ -1912,8 +1914,14 @@ def run(args, scratch: Path) -> dict:
     log(f"today's changes: {changes}")
     refresh_seconds, refresh_tables = timed_run("refresh")
     log(f"refresh: {refresh_seconds:.2f} s; {refresh_tables}")
+    # A second refresh with nothing new since the first: what every scheduled refresh costs.
+    idle: dict = {}
     if args.profile_refresh:
-        log("cProfile of a second refresh (nothing new: the fixed costs)\n" + profile_refresh())
+        log("cProfile of the second refresh:\n" + profiled(lambda: idle.update(zip(
+            ("seconds", "tables"), timed_run("refresh"), strict=True))))
+    else:
+        idle.update(zip(("seconds", "tables"), timed_run("refresh"), strict=True))
+    log(f"second refresh (nothing new): {idle['seconds']:.2f} s; {idle['tables']}")
     connection.close()
     pp = Periods(today - timedelta(days=29), today + timedelta(days=1), repurchase_window_days())
     reports_, pandas_load = measure_reports(pp, args.threads)
@@ -1924,6 +1932,8 @@ def run(args, scratch: Path) -> dict:
         "build_seconds": round(build_seconds, 2), "refresh_seconds": round(refresh_seconds, 2),
         "refresh_changes": changes,
         "build_tables": build_tables, "refresh_tables": refresh_tables,
+        "second_refresh_nothing_new_seconds": round(idle["seconds"], 2),
+        "second_refresh_tables": idle["tables"],
         "period": {"start": pp.start.isoformat(), "end_exclusive": pp.end.isoformat(), "days": 30,
                    "compare": "previous 30 days and the same dates last year (KPIs)",
                    "time_zone": str(tz)},
