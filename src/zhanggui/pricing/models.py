@@ -177,7 +177,7 @@ class Promotion(Offer):
                                                 help_text=_("lower wins a tie"))
     is_coupon_allowed = models.BooleanField(_("coupons may be added"), default=True)
     discount_rate = models.DecimalField(_("discount rate"), **RATE, null=True, blank=True,
-                                        help_text=_("fraction taken off: 0.2 = 20% off (8 折)"))
+                                        help_text=_("fraction taken off: 0.2 takes 20 percent off (8 折)"))
     discount_amount = MoneyField(_("amount off"), null=True, blank=True, default=None)
     special_price_amount = MoneyField(_("special price"), null=True, blank=True, default=None,
                                       help_text=_("flash-sale unit price or bundle price"))

@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
                 ('exclusion_group', models.CharField(blank=True, help_text='of the offers sharing a group only the best one applies', max_length=30, verbose_name='exclusion group')),
                 ('priority', models.PositiveSmallIntegerField(default=100, help_text='lower wins a tie', verbose_name='priority')),
                 ('is_coupon_allowed', models.BooleanField(default=True, verbose_name='coupons may be added')),
-                ('discount_rate', models.DecimalField(blank=True, decimal_places=4, help_text='fraction taken off: 0.2 = 20% off (8 折)', max_digits=5, null=True, verbose_name='discount rate')),
+                ('discount_rate', models.DecimalField(blank=True, decimal_places=4, help_text='fraction taken off: 0.2 takes 20 percent off (8 折)', max_digits=5, null=True, verbose_name='discount rate')),
                 ('discount_amount', zhanggui.core.money.MoneyField(blank=True, decimal_places=2, default=None, max_digits=14, null=True, verbose_name='amount off')),
                 ('special_price_amount', zhanggui.core.money.MoneyField(blank=True, decimal_places=2, default=None, help_text='flash-sale unit price or bundle price', max_digits=14, null=True, verbose_name='special price')),
                 ('tiers', models.JSONField(blank=True, default=list, help_text='[{"threshold": "200", "amount": "20"}, …]', verbose_name='threshold tiers')),
