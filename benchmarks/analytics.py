@@ -1787,6 +1787,7 @@ def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
                          "vs_duckdb_sql": round(seconds / sql_seconds, 2),
                          "pandas_speedup": round(pandas_seconds / seconds, 2),
                          "numbers_compared": count_numbers(expected),
+                         "product_queries": query_breakdown(build, current),
                          "values_equal": not any(wrong.values())}
         for label, found in wrong.items():
             if found:  # reported (and the run fails at the end), not hidden
@@ -1794,6 +1795,49 @@ def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
                 log(f"  {name}: {label} differs from the product in {len(found)} places: {found[:5]}")
         log(f"  {name}: {results[name]}")
     return results, pandas_load
+
+
+def query_breakdown(build, period) -> dict:
+    """One more warm run of a product report with ``reader.query`` timed: how many queries,
+    their total time, the Python time around them, and the slowest (source table, grouping)."""
+    import re
+
+    from zhanggui.analytics import reader
+    from zhanggui.analytics.engine import Filters
+
+    original, log_ = reader.query, []
+
+    def timed_query(sql, params=None):
+        started = time.perf_counter()
+        try:
+            return original(sql, params)
+        finally:
+            log_.append((time.perf_counter() - started, sql))
+
+    reader.query = timed_query
+    try:
+        total, _report = timed(lambda: build(period, None, Filters()).as_dict())
+    finally:
+        reader.query = original
+    queries = sum(seconds for seconds, _sql in log_)
+
+    from zhanggui.analytics.metrics import SOURCES
+
+    bodies = {code: source.sql.format(channel="", category="").strip()[:150]
+              for code, source in SOURCES.items()}
+
+    def label(sql: str) -> str:
+        """The registry source and grouping of an engine query (or the start of other SQL)."""
+        source = next((code for code, body in bodies.items() if body in sql), None)
+        keys = re.search(r"\nSELECT period((?:, \w+\b(?!\())*)", sql)
+        if source is None:
+            return "rfm" if "recency_days" in sql else " ".join(sql.split())[:70]
+        return f"source {source}" + (f" by{keys.group(1).replace(',', '')}" if keys and keys.group(1) else "")
+
+    return {"queries": len(log_), "query_seconds": round(queries, 3),
+            "python_seconds": round(total - queries, 3),
+            "slowest": [[round(seconds, 3), label(sql)]
+                        for seconds, sql in sorted(log_, key=lambda x: -x[0])[:4]]}
 
 
 def what_if_in_memory(pp: Periods, threads: int) -> dict:
@@ -1927,7 +1971,7 @@ def run(args, scratch: Path) -> dict:
     reports_, pandas_load = measure_reports(pp, args.threads)
     what_if = None if args.no_what_if else what_if_in_memory(pp, args.threads)
     return {
-        "orders": args.orders, "events": args.events, "customers": counts["customer"], "days": args.days,
+        "orders": args.orders, "events": counts["event"], "customers": counts["customer"], "days": args.days,
         "seed": args.seed, "generated_rows": {k: v for k, v in counts.items() if v},
         "build_seconds": round(build_seconds, 2), "refresh_seconds": round(refresh_seconds, 2),
         "refresh_changes": changes,
