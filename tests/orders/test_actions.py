@@ -9,9 +9,10 @@ from zhanggui.accounts.models import OperationLog
 from zhanggui.catalog import actions as catalog_actions
 from zhanggui.core.errors import InvalidTransition
 from zhanggui.inventory.errors import InsufficientStock
-from zhanggui.inventory.models import Stock
+from zhanggui.inventory.models import Reservation, Stock
 from zhanggui.inventory.queries import ledger_mismatches
 from zhanggui.orders import actions
+from zhanggui.orders import actions as order_actions
 from zhanggui.orders.errors import (
     EmptyOrder,
     FailureReasonRequired,
@@ -140,3 +141,17 @@ def test_expire_unpaid_orders_closes_only_stale_ones(stocked_sku, settings):
     assert statuses == {stale.pk: "closed", fresh.pk: "pending_payment", paid.pk: "paid"}
     assert _stock(stocked_sku).reserved == 2  # fresh 1 + paid 1
     assert actions.expire_unpaid_orders() == 0
+
+
+def test_place_order_draws_again_when_the_order_number_is_taken(db, monkeypatch):
+    sku = factories.make_listed_sku()
+    factories.stock_up(sku, factories.make_warehouse(), 10)
+    first = factories.make_order(sku=sku)
+    drawn = iter([first.number, first.number, "2612019999000001"])
+    monkeypatch.setattr(order_actions, "_new_order_number", lambda now: next(drawn))
+
+    second = factories.make_order(sku=sku)
+
+    assert second.number == "2612019999000001"
+    # The colliding attempts left nothing behind: one reservation per order.
+    assert Reservation.objects.filter(stock__sku=sku).count() == 2

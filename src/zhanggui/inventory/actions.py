@@ -31,13 +31,15 @@ from zhanggui.inventory.models import (
 )
 
 
-def _move(stock: Stock, *, kind: str, on_hand_delta: int = 0, reserved_delta: int = 0,
-          reason: str, reference: str = "", actor: Staff | None) -> StockMovement:
-    """Apply a delta to a locked stock row and append its ledger movement.
+def _apply(stock: Stock, *, kind: str, on_hand_delta: int = 0, reserved_delta: int = 0,
+           reason: str, reference: str = "", actor: Staff | None) -> StockMovement:
+    """Apply a delta to a stock row the caller has just locked (through ``locks``); return
+    its ledger movement, not yet saved.
 
     The UPDATE is conditional (``on_hand + Δ >= reserved + Δ'`` and ``reserved + Δ' >= 0``):
     if a concurrent change slipped past the lock, nothing is written and the caller's
-    transaction is aborted.
+    transaction is aborted. Under the lock the row's new figures are its old ones plus the
+    deltas, so they are not read back.
 
     Raises:
         NegativeStock: when the change would break ``0 <= reserved <= on_hand``.
@@ -50,12 +52,21 @@ def _move(stock: Stock, *, kind: str, on_hand_delta: int = 0, reserved_delta: in
                        reserved=F("reserved") + reserved_delta, updated_at=timezone.now()))
     if updated != 1:
         raise NegativeStock(sku=stock.sku_id)
-    stock.refresh_from_db(fields=["on_hand", "reserved", "available"])
-    return StockMovement.objects.create(
+    stock.on_hand += on_hand_delta
+    stock.reserved += reserved_delta
+    stock.available = stock.on_hand - stock.reserved
+    return StockMovement(
         stock=stock, kind=kind, on_hand_delta=on_hand_delta, reserved_delta=reserved_delta,
         on_hand_after=stock.on_hand, reserved_after=stock.reserved, reason=reason[:200],
         reference=reference, actor=actor, created_at=timezone.now(),
     )
+
+
+def _move(stock: Stock, **change) -> StockMovement:
+    """``_apply`` and save the movement at once."""
+    movement = _apply(stock, **change)
+    movement.save()
+    return movement
 
 
 def _check_positive(quantity: int) -> None:
@@ -133,6 +144,7 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
     rows = locks.lock_stocks_of_skus(demand)
     now = timezone.now()
     reservations: dict[int, Reservation] = {}
+    movements: list[StockMovement] = []
     for sku_id in sorted(demand):
         quantity = demand[sku_id]
         candidates = [
@@ -149,10 +161,13 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
             raise InsufficientStock(sku=label, requested=quantity,
                                     available=max((c.available for c in candidates), default=0))
         stock = next(row for row in rows if row.pk == chosen.stock_id)
-        _move(stock, kind=MovementKind.RESERVE, reserved_delta=quantity,
-              reason="order reservation", reference=reference, actor=actor)
-        reservations[sku_id] = Reservation.objects.create(
-            stock=stock, reference=reference, quantity=quantity, created_at=now)
+        movements.append(_apply(stock, kind=MovementKind.RESERVE, reserved_delta=quantity,
+                                reason="order reservation", reference=reference, actor=actor))
+        reservations[sku_id] = Reservation(stock=stock, reference=reference, quantity=quantity,
+                                           created_at=now)
+    # One INSERT each for the ledger and the reservations, whatever the number of SKUs.
+    StockMovement.objects.bulk_create(movements)
+    Reservation.objects.bulk_create(reservations.values())
     return reservations
 
 
