@@ -131,7 +131,7 @@ def pandas_rfm_and_cohorts() -> dict:
     import pandas as pd
 
     invoices = _raw_invoices()
-    end = pd.Timestamp(PERIOD_END)
+    end = pd.Timestamp(PERIOD_END)  # exclusive; its month is the last one of the period
     buyers = invoices.groupby("customer").agg(last=("at", "max"), frequency=("at", "size"),
                                               cents=("cents", "sum"))
     buyers["recency"] = (end - buyers["last"].dt.normalize()).dt.days
@@ -151,7 +151,9 @@ def pandas_rfm_and_cohorts() -> dict:
     for (cohort, k), customers in matrix.items():
         cohorts.setdefault(str(cohort), {})[int(k)] = int(customers)
     return {"buyers": len(buyers), "segments": segments,
-            "cohorts": {c: [v.get(k, 0) for k in range(max(v) + 1)] for c, v in sorted(cohorts.items())}}
+            # Every month from the cohort's to the last one of the period (2011-12).
+            "cohorts": {c: [v.get(k, 0) for k in range((end.to_period("M") - pd.Period(c, "M")).n + 1)]
+                        for c, v in sorted(cohorts.items())}}
 
 
 def product_rfm_and_cohorts() -> dict:

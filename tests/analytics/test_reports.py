@@ -69,6 +69,9 @@ def test_customers_report_has_cohorts_and_rfm(store):
     cohorts = {r["cohort"]: r for r in _table(report, "cohorts")["rows"]}
     # First paid months: D in 2026-10; A and B in 2026-11 (the fixture is dated there).
     assert cohorts["2026-10"]["size"] == 1 and cohorts["2026-11"]["size"] == 2
+    # D bought only in October: retention in November (k = 1) is 0 of 1.
+    assert reports.cohort_matrix(Period("current", date(2026, 10, 1), date(2026, 12, 1)))[0][
+        "retention"] == [1.0, 0.0]
     segments = {r["segment"]: r["customers"] for r in _table(report, "rfm")["rows"]}
     assert sum(segments.values()) == 3
 

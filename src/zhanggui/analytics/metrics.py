@@ -32,6 +32,11 @@ IN_CATEGORY = ("(SELECT pr.product_id FROM products pr JOIN category_paths cp "
 ORDER_IN_CATEGORY = (f"o.order_id IN (SELECT l.order_id FROM order_lines l "
                      f"WHERE l.product_id IN {IN_CATEGORY})")
 
+# Each known buyer's cohort: the month of the first paid order.
+FIRST_PAID_MONTH = """SELECT customer_id, date_trunc('month', min(paid_at)) AS cohort FROM orders
+              WHERE paid_at IS NOT NULL AND status <> 'cancelled' AND NOT customer_is_guest
+              GROUP BY customer_id"""
+
 SOURCES = {s.code: s for s in [
     Source("paid_orders", """
         SELECT p.label AS period, o.*, hour(o.paid_at) AS hour, isodow(o.paid_at) AS weekday,
@@ -70,14 +75,14 @@ SOURCES = {s.code: s for s in [
         WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {channel} {category}
         GROUP BY p.label, o.customer_id, f.first_paid_at, p.start_at""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}"),
-    Source("cohort_activity", """
+    Source("cohort_activity", f"""
         SELECT p.label AS period, f.cohort,
                date_diff('month', f.cohort, date_trunc('month', o.paid_at)) AS month_number,
-               o.customer_id
+               o.customer_id, size.cohort_size
         FROM orders o
-        JOIN (SELECT customer_id, date_trunc('month', min(paid_at)) AS cohort FROM orders
-              WHERE paid_at IS NOT NULL AND status <> 'cancelled' GROUP BY customer_id) f
-          USING (customer_id)
+        JOIN ({FIRST_PAID_MONTH}) f USING (customer_id)
+        JOIN (SELECT cohort, count(*) AS cohort_size FROM ({FIRST_PAID_MONTH}) GROUP BY cohort) size
+          USING (cohort)
         JOIN periods p ON f.cohort >= date_trunc('month', p.start_at) AND f.cohort < p.end_at
              AND o.paid_at < p.end_at
         WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled' AND NOT o.customer_is_guest""",
@@ -261,6 +266,8 @@ METRICS = {m.code: m for m in [
        "customers of cohort c (first paid order month) who buy in month c + k", "count",
        "cohort_activity", "count(DISTINCT customer_id)",
        notes=_("k = 0 is the cohort's size.")),
+    _m("cohort_size", _("Cohort size"), "customers whose first paid order is in month c", "count",
+       "cohort_activity", "max(cohort_size)"),
     _m("aftersales_units", _("Units in after-sales requests"),
        "Σ quantity of after-sales request lines opened in the period", "count",
        "aftersales_requests", "coalesce(sum(quantity), 0)"),
@@ -306,6 +313,10 @@ METRICS = {m.code: m for m in [
     _m("payment_failure_rate", _("Payment failure rate"),
        "failed payment attempts / all payment attempts", "rate",
        numerator="failed_payments", denominator="payment_attempts"),
+    _m("retention_rate", _("Retention (month k)"),
+       "customers of cohort c who buy in period c+k / size of cohort c", "rate",
+       numerator="cohort_customers", denominator="cohort_size",
+       notes=_("Cohorts by the month of the first paid order; k = 0 is always 100 %.")),
     _m("product_conversion_rate", _("Product conversion rate"),
        "buyers of the product / visitors who viewed it", "rate",
        numerator="buyers_of_lines", denominator="product_viewers"),

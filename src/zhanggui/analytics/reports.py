@@ -329,18 +329,23 @@ def customers(period: Period, compare: Period | None = None,
 def cohort_matrix(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
     """Cohorts whose first paid order falls in the period (by month), each with its size and
     retention per month number k (customers buying in month c + k / size)."""
-    values = engine.compute(["cohort_customers"], [Period("current", period.start, period.end)],
+    codes = ["cohort_customers", "cohort_size", "retention_rate"]
+    values = engine.compute(codes, [Period("current", period.start, period.end)],
                             filters, group_by=("cohort", "month_number"))["current"]
     cohorts: dict = {}
     for (cohort, k), row in values.items():
-        cohorts.setdefault(cohort, {})[k] = row["cohort_customers"]
+        cohorts.setdefault(cohort, {})[k] = row
+    last = period.end - timedelta(days=1)
     rows = []
     for cohort in sorted(cohorts):
-        size = cohorts[cohort].get(0, 0)
-        width = max(cohorts[cohort]) + 1
+        months = cohorts[cohort]
+        # Every month from the cohort's to the period's last, zero where nobody came back.
+        width = (last.year - cohort.year) * 12 + last.month - cohort.month + 1
+        size = next(iter(months.values()))["cohort_size"]
         rows.append({"cohort": cohort.strftime("%Y-%m"), "size": size,
-                     "customers": [cohorts[cohort].get(k, 0) for k in range(width)],
-                     "retention": [rules.ratio(cohorts[cohort].get(k, 0), size) for k in range(width)]})
+                     "customers": [months.get(k, {}).get("cohort_customers", 0) for k in range(width)],
+                     "retention": [months[k]["retention_rate"] if k in months else 0.0
+                                   for k in range(width)]})
     return rows
 
 
@@ -371,7 +376,7 @@ def _cohorts(report: Report, filters: Filters) -> None:
                           "series": [{"name": str(_("Retention (%)")), "data": [
                               [k - 1, i, round((r["retention"][k] or 0) * 100, 2)]
                               for i, r in enumerate(rows) for k in range(1, len(r["retention"]))]}]})
-    report.explain.extend(engine.explain(["cohort_customers"], [cohort_window(report.period)],
+    report.explain.extend(engine.explain(["retention_rate"], [cohort_window(report.period)],
                                          filters, group_by=("cohort", "month_number")))
 
 
