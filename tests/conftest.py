@@ -43,6 +43,27 @@ def warehouse_dir(settings, tmp_path):
 
 
 @pytest.fixture
+def login(db, client):
+    """``login("service")`` → a test client logged in as a new staff member of that role."""
+    def log_in(role: str):
+        staff = factories.make_staff(role)
+        client.force_login(staff)
+        client.staff = staff
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def postgres_only():
+    """Concurrency is proved on PostgreSQL; on SQLite (one writer at a time) the test skips."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proved on PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
 def owner(db):
     return factories.make_staff("owner")
 

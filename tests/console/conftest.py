@@ -17,18 +17,6 @@ _stores = itertools.count(1)
 
 
 @pytest.fixture
-def login(db, client):
-    """``login("service")`` → a test client logged in as a new staff member of that role."""
-    def log_in(role: str):
-        staff = factories.make_staff(role)
-        client.force_login(staff)
-        client.staff = staff
-        return client
-
-    return log_in
-
-
-@pytest.fixture
 def sku(db):
     sku = factories.make_listed_sku(price="100.00", cost="40.00")
     factories.stock_up(sku, factories.make_warehouse(), 50)

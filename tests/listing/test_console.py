@@ -8,23 +8,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests import factories
 from tests.listing.support import clean_product
 from zhanggui.accounts.models import OperationLog
 from zhanggui.listing import actions
 from zhanggui.listing.models import AuditRun, Finding, ProductScore, WordListEntry
 
 REPORT = "admin:listing_productscore_changelist"
-
-
-@pytest.fixture
-def login(db, client):
-    def log_in(role: str):
-        staff = factories.make_staff(role)
-        client.force_login(staff)
-        client.staff = staff
-        return client
-    return log_in
 
 
 @pytest.fixture

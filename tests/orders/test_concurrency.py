@@ -1,11 +1,10 @@
 """Concurrency on PostgreSQL: real parallel transactions, never oversell, never deadlock."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from tests import factories
+from tests.concurrency import run_in_threads
 from zhanggui.core.errors import DomainError
 from zhanggui.inventory.errors import InsufficientStock
 from zhanggui.inventory.models import Stock
@@ -13,34 +12,8 @@ from zhanggui.inventory.queries import ledger_mismatches
 from zhanggui.orders import actions
 from zhanggui.orders.models import Order
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is proved on PostgreSQL (set DATABASE_URL)")
-
-
-def _run_in_threads(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("postgres_only")]
 
 
 def test_fifty_buyers_for_the_last_twenty_units():
@@ -52,7 +25,7 @@ def test_fifty_buyers_for_the_last_twenty_units():
         return actions.place_order(customers[index], lines=[actions.LineRequest(sku.pk, 1)],
                                    recipient=factories.recipient(), actor=None)
 
-    results = _run_in_threads(50, buy)
+    results = run_in_threads(50, buy)
 
     succeeded = [r for r in results if isinstance(r, Order)]
     refused = [r for r in results if isinstance(r, InsufficientStock)]
@@ -75,7 +48,7 @@ def test_orders_locking_the_same_skus_in_any_order_do_not_deadlock():
         return actions.place_order(customer, lines=[actions.LineRequest(s.pk, 1) for s in ordered],
                                    recipient=factories.recipient(), actor=None)
 
-    results = _run_in_threads(24, buy)
+    results = run_in_threads(24, buy)
 
     assert all(isinstance(r, Order) for r in results), [r for r in results
                                                         if isinstance(r, Exception)]
@@ -94,7 +67,7 @@ def test_concurrent_cancel_and_pay_leave_one_consistent_outcome():
                                           succeeded=True, actor=None)
         return actions.cancel_order(order, reason="race", actor=None)
 
-    results = _run_in_threads(6, act)
+    results = run_in_threads(6, act)
     order.refresh_from_db()
     errors = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(e, DomainError) for e in errors), errors

@@ -1,46 +1,19 @@
 """Flash-sale caps, budgets and coupons hold under real parallel transactions (PostgreSQL)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
 
 from tests import factories
+from tests.concurrency import run_in_threads
 from zhanggui.core.errors import DomainError
 from zhanggui.inventory.queries import ledger_mismatches
 from zhanggui.orders import actions
 from zhanggui.orders.models import Order
 from zhanggui.pricing.models import Coupon, OfferUsage, Promotion
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is proved on PostgreSQL (set DATABASE_URL)")
-
-
-def _run_in_threads(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("postgres_only")]
 
 
 def test_flash_sale_cap_holds_for_thirty_buyers_racing_for_ten_units():
@@ -54,7 +27,7 @@ def test_flash_sale_cap_holds_for_thirty_buyers_racing_for_ten_units():
         return actions.place_order(customers[index], lines=[actions.LineRequest(sku.pk, 1)],
                                    recipient=factories.recipient(), actor=None)
 
-    results = _run_in_threads(30, buy)
+    results = run_in_threads(30, buy)
 
     assert all(isinstance(r, Order) for r in results), results
     totals = sorted(str(r.total_amount) for r in results)
@@ -76,7 +49,7 @@ def test_amount_budget_is_never_overspent():
         return actions.place_order(customers[index], lines=[actions.LineRequest(sku.pk, 1)],
                                    recipient=factories.recipient(), actor=None)
 
-    results = _run_in_threads(16, buy)
+    results = run_in_threads(16, buy)
 
     assert all(isinstance(r, Order) for r in results), results
     promotion.refresh_from_db()
@@ -95,7 +68,7 @@ def test_one_coupon_code_is_used_by_exactly_one_of_many_parallel_orders():
                                    recipient=factories.recipient(), actor=None,
                                    coupon_codes=[coupon.code])
 
-    results = _run_in_threads(12, buy)
+    results = run_in_threads(12, buy)
 
     placed = [r for r in results if isinstance(r, Order)]
     refused = [r for r in results if isinstance(r, DomainError)]
@@ -124,7 +97,7 @@ def test_orders_racing_for_two_budgets_and_shared_stock_neither_deadlock_nor_ove
         return actions.place_order(customers[index], lines=lines, recipient=factories.recipient(),
                                    actor=None)
 
-    results = _run_in_threads(24, buy)
+    results = run_in_threads(24, buy)
 
     assert all(isinstance(r, Order) for r in results), [r for r in results if isinstance(r, Exception)]
     threshold.refresh_from_db()

@@ -16,43 +16,33 @@ PAGES = ["pricing_promotion", "pricing_coupontemplate", "pricing_coupon", "prici
          "pricing_offerusage", "pricing_skushippingsize"]
 
 
-@pytest.fixture
-def as_role(db, client):
-    def log_in(role: str):
-        staff = factories.make_staff(role)
-        client.force_login(staff)
-        client.staff = staff
-        return client
-    return log_in
-
-
 @pytest.mark.parametrize("page", PAGES)
-def test_operator_and_finance_open_every_pricing_list(as_role, page):
+def test_operator_and_finance_open_every_pricing_list(login, page):
     factories.make_promotion("threshold", tiers=[{"threshold": "200", "amount": "20"}], budget_uses=100)
     factories.make_coupon()
 
-    assert as_role("operator").get(reverse(f"admin:{page}_changelist")).status_code == 200
-    assert as_role("finance").get(reverse(f"admin:{page}_changelist")).status_code == 200
+    assert login("operator").get(reverse(f"admin:{page}_changelist")).status_code == 200
+    assert login("finance").get(reverse(f"admin:{page}_changelist")).status_code == 200
 
 
-def test_warehouse_cannot_open_promotions_or_the_preview(as_role):
-    client = as_role("warehouse")
+def test_warehouse_cannot_open_promotions_or_the_preview(login):
+    client = login("warehouse")
 
     assert client.get(reverse("admin:pricing_promotion_changelist")).status_code == 403
     assert client.get(reverse("admin:pricing_try_cart")).status_code == 403
 
 
-def test_promotion_list_shows_state_and_budget_used(as_role):
+def test_promotion_list_shows_state_and_budget_used(login):
     factories.make_promotion("item_fixed", name="双十一立减", discount_amount=Decimal("5"), budget_uses=100)
 
     url = reverse("admin:pricing_promotion_changelist") + "?state=live"
-    html = as_role("operator").get(url).content.decode()
+    html = login("operator").get(url).content.decode()
 
     assert "双十一立减" in html and "0 / 100" in html
 
 
-def test_operator_creates_a_promotion_through_the_action(as_role):
-    client = as_role("operator")
+def test_operator_creates_a_promotion_through_the_action(login):
+    client = login("operator")
     data = {"name": "满300减40", "kind": "threshold", "is_active": "on", "priority": "100", "scope": "all",
             "scope_ids": "[]", "member_tiers": "[]", "customer_tags": "[]", "channels": "[]",
             "tiers": '[{"threshold": "300", "amount": "40"}]', "min_amount": "0", "gift_quantity": "1",
@@ -66,22 +56,22 @@ def test_operator_creates_a_promotion_through_the_action(as_role):
                                        actor=client.staff).exists()
 
 
-def test_invalid_promotion_form_shows_the_reason_and_saves_nothing(as_role):
+def test_invalid_promotion_form_shows_the_reason_and_saves_nothing(login):
     data = {"name": "坏的", "kind": "item_percent", "is_active": "on", "priority": "100", "scope": "all",
             "scope_ids": "[]", "member_tiers": "[]", "customer_tags": "[]", "channels": "[]",
             "tiers": "[]", "min_amount": "0", "gift_quantity": "1"}
 
-    response = as_role("operator").post(reverse("admin:pricing_promotion_add"), data)
+    response = login("operator").post(reverse("admin:pricing_promotion_add"), data)
 
     assert response.status_code == 200 and not Promotion.objects.exists()
 
 
-def test_try_a_cart_shows_the_breakdown_and_warns_about_a_missed_threshold(as_role):
+def test_try_a_cart_shows_the_breakdown_and_warns_about_a_missed_threshold(login):
     sku = factories.make_listed_sku(price="210.00")
     factories.make_promotion("item_percent", name="新品九折", discount_rate=Decimal("0.10"))
     factories.make_promotion("threshold", name="满200减20", tiers=[{"threshold": "200", "amount": "20"}])
 
-    response = as_role("operator").post(reverse("admin:pricing_try_cart"),
+    response = login("operator").post(reverse("admin:pricing_try_cart"),
                                         {"lines": f"{sku.code} 1", "channel": "own",
                                          "province_code": "330000"})
 
@@ -90,9 +80,9 @@ def test_try_a_cart_shows_the_breakdown_and_warns_about_a_missed_threshold(as_ro
     assert "threshold-warning" in html and "满200减20" in html and "新品九折" in html
 
 
-def test_try_a_cart_reports_unknown_skus_and_unusable_coupons(as_role):
+def test_try_a_cart_reports_unknown_skus_and_unusable_coupons(login):
     sku = factories.make_listed_sku()
-    client = as_role("operator")
+    client = login("operator")
 
     unknown = client.post(reverse("admin:pricing_try_cart"), {"lines": "NOPE 1", "channel": "own"})
     bad_coupon = client.post(reverse("admin:pricing_try_cart"),
@@ -102,11 +92,11 @@ def test_try_a_cart_reports_unknown_skus_and_unusable_coupons(as_role):
     assert 'id="price-error"' in bad_coupon.content.decode()
 
 
-def test_issue_codes_from_a_template(as_role):
+def test_issue_codes_from_a_template(login):
     template = factories.make_coupon().template
     customer = factories.make_customer()
 
-    response = as_role("operator").post(
+    response = login("operator").post(
         reverse("admin:pricing_coupontemplate_issue_codes", args=[template.pk]),
         {"count": "2", "customer_codes": customer.code})
 
@@ -117,12 +107,12 @@ def test_issue_codes_from_a_template(as_role):
 
 @pytest.mark.parametrize(("event_price", "units", "eligible"), [("90.00", 50, True), ("95.00", 50, False),
                                                                   ("90.00", 49, False)])
-def test_eligibility_check_needs_the_30_day_lowest_price_and_50_sales(as_role, event_price, units, eligible):
+def test_eligibility_check_needs_the_30_day_lowest_price_and_50_sales(login, event_price, units, eligible):
     sku = factories.make_listed_sku(price="90.00")
     factories.stock_up(sku, factories.make_warehouse(), 100)
     factories.make_order(sku=sku, quantity=units, status="paid")
 
-    html = as_role("operator").post(reverse("admin:pricing_eligibility"),
+    html = login("operator").post(reverse("admin:pricing_eligibility"),
                                     {"sku_code": sku.code, "event_price": event_price}).content.decode()
 
     assert "eligibility-result" in html

@@ -3,21 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from tests import factories
 from tests.traffic.support import raw_event
 from zhanggui.traffic.actions import ingest_events
 from zhanggui.traffic.models import Event
 
 CHANGELIST = "admin:traffic_event_changelist"
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def login(client):
-    def log_in(role: str):
-        client.force_login(factories.make_staff(role))
-        return client
-    return log_in
 
 
 @pytest.fixture
