@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count, Min, Sum
 from django.test import override_settings
 from django.utils import timezone
@@ -47,26 +46,6 @@ from zhanggui.orders.rules import PAID_STATES, SHIPPED_STATES, order_total, pric
 S = OrderStatus
 PATH = (S.PAID, S.REVIEWED, S.SHIPPED, S.DELIVERED, S.COMPLETED)
 PATH_FIELDS = ("placed_at", "paid_at", "reviewed_at", "shipped_at", "delivered_at", "completed_at")
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module inside a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            out = StringIO()
-            call_command("seed_demo", "--scale", SCALE, "--today", TODAY.isoformat(), stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def store(seeded, db):
-    return seeded
 
 
 def _orders():

@@ -3,40 +3,15 @@ traffic: every order has its visit, payments match, funnels narrow, searches can
 
 from collections import Counter, defaultdict
 from datetime import datetime, time, timedelta
-from io import StringIO
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 
-from tests.demo.conftest import FAST_HASHERS, SCALE, TODAY
+from tests.demo.conftest import TODAY
 from zhanggui.demo.traffic_seed import ZERO_RESULT_TERMS
 from zhanggui.orders.models import Order, Payment, PaymentStatus
 from zhanggui.traffic.models import Device, Event, TrafficSource
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once for the module inside a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            out = StringIO()
-            call_command("seed_demo", "--scale", SCALE, "--today", TODAY.isoformat(), stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def store(seeded, db):
-    return seeded
 
 
 def _visitors(**filters) -> set[str]:
