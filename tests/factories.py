@@ -144,3 +144,18 @@ def make_coupon(*, kind: str = "fixed", customer: Customer | None = None, **fiel
                                                       actor=None, **fields)
     return pricing_actions.issue_coupons(template, customers=[customer] if customer else [],
                                          count=0 if customer else 1, actor=None)[0]
+
+
+def make_received_return(order: Order, *, quantity: int = 1, reason_code: str = "size_fit",
+                         disposition: str = "restock"):
+    """A return of ``quantity`` units of the order's first line: requested, approved and
+    received back (not yet refunded)."""
+    from zhanggui.aftersales import actions as aftersales_actions
+
+    line = order.lines.order_by("pk").first()
+    request = aftersales_actions.request_aftersales(
+        order, kind="return", reason_code=reason_code, lines={line.pk: quantity},
+        requested_amount=line.unit_price_amount * quantity, actor=None)
+    aftersales_actions.approve_request(request, actor=None)
+    return aftersales_actions.receive_return(
+        request, dispositions={request.lines.get().pk: disposition}, actor=None)

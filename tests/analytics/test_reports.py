@@ -92,16 +92,10 @@ def test_refresh_after_rebuild_changes_nothing(store, warehouse_dir):
 
 def test_refresh_picks_up_returns_and_new_orders(store):
     from tests import factories
-    from zhanggui.aftersales import actions as aftersales_actions
 
     delivered = factories.make_order(sku=store["sku"], quantity=2, status="delivered")
     warehouse.refresh()
-    request = aftersales_actions.request_aftersales(
-        delivered, kind="return", reason_code="size_fit", lines={delivered.lines.get().pk: 1},
-        requested_amount=Decimal("100.00"), actor=None)
-    aftersales_actions.approve_request(request, actor=None)
-    aftersales_actions.receive_return(request, dispositions={request.lines.get().pk: "restock"},
-                                      actor=None)
+    factories.make_received_return(delivered)
     result = warehouse.refresh()
     assert result.kind == "refresh" and result.rows["orders"] >= 1
     day = timezone.localdate()

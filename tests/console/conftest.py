@@ -43,12 +43,7 @@ def build_store(sku) -> dict:
     order_actions.record_payment(pending, method="wechat", amount=pending.total_amount,
                                  succeeded=False, failure_reason="insufficient_funds", actor=None)
     delivered = factories.make_order(sku=sku, customer=customer, quantity=2, status="delivered")
-    request = aftersales_actions.request_aftersales(
-        delivered, kind="return", reason_code="size_fit", lines={delivered.lines.get().pk: 1},
-        requested_amount=Decimal("100.00"), actor=None)
-    aftersales_actions.approve_request(request, actor=None)
-    aftersales_actions.receive_return(request, dispositions={request.lines.get().pk: "restock"},
-                                      actor=None)
+    request = factories.make_received_return(delivered)
     aftersales_actions.issue_refund(delivered, amount=Decimal("100.00"), reason="return",
                                     request=request, actor=None)
     owner = factories.make_staff("owner")
