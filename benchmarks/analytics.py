@@ -1291,7 +1291,13 @@ class HandSQL:
             FROM {{orders}} o JOIN f USING (customer_id)
             WHERE f.cohort >= date_trunc('month', {ts(pp.cohort_start)}) AND f.cohort < {ts(pp.end)}
               AND o.paid_at < {ts(pp.end)} AND {NOT_CANCELLED} GROUP BY 1, 2""")
-        return cohort_rows(rows)
+        sizes = dict(self.q(f"""
+            SELECT cohort, count(*) FROM (
+                SELECT customer_id, date_trunc('month', min(paid_at)) AS cohort FROM {{orders}} o
+                WHERE paid_at IS NOT NULL AND {NOT_CANCELLED} GROUP BY 1)
+            WHERE cohort >= date_trunc('month', {ts(pp.cohort_start)}) AND cohort < {ts(pp.end)}
+            GROUP BY 1"""))
+        return cohort_rows(rows, sizes, pp.end - timedelta(days=1))
 
     def rfm(self, pp: Periods) -> dict:
         rows = self.q(f"""
@@ -1360,14 +1366,18 @@ def breakdowns(channels: dict, categories: dict, provinces: list) -> dict:
             "by_province": {code: [g, n, b, rate(g, gmv)] for code, g, n, b in provinces}}
 
 
-def cohort_rows(rows: list[tuple]) -> dict:
+def cohort_rows(rows: list[tuple], sizes: dict, last: date) -> dict:
+    """``{month: [size, retention for k = 1 … up to the period's last month]}`` from
+    ``(cohort, k, customers)`` rows and each cohort's size (all its customers); 0.0 for a
+    month in which nobody came back."""
     cohorts: dict = {}
     for cohort, k, customers in rows:
         cohorts.setdefault(cohort, {})[k] = customers
     out = {}
     for cohort in sorted(cohorts):
-        counts, size = cohorts[cohort], cohorts[cohort].get(0, 0)
-        retention = [rate(counts.get(k, 0), size) for k in range(1, max(counts) + 1)]
+        counts, size = cohorts[cohort], sizes[cohort]
+        width = (last.year - cohort.year) * 12 + last.month - cohort.month + 1
+        retention = [rate(counts[k], size) if k in counts else 0.0 for k in range(1, width)]
         out[cohort.strftime("%Y-%m")] = [size, retention]
     return out
 
@@ -1689,8 +1699,9 @@ class Pandas:
         c = sub.customer_id.map(cohort)
         k = (sub.paid_at.dt.year - c.dt.year) * 12 + (sub.paid_at.dt.month - c.dt.month)
         counts = sub.customer_id.groupby([c, k]).nunique()
+        sizes = {when.to_pydatetime(): int(n) for when, n in cohort.value_counts().items()}
         return cohort_rows([(when.to_pydatetime(), int(month), int(n))
-                            for (when, month), n in counts.items()])
+                            for (when, month), n in counts.items()], sizes, pp.end - timedelta(days=1))
 
     def rfm(self, paid, pp: Periods) -> dict:
         sub = paid[self.within(paid.paid_at, pp.start, pp.end)]
