@@ -101,10 +101,11 @@ EVENTS = Extract(
              ("occurred_at", TS)),
 )
 CUSTOMERS = Extract(
-    table="customers", key="customer_id", mode="whole",
-    select="SELECT c.id, c.province_code, c.is_guest, c.created_at FROM customers_customer c",
+    table="customers", key="customer_id", mode="by_updated_at", watermark="c.updated_at",
+    select="""SELECT c.id, c.province_code, c.is_guest, c.created_at, c.updated_at
+              FROM customers_customer c""",
     columns=(("customer_id", "BIGINT"), ("province_code", "VARCHAR"), ("is_guest", "BOOLEAN"),
-             ("created_at", TS)),
+             ("created_at", TS), ("updated_at", TS)),
 )
 PRODUCTS = Extract(
     table="products", key="product_id", mode="whole",

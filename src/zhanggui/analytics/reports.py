@@ -321,8 +321,9 @@ def customers(period: Period, compare: Period | None = None,
                                     "buyers": split["returning_buyers"],
                                     "gmv": split["returning_buyer_gmv"]}]})
     _cohorts(report, filters)
-    _rfm(report, filters)
-    _tiers(report, filters)
+    buyers = rfm_customers(report.period, filters)  # one query for segments and tiers
+    _rfm(report, buyers)
+    _tiers(report, buyers)
     return report
 
 
@@ -426,10 +427,9 @@ SEGMENT_NAMES = {
 }
 
 
-def _rfm(report: Report, filters: Filters) -> None:
-    customers_ = rfm_customers(report.period, filters)
+def _rfm(report: Report, buyers: list[dict]) -> None:
     summary: dict = {}
-    for row in customers_:
+    for row in buyers:
         entry = summary.setdefault(row["segment"], {"customers": 0, "revenue": 0})
         entry["customers"] += 1
         entry["revenue"] += row["monetary"]
@@ -451,11 +451,11 @@ def _rfm(report: Report, filters: Filters) -> None:
                                                   channel="")]})
 
 
-def _tiers(report: Report, filters: Filters) -> None:
+def _tiers(report: Report, buyers: list[dict]) -> None:
     bounds = rules.SPENDING_TIERS
     counts = [0] * len(bounds)
     amounts = [0] * len(bounds)
-    for row in rfm_customers(report.period, filters):
+    for row in buyers:
         tier = rules.spending_tier(row["monetary"])
         counts[tier] += 1
         amounts[tier] += row["monetary"]
