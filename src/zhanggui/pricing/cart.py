@@ -69,16 +69,19 @@ class Eligibility:
 
     def problem(self, buyer: Buyer, channel: str, at: datetime) -> str | None:
         """Why this buyer, channel and moment are not eligible (None when they are)."""
-        checks = (
-            (self.starts_at is not None and at < self.starts_at, "not started"),
-            (self.ends_at is not None and at >= self.ends_at, "ended"),
-            (bool(self.channels) and channel not in self.channels, "other channel"),
-            (bool(self.member_tiers) and buyer.member_tier not in self.member_tiers,
-             "member tier"),
-            (bool(self.customer_tags) and not self.customer_tags & buyer.tags, "customer tags"),
-            (self.is_new_customers_only and not buyer.is_new_customer, "new customers only"),
-        )
-        return next((reason for failed, reason in checks if failed), None)
+        if self.starts_at is not None and at < self.starts_at:
+            return "not started"
+        if self.ends_at is not None and at >= self.ends_at:
+            return "ended"
+        if self.channels and channel not in self.channels:
+            return "other channel"
+        if self.member_tiers and buyer.member_tier not in self.member_tiers:
+            return "member tier"
+        if self.customer_tags and not self.customer_tags & buyer.tags:
+            return "customer tags"
+        if self.is_new_customers_only and not buyer.is_new_customer:
+            return "new customers only"
+        return None
 
 
 @dataclass(frozen=True)
@@ -284,7 +287,7 @@ def allocate_to_largest(total: Decimal, weights: Sequence[Decimal]) -> list[Deci
     whole = sum(cents)
     if not cents or whole == 0:
         return [ZERO for _ in weights]
-    largest = max(range(len(cents)), key=lambda i: (cents[i], -i))
+    largest = cents.index(max(cents))  # the first of the largest lines
     # total × c / whole rounded half up, in whole cents (integers: exact and fast)
     parts = [(2 * total_cents * c + whole) // (2 * whole) for c in cents]
     parts[largest] = 0

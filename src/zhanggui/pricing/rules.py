@@ -233,23 +233,42 @@ def order_offer_discount(offer: OfferSpec, lines: Sequence[CartLine],
 
 
 class _Lines(list):
-    """The cart's lines with the line indexes each scope covers, computed once per cart."""
+    """The cart's lines, with which line indexes each SKU, product and category has, and the
+    lines each scope covers, computed once per cart."""
 
     def __init__(self, lines: Iterable[CartLine]):
         super().__init__(lines)
-        self.scope_cache: dict[Scope, tuple[list[int], list[CartLine]]] = {}
+        self.scope_cache: dict[int, tuple[Scope, list[int], list[CartLine]]] = {}
+        self.by_key: dict[str, dict[int, list[int]]] = {"skus": {}, "products": {}, "categories": {}}
+        for index, line in enumerate(self):
+            self.by_key["skus"].setdefault(line.sku_id, []).append(index)
+            self.by_key["products"].setdefault(line.product_id, []).append(index)
+            for category_id in line.category_ids:
+                self.by_key["categories"].setdefault(category_id, []).append(index)
+
+    def covered(self, scope: Scope) -> list[int]:
+        if scope.kind == "all":
+            return list(range(len(self)))
+        index = self.by_key.get(scope.kind)
+        if index is None:
+            return [i for i, line in enumerate(self) if scope.covers(line)]
+        if len(scope.ids) == 1:
+            return list(index.get(next(iter(scope.ids)), ()))
+        return sorted({i for key in scope.ids for i in index.get(key, ())})
 
 
 def _covered(scope: Scope, lines: Sequence[CartLine]) -> tuple[list[int], list[CartLine]]:
-    """(indexes, lines) of the lines ``scope`` covers, cached on the cart."""
-    cache = getattr(lines, "scope_cache", None)
-    found = cache.get(scope) if cache is not None else None
-    if found is None:
+    """(indexes, lines) of the lines ``scope`` covers, cached on the cart (by the scope
+    object: the offers, and so their scopes, outlive the call)."""
+    if not isinstance(lines, _Lines):
         chosen = [i for i, line in enumerate(lines) if scope.covers(line)]
-        found = (chosen, [lines[i] for i in chosen])
-        if cache is not None:
-            cache[scope] = found
-    return found
+        return chosen, [lines[i] for i in chosen]
+    found = lines.scope_cache.get(id(scope))
+    if found is None or found[0] is not scope:
+        chosen = lines.covered(scope)
+        found = (scope, chosen, [lines[i] for i in chosen])
+        lines.scope_cache[id(scope)] = found
+    return found[1], found[2]
 
 
 def _in_scope(scope: Scope, lines: Sequence[CartLine], amounts: Sequence[Decimal]):
@@ -279,7 +298,10 @@ def _best_per_group(scored: list[tuple[OfferSpec, Decimal]],
 
 def _allocate(key: str, amount: Decimal, indexes: list[int], amounts: list[Decimal],
               results: list[LineResult]) -> None:
-    shares = allocate_to_largest(amount, [amounts[i] for i in indexes])
+    if len(indexes) == 1:
+        shares = [_money(amount)]
+    else:
+        shares = allocate_to_largest(amount, [amounts[i] for i in indexes])
     for index, share in zip(indexes, shares, strict=True):
         if share:
             results[index].allocations[key] = share
