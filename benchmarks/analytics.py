@@ -18,11 +18,12 @@
    after-sales requests and refunds; then ``warehouse.refresh()``.
 4. Each report of ``reports.REPORTS`` on the 30 days ending with the data's last day:
    ``seconds`` is the median of 3 warm runs of the product's report function (the
-   reader's views exist: one untimed run first). The same numbers (every KPI over the
-   three periods and the report's tables) are computed (a) with hand-written DuckDB SQL
-   over the manifest's Parquet files in a separate connection with the same thread count
-   and (b) with pandas on DataFrames loaded from the same files before timing (load time
-   reported as ``pandas_load_seconds``); both are asserted equal to the product's
+   reader has loaded the version into memory: ``reader_load_seconds``; one untimed run
+   first). The same numbers (every KPI over the three periods and the report's tables) are
+   computed (a) with hand-written DuckDB SQL over DuckDB tables loaded from the manifest's
+   Parquet files, in a separate connection with the same thread count, and (b) with pandas
+   on DataFrames loaded from the same files before timing (load times reported as
+   ``duckdb_sql_load_seconds`` and ``pandas_load_seconds``); both are asserted equal to the product's
    (counts and Decimal money exactly, rates within 1e-12) before any timing.
 5. Prints one JSON object on stdout (progress and generation times on stderr).
 """
@@ -996,17 +997,16 @@ class HandSQL:
     """The reports' numbers written by hand as DuckDB SQL (plus a little Python for the
     ratios), in its own connection over the same files."""
 
-    def __init__(self, root: Path, manifest, threads: int, in_memory: bool = False):
+    def __init__(self, root: Path, manifest, threads: int):
         import duckdb
 
         self.db = duckdb.connect()
         self.db.execute(f"SET threads TO {threads}").fetchall()
-        self.t = {table: "read_parquet([" + ", ".join(f"'{root / f}'" for f in files) + "])"
-                  for table, files in manifest.tables.items()}
-        if in_memory:  # the what-if: the same SQL over DuckDB tables loaded once
-            for table, scan in self.t.items():
-                self.db.execute(f"CREATE TABLE t_{table} AS SELECT * FROM {scan}").fetchall()
-            self.t = {table: f"t_{table}" for table in self.t}
+        # Like the product's reader: DuckDB tables loaded once from the same Parquet files.
+        for table, files in manifest.tables.items():
+            scan = "read_parquet([" + ", ".join(f"'{root / f}'" for f in files) + "])"
+            self.db.execute(f"CREATE TABLE t_{table} AS SELECT * FROM {scan}").fetchall()
+        self.t = {table: f"t_{table}" for table in manifest.tables}
 
     def q(self, sql: str) -> list[tuple]:
         return self.db.execute(sql.replace("WITH RECURSIVE_TREE", "WITH RECURSIVE " + TOP_CATEGORY)
@@ -1779,10 +1779,11 @@ def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
 
     root = storage.root()
     manifest = storage.read_manifest(root)
-    hand = HandSQL(root, manifest, threads)
+    hand_load, hand = timed(lambda: HandSQL(root, manifest, threads))
     pandas_load, frames = timed(lambda: load_frames(root, manifest))
     baseline = Pandas(frames)
     reader.forget()
+    reader_load, _version = timed(reader.current_version)
     current = reports.rules.Period("current", pp.start, pp.end)
     results = {}
     for name, build in reports.REPORTS.items():
@@ -1805,7 +1806,9 @@ def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
                 results[name][f"{label}_differences"] = found[:10]
                 log(f"  {name}: {label} differs from the product in {len(found)} places: {found[:5]}")
         log(f"  {name}: {results[name]}")
-    return results, pandas_load
+    loads = {"reader_load_seconds": round(reader_load, 2), "duckdb_sql_load_seconds": round(hand_load, 2),
+             "pandas_load_seconds": round(pandas_load, 2)}
+    return results, loads
 
 
 def query_breakdown(build, period) -> dict:
@@ -1834,7 +1837,7 @@ def query_breakdown(build, period) -> dict:
 
     from zhanggui.analytics.metrics import SOURCES
 
-    bodies = {code: source.sql.format(channel="", category="").strip()[:150]
+    bodies = {code: source.sql.format(channel="", category="", span="").strip()[:150]
               for code, source in SOURCES.items()}
 
     def label(sql: str) -> str:
@@ -1849,49 +1852,6 @@ def query_breakdown(build, period) -> dict:
             "python_seconds": round(total - queries, 3),
             "slowest": [[round(seconds, 3), label(sql)]
                         for seconds, sql in sorted(log_, key=lambda x: -x[0])[:4]]}
-
-
-def what_if_in_memory(pp: Periods, threads: int) -> dict:
-    """Not the product as shipped: the same report functions with the reader's views
-    replaced, in this process only, by DuckDB tables loaded from the same Parquet files
-    once per version (and the hand-written SQL over such tables), to size that change."""
-    from zhanggui.analytics import reader, reports, storage
-    from zhanggui.analytics.engine import Filters
-    from zhanggui.analytics.extract import EXTRACTS
-
-    original = reader._point_views
-
-    def point_tables(db, root, manifest):
-        for extract in EXTRACTS:
-            files = manifest.tables.get(extract.table, [])
-            if files:
-                paths = ", ".join(f"'{root / f}'" for f in files)
-                db.execute(f"DROP VIEW IF EXISTS {extract.table}").fetchall()
-                db.execute(f"CREATE OR REPLACE TABLE {extract.table} AS "
-                           f"SELECT * FROM read_parquet([{paths}])").fetchall()
-        db.execute(reader.ANCESTRY_VIEW).fetchall()
-        db.execute(reader.PATHS_VIEW).fetchall()
-
-    reader._point_views = point_tables
-    reader.forget()
-    try:
-        load, _version = timed(reader.current_version)
-        hand_load, hand = timed(lambda: HandSQL(storage.root(), storage.read_manifest(), threads,
-                                                in_memory=True))
-        current = reports.rules.Period("current", pp.start, pp.end)
-        out = {"load_seconds": round(load, 2), "hand_sql_load_seconds": round(hand_load, 2), "reports": {}}
-        for name, build in reports.REPORTS.items():
-            measured = interleaved_medians({
-                "product": lambda build=build: build(current, None, Filters()).as_dict(),
-                "duckdb_sql": lambda name=name: getattr(hand, name)(pp)})
-            wrong = differences(product_numbers(name, measured["product"][1]), measured["duckdb_sql"][1])
-            out["reports"][name] = {"seconds": round(measured["product"][0], 4),
-                                    "duckdb_sql_seconds": round(measured["duckdb_sql"][0], 4),
-                                    "values_equal": not wrong}
-        return out
-    finally:
-        reader._point_views = original
-        reader.forget()
 
 
 def count_numbers(tree) -> int:
@@ -1914,10 +1874,11 @@ def parse_args():
                                                                 "product's reader uses 2)")
     parser.add_argument("--profile-refresh", action="store_true",
                         help="run the second refresh (nothing new) under cProfile (stderr)")
-    parser.add_argument("--no-what-if", action="store_true",
-                        help="skip the what-if run (reports over DuckDB tables in memory)")
     parser.add_argument("--keep", metavar="DIR",
                         help="work in DIR and keep it (default: a temporary directory)")
+    parser.add_argument("--reports-only", action="store_true",
+                        help="with --keep DIR of an earlier run: skip generation, build and refresh "
+                             "and time the reports on the data and warehouse already there")
     return parser.parse_args()
 
 
@@ -1948,7 +1909,23 @@ def targets(reports_: dict, build: float, refresh: float) -> dict:
     }
 
 
+def run_reports_only(args, scratch: Path) -> dict:
+    setup_django(scratch)
+    from django.utils import timezone
+
+    from zhanggui.analytics.engine import repurchase_window_days
+
+    today = timezone.localdate()
+    pp = Periods(today - timedelta(days=29), today + timedelta(days=1), repurchase_window_days())
+    reports_, loads = measure_reports(pp, args.threads)
+    return {"reports": reports_, **loads,
+            "values_equal": all(r["values_equal"] for r in reports_.values()),
+            "targets_met": targets(reports_, 0, 0)}
+
+
 def run(args, scratch: Path) -> dict:
+    if args.reports_only:
+        return run_reports_only(args, scratch)
     setup_django(scratch)
     from django.conf import settings
     from django.db import connection
@@ -1979,8 +1956,7 @@ def run(args, scratch: Path) -> dict:
     log(f"second refresh (nothing new): {idle['seconds']:.2f} s; {idle['tables']}")
     connection.close()
     pp = Periods(today - timedelta(days=29), today + timedelta(days=1), repurchase_window_days())
-    reports_, pandas_load = measure_reports(pp, args.threads)
-    what_if = None if args.no_what_if else what_if_in_memory(pp, args.threads)
+    reports_, loads = measure_reports(pp, args.threads)
     return {
         "orders": args.orders, "events": counts["event"], "customers": counts["customer"], "days": args.days,
         "seed": args.seed, "generated_rows": {k: v for k, v in counts.items() if v},
@@ -1992,14 +1968,13 @@ def run(args, scratch: Path) -> dict:
         "period": {"start": pp.start.isoformat(), "end_exclusive": pp.end.isoformat(), "days": 30,
                    "compare": "previous 30 days and the same dates last year (KPIs)",
                    "time_zone": str(tz)},
-        "reports_timing": "seconds: median of 3 warm runs (the reader's views exist: one untimed run "
+        "reports_timing": "seconds: median of 3 warm runs (the version loaded in memory: one untimed run "
                           "first); the same for both baselines, the runs of the three interleaved; "
                           "values asserted equal first; DuckDB threads: 2 in both",
-        "pandas_load_seconds": round(pandas_load, 2),
+        **loads,
         "reports": reports_, "values_equal": all(r["values_equal"] for r in reports_.values()),
         "peak_rss_mb": peak_rss_mb(),
         "targets_met": targets(reports_, build_seconds, refresh_seconds),
-        "what_if_tables_in_memory": what_if,
     }
 
 

@@ -34,32 +34,66 @@ def repurchase_window_days() -> int:
     return int(settings.ZHANGGUI.get("REPURCHASE_WINDOW_DAYS", 90))
 
 
+def window_relations(periods: list[Period]) -> dict[str, list[Period]]:
+    """The periods of each relation a source may join: the report's ``periods``, and the
+    rolling windows that end with each (``refund_window``: 30 days, ``repurchase_window``:
+    the setting), under the same labels."""
+    return {"periods": list(periods),
+            "refund_window": [window_ending(p, 30) for p in periods],
+            "repurchase_window": [window_ending(p, repurchase_window_days()) for p in periods]}
+
+
+def _timestamp(day) -> str:
+    return f"TIMESTAMP '{day} 00:00:00'"
+
+
 def period_tables(periods: list[Period]) -> str:
     """The ``periods``, ``refund_window`` and ``repurchase_window`` relations as SQL.
 
     Dates are ``datetime.date`` objects formatted here, never user text."""
-    def values(items: list[Period]) -> str:
-        return ", ".join(f"('{p.label}', TIMESTAMP '{p.start} 00:00:00', "
-                         f"TIMESTAMP '{p.end} 00:00:00')" for p in items)
-
     def relation(name: str, items: list[Period]) -> str:
-        return f"{name}(label, start_at, end_at) AS (VALUES {values(items)})"
+        values = ", ".join(f"('{p.label}', {_timestamp(p.start)}, {_timestamp(p.end)})" for p in items)
+        return f"{name}(label, start_at, end_at) AS (VALUES {values})"
 
-    refund = [window_ending(p, 30) for p in periods]
-    repurchase = [window_ending(p, repurchase_window_days()) for p in periods]
-    return ", ".join([relation("periods", periods), relation("refund_window", refund),
-                      relation("repurchase_window", repurchase)])
+    return ", ".join(relation(name, items) for name, items in window_relations(periods).items())
+
+
+def span_condition(column: str, periods: list[Period], *, from_month: bool = False) -> str:
+    """``AND (column in one of the periods)`` with literal bounds (overlapping and adjacent
+    periods merged), which DuckDB checks against each row group's min/max and so skips the
+    data outside every period. The join with the period relation still labels the rows."""
+    bounds = sorted((p.start.replace(day=1) if from_month else p.start, p.end) for p in periods)
+    merged: list[list] = []
+    for start, end in bounds:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    ranges = " OR ".join(f"({column} >= {_timestamp(start)} AND {column} < {_timestamp(end)})"
+                         for start, end in merged)
+    return f"AND ({ranges})" if ranges else ""
 
 
 def source_sql(source_code: str, metrics: list[Metric], periods: list[Period], filters: Filters,
                group_by: str | tuple[str, ...] | None = None) -> str:
     source = SOURCES[source_code]
+    span = span_condition(source.span_column, window_relations(periods)[source.span_relation],
+                          from_month=source.span_from_month) if source.span_column else ""
     body = source.sql.format(channel=source.channel if filters.channel else "",
-                             category=source.category if filters.category_id is not None else "")
+                             category=source.category if filters.category_id is not None else "",
+                             span=span)
     keys = ["period", *_dimensions(group_by)]
-    aggregates = ", ".join(f"{m.expression} AS {m.code}" for m in metrics)
+    conditions = {m.condition for m in metrics}
+    where = ""
+    if len(conditions) == 1 and "" not in conditions:
+        # Every aggregate counts the same rows: keep only those (a search-term ranking need
+        # not group the page views).
+        where = f" WHERE {conditions.pop()}"
+        aggregates = ", ".join(f"{m.unfiltered} AS {m.code}" for m in metrics)
+    else:
+        aggregates = ", ".join(f"{m.expression} AS {m.code}" for m in metrics)
     return (f"WITH {period_tables(periods)}, src AS ({body})\n"
-            f"SELECT {', '.join(keys)}, {aggregates} FROM src GROUP BY {', '.join(keys)}")
+            f"SELECT {', '.join(keys)}, {aggregates} FROM src{where} GROUP BY {', '.join(keys)}")
 
 
 def _dimensions(group_by) -> list[str]:

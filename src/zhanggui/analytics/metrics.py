@@ -10,6 +10,7 @@ several periods — the chosen one, the one before, the same one last year — i
 ``{channel}`` and ``{category}`` are replaced by the filter's condition or by nothing.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +26,11 @@ class Source:
     channel: str = ""  # condition when a channel is chosen ($channel)
     category: str = ""  # condition when a category is chosen ($category)
     dimensions: tuple[str, ...] = ()
+    # The time column the period join compares, and the relation it joins: ``{span}`` becomes
+    # the same bounds as literals, so DuckDB skips the row groups outside every period.
+    span_column: str = ""
+    span_relation: str = "periods"
+    span_from_month: bool = False  # cohorts: activity from the first month of the period
 
 
 IN_CATEGORY = ("(SELECT pr.product_id FROM products pr JOIN category_paths cp "
@@ -32,78 +38,79 @@ IN_CATEGORY = ("(SELECT pr.product_id FROM products pr JOIN category_paths cp "
 ORDER_IN_CATEGORY = (f"o.order_id IN (SELECT l.order_id FROM order_lines l "
                      f"WHERE l.product_id IN {IN_CATEGORY})")
 
-# Each known buyer's cohort: the month of the first paid order.
-FIRST_PAID_MONTH = """SELECT customer_id, date_trunc('month', min(paid_at)) AS cohort FROM orders
-              WHERE paid_at IS NOT NULL AND status <> 'cancelled' AND NOT customer_is_guest
-              GROUP BY customer_id"""
-
 SOURCES = {s.code: s for s in [
     Source("paid_orders", """
         SELECT p.label AS period, o.*, hour(o.paid_at) AS hour, isodow(o.paid_at) AS weekday,
                CAST(o.paid_at AS DATE) AS day
         FROM orders o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE o.status <> 'cancelled' {channel} {category}""",
+        WHERE o.status <> 'cancelled' {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
-           dimensions=("day", "hour", "weekday", "channel", "province_code")),
+           dimensions=("day", "hour", "weekday", "channel", "province_code"),
+           span_column="o.paid_at"),
     Source("placed_orders", """
         SELECT p.label AS period, o.*, CAST(o.placed_at AS DATE) AS day
         FROM orders o JOIN periods p ON o.placed_at >= p.start_at AND o.placed_at < p.end_at
-        WHERE TRUE {channel} {category}""",
+        WHERE TRUE {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
-           dimensions=("day", "channel", "province_code")),
+           dimensions=("day", "channel", "province_code"),
+           span_column="o.placed_at"),
     Source("events", """
         SELECT p.label AS period, e.*, CAST(e.occurred_at AS DATE) AS day
         FROM events e JOIN periods p ON e.occurred_at >= p.start_at AND e.occurred_at < p.end_at
-        WHERE TRUE {channel} {category}""",
+        WHERE TRUE {span} {channel} {category}""",
            channel="AND e.channel = $channel", category=f"AND e.product_id IN {IN_CATEGORY}",
-           dimensions=("day", "source", "device", "channel", "product_id", "search_term")),
+           dimensions=("day", "source", "device", "channel", "product_id", "search_term"),
+           span_column="e.occurred_at"),
     Source("attributed_orders", """
         SELECT p.label AS period, e.source, o.*
         FROM (SELECT DISTINCT order_id, source FROM events WHERE kind = 'order') e
         JOIN orders o USING (order_id)
         JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE o.status <> 'cancelled' {channel} {category}""",
+        WHERE o.status <> 'cancelled' {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
-           dimensions=("source",)),
+           dimensions=("source",),
+           span_column="o.paid_at"),
     Source("period_buyers", """
         SELECT p.label AS period, o.customer_id, f.first_paid_at, p.start_at,
                sum(o.paid_amount) AS spent, count(*) AS paid_orders
         FROM orders o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        JOIN (SELECT customer_id, min(paid_at) AS first_paid_at FROM orders
-              WHERE paid_at IS NOT NULL AND status <> 'cancelled' GROUP BY customer_id) f
-          USING (customer_id)
-        WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {channel} {category}
+        JOIN buyer_firsts f USING (customer_id)
+        WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {span} {channel} {category}
         GROUP BY p.label, o.customer_id, f.first_paid_at, p.start_at""",
-           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}"),
-    Source("cohort_activity", f"""
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
+           span_column="o.paid_at"),
+    Source("cohort_activity", """
         SELECT p.label AS period, f.cohort,
                date_diff('month', f.cohort, date_trunc('month', o.paid_at)) AS month_number,
                o.customer_id, size.cohort_size
         FROM orders o
-        JOIN ({FIRST_PAID_MONTH}) f USING (customer_id)
-        JOIN (SELECT cohort, count(*) AS cohort_size FROM ({FIRST_PAID_MONTH}) GROUP BY cohort) size
-          USING (cohort)
+        JOIN buyer_firsts f USING (customer_id)
+        JOIN (SELECT cohort, count(*) AS cohort_size FROM buyer_firsts WHERE NOT is_guest
+              GROUP BY cohort) size USING (cohort)
         JOIN periods p ON f.cohort >= date_trunc('month', p.start_at) AND f.cohort < p.end_at
              AND o.paid_at < p.end_at
-        WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled' AND NOT o.customer_is_guest""",
-           dimensions=("cohort", "month_number")),
+        WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled' AND NOT o.customer_is_guest {span}""",
+           dimensions=("cohort", "month_number"),
+           span_column="o.paid_at", span_from_month=True),
     Source("aftersales_requests", """
         SELECT p.label AS period, a.*, t.top_id AS top_category
         FROM aftersales a JOIN orders o USING (order_id)
         JOIN products pr ON pr.product_id = a.product_id
         JOIN category_tree t ON t.category_id = pr.category_id
         JOIN periods p ON a.requested_at >= p.start_at AND a.requested_at < p.end_at
-        WHERE TRUE {channel} {category}""",
+        WHERE TRUE {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND a.product_id IN {IN_CATEGORY}",
-           dimensions=("reason_code", "top_category", "product_id", "kind")),
+           dimensions=("reason_code", "top_category", "product_id", "kind"),
+           span_column="a.requested_at"),
     Source("visits", """
         SELECT p.label AS period, e.visitor_id, e.session_id, min(e.source) AS source,
                count(*) AS events, count(*) FILTER (WHERE e.kind = 'page_view') AS page_views
         FROM events e JOIN periods p ON e.occurred_at >= p.start_at AND e.occurred_at < p.end_at
-        WHERE TRUE {channel} {category}
+        WHERE TRUE {span} {channel} {category}
         GROUP BY p.label, e.visitor_id, e.session_id""",
            channel="AND e.channel = $channel", category=f"AND e.product_id IN {IN_CATEGORY}",
-           dimensions=("source",)),
+           dimensions=("source",),
+           span_column="e.occurred_at"),
     Source("paid_lines", """
         SELECT p.label AS period, l.*, o.customer_id, o.customer_is_guest, o.channel, pr.category_id,
                t.top_id AS top_category, CAST(o.paid_at AS DATE) AS day
@@ -111,31 +118,35 @@ SOURCES = {s.code: s for s in [
         JOIN products pr ON pr.product_id = l.product_id
         JOIN category_tree t ON t.category_id = pr.category_id
         JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE o.status <> 'cancelled' {channel} {category}""",
+        WHERE o.status <> 'cancelled' {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
-           dimensions=("day", "product_id", "channel", "top_category")),
+           dimensions=("day", "product_id", "channel", "top_category"),
+           span_column="o.paid_at"),
     Source("refunds", """
         SELECT p.label AS period, r.*, CAST(r.created_at AS DATE) AS day
         FROM refunds r JOIN orders o USING (order_id)
         JOIN periods p ON r.created_at >= p.start_at AND r.created_at < p.end_at
-        WHERE TRUE {channel} {category}""",
+        WHERE TRUE {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
-           dimensions=("day",)),
+           dimensions=("day",),
+           span_column="r.created_at"),
     Source("payment_attempts", """
         SELECT p.label AS period, pa.*, CAST(pa.created_at AS DATE) AS day
         FROM payments pa JOIN orders o USING (order_id)
         JOIN periods p ON pa.created_at >= p.start_at AND pa.created_at < p.end_at
-        WHERE TRUE {channel} {category}""",
+        WHERE TRUE {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
-           dimensions=("day", "failure_reason", "method")),
+           dimensions=("day", "failure_reason", "method"),
+           span_column="pa.created_at"),
     # Rolling windows that end where the period ends (refund rate: 30 days; repurchase: a
     # setting, 90 by default): ``window_periods`` has the same labels.
     Source("lines_paid_30d", """
         SELECT p.label AS period, l.line_id
         FROM order_lines l JOIN orders o USING (order_id)
         JOIN refund_window p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE (o.status <> 'cancelled' OR o.refunded_amount > 0) {channel} {category}""",
-           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}"),
+        WHERE (o.status <> 'cancelled' OR o.refunded_amount > 0) {span} {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
+           span_column="o.paid_at", span_relation="refund_window"),
     Source("lines_refunded_30d", """
         SELECT DISTINCT p.label AS period, l.line_id
         FROM refunds r JOIN orders o USING (order_id)
@@ -143,14 +154,16 @@ SOURCES = {s.code: s for s in [
         JOIN refund_window p ON r.created_at >= p.start_at AND r.created_at < p.end_at
         WHERE (r.request_id IS NULL OR l.line_id IN (
                  SELECT a.line_id FROM aftersales a WHERE a.request_id = r.request_id))
-              {channel} {category}""",
-           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}"),
+              {span} {channel} {category}""",
+           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
+           span_column="r.created_at", span_relation="refund_window"),
     Source("buyers_in_window", """
         SELECT p.label AS period, o.customer_id, count(*) AS paid_orders
         FROM orders o JOIN repurchase_window p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {channel} {category}
+        WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {span} {channel} {category}
         GROUP BY p.label, o.customer_id""",
-           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}"),
+           channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
+           span_column="o.paid_at", span_relation="repurchase_window"),
 ]}
 
 
@@ -170,6 +183,20 @@ class Metric:
     @property
     def is_base(self) -> bool:
         return bool(self.expression)
+
+    @property
+    def condition(self) -> str:
+        """The row condition of the aggregate's ``FILTER (WHERE …)``, if any."""
+        found = _FILTER.search(self.expression)
+        return found.group(1) if found else ""
+
+    @property
+    def unfiltered(self) -> str:
+        """The aggregate without its ``FILTER`` (for a query that keeps only those rows)."""
+        return _FILTER.sub("", self.expression)
+
+
+_FILTER = re.compile(r" FILTER \(WHERE ([^()]*)\)")
 
 
 def _m(code, name, formula, unit, source="", expression="", **kw) -> Metric:

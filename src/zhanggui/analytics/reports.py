@@ -69,9 +69,11 @@ def _metric_column(code: str) -> dict:
     return _column(code, metric.name, metric.unit)
 
 
-def _kpis(report: Report, codes: list[str]) -> None:
+def _kpis(report: Report, codes: list[str], also: list[str] = ()) -> dict:
+    """Add the KPI cards of ``codes`` (current vs previous vs last year). The current
+    values of ``also`` come from the same queries and are returned with the KPIs'."""
     periods = [report.period, report.compare, report.last_year]
-    values = engine.compute(codes, periods, report.filters)
+    values = engine.compute([*codes, *(c for c in also if c not in codes)], periods, report.filters)
     for code in codes:
         metric = METRICS[code]
         now, before, year = (values[p.label][code] for p in periods)
@@ -81,6 +83,7 @@ def _kpis(report: Report, codes: list[str]) -> None:
             "change_previous": rules.change(now, before), "change_last_year": rules.change(now, year),
         })
     report.explain.extend(engine.explain(codes, periods, report.filters))
+    return values["current"]
 
 
 def _days(period: Period) -> list:
@@ -110,13 +113,12 @@ def overview(period: Period, compare: Period | None = None, filters: Filters = N
 
 def traffic(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
     report = _new("traffic", _("Traffic"), period, compare, filters)
-    _kpis(report, ["visitors", "page_views", "bounce_rate", "avg_pages_per_visit",
-                   "payment_conversion_rate", "add_to_cart_rate"])
+    current = _kpis(report, ["visitors", "page_views", "bounce_rate", "avg_pages_per_visit",
+                             "payment_conversion_rate", "add_to_cart_rate"], also=FUNNEL)
     periods = [report.period]
     source_codes = ["visit_visitors", "bounce_rate", "avg_pages_per_visit"]
     by_visit = engine.compute(source_codes, periods, filters, group_by="source")["current"]
-    by_event = engine.compute(["paying_visitors", "visitors"], periods, filters,
-                              group_by="source")["current"]
+    by_event = engine.compute(["paying_visitors"], periods, filters, group_by="source")["current"]
     by_gmv = engine.compute(["attributed_gmv", "attributed_orders"], periods, filters,
                             group_by="source")["current"]
     rows = []
@@ -141,7 +143,7 @@ def traffic(period: Period, compare: Period | None = None, filters: Filters = NO
     report.explain.extend(engine.explain(["attributed_gmv", "paying_visitors"], periods, filters,
                                          group_by="source"))
     _search_terms(report, filters)
-    _funnel(report, filters)
+    _funnel(report, current, filters)
     return report
 
 
@@ -164,8 +166,7 @@ def _search_terms(report: Report, filters: Filters) -> None:
 FUNNEL = ["visitors", "product_viewers", "cart_visitors", "ordering_visitors", "paying_visitors"]
 
 
-def _funnel(report: Report, filters: Filters) -> None:
-    values = engine.compute(FUNNEL, [report.period], filters)["current"]
+def _funnel(report: Report, values: dict, filters: Filters) -> None:
     rows, before = [], None
     for code in FUNNEL:
         count = values[code]
@@ -263,15 +264,14 @@ def _by_dimension(report: Report, periods: list[Period], dimension: str, title, 
 
 def _product_ranking(report: Report, filters: Filters) -> None:
     codes = ["units_sold", "line_gmv", "buyers_of_lines", "return_rate"]
-    sold = engine.compute(codes, [report.period], filters, group_by="product_id")["current"]
-    viewers = engine.compute(["product_viewers"], [report.period], filters,
-                             group_by="product_id")["current"]
+    # The lifecycle compares the units of the last 30 days with the 30 before: the same scan.
     recent = rules.Period("recent", report.period.end - timedelta(days=30), report.period.end)
     earlier = rules.Period("earlier", recent.start - timedelta(days=30), recent.start)
-    windows = engine.compute(["units_sold"], [recent, earlier], filters, group_by="product_id")
-    first_sold = dict(reader.query(
-        "SELECT l.product_id, min(o.paid_at) FROM order_lines l JOIN orders o USING (order_id) "
-        "WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled' GROUP BY l.product_id"))
+    windows = engine.compute(codes, [report.period, recent, earlier], filters, group_by="product_id")
+    sold = windows["current"]
+    viewers = engine.compute(["product_viewers"], [report.period], filters,
+                             group_by="product_id")["current"]
+    first_sold = dict(reader.query("SELECT product_id, first_sold_at FROM product_firsts"))
     classes = rules.abc_classes({p: v["line_gmv"] for p, v in sold.items()})
     titles = _names("products", "product_id", "title")
     rows = []
@@ -303,9 +303,8 @@ STAGE_NAMES = {"new": _("New"), "growing": _("Growing"), "mature": _("Mature"),
 def customers(period: Period, compare: Period | None = None,
               filters: Filters = NO_FILTERS) -> Report:
     report = _new("customers", _("Customers"), period, compare, filters)
-    _kpis(report, ["paying_buyers", "new_buyers", "returning_buyers", "repurchase_rate", "aov"])
-    split = engine.compute(["new_buyers", "returning_buyers", "new_buyer_gmv",
-                            "returning_buyer_gmv"], [report.period], filters)["current"]
+    split = _kpis(report, ["paying_buyers", "new_buyers", "returning_buyers", "repurchase_rate", "aov"],
+                  also=["new_buyer_gmv", "returning_buyer_gmv"])
     report.charts.append({"id": "new_returning", "type": "pie",
                           "title": str(_("New and returning buyers")),
                           "series": [{"name": str(_("Buyers")), "data": [
@@ -387,7 +386,7 @@ WITH {periods}, buyers AS (
            date_diff('day', CAST(max(o.paid_at) AS DATE), CAST(p.end_at AS DATE)) AS recency_days,
            count(*) AS frequency, sum(o.paid_amount) AS monetary
     FROM orders o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-    WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {channel}
+    WHERE o.status <> 'cancelled' AND NOT o.customer_is_guest {span} {channel}
     GROUP BY o.customer_id, p.end_at
 ), means AS (
     SELECT avg(recency_days) AS r, avg(frequency) AS f, avg(monetary) AS m FROM buyers
@@ -400,7 +399,9 @@ FROM buyers b, means
 def rfm_customers(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
     """Each buyer of the period with R (days from the last paid order to the period's end),
     F (paid orders), M (paid amount) and the segment against the means of all buyers."""
-    sql = RFM_SQL.format(periods=engine.period_tables([Period("current", period.start, period.end)]),
+    periods = [Period("current", period.start, period.end)]
+    sql = RFM_SQL.format(periods=engine.period_tables(periods),
+                         span=engine.span_condition("o.paid_at", periods),
                          channel="AND o.channel = $channel" if filters.channel else "")
     params = {"channel": filters.channel} if filters.channel else {}
     rows = []
@@ -448,6 +449,7 @@ def _rfm(report: Report, buyers: list[dict]) -> None:
                                       "orders in the period; M = Σ paid amount; high = better than the "
                                       "mean of the period's buyers (R lower, F and M higher)",
                            "sql": [RFM_SQL.format(periods=engine.period_tables([report.period]),
+                                                  span=engine.span_condition("o.paid_at", [report.period]),
                                                   channel="")]})
 
 

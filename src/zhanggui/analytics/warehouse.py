@@ -89,10 +89,18 @@ def _copy_table(db: duckdb.DuckDBPyConnection, extract: Extract, root: Path,
     if old_files and extract.mode == "by_id":
         # Append a part; rows re-read inside the overlap are stored already.
         floor = min(delta.column(extract.key).to_pylist())
+        db.execute(f"CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM ({local}) "
+                   f"WHERE {extract.key} NOT IN (SELECT {extract.key} FROM {_scan(root, old_files)} "
+                   f"WHERE {extract.key} >= {int(floor)})").fetchall()
+        if not db.execute("SELECT count(*) FROM fresh").fetchall()[0][0]:
+            return _keep(extract, old, new, delta.num_rows)
         path = f"{extract.table}/p{new.version:06d}.parquet"
-        query = (f"SELECT * FROM ({local}) WHERE {extract.key} NOT IN (SELECT {extract.key} "
-                 f"FROM {_scan(root, old_files)} WHERE {extract.key} >= {int(floor)})")
+        query = f"SELECT * FROM fresh ORDER BY {_sort_key(extract)}"
         files = [*old_files, path]
+    elif old_files and extract.mode == "by_updated_at" and not _differs(db, root, extract, local, old_files):
+        # Only rows re-read inside the overlap, exactly as stored: nothing to rewrite.
+        changed[extract.table] = []
+        return _keep(extract, old, new, delta.num_rows)
     elif old_files and extract.mode != "whole":
         path = f"v{new.version:06d}/{extract.table}.parquet"
         match = extract.parent if extract.mode == "by_parent" else extract.key
@@ -116,6 +124,21 @@ def _copy_table(db: duckdb.DuckDBPyConnection, extract: Extract, root: Path,
     new.tables[extract.table] = files
     new.rows[extract.table] = db.execute(f"SELECT count(*) FROM {_scan(root, files)}").fetchall()[0][0]
     return delta.num_rows
+
+
+def _keep(extract: Extract, old: storage.Manifest, new: storage.Manifest, read: int) -> int:
+    """The new version keeps the table's files as they are."""
+    new.tables[extract.table] = old.tables[extract.table]
+    new.rows[extract.table] = old.rows.get(extract.table, 0)
+    return read
+
+
+def _differs(db: duckdb.DuckDBPyConnection, root: Path, extract: Extract, local: str,
+             old_files: list[str]) -> bool:
+    """Whether any re-read row differs from the stored row of its key (or is new)."""
+    stored = (f"SELECT * FROM {_scan(root, old_files)} "
+              f"WHERE {extract.key} IN (SELECT {extract.key} FROM delta_arrow)")
+    return bool(db.execute(f"SELECT count(*) FROM ({local} EXCEPT {stored})").fetchall()[0][0])
 
 
 def _carry_watermark(extract: Extract, delta: pa.Table, old: storage.Manifest | None,

@@ -1,0 +1,56 @@
+"""The reader's in-memory tables: loaded once per version, incrementally after a refresh."""
+
+import re
+import uuid
+
+from django.utils import timezone
+
+from tests import factories
+from zhanggui.analytics import reader, storage, warehouse
+from zhanggui.analytics.extract import EXTRACTS
+from zhanggui.traffic.models import Event
+
+TABLES = [e.table for e in EXTRACTS] + list(reader.DERIVED)
+
+
+def _contents() -> dict:
+    return {table: sorted(reader.query(f"SELECT * FROM {table}"), key=repr) for table in TABLES}
+
+
+def _new_event(visitor: str) -> Event:
+    return Event.objects.create(event_id=uuid.uuid4(), kind="page_view", visitor_id=visitor,
+                                session_id=f"{visitor}-s", source="direct", channel="own",
+                                device="desktop", occurred_at=timezone.now())
+
+
+def test_a_refresh_is_loaded_incrementally_and_equals_a_fresh_load(store):
+    version = reader.current_version()
+    before = reader.query("SELECT count(*) FROM events")[0][0]
+    _new_event("v9")
+    factories.make_order(sku=store["sku"], status="paid")
+    result = warehouse.refresh()
+    manifest = storage.read_manifest()
+    assert len(manifest.tables["events"]) == 2  # a part was appended
+    assert reader.current_version() == result.version > version
+    assert reader.query("SELECT count(*) FROM events")[0][0] == before + 1
+    incremental = _contents()
+    reader.forget()
+    assert _contents() == incremental
+
+
+def test_a_version_with_nothing_new_reloads_nothing(store, monkeypatch):
+    reader.current_version()
+    warehouse.refresh()  # nothing changed: the same files, a new manifest
+    statements = []
+    original = reader._in_transaction
+    monkeypatch.setattr(reader, "_in_transaction",
+                        lambda db, sql: statements.append(sql) or original(db, sql))
+    reader.current_version()
+    # Only the small dimension tables, re-read whole, are replaced.
+    reloaded = {re.search(r"(?:TABLE|INTO) (\w+)", sql).group(1) for sql in statements}
+    assert reloaded <= {"products", "categories", "category_tree", "category_paths"}
+
+
+def test_buyer_firsts_hold_each_buyers_first_paid_order(store):
+    firsts = reader.query("SELECT count(*), count(*) FILTER (WHERE is_guest) FROM buyer_firsts")[0]
+    assert firsts == (3, 0)  # A, B and D paid; C never did
