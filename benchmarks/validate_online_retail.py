@@ -20,7 +20,7 @@ Stored amounts are in cents: a line's total is Quantity × UnitPrice rounded hal
 revenue both exactly (``revenue_exact``) and per line in cents (``revenue``); the database
 must equal the latter to the cent.
 
-Then the analytics warehouse is built and the product's RFM segments (``reports.rfm_customers``)
+Then the analytics warehouse is built and the product's RFM segments (``reports.rfm_summary``)
 and monthly cohorts (``reports.cohort_matrix``) over the whole file (2010-12-01 ≤ day <
 2011-12-10, shop time zone Europe/London, as the file's times are UK time) are compared with
 an independent pandas computation on the raw file. The filter, the product's definition of a
@@ -164,16 +164,12 @@ def product_rfm_and_cohorts() -> dict:
     warehouse.rebuild()
     period = rules.Period("current", date.fromisoformat(PERIOD_START), date.fromisoformat(PERIOD_END))
     keys = {code: str(key) for key, code in rules.RFM_SEGMENTS.items()}
-    segments: dict = {}
-    rows = reports.rfm_customers(period)
-    for row in rows:
-        entry = segments.setdefault(keys[row["segment"]], {"customers": 0, "revenue": Decimal(0)})
-        entry["customers"] += 1
-        entry["revenue"] += row["monetary"]
-    for entry in segments.values():
-        entry["revenue"] = str(entry["revenue"])
+    summary = reports.rfm_summary(period)["segments"]
+    segments = {keys[code]: {"customers": v["customers"], "revenue": str(v["revenue"])}
+                for code, v in summary.items()}
     cohorts = {r["cohort"]: r["customers"] for r in reports.cohort_matrix(period)}
-    return {"buyers": len(rows), "segments": segments, "cohorts": cohorts}
+    return {"buyers": sum(v["customers"] for v in summary.values()), "segments": segments,
+            "cohorts": cohorts}
 
 
 def main() -> int:

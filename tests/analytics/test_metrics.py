@@ -9,6 +9,7 @@ import pytest
 from tests import factories
 from tests.analytics.conftest import at
 from zhanggui.analytics import engine
+from zhanggui.analytics.metrics import METRICS
 from zhanggui.analytics.rules import Period
 from zhanggui.orders.models import Order
 
@@ -91,3 +92,18 @@ def test_guest_checkouts_count_in_sales_but_not_as_buyers(store):
     warehouse.refresh()
     week = engine.compute(["gmv", "orders_paid", "paying_buyers"], [WEEK])["current"]
     assert week == {"gmv": Decimal("510.00"), "orders_paid": 4, "paying_buyers": 2}
+
+
+@pytest.mark.parametrize("group_by", [None, "source", "day", "product_id"])
+def test_distinct_counts_grouped_per_visitor_equal_the_plain_query(store, monkeypatch, group_by):
+    codes = ["visitors", "page_views", "product_viewers", "cart_visitors", "ordering_visitors",
+             "paying_visitors", "searches", "bounced_visitors", "visit_visitors", "visit_page_views"]
+    if group_by in ("day", "product_id"):
+        codes = [c for c in codes if not c.startswith(("visit_", "bounced"))]  # visits: by source
+    periods = [WEEK, BEFORE]
+    sql = engine.source_sql("events", [METRICS[c] for c in codes if METRICS[c].source == "events"],
+                            periods, engine.Filters(), group_by)
+    assert "per_visitor_id" in sql  # the rewrite applies
+    rewritten = engine.compute(codes, periods, group_by=group_by)
+    monkeypatch.setattr(engine, "_per_entity", lambda parts: None)
+    assert engine.compute(codes, periods, group_by=group_by) == rewritten

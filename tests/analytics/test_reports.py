@@ -72,8 +72,16 @@ def test_customers_report_has_cohorts_and_rfm(store):
     # D bought only in October: retention in November (k = 1) is 0 of 1.
     assert reports.cohort_matrix(Period("current", date(2026, 10, 1), date(2026, 12, 1)))[0][
         "retention"] == [1.0, 0.0]
-    segments = {r["segment"]: r["customers"] for r in _table(report, "rfm")["rows"]}
-    assert sum(segments.values()) == 3
+    # Buyers of Oct–Nov, R = days from the last paid order to 12-01: A (11-05: 26 days, 2 orders,
+    # 310.00), B (11-03: 28, 1, 100.00), D (10-28: 34, 1, 100.00); means 29.3 days, 1.33 orders,
+    # 170.00. A beats every mean, B only on recency, D on nothing.
+    segments = {r["segment"]: (r["customers"], r["revenue"]) for r in _table(report, "rfm")["rows"]}
+    assert segments["important_value"] == (1, Decimal("310.00"))
+    assert segments["general_development"] == (1, Decimal("100.00"))
+    assert segments["general_winback"] == (1, Decimal("100.00"))
+    assert sum(n for n, _revenue in segments.values()) == 3
+    tiers = [(r["customers"], r["revenue"]) for r in _table(report, "tiers")["rows"]]
+    assert tiers == [(0, 0), (2, Decimal("200.00")), (1, Decimal("310.00")), (0, 0), (0, 0)]
 
 
 def test_aftersales_report_shows_payment_failures(store):

@@ -6,6 +6,7 @@ periods, runs it, and derives the ratios in Python (``rules.ratio``), so a numbe
 is always the registry's formula over the registry's source.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -82,18 +83,59 @@ def source_sql(source_code: str, metrics: list[Metric], periods: list[Period], f
     body = source.sql.format(channel=source.channel if filters.channel else "",
                              category=source.category if filters.category_id is not None else "",
                              span=span)
-    keys = ["period", *_dimensions(group_by)]
+    keys = ", ".join(["period", *_dimensions(group_by)])
+    head = f"WITH {period_tables(periods)}, src AS ({body})\n"
     conditions = {m.condition for m in metrics}
     where = ""
+    parts = [(m.code, m.expression, "") for m in metrics]
     if len(conditions) == 1 and "" not in conditions:
         # Every aggregate counts the same rows: keep only those (a search-term ranking need
         # not group the page views).
         where = f" WHERE {conditions.pop()}"
-        aggregates = ", ".join(f"{m.unfiltered} AS {m.code}" for m in metrics)
+        parts = [(m.code, m.unfiltered, "") for m in metrics]
     else:
-        aggregates = ", ".join(f"{m.expression} AS {m.code}" for m in metrics)
-    return (f"WITH {period_tables(periods)}, src AS ({body})\n"
-            f"SELECT {', '.join(keys)}, {aggregates} FROM src{where} GROUP BY {', '.join(keys)}")
+        parts = [(m.code, m.unfiltered, m.condition) for m in metrics]
+    per_entity = _per_entity(parts)
+    if per_entity:
+        entity, inner, outer = per_entity
+        return (f"{head}, per_{entity} AS (SELECT {keys}, {entity}, {inner} FROM src{where} "
+                f"GROUP BY {keys}, {entity})\n"
+                f"SELECT {keys}, {outer} FROM per_{entity} GROUP BY {keys}")
+    aggregates = ", ".join(f"{m.unfiltered if where else m.expression} AS {m.code}" for m in metrics)
+    return f"{head}SELECT {keys}, {aggregates} FROM src{where} GROUP BY {keys}"
+
+
+_DISTINCT = re.compile(r"count\(DISTINCT (\w+)\)")
+_SUM = re.compile(r"coalesce\(sum\((\w+)\), 0\)")
+
+
+def _per_entity(parts: list[tuple[str, str, str]]) -> tuple[str, str, str] | None:
+    """Several distinct counts of one column (visitors who viewed, who added to cart, …) as
+    one grouping by that column, then plain counts: ``(column, inner, outer)`` aggregates,
+    or None when the metrics are not all distinct counts of one column, counts and sums.
+
+    ``count(DISTINCT v) FILTER (WHERE c)`` becomes ``bool_or(c)`` per v, counted where true;
+    ``count(*)`` and ``sum(x)`` are summed from per-v subtotals. The numbers are the same;
+    DuckDB computes one hash table instead of one per distinct count."""
+    distinct = {found.group(1) for _code, aggregate, _c in parts if (found := _DISTINCT.fullmatch(aggregate))}
+    if len(distinct) != 1 or sum(bool(_DISTINCT.fullmatch(a)) for _code, a, _c in parts) < 2:
+        return None
+    entity = distinct.pop()
+    inner, outer = [], []
+    for code, aggregate, condition in parts:
+        flag = f" FILTER (WHERE {condition})" if condition else ""
+        if _DISTINCT.fullmatch(aggregate):
+            inner.append(f"bool_or({condition or 'TRUE'}) AS part_{code}")
+            outer.append(f"count(*) FILTER (WHERE part_{code} AND {entity} IS NOT NULL) AS {code}")
+        elif aggregate == "count(*)":
+            inner.append(f"count(*){flag} AS part_{code}")
+            outer.append(f"coalesce(sum(part_{code}), 0) AS {code}")
+        elif found := _SUM.fullmatch(aggregate):
+            inner.append(f"sum({found.group(1)}){flag} AS part_{code}")
+            outer.append(f"coalesce(sum(part_{code}), 0) AS {code}")
+        else:
+            return None
+    return entity, ", ".join(inner), ", ".join(outer)
 
 
 def _dimensions(group_by) -> list[str]:

@@ -320,9 +320,9 @@ def customers(period: Period, compare: Period | None = None,
                                     "buyers": split["returning_buyers"],
                                     "gmv": split["returning_buyer_gmv"]}]})
     _cohorts(report, filters)
-    buyers = rfm_customers(report.period, filters)  # one query for segments and tiers
-    _rfm(report, buyers)
-    _tiers(report, buyers)
+    summary = rfm_summary(report.period, filters)  # one query for segments and tiers
+    _rfm(report, summary["segments"])
+    _tiers(report, summary["tiers"])
     return report
 
 
@@ -391,27 +391,37 @@ WITH {periods}, buyers AS (
 ), means AS (
     SELECT avg(recency_days) AS r, avg(frequency) AS f, avg(monetary) AS m FROM buyers
 )
-SELECT b.customer_id, b.recency_days, b.frequency, b.monetary, means.r, means.f, means.m
+SELECT b.recency_days < means.r AS recent, b.frequency > means.f AS frequent,
+       b.monetary > means.m AS big, {tier} AS tier, count(*) AS customers, sum(b.monetary) AS revenue
 FROM buyers b, means
+GROUP BY ALL
 """
 
 
-def rfm_customers(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
-    """Each buyer of the period with R (days from the last paid order to the period's end),
-    F (paid orders), M (paid amount) and the segment against the means of all buyers."""
+def _rfm_sql(periods: list[Period], filters: Filters) -> str:
+    return RFM_SQL.format(periods=engine.period_tables(periods),
+                          span=engine.span_condition("o.paid_at", periods),
+                          channel="AND o.channel = $channel" if filters.channel else "",
+                          tier=rules.spending_tier_sql("b.monetary"))
+
+
+def rfm_summary(period: Period, filters: Filters = NO_FILTERS) -> dict:
+    """The period's buyers by RFM segment and by spending tier: ``{"segments": {code:
+    {customers, revenue}}, "tiers": [{customers, revenue}, …]}``.
+
+    R is the days from the last paid order to the period's end, F the paid orders, M the paid
+    amount; each is "high" when better than the mean of all the period's buyers
+    (``rules.RFM_SEGMENTS``). One query groups the buyers by (R, F, M high?, tier)."""
     periods = [Period("current", period.start, period.end)]
-    sql = RFM_SQL.format(periods=engine.period_tables(periods),
-                         span=engine.span_condition("o.paid_at", periods),
-                         channel="AND o.channel = $channel" if filters.channel else "")
     params = {"channel": filters.channel} if filters.channel else {}
-    rows = []
-    for customer_id, recency, frequency, monetary, mean_r, mean_f, mean_m in reader.query(sql, params):
-        rows.append({"customer_id": customer_id, "recency_days": recency, "frequency": frequency,
-                     "monetary": monetary, "segment": rules.rfm_segment(
-                         recency_days=recency, frequency=frequency, monetary=float(monetary),
-                         mean_recency=float(mean_r), mean_frequency=float(mean_f),
-                         mean_monetary=float(mean_m))})
-    return rows
+    segments: dict = {}
+    tiers = [{"customers": 0, "revenue": 0} for _ in rules.SPENDING_TIERS]
+    for recent, frequent, big, tier, customers, revenue in reader.query(_rfm_sql(periods, filters), params):
+        for entry in (segments.setdefault(rules.RFM_SEGMENTS[(recent, frequent, big)],
+                                          {"customers": 0, "revenue": 0}), tiers[tier]):
+            entry["customers"] += customers
+            entry["revenue"] += revenue
+    return {"segments": segments, "tiers": tiers}
 
 
 SEGMENT_NAMES = {
@@ -428,12 +438,7 @@ SEGMENT_NAMES = {
 }
 
 
-def _rfm(report: Report, buyers: list[dict]) -> None:
-    summary: dict = {}
-    for row in buyers:
-        entry = summary.setdefault(row["segment"], {"customers": 0, "revenue": 0})
-        entry["customers"] += 1
-        entry["revenue"] += row["monetary"]
+def _rfm(report: Report, summary: dict) -> None:
     rows = [{"segment": code, "name": str(name), "definition": str(definition),
              **summary.get(code, {"customers": 0, "revenue": 0})}
             for code, (name, definition) in SEGMENT_NAMES.items()]
@@ -448,26 +453,17 @@ def _rfm(report: Report, buyers: list[dict]) -> None:
                            "formula": "R = days from the last paid order to the period's end; F = paid "
                                       "orders in the period; M = Σ paid amount; high = better than the "
                                       "mean of the period's buyers (R lower, F and M higher)",
-                           "sql": [RFM_SQL.format(periods=engine.period_tables([report.period]),
-                                                  span=engine.span_condition("o.paid_at", [report.period]),
-                                                  channel="")]})
+                           "sql": [_rfm_sql([report.period], report.filters)]})
 
 
-def _tiers(report: Report, buyers: list[dict]) -> None:
+def _tiers(report: Report, tiers: list[dict]) -> None:
     bounds = rules.SPENDING_TIERS
-    counts = [0] * len(bounds)
-    amounts = [0] * len(bounds)
-    for row in buyers:
-        tier = rules.spending_tier(row["monetary"])
-        counts[tier] += 1
-        amounts[tier] += row["monetary"]
     labels = [f"≥ ¥{bounds[i]}" + (f" < ¥{bounds[i + 1]}" if i + 1 < len(bounds) else "")
               for i in range(len(bounds))]
     report.tables.append({"id": "tiers", "title": str(_("Spending tiers")), "columns": [
         _column("tier", _("Spent in the period")), _column("customers", _("Customers"), "count"),
         _column("revenue", _("Revenue"), "money")],
-        "rows": [{"tier": labels[i], "customers": counts[i], "revenue": amounts[i]}
-                 for i in range(len(bounds))]})
+        "rows": [{"tier": labels[i], **tiers[i]} for i in range(len(bounds))]})
 
 
 def aftersales(period: Period, compare: Period | None = None,

@@ -108,19 +108,12 @@ RFM_SEGMENTS = {
 }
 
 
-def rfm_segment(*, recency_days: float, frequency: float, monetary: float,
-                mean_recency: float, mean_frequency: float, mean_monetary: float) -> str:
-    key = (recency_days < mean_recency, frequency > mean_frequency, monetary > mean_monetary)
-    return RFM_SEGMENTS[key]
-
-
 SPENDING_TIERS = (Decimal(0), Decimal(100), Decimal(300), Decimal(1000), Decimal(3000))
 
 
-def spending_tier(amount: Decimal, bounds=SPENDING_TIERS) -> int:
-    """Index of the tier whose lower bound is the largest one ≤ amount."""
-    tier = 0
-    for index, bound in enumerate(bounds):
-        if amount >= bound:
-            tier = index
-    return tier
+def spending_tier_sql(column: str, bounds=SPENDING_TIERS) -> str:
+    """SQL for the index of the tier whose lower bound is the largest one ≤ the amount
+    (0 below every bound)."""
+    cases = " ".join(f"WHEN {column} >= {bound} THEN {index}"
+                     for index, bound in reversed(list(enumerate(bounds))) if index)
+    return f"CASE {cases} ELSE 0 END"
