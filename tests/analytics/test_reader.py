@@ -54,3 +54,19 @@ def test_a_version_with_nothing_new_reloads_nothing(store, monkeypatch):
 def test_buyer_firsts_hold_each_buyers_first_paid_order(store):
     firsts = reader.query("SELECT count(*), count(*) FILTER (WHERE is_guest) FROM buyer_firsts")[0]
     assert firsts == (3, 0)  # A, B and D paid; C never did
+
+
+def test_appended_parts_are_compacted_into_one_file(store, monkeypatch):
+    monkeypatch.setattr(warehouse, "MAX_PARTS", 3)
+    reader.current_version()
+    for n in range(4):
+        _new_event(f"w{n}")
+        warehouse.refresh()
+        files = storage.read_manifest().tables["events"]
+        assert len(files) == [2, 3, 1, 2][n]  # the third refresh compacts
+    assert files[0].startswith("events/c")
+    assert reader.query("SELECT count(*) FROM events")[0][0] == Event.objects.count()
+    incremental = _contents()
+    warehouse.rebuild()
+    reader.forget()
+    assert _contents() == incremental

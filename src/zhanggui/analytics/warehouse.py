@@ -24,6 +24,9 @@ from zhanggui.analytics.extract import EXTRACTS, TS, Extract, read_rows
 # may carry an ``updated_at`` (or an id) from before it. Re-read rows are merged by key.
 UPDATED_AT_OVERLAP = timedelta(minutes=10)
 ID_OVERLAP = 10_000
+# An append-only table grows by one Parquet part per refresh that brings new rows; when it
+# has this many, the next refresh rewrites it as one file (few, large files scan fastest).
+MAX_PARTS = 48
 SQLITE_MAX_PARAMETERS = 900
 
 
@@ -94,9 +97,15 @@ def _copy_table(db: duckdb.DuckDBPyConnection, extract: Extract, root: Path,
                    f"WHERE {extract.key} >= {int(floor)})").fetchall()
         if not db.execute("SELECT count(*) FROM fresh").fetchall()[0][0]:
             return _keep(extract, old, new, delta.num_rows)
-        path = f"{extract.table}/p{new.version:06d}.parquet"
-        query = f"SELECT * FROM fresh ORDER BY {_sort_key(extract)}"
-        files = [*old_files, path]
+        if len(old_files) < MAX_PARTS:
+            path = f"{extract.table}/p{new.version:06d}.parquet"
+            query = f"SELECT * FROM fresh ORDER BY {_sort_key(extract)}"
+            files = [*old_files, path]
+        else:  # compaction: the parts and the new rows become one file
+            path = f"{extract.table}/c{new.version:06d}.parquet"
+            query = (f"SELECT * FROM {_scan(root, old_files)} UNION ALL SELECT * FROM fresh "
+                     f"ORDER BY {_sort_key(extract)}")
+            files = [path]
     elif old_files and extract.mode == "by_updated_at" and not _differs(db, root, extract, local, old_files):
         # Only rows re-read inside the overlap, exactly as stored: nothing to rewrite.
         changed[extract.table] = []
@@ -188,11 +197,14 @@ def _read_delta(extract: Extract, old: storage.Manifest | None,
         since = datetime.fromisoformat(str(mark)) - UPDATED_AT_OVERLAP
         batches = read_rows(extract, where=f"{extract.watermark} > %s",
                             params=(connection.ops.adapt_datetimefield_value(since),))
-    columns: list[list] = [[] for _ in extract.columns]
-    for rows in batches:
-        for index, values in enumerate(zip(*rows, strict=True)):
-            columns[index].extend(values)
-    return pa.table([_array(values) for values in columns], names=extract.names)
+    # Each batch becomes Arrow columns at once (a tenth of the memory of Python rows); the
+    # batches' types are unified at the end (a column all NULL in one batch takes the type
+    # the others have).
+    tables = [pa.table([_array(list(values)) for values in zip(*rows, strict=True)], names=extract.names)
+              for rows in batches]
+    if not tables:
+        return pa.table([pa.nulls(0) for _ in extract.columns], names=extract.names)
+    return pa.concat_tables(tables, promote_options="permissive")
 
 
 def _array(values: list) -> pa.Array:
