@@ -1776,7 +1776,7 @@ def interleaved_medians(functions: dict, runs: int = 3) -> dict:
 
 
 def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
-    from zhanggui.analytics import reader, reports, storage
+    from zhanggui.analytics import reports, storage
     from zhanggui.analytics.engine import Filters
 
     root = storage.root()
@@ -1912,9 +1912,8 @@ def run_reports_only(args, scratch: Path) -> dict:
     setup_django(scratch)
     from django.utils import timezone
 
-    from zhanggui.analytics.engine import repurchase_window_days
-
     from zhanggui.analytics import reader
+    from zhanggui.analytics.engine import repurchase_window_days
 
     today = timezone.localdate()
     pp = Periods(today - timedelta(days=29), today + timedelta(days=1), repurchase_window_days())
