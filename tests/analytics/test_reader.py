@@ -70,3 +70,14 @@ def test_appended_parts_are_compacted_into_one_file(store, monkeypatch):
     warehouse.rebuild()
     reader.forget()
     assert _contents() == incremental
+
+
+def test_views_over_the_files_give_the_same_tables(store, settings):
+    _new_event("v9")
+    warehouse.refresh()
+    in_memory = _contents()
+    settings.ZHANGGUI_WAREHOUSE_IN_MEMORY = False
+    reader.forget()
+    assert reader.query("SELECT table_type FROM information_schema.tables "
+                        "WHERE table_name = 'events'") == [("VIEW",)]
+    assert _contents() == in_memory

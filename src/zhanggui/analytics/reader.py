@@ -11,13 +11,15 @@ meanwhile sees the old rows or the new ones, never a mix within a table.
 Why in memory and not views over the Parquet files: every report query would otherwise
 decompress and decode the files again; loading them once per version takes a few seconds
 at ten million events and makes each report about twice as fast (docs/analytics-benchmark.md).
-Each thread gets its own cursor on the shared database.
+Each thread gets its own cursor on the shared database. ``ZHANGGUI_WAREHOUSE_IN_MEMORY=false``
+trades that speed for memory: views over the files instead of tables.
 """
 
 import threading
 from pathlib import Path
 
 import duckdb
+from django.conf import settings
 from django.utils import timezone
 
 from zhanggui.analytics import storage
@@ -84,7 +86,9 @@ def _ensure_loaded() -> duckdb.DuckDBPyConnection:
 def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
          loaded: dict[str, list[str]]) -> dict[str, list[str]]:
     """Bring ``db``'s tables to ``manifest``'s version, given the files ``loaded`` already;
-    returns the files now loaded per table."""
+    returns the files now loaded per table. With ``ZHANGGUI_WAREHOUSE_IN_MEMORY`` off, the
+    tables are views over the files (the derived tables are small and always in memory)."""
+    in_memory = settings.ZHANGGUI_WAREHOUSE_IN_MEMORY
     now: dict[str, list[str]] = {}
     changed: set[str] = set()
     for extract in EXTRACTS:
@@ -95,7 +99,9 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
             continue
         changed.add(extract.table)
         table = extract.table
-        if before and files[:len(before)] == before:  # new parts appended
+        if not in_memory:
+            _in_transaction(db, f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {_scan(root, files)}")
+        elif before and files[:len(before)] == before:  # new parts appended
             _in_transaction(db, f"INSERT INTO {table} SELECT * FROM {_scan(root, files[len(before):])}")
         else:
             _in_transaction(db, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_scan(root, files)}")
