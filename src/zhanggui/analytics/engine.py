@@ -85,23 +85,18 @@ def source_sql(source_code: str, metrics: list[Metric], periods: list[Period], f
                              span=span)
     keys = ", ".join(["period", *_dimensions(group_by)])
     head = f"WITH {period_tables(periods)}, src AS ({body})\n"
+    # When every aggregate counts the same rows, the query keeps only those (a search-term
+    # ranking need not group the page views).
     conditions = {m.condition for m in metrics}
-    where = ""
-    parts = [(m.code, m.expression, "") for m in metrics]
-    if len(conditions) == 1 and "" not in conditions:
-        # Every aggregate counts the same rows: keep only those (a search-term ranking need
-        # not group the page views).
-        where = f" WHERE {conditions.pop()}"
-        parts = [(m.code, m.unfiltered, "") for m in metrics]
-    else:
-        parts = [(m.code, m.unfiltered, m.condition) for m in metrics]
-    per_entity = _per_entity(parts)
+    shared = conditions.pop() if len(conditions) == 1 else ""
+    where = f" WHERE {shared}" if shared else ""
+    per_entity = _per_entity([(m.code, m.unfiltered, "" if shared else m.condition) for m in metrics])
     if per_entity:
         entity, inner, outer = per_entity
         return (f"{head}, per_{entity} AS (SELECT {keys}, {entity}, {inner} FROM src{where} "
                 f"GROUP BY {keys}, {entity})\n"
                 f"SELECT {keys}, {outer} FROM per_{entity} GROUP BY {keys}")
-    aggregates = ", ".join(f"{m.unfiltered if where else m.expression} AS {m.code}" for m in metrics)
+    aggregates = ", ".join(f"{m.unfiltered if shared else m.expression} AS {m.code}" for m in metrics)
     return f"{head}SELECT {keys}, {aggregates} FROM src{where} GROUP BY {keys}"
 
 
