@@ -81,3 +81,14 @@ def test_views_over_the_files_give_the_same_tables(store, settings):
     assert reader.query("SELECT table_type FROM information_schema.tables "
                         "WHERE table_name = 'events'") == [("VIEW",)]
     assert _contents() == in_memory
+
+
+def test_every_part_of_a_table_has_the_same_schema(store):
+    import pyarrow.parquet as pq
+
+    _new_event("v9")
+    warehouse.refresh()
+    root = storage.root()
+    for table, files in storage.read_manifest().tables.items():
+        schemas = {pq.read_schema(root / f).remove_metadata() for f in files}
+        assert len(schemas) == 1, table

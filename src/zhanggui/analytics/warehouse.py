@@ -92,19 +92,17 @@ def _copy_table(db: duckdb.DuckDBPyConnection, extract: Extract, root: Path,
     if old_files and extract.mode == "by_id":
         # Append a part; rows re-read inside the overlap are stored already.
         floor = min(delta.column(extract.key).to_pylist())
-        db.execute(f"CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM ({local}) "
-                   f"WHERE {extract.key} NOT IN (SELECT {extract.key} FROM {_scan(root, old_files)} "
-                   f"WHERE {extract.key} >= {int(floor)})").fetchall()
-        if not db.execute("SELECT count(*) FROM fresh").fetchall()[0][0]:
+        fresh = (f"SELECT * FROM ({local}) WHERE {extract.key} NOT IN (SELECT {extract.key} "
+                 f"FROM {_scan(root, old_files)} WHERE {extract.key} >= {int(floor)})")
+        if not db.execute(f"SELECT count(*) FROM ({fresh})").fetchall()[0][0]:
             return _keep(extract, old, new, delta.num_rows)
         if len(old_files) < MAX_PARTS:
             path = f"{extract.table}/p{new.version:06d}.parquet"
-            query = f"SELECT * FROM fresh ORDER BY {_sort_key(extract)}"
+            query = f"{fresh} ORDER BY {_sort_key(extract)}"
             files = [*old_files, path]
         else:  # compaction: the parts and the new rows become one file
             path = f"{extract.table}/c{new.version:06d}.parquet"
-            query = (f"SELECT * FROM {_scan(root, old_files)} UNION ALL SELECT * FROM fresh "
-                     f"ORDER BY {_sort_key(extract)}")
+            query = f"SELECT * FROM {_scan(root, old_files)} UNION ALL {fresh} ORDER BY {_sort_key(extract)}"
             files = [path]
     elif old_files and extract.mode == "by_updated_at" and not _differs(db, root, extract, local, old_files):
         # Only rows re-read inside the overlap, exactly as stored: nothing to rewrite.
