@@ -147,17 +147,22 @@ def compute(codes: list[str], periods: list[Period], filters: Filters | None = N
     by_source: dict[str, list[Metric]] = defaultdict(list)
     for metric in base_metrics(codes):
         by_source[metric.source].append(metric)
+    # Periods with the same dates (a 30-day report's "recent 30 days") are computed once.
+    first_label: dict[tuple, str] = {}
+    for period in periods:
+        first_label.setdefault((period.start, period.end), period.label)
+    distinct = [p for p in periods if first_label[(p.start, p.end)] == p.label]
     raw: dict = defaultdict(lambda: defaultdict(dict))
+    width = len(_dimensions(group_by))
     for source_code, metrics in by_source.items():
-        sql = source_sql(source_code, metrics, periods, filters, group_by)
+        sql = source_sql(source_code, metrics, distinct, filters, group_by)
         for row in reader.query(sql, filters.params()):
-            width = len(_dimensions(group_by))
             label, dims, values = row[0], row[1:1 + width], row[1 + width:]
             key = (dims[0] if width == 1 else tuple(dims)) if width else None
             raw[label][key].update(zip((m.code for m in metrics), values, strict=True))
     result: dict = {}
     for period in periods:
-        groups = raw.get(period.label, {})
+        groups = raw.get(first_label[(period.start, period.end)], {})
         if group_by:
             result[period.label] = {key: _finish(codes, values) for key, values in groups.items()}
         else:

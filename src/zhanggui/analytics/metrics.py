@@ -112,16 +112,13 @@ SOURCES = {s.code: s for s in [
            dimensions=("source",),
            span_column="e.occurred_at"),
     Source("paid_lines", """
-        SELECT p.label AS period, l.*, o.customer_id, o.customer_is_guest, o.channel, pr.category_id,
-               t.top_id AS top_category, CAST(o.paid_at AS DATE) AS day
-        FROM order_lines l JOIN orders o USING (order_id)
-        JOIN products pr ON pr.product_id = l.product_id
-        JOIN category_tree t ON t.category_id = pr.category_id
-        JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE o.status <> 'cancelled' {span} {channel} {category}""",
-           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
+        SELECT p.label AS period, l.*, CAST(l.paid_at AS DATE) AS day
+        FROM line_facts l
+        JOIN periods p ON l.paid_at >= p.start_at AND l.paid_at < p.end_at
+        WHERE l.status <> 'cancelled' {span} {channel} {category}""",
+           channel="AND l.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
            dimensions=("day", "product_id", "channel", "top_category"),
-           span_column="o.paid_at"),
+           span_column="l.paid_at"),
     Source("refunds", """
         SELECT p.label AS period, r.*, CAST(r.created_at AS DATE) AS day
         FROM refunds r JOIN orders o USING (order_id)
@@ -142,11 +139,11 @@ SOURCES = {s.code: s for s in [
     # setting, 90 by default): ``window_periods`` has the same labels.
     Source("lines_paid_30d", """
         SELECT p.label AS period, l.line_id
-        FROM order_lines l JOIN orders o USING (order_id)
-        JOIN refund_window p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE (o.status <> 'cancelled' OR o.refunded_amount > 0) {span} {channel} {category}""",
-           channel="AND o.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
-           span_column="o.paid_at", span_relation="refund_window"),
+        FROM line_facts l
+        JOIN refund_window p ON l.paid_at >= p.start_at AND l.paid_at < p.end_at
+        WHERE (l.status <> 'cancelled' OR l.order_refunded_amount > 0) {span} {channel} {category}""",
+           channel="AND l.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
+           span_column="l.paid_at", span_relation="refund_window"),
     Source("lines_refunded_30d", """
         SELECT DISTINCT p.label AS period, l.line_id
         FROM refunds r JOIN orders o USING (order_id)

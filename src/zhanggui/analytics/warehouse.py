@@ -108,6 +108,8 @@ def _copy_table(db: duckdb.DuckDBPyConnection, extract: Extract, root: Path,
         # Only rows re-read inside the overlap, exactly as stored: nothing to rewrite.
         changed[extract.table] = []
         return _keep(extract, old, new, delta.num_rows)
+    elif old_files and extract.mode == "whole" and _same_rows(db, root, local, old_files):
+        return _keep(extract, old, new, delta.num_rows)
     elif old_files and extract.mode != "whole":
         path = f"v{new.version:06d}/{extract.table}.parquet"
         match = extract.parent if extract.mode == "by_parent" else extract.key
@@ -146,6 +148,14 @@ def _differs(db: duckdb.DuckDBPyConnection, root: Path, extract: Extract, local:
     stored = (f"SELECT * FROM {_scan(root, old_files)} "
               f"WHERE {extract.key} IN (SELECT {extract.key} FROM delta_arrow)")
     return bool(db.execute(f"SELECT count(*) FROM ({local} EXCEPT {stored})").fetchall()[0][0])
+
+
+def _same_rows(db: duckdb.DuckDBPyConnection, root: Path, local: str, old_files: list[str]) -> bool:
+    """Whether a table re-read whole holds exactly the stored rows."""
+    stored = f"SELECT * FROM {_scan(root, old_files)}"
+    counts = db.execute(f"SELECT (SELECT count(*) FROM ({local})), (SELECT count(*) FROM ({stored})), "
+                        f"(SELECT count(*) FROM ({local} EXCEPT {stored}))").fetchall()[0]
+    return counts[0] == counts[1] and counts[2] == 0
 
 
 def _carry_watermark(extract: Extract, delta: pa.Table, old: storage.Manifest | None,
