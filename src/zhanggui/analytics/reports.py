@@ -274,6 +274,7 @@ def _product_ranking(report: Report, filters: Filters) -> None:
     first_sold = dict(reader.query("SELECT product_id, first_sold_at FROM product_firsts"))
     classes = rules.abc_classes({p: v["line_gmv"] for p, v in sold.items()})
     titles = _names("products", "product_id", "title")
+    stage_names = {code: str(name) for code, name in STAGE_NAMES.items()}  # translated once
     rows = []
     for product_id, values in sorted(sold.items(), key=lambda kv: (-kv[1]["line_gmv"], kv[0])):
         first = first_sold.get(product_id)
@@ -285,7 +286,7 @@ def _product_ranking(report: Report, filters: Filters) -> None:
                      "conversion_rate": rules.ratio(values["buyers_of_lines"],
                                                     viewers.get(product_id, {}).get("product_viewers")),
                      "abc_class": classes[product_id], "stage": stage,
-                     "stage_name": str(STAGE_NAMES[stage])})
+                     "stage_name": stage_names[stage]})
     report.tables.append({"id": "products", "title": str(_("Product ranking")), "columns": [
         _column("title", _("Product")), _metric_column("units_sold"), _metric_column("line_gmv"),
         _column("conversion_rate", _("Product conversion rate"), "rate"),
