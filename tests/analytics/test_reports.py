@@ -46,6 +46,15 @@ def test_traffic_report_shows_sources_terms_and_the_funnel(store):
     assert _table(report, "funnel")["rows"][1]["loss"] == 1
 
 
+def test_the_explanations_define_the_derived_tables_the_queries_read(store):
+    explain = {e["code"]: e for e in reports.sales(WEEK).explain}
+    # paid_lines reads line_facts, which reads category_tree; the ranking reads product_firsts.
+    for table in ("line_facts", "category_tree", "product_firsts"):
+        assert explain[table]["sql"][0].startswith(f"CREATE TABLE {table} AS ")
+    assert "buyer_firsts" not in explain
+    assert "buyer_firsts" in {e["code"] for e in reports.customers(WEEK).explain}
+
+
 def test_sales_report_ranks_products_and_splits_by_hour(store):
     report = reports.sales(WEEK)
     product = _table(report, "products")["rows"][0]

@@ -5,6 +5,7 @@ Every number comes from the metric registry through ``engine.compute``; the ``ex
 part of a report lists the formula and SQL of each metric it shows.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -86,6 +87,33 @@ def _kpis(report: Report, codes: list[str], also: list[str] = ()) -> dict:
     return values["current"]
 
 
+DERIVED_NAMES = {
+    "line_facts": _("Order lines with their order and category"),
+    "buyer_firsts": _("Each buyer's first paid order"),
+    "product_firsts": _("Each product's first sale"),
+    "category_tree": _("Each category with its top-level category"),
+    "category_paths": _("Each category with its ancestors"),
+}
+
+
+def _explain_derived(report: Report) -> Report:
+    """Add to the "how is this computed" panel the definition of each derived table its
+    queries read (and of the derived tables those read)."""
+    sql = "\n".join(q for entry in report.explain for q in entry["sql"])
+    used: list[str] = []
+    for name, (_inputs, body) in reversed(reader.DERIVED.items()):  # later ones read earlier ones
+        if re.search(rf"\b{name}\b", sql):
+            used.append(name)
+            sql += "\n" + body
+    for name in reversed(used):
+        report.explain.append({
+            "code": name, "name": str(DERIVED_NAMES[name]), "unit": "", "notes": "",
+            "formula": str(_("A table the warehouse reader derives from the tables above when it "
+                             "loads a version")),
+            "sql": [f"CREATE TABLE {name} AS {' '.join(reader.DERIVED[name][1].split())}"]})
+    return report
+
+
 def _days(period: Period) -> list:
     return [period.start + timedelta(days=n) for n in range(period.days)]
 
@@ -108,7 +136,7 @@ def overview(period: Period, compare: Period | None = None, filters: Filters = N
                           "columns": [_column("day", _("Day"), "date"),
                                       *[_metric_column(c) for c in trend_codes]],
                           "rows": rows})
-    return report
+    return _explain_derived(report)
 
 
 def traffic(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
@@ -144,7 +172,7 @@ def traffic(period: Period, compare: Period | None = None, filters: Filters = NO
                                          group_by="source"))
     _search_terms(report, filters)
     _funnel(report, current, filters)
-    return report
+    return _explain_derived(report)
 
 
 def _search_terms(report: Report, filters: Filters) -> None:
@@ -228,7 +256,7 @@ def sales(period: Period, compare: Period | None = None, filters: Filters = NO_F
     _by_dimension(report, [report.period], "province_code", _("By province"), province_label,
                   ["gmv", "orders_paid", "paying_buyers"], share_of="gmv")
     _product_ranking(report, filters)
-    return report
+    return _explain_derived(report)
 
 
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
@@ -271,7 +299,7 @@ def _product_ranking(report: Report, filters: Filters) -> None:
     sold = windows["current"]
     viewers = engine.compute(["product_viewers"], [report.period], filters,
                              group_by="product_id")["current"]
-    first_sold = dict(reader.query("SELECT product_id, first_sold_at FROM product_firsts"))
+    first_sold = dict(reader.query(FIRST_SOLD_SQL))
     classes = rules.abc_classes({p: v["line_gmv"] for p, v in sold.items()})
     titles = _names("products", "product_id", "title")
     stage_names = {code: str(name) for code, name in STAGE_NAMES.items()}  # translated once
@@ -295,6 +323,18 @@ def _product_ranking(report: Report, filters: Filters) -> None:
         "total_rows": len(rows)})
     report.explain.extend(engine.explain([*codes, "product_conversion_rate"], [report.period],
                                          filters, group_by="product_id"))
+    report.explain.append({
+        "code": "abc_class", "name": str(_("ABC class")), "unit": "", "notes": "", "sql": [],
+        "formula": "products by goods paid, largest first: A until 80 % of the total is reached "
+                   "(the product that crosses it included), B until 95 %, C after"})
+    report.explain.append({
+        "code": "lifecycle_stage", "name": str(_("Lifecycle stage")), "unit": "", "notes": "",
+        "formula": "new when first sold less than 30 days before the period's end; otherwise "
+                   "units of the last 30 days vs the 30 before: ≥ 1.2× growing, ≤ 0.8× declining, "
+                   "else mature", "sql": [FIRST_SOLD_SQL]})
+
+
+FIRST_SOLD_SQL = "SELECT product_id, first_sold_at FROM product_firsts"
 
 
 STAGE_NAMES = {"new": _("New"), "growing": _("Growing"), "mature": _("Mature"),
@@ -324,7 +364,7 @@ def customers(period: Period, compare: Period | None = None,
     summary = rfm_summary(report.period, filters)  # one query for segments and tiers
     _rfm(report, summary["segments"])
     _tiers(report, summary["tiers"])
-    return report
+    return _explain_derived(report)
 
 
 def cohort_matrix(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
@@ -508,7 +548,7 @@ def aftersales(period: Period, compare: Period | None = None,
                           "series": [{"name": str(METRICS["failed_payments"].name),
                                       "data": [r["failed_payments"] for r in rows]}]})
     report.explain.extend(engine.explain(["aftersales_units", "failed_payments"], [report.period], filters))
-    return report
+    return _explain_derived(report)
 
 
 REASON_NAMES = dict(ReasonCode.choices)
