@@ -89,3 +89,36 @@ def test_every_part_of_a_table_has_the_same_schema(store):
     for table, files in storage.read_manifest().tables.items():
         schemas = {pq.read_schema(root / f).remove_metadata() for f in files}
         assert len(schemas) == 1, table
+
+
+def test_queries_keep_answering_while_new_versions_are_loaded(store):
+    import threading
+
+    reader.current_version()
+    stop, seen, errors = threading.Event(), [], []
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                # Within one query the events table is one version: all old rows or all new.
+                seen.append(reader.query("SELECT count(*), count(DISTINCT id) FROM events")[0])
+        except Exception as exc:  # reported below, not swallowed
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in readers:
+        thread.start()
+    try:
+        for n in range(5):
+            _new_event(f"r{n}")
+            warehouse.refresh()
+            reader.current_version()
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+    assert not errors and seen
+    counts = [count for count, _distinct in seen]
+    assert all(count == distinct for count, distinct in seen)  # no row seen twice
+    assert min(counts) >= Event.objects.count() - 5 and max(counts) <= Event.objects.count()
+    assert reader.query("SELECT count(*) FROM events")[0][0] == Event.objects.count()
