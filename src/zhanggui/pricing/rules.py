@@ -54,6 +54,7 @@ __all__ = ["Breakdown", "Buyer", "CartLine", "CouponSpec", "Discount", "Eligibil
            "LineResult", "OfferSpec", "PriceOverride", "RegionRule", "Scope", "ShippingSpec",
            "allocate_to_largest", "price_cart", "shipping_fee"]
 
+ONE = Decimal(1)
 ITEM_KINDS = ("item_percent", "item_fixed", "flash_sale")
 # Stage 2 applies its offers in this order.
 ORDER_KINDS = ("bundle", "buy_x_get_y", "n_pieces", "threshold", "first_order")
@@ -73,7 +74,7 @@ class RegionNotShipped(ValueError):
 def _item_discount(offer: OfferSpec, line: CartLine, units_left: int | None) -> tuple[Decimal, int]:
     """(discount, units covered) of an item offer on a line, on the list price."""
     if offer.kind == "item_percent":
-        rate = min(max(offer.discount_rate or ZERO, ZERO), Decimal(1))
+        rate = min(max(offer.discount_rate or ZERO, ZERO), ONE)
         return _money(line.list_amount * rate), line.quantity
     if offer.kind == "item_fixed":
         per_unit = min(max(offer.discount_amount or ZERO, ZERO), line.unit_price)
@@ -205,7 +206,7 @@ def _bundle(offer: OfferSpec, lines, amounts) -> Decimal:
 
 def _rate_or_amount(offer: OfferSpec, base: Decimal) -> Decimal:
     if offer.discount_rate is not None:
-        return _money(base * min(max(offer.discount_rate, ZERO), Decimal(1)))
+        return _money(base * min(max(offer.discount_rate, ZERO), ONE))
     return offer.discount_amount or ZERO
 
 
@@ -238,7 +239,7 @@ class _Lines(list):
 
     def __init__(self, lines: Iterable[CartLine]):
         super().__init__(lines)
-        self.scope_cache: dict[int, tuple[Scope, list[int], list[CartLine]]] = {}
+        self.scope_cache: dict[tuple, tuple[list[int], list[CartLine]]] = {}
         self.by_key: dict[str, dict[int, list[int]]] = {"skus": {}, "products": {}, "categories": {}}
         for index, line in enumerate(self):
             self.by_key["skus"].setdefault(line.sku_id, []).append(index)
@@ -258,17 +259,17 @@ class _Lines(list):
 
 
 def _covered(scope: Scope, lines: Sequence[CartLine]) -> tuple[list[int], list[CartLine]]:
-    """(indexes, lines) of the lines ``scope`` covers, cached on the cart (by the scope
-    object: the offers, and so their scopes, outlive the call)."""
+    """(indexes, lines) of the lines ``scope`` covers, cached on the cart (offers often
+    share a scope: the whole shop, a category)."""
     if not isinstance(lines, _Lines):
         chosen = [i for i, line in enumerate(lines) if scope.covers(line)]
         return chosen, [lines[i] for i in chosen]
-    found = lines.scope_cache.get(id(scope))
-    if found is None or found[0] is not scope:
+    key = (scope.kind, scope.ids)
+    found = lines.scope_cache.get(key)
+    if found is None:
         chosen = lines.covered(scope)
-        found = (scope, chosen, [lines[i] for i in chosen])
-        lines.scope_cache[id(scope)] = found
-    return found[1], found[2]
+        found = lines.scope_cache[key] = (chosen, [lines[i] for i in chosen])
+    return found
 
 
 def _in_scope(scope: Scope, lines: Sequence[CartLine], amounts: Sequence[Decimal]):
@@ -374,7 +375,7 @@ def coupon_discount(coupon: CouponSpec, base: Decimal) -> Decimal:
     if base <= 0 or base < coupon.min_amount:
         return ZERO
     if coupon.kind == "percent":
-        discount = to_money(base * min(max(coupon.discount_rate or ZERO, ZERO), Decimal(1)))
+        discount = to_money(base * min(max(coupon.discount_rate or ZERO, ZERO), ONE))
     else:
         discount = coupon.discount_amount or ZERO
     if coupon.max_discount is not None:
