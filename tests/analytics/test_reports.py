@@ -55,6 +55,18 @@ def test_the_explanations_define_the_derived_tables_the_queries_read(store):
     assert "buyer_firsts" in {e["code"] for e in reports.customers(WEEK).explain}
 
 
+@pytest.mark.parametrize("name", list(reports.REPORTS))
+def test_every_report_takes_the_channel_and_category_filters(store, name):
+    category = store["product"].category_id
+    for filters in (reports.Filters(channel="own"), reports.Filters(category_id=category),
+                    reports.Filters(channel="tmall", category_id=category)):
+        report = reports.REPORTS[name](WEEK, None, filters)
+        assert report.kpis and report.tables
+    # Nothing sold on tmall: every KPI of the filtered overview is zero or undefined.
+    overview = reports.overview(WEEK, None, reports.Filters(channel="tmall"))
+    assert all(k["value"] in (0, None) for k in overview.kpis)
+
+
 def test_sales_report_ranks_products_and_splits_by_hour(store):
     report = reports.sales(WEEK)
     product = _table(report, "products")["rows"][0]

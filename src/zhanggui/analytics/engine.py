@@ -156,7 +156,9 @@ def compute(codes: list[str], periods: list[Period], filters: Filters | None = N
     width = len(_dimensions(group_by))
     for source_code, metrics in by_source.items():
         sql = source_sql(source_code, metrics, distinct, filters, group_by)
-        for row in reader.query(sql, filters.params()):
+        # Only the filters this source applies (cohorts are the shop's: no channel, no category).
+        params = {name: value for name, value in filters.params().items() if f"${name}" in sql}
+        for row in reader.query(sql, params):
             label, dims, values = row[0], row[1:1 + width], row[1 + width:]
             key = (dims[0] if width == 1 else tuple(dims)) if width else None
             raw[label][key].update(zip((m.code for m in metrics), values, strict=True))

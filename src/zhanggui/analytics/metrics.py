@@ -340,7 +340,8 @@ METRICS = {m.code: m for m in [
     _m("retention_rate", _("Retention (month k)"),
        "customers of cohort c who buy in period c+k / size of cohort c", "rate",
        numerator="cohort_customers", denominator="cohort_size",
-       notes=_("Cohorts by the month of the first paid order; k = 0 is always 100 %.")),
+       notes=_("Cohorts by the month of the first paid order; k = 0 is always 100 %. They are "
+               "the shop's cohorts: the channel and category filters do not apply.")),
     _m("product_conversion_rate", _("Product conversion rate"),
        "buyers of the product / visitors who viewed it", "rate",
        numerator="buyers_of_lines", denominator="product_viewers"),
