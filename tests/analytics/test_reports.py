@@ -50,7 +50,7 @@ def test_the_explanations_define_the_derived_tables_the_queries_read(store):
     explain = {e["code"]: e for e in reports.sales(WEEK).explain}
     # paid_lines reads line_facts, which reads category_tree; the ranking reads product_firsts.
     for table in ("line_facts", "category_tree", "product_firsts"):
-        assert explain[table]["sql"][0].startswith(f"CREATE TABLE {table} AS ")
+        assert explain[table]["sql"][0].startswith(f"CREATE TABLE {table} AS\n")
     assert "buyer_firsts" not in explain
     assert "buyer_firsts" in {e["code"] for e in reports.customers(WEEK).explain}
 

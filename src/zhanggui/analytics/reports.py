@@ -6,6 +6,7 @@ part of a report lists the formula and SQL of each metric it shows.
 """
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -110,7 +111,7 @@ def _explain_derived(report: Report) -> Report:
             "code": name, "name": str(DERIVED_NAMES[name]), "unit": "", "notes": "",
             "formula": str(_("A table the warehouse reader derives from the tables above when it "
                              "loads a version")),
-            "sql": [f"CREATE TABLE {name} AS {' '.join(reader.DERIVED[name][1].split())}"]})
+            "sql": [f"CREATE TABLE {name} AS\n{textwrap.dedent(reader.DERIVED[name][1]).strip()}"]})
     return report
 
 
