@@ -75,8 +75,8 @@ def test_views_over_the_files_give_the_same_tables(store, settings):
     in_memory = _contents()
     settings.ZHANGGUI_WAREHOUSE_IN_MEMORY = False
     reader.forget()
-    assert reader.query("SELECT table_type FROM information_schema.tables "
-                        "WHERE table_name = 'events'") == [("VIEW",)]
+    kinds = set(reader.query("SELECT table_type FROM information_schema.tables"))
+    assert kinds == {("VIEW",)}  # the derived tables too: nothing held in memory
     assert _contents() == in_memory
 
 

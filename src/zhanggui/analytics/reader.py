@@ -87,7 +87,7 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
          loaded: dict[str, list[str]]) -> dict[str, list[str]]:
     """Bring ``db``'s tables to ``manifest``'s version, given the files ``loaded`` already;
     returns the files now loaded per table. With ``ZHANGGUI_WAREHOUSE_IN_MEMORY`` off, the
-    tables are views over the files (the derived tables are small and always in memory)."""
+    tables are views over the files and the derived tables views over those."""
     in_memory = settings.ZHANGGUI_WAREHOUSE_IN_MEMORY
     now: dict[str, list[str]] = {}
     changed: set[str] = set()
@@ -105,9 +105,10 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
             _in_transaction(db, f"INSERT INTO {table} SELECT * FROM {_scan(root, files[len(before):])}")
         else:
             _in_transaction(db, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_scan(root, files)}")
+    kind = "TABLE" if in_memory else "VIEW"
     for name, (inputs, sql) in DERIVED.items():
         if changed & inputs and all(now.get(table) for table in inputs):
-            _in_transaction(db, f"CREATE OR REPLACE TABLE {name} AS {sql}")
+            _in_transaction(db, f"CREATE OR REPLACE {kind} {name} AS {sql}")
     return now
 
 
