@@ -4,9 +4,10 @@ version's tables in memory.
 ``query()`` checks the manifest's modification time on every call (one ``stat``). When a
 refresh has published a new version, the process loads what changed: the new parts of
 append-only tables are inserted, rewritten tables are replaced, unchanged ones are kept,
-and the derived tables (category trees, each buyer's first paid order) are rebuilt when their
-inputs changed. Each table is replaced in one DuckDB transaction, so a query running
-meanwhile sees the old rows or the new ones, never a mix within a table.
+and the derived tables (``DERIVED``: category trees, order lines with their order, first
+orders) are rebuilt when their inputs changed. Each table is replaced in one DuckDB
+transaction, so a query running meanwhile sees the old rows or the new ones, never a mix
+within a table.
 
 Why in memory and not views over the Parquet files: every report query would otherwise
 decompress and decode the files again; loading them once per version takes a few seconds
@@ -106,9 +107,13 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
         else:
             _in_transaction(db, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_scan(root, files)}")
     kind = "TABLE" if in_memory else "VIEW"
-    for name, (inputs, sql) in DERIVED.items():
-        if changed & inputs and all(now.get(table) for table in inputs):
-            _in_transaction(db, f"CREATE OR REPLACE {kind} {name} AS {sql}")
+    present = {table for table, files in now.items() if files}
+    for name, (inputs, sql) in DERIVED.items():  # in order: a derived table may read an earlier one
+        if inputs <= present:
+            present.add(name)
+            if changed & inputs:
+                changed.add(name)
+                _in_transaction(db, f"CREATE OR REPLACE {kind} {name} AS {sql}")
     return now
 
 
@@ -126,7 +131,8 @@ def _scan(root: Path, files: list[str]) -> str:
     return "read_parquet([" + ", ".join(f"'{root / f}'" for f in files) + "])"
 
 
-# Tables derived from the loaded ones, rebuilt when an input changes: (inputs, SELECT).
+# Tables derived from the loaded ones (or from derived ones above them), rebuilt when an
+# input changes: (inputs, SELECT).
 DERIVED = {
     # Each category with its top-level ancestor (reports group by top-level category).
     "category_tree": ({"categories"}, """
@@ -155,7 +161,7 @@ DERIVED = {
         GROUP BY customer_id"""),
     # Each order line with what the reports ask of its order and product, in order of payment
     # (the order-line sources read it instead of joining four tables on every query).
-    "line_facts": ({"orders", "order_lines", "products", "categories"}, """
+    "line_facts": ({"orders", "order_lines", "products", "category_tree"}, """
         SELECT l.*, o.paid_at, o.status, o.channel, o.customer_id, o.customer_is_guest,
                o.refunded_amount AS order_refunded_amount, pr.category_id, t.top_id AS top_category
         FROM order_lines l JOIN orders o USING (order_id)
@@ -163,7 +169,7 @@ DERIVED = {
         LEFT JOIN category_tree t ON t.category_id = pr.category_id
         ORDER BY o.paid_at, l.line_id"""),
     # When each product was first paid for (its lifecycle stage counts days on sale from it).
-    "product_firsts": ({"orders", "order_lines"}, """
+    "product_firsts": ({"line_facts"}, """
         SELECT product_id, min(paid_at) AS first_sold_at FROM line_facts
         WHERE paid_at IS NOT NULL AND status <> 'cancelled'
         GROUP BY product_id"""),

@@ -101,12 +101,11 @@ def _explain_derived(report: Report) -> Report:
     """Add to the "how is this computed" panel the definition of each derived table its
     queries read (and of the derived tables those read)."""
     sql = "\n".join(q for entry in report.explain for q in entry["sql"])
-    used: list[str] = []
-    for name, (_inputs, body) in reversed(reader.DERIVED.items()):  # later ones read earlier ones
-        if re.search(rf"\b{name}\b", sql):
-            used.append(name)
-            sql += "\n" + body
-    for name in reversed(used):
+    used = {name for name in reader.DERIVED if re.search(rf"\b{name}\b", sql)}
+    for name in reversed(reader.DERIVED):  # a derived table reads only those above it
+        if name in used:
+            used |= reader.DERIVED[name][0] & reader.DERIVED.keys()
+    for name in (n for n in reader.DERIVED if n in used):
         report.explain.append({
             "code": name, "name": str(DERIVED_NAMES[name]), "unit": "", "notes": "",
             "formula": str(_("A table the warehouse reader derives from the tables above when it "

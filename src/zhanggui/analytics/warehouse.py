@@ -104,11 +104,10 @@ def _copy_table(db: duckdb.DuckDBPyConnection, extract: Extract, root: Path,
             path = f"{extract.table}/c{new.version:06d}.parquet"
             query = f"SELECT * FROM {_scan(root, old_files)} UNION ALL {fresh} ORDER BY {_sort_key(extract)}"
             files = [path]
-    elif old_files and extract.mode == "by_updated_at" and not _differs(db, root, extract, local, old_files):
-        # Only rows re-read inside the overlap, exactly as stored: nothing to rewrite.
+    elif old_files and extract.mode in ("by_updated_at", "whole") and _unchanged(
+            db, root, extract, local, old_files):
+        # Only rows re-read inside the overlap (or the whole table), exactly as stored.
         changed[extract.table] = []
-        return _keep(extract, old, new, delta.num_rows)
-    elif old_files and extract.mode == "whole" and _same_rows(db, root, local, old_files):
         return _keep(extract, old, new, delta.num_rows)
     elif old_files and extract.mode != "whole":
         path = f"v{new.version:06d}/{extract.table}.parquet"
@@ -142,20 +141,17 @@ def _keep(extract: Extract, old: storage.Manifest, new: storage.Manifest, read: 
     return read
 
 
-def _differs(db: duckdb.DuckDBPyConnection, root: Path, extract: Extract, local: str,
-             old_files: list[str]) -> bool:
-    """Whether any re-read row differs from the stored row of its key (or is new)."""
-    stored = (f"SELECT * FROM {_scan(root, old_files)} "
-              f"WHERE {extract.key} IN (SELECT {extract.key} FROM delta_arrow)")
-    return bool(db.execute(f"SELECT count(*) FROM ({local} EXCEPT {stored})").fetchall()[0][0])
-
-
-def _same_rows(db: duckdb.DuckDBPyConnection, root: Path, local: str, old_files: list[str]) -> bool:
-    """Whether a table re-read whole holds exactly the stored rows."""
+def _unchanged(db: duckdb.DuckDBPyConnection, root: Path, extract: Extract, local: str,
+               old_files: list[str]) -> bool:
+    """Whether the re-read rows are exactly the stored rows of their keys (of the whole
+    table, for a table re-read whole): none new, none changed, none gone."""
     stored = f"SELECT * FROM {_scan(root, old_files)}"
-    counts = db.execute(f"SELECT (SELECT count(*) FROM ({local})), (SELECT count(*) FROM ({stored})), "
-                        f"(SELECT count(*) FROM ({local} EXCEPT {stored}))").fetchall()[0]
-    return counts[0] == counts[1] and counts[2] == 0
+    if extract.mode != "whole":
+        stored += f" WHERE {extract.key} IN (SELECT {extract.key} FROM delta_arrow)"
+    read, kept, different = db.execute(
+        f"SELECT (SELECT count(*) FROM ({local})), (SELECT count(*) FROM ({stored})), "
+        f"(SELECT count(*) FROM ({local} EXCEPT {stored}))").fetchall()[0]
+    return read == kept and different == 0
 
 
 def _carry_watermark(extract: Extract, delta: pa.Table, old: storage.Manifest | None,
