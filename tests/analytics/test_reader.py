@@ -10,10 +10,11 @@ from zhanggui.analytics.extract import EXTRACTS
 from zhanggui.traffic.models import Event
 
 TABLES = [e.table for e in EXTRACTS] + list(reader.DERIVED)
+ROLLUPS = {name for name, derived in reader.DERIVED.items() if derived.rollup}
 
 
-def _contents() -> dict:
-    return {table: sorted(reader.query(f"SELECT * FROM {table}"), key=repr) for table in TABLES}
+def _contents(tables=TABLES) -> dict:
+    return {table: sorted(reader.query(f"SELECT * FROM {table}"), key=repr) for table in tables}
 
 
 def _new_event(visitor: str) -> Event:
@@ -43,7 +44,7 @@ def test_a_version_with_nothing_new_reloads_nothing(store, monkeypatch):
     statements = []
     original = reader._in_transaction
     monkeypatch.setattr(reader, "_in_transaction",
-                        lambda db, sql: statements.append(sql) or original(db, sql))
+                        lambda db, sqls: statements.extend(sqls) or original(db, sqls))
     assert reader.current_version() == storage.read_manifest().version
     assert statements == []  # every table kept its files: nothing to load
 
@@ -77,7 +78,9 @@ def test_views_over_the_files_give_the_same_tables(store, settings):
     reader.forget()
     kinds = set(reader.query("SELECT table_type FROM information_schema.tables"))
     assert kinds == {("VIEW",)}  # the derived tables too: nothing held in memory
-    assert _contents() == in_memory
+    assert not ROLLUPS & reader.tables()  # a rollup as a view would cost more than its facts
+    views = [table for table in TABLES if table not in ROLLUPS]
+    assert _contents(views) == {table: in_memory[table] for table in views}
 
 
 def test_every_part_of_a_table_has_the_same_schema(store):

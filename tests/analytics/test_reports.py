@@ -48,11 +48,13 @@ def test_traffic_report_shows_sources_terms_and_the_funnel(store):
 
 def test_the_explanations_define_the_derived_tables_the_queries_read(store):
     explain = {e["code"]: e for e in reports.sales(WEEK).explain}
-    # paid_lines reads line_facts, which reads category_tree; the ranking reads product_firsts.
-    for table in ("line_facts", "category_tree", "product_firsts"):
+    # paid_lines reads line_facts, which reads category_tree; the ranking reads product_firsts;
+    # the KPIs read the rollup paid_order_facts, which reads buyer_firsts.
+    for table in ("line_facts", "category_tree", "product_firsts", "paid_order_facts", "buyer_firsts"):
         assert explain[table]["sql"][0].startswith(f"CREATE TABLE {table} AS\n")
-    assert "buyer_firsts" not in explain
-    assert "buyer_firsts" in {e["code"] for e in reports.customers(WEEK).explain}
+    assert explain["paid_order_facts"]["formula"] == str(reports.ROLLUP_NOTE)
+    assert "cohort_months" not in explain
+    assert "cohort_months" in {e["code"] for e in reports.customers(WEEK).explain}
 
 
 @pytest.mark.parametrize("name", list(reports.REPORTS))

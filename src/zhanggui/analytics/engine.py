@@ -6,6 +6,7 @@ periods, runs it, and derives the ratios in Python (``rules.ratio``), so a numbe
 is always the registry's formula over the registry's source.
 """
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from zhanggui.analytics import reader
-from zhanggui.analytics.metrics import METRICS, SOURCES, Metric, base_metrics
+from zhanggui.analytics.metrics import METRICS, ROLLUPS, SOURCES, Metric, Rollup, Source, base_metrics
 from zhanggui.analytics.rules import Period, ratio, window_ending
 
 
@@ -75,9 +76,28 @@ def span_condition(column: str, periods: list[Period], *, from_month: bool = Fal
     return f"AND ({ranges})" if ranges else ""
 
 
+def rollup_for(source_code: str, metrics: list[Metric], filters: Filters,
+               group_by: str | tuple[str, ...] | None = None) -> Rollup | None:
+    """The first rollup that answers this query of the source with the same numbers, if any
+    (and if the reader holds it: rollups are only kept in memory)."""
+    if filters.category_id is not None:
+        return None
+    dimensions = set(_dimensions(group_by))
+    for rollup in ROLLUPS:
+        if (rollup.code == source_code and (rollup.channel or not filters.channel)
+                and set(rollup.requires) <= dimensions <= set(rollup.dimensions)
+                and all(m.code in rollup.expressions for m in metrics)
+                and rollup.table in reader.tables()):
+            return rollup
+    return None
+
+
 def source_sql(source_code: str, metrics: list[Metric], periods: list[Period], filters: Filters,
                group_by: str | tuple[str, ...] | None = None) -> str:
-    source = SOURCES[source_code]
+    source: Source = SOURCES[source_code]
+    if rollup := rollup_for(source_code, metrics, filters, group_by):
+        source = rollup
+        metrics = [dataclasses.replace(m, expression=rollup.expressions[m.code]) for m in metrics]
     span = span_condition(source.span_column, window_relations(periods)[source.span_relation],
                           from_month=source.span_from_month) if source.span_column else ""
     body = source.sql.format(channel=source.channel if filters.channel else "",
@@ -139,56 +159,109 @@ def _dimensions(group_by) -> list[str]:
     return [group_by] if isinstance(group_by, str) else list(group_by)
 
 
+@dataclass(frozen=True)
+class Query:
+    """What ``compute`` computes: ``codes`` per period (and per ``group_by`` value)."""
+    codes: tuple[str, ...]
+    periods: tuple[Period, ...]
+    filters: Filters = Filters()
+    group_by: str | tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A plain statement for ``compute_many``: its rows as they come."""
+    sql: str
+    params: tuple = ()  # (name, value) pairs
+
+    def statement(self) -> tuple[str, dict]:
+        return self.sql, dict(self.params)
+
+
+def query(codes, periods, filters: Filters | None = None,
+          group_by: str | tuple[str, ...] | None = None) -> Query:
+    return Query(tuple(codes), tuple(periods), filters or Filters(), group_by)
+
+
 def compute(codes: list[str], periods: list[Period], filters: Filters | None = None,
             group_by: str | tuple[str, ...] | None = None) -> dict:
     """Values of ``codes`` per period label (and per ``group_by`` value when given):
     ``{label: {code: value}}`` or ``{label: {dimension_value: {code: value}}}``."""
-    filters = filters or Filters()
+    return compute_many([query(codes, periods, filters, group_by)])[0]
+
+
+def compute_many(queries: list[Query | Rows]) -> list:
+    """``compute`` of each query (the rows of each ``Rows``). The SQL of all of them runs at
+    once (``reader.submit``), and each query's numbers are put together while later ones still
+    run: a report waits for its slowest query, not for the sum of them."""
+    plans = [_plan(q) if isinstance(q, Query) else {"sql": [(*q.statement(), None)]} for q in queries]
+    pending = [[reader.submit(sql, params) for sql, params, _metrics in plan["sql"]] for plan in plans]
+    return [_assemble(q, plan, [f.result() for f in futures]) if isinstance(q, Query)
+            else futures[0].result() for q, plan, futures in zip(queries, plans, pending, strict=True)]
+
+
+def _plan(q: Query) -> dict:
+    """One statement per source of the base metrics ``q`` needs, over its distinct periods."""
     by_source: dict[str, list[Metric]] = defaultdict(list)
-    for metric in base_metrics(codes):
+    for metric in base_metrics(q.codes):
         by_source[metric.source].append(metric)
     # Periods with the same dates (a 30-day report's "recent 30 days") are computed once.
     first_label: dict[tuple, str] = {}
-    for period in periods:
+    for period in q.periods:
         first_label.setdefault((period.start, period.end), period.label)
-    distinct = [p for p in periods if first_label[(p.start, p.end)] == p.label]
-    raw: dict = defaultdict(lambda: defaultdict(dict))
-    width = len(_dimensions(group_by))
+    distinct = [p for p in q.periods if first_label[(p.start, p.end)] == p.label]
+    statements = []
     for source_code, metrics in by_source.items():
-        sql = source_sql(source_code, metrics, distinct, filters, group_by)
+        sql = source_sql(source_code, metrics, distinct, q.filters, q.group_by)
         # Only the filters this source applies (cohorts are the shop's: no channel, no category).
-        params = {name: value for name, value in filters.params().items() if f"${name}" in sql}
-        for row in reader.query(sql, params):
-            label, dims, values = row[0], row[1:1 + width], row[1 + width:]
-            key = (dims[0] if width == 1 else tuple(dims)) if width else None
-            raw[label][key].update(zip((m.code for m in metrics), values, strict=True))
+        params = {name: value for name, value in q.filters.params().items() if f"${name}" in sql}
+        statements.append((sql, params, metrics))
+    return {"sql": statements, "first_label": first_label}
+
+
+def _assemble(q: Query, plan: dict, results: list[list[tuple]]) -> dict:
+    raw: dict = defaultdict(lambda: defaultdict(dict))
+    width = len(_dimensions(q.group_by))
+    for (_sql, _params, metrics), rows in zip(plan["sql"], results, strict=True):
+        names = [m.code for m in metrics]
+        for row in rows:
+            key = (row[1] if width == 1 else tuple(row[1:1 + width])) if width else None
+            raw[row[0]][key].update(zip(names, row[1 + width:], strict=True))
+    finish = _finisher(q.codes)
     result: dict = {}
-    for period in periods:
-        groups = raw.get(first_label[(period.start, period.end)], {})
-        if group_by:
-            result[period.label] = {key: _finish(codes, values) for key, values in groups.items()}
+    for period in q.periods:
+        groups = raw.get(plan["first_label"][(period.start, period.end)], {})
+        if q.group_by:
+            result[period.label] = {key: finish(values) for key, values in groups.items()}
         else:
-            result[period.label] = _finish(codes, groups.get(None, {}))
+            result[period.label] = finish(dict(groups.get(None, {})))
     return result
 
 
-def _finish(codes: list[str], base: dict) -> dict:
-    values = dict(base)
+def _finisher(codes):
+    """A function from the base values of a period (or group) to ``codes``' values: derived
+    metrics computed after what they derive from, a base metric without a row 0 (nothing
+    happened)."""
+    derived: list[Metric] = []
+
+    def visit(code: str) -> None:
+        metric = METRICS[code]
+        if not metric.is_base and metric not in derived:
+            visit(metric.numerator)
+            visit(metric.denominator)
+            derived.append(metric)
+
     for code in codes:
-        values[code] = _value(code, values)
-    return {code: values[code] for code in codes}
+        visit(code)
 
+    def finish(values: dict) -> dict:
+        for m in derived:
+            top, bottom = values.get(m.numerator, 0), values.get(m.denominator, 0)
+            values[m.code] = ((top or 0) - (bottom or 0) if m.subtract
+                              else ratio(top or 0, bottom, money=m.unit == "money"))
+        return {code: values.get(code, 0) for code in codes}
 
-def _value(code: str, values: dict):
-    if code in values:
-        return values[code]
-    metric = METRICS[code]
-    if metric.is_base:
-        return 0  # no row for this period (or group): nothing happened
-    top, bottom = _value(metric.numerator, values), _value(metric.denominator, values)
-    if metric.subtract:
-        return (top or 0) - (bottom or 0)
-    return ratio(top or 0, bottom, money=metric.unit == "money")
+    return finish
 
 
 def explain(codes: list[str], periods: list[Period], filters: Filters | None = None,

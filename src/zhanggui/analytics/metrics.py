@@ -11,7 +11,7 @@ several periods — the chosen one, the one before, the same one last year — i
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +63,7 @@ SOURCES = {s.code: s for s in [
            span_column="e.occurred_at"),
     Source("attributed_orders", """
         SELECT p.label AS period, e.source, o.*
-        FROM (SELECT DISTINCT order_id, source FROM events WHERE kind = 'order') e
-        JOIN orders o USING (order_id)
+        FROM order_sources e JOIN orders o USING (order_id)
         JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
         WHERE o.status <> 'cancelled' {span} {channel} {category}""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
@@ -251,7 +250,7 @@ METRICS = {m.code: m for m in [
        "count", "payment_attempts", "count(*) FILTER (WHERE status = 'failed')"),
     _m("lines_paid_30d", _("Order lines paid (30 days)"),
        "order lines paid in the 30 days that end with the period", "count", "lines_paid_30d",
-       "count(DISTINCT line_id)"),
+       "count(*)", notes=_("One row per order line.")),
     _m("lines_refunded_30d", _("Order lines refunded (30 days)"),
        "order lines refunded in the 30 days that end with the period", "count",
        "lines_refunded_30d", "count(DISTINCT line_id)",
@@ -346,6 +345,144 @@ METRICS = {m.code: m for m in [
        "buyers of the product / visitors who viewed it", "rate",
        numerator="buyers_of_lines", denominator="product_viewers"),
 ]}
+
+
+@dataclass(frozen=True)
+class Rollup(Source):
+    """A source's rows summed in advance (a rollup table of ``reader.DERIVED``), giving the
+    same numbers as the source for the metrics in ``expressions`` (code → the aggregate over
+    the rollup's rows). The engine uses it when every metric of a query has an expression
+    here, the grouping is among ``dimensions`` and the filters are ones it applies (never a
+    category; a channel when ``channel`` is set); otherwise the source. ``tests/analytics/
+    test_rollups.py`` computes every metric both ways.
+
+    ``requires``: dimensions a query must group by (a sum over the rollup's rows counts a
+    customer once per group of them, not once overall)."""
+    table: str = ""
+    expressions: dict = field(default_factory=dict)
+    requires: tuple[str, ...] = ()
+
+
+def _same(*codes: str) -> dict:
+    return {code: METRICS[code].expression for code in codes}
+
+
+_VISIT_DAYS = """
+        SELECT p.label AS period, v.*
+        FROM visit_days v JOIN periods p ON v.day_at >= p.start_at AND v.day_at < p.end_at
+        WHERE TRUE {span} {channel}"""
+def _first_in_period(column: str) -> str:
+    """A buyer's (visitor's) first row among those of the period, by the time of the one
+    before (``column``): one row per buyer, so a count of rows counts distinct buyers."""
+    return f"({column} IS NULL OR {column} < start_at)"
+
+
+_FIRST_IN_PERIOD = _first_in_period("prev_paid_at")
+_PAID_ORDER_FACTS = """
+        SELECT p.label AS period, o.*, p.start_at
+        FROM paid_order_facts o JOIN {relation} p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        WHERE {where} {span}"""
+_BUYER = "NOT customer_is_guest AND "
+
+
+
+_PAID_LINE_FACTS = """
+        SELECT p.label AS period, l.*, p.start_at
+        FROM paid_line_facts l JOIN periods p ON l.paid_at >= p.start_at AND l.paid_at < p.end_at
+        WHERE TRUE {span}"""
+_LINE_SUMS = ("units_sold", "line_gmv", "units_returned")
+
+# Searched in order: the engine reads the first that answers a query.
+ROLLUPS = [
+    Rollup("events", _VISIT_DAYS, table="visit_days", channel="AND v.channel = $channel",
+           dimensions=("day", "source", "device", "channel"), span_column="v.day_at", expressions={
+               "visitors": "count(DISTINCT visitor_id)",
+               "page_views": "coalesce(sum(page_views), 0)",
+               "product_viewers": "count(DISTINCT visitor_id) FILTER (WHERE product_views > 0)",
+               "cart_visitors": "count(DISTINCT visitor_id) FILTER (WHERE carts > 0)",
+               "favorite_visitors": "count(DISTINCT visitor_id) FILTER (WHERE favorites > 0)",
+               "ordering_visitors": "count(DISTINCT visitor_id) FILTER (WHERE orders > 0)",
+               "paying_visitors": "count(DISTINCT visitor_id) FILTER (WHERE payments > 0)",
+               "searches": "coalesce(sum(searches), 0)",
+               "search_visitors": "count(DISTINCT visitor_id) FILTER (WHERE searches > 0)",
+               "zero_result_searches": "coalesce(sum(zero_result_searches), 0)"}),
+    Rollup("events", """
+        SELECT p.label AS period, v.*, p.start_at
+        FROM product_views v JOIN periods p ON v.occurred_at >= p.start_at AND v.occurred_at < p.end_at
+        WHERE TRUE {span}""", table="product_views", span_column="v.occurred_at",
+           dimensions=("product_id",), requires=("product_id",), expressions={
+               "product_viewers": f"count(*) FILTER (WHERE visitor_id IS NOT NULL AND "
+                                  f"{_first_in_period('prev_viewed_at')})"}),
+    Rollup("visits", """
+        SELECT p.label AS period, v.visitor_id, v.session_id, min(v.source) AS source,
+               sum(v.events) AS events, sum(v.page_views) AS page_views
+        FROM visit_days v JOIN periods p ON v.day_at >= p.start_at AND v.day_at < p.end_at
+        WHERE TRUE {span} {channel}
+        GROUP BY p.label, v.visitor_id, v.session_id""",
+           table="visit_days", channel="AND v.channel = $channel", dimensions=("source",),
+           span_column="v.day_at",
+           expressions=_same("bounced_visitors", "visit_visitors", "visit_page_views")),
+    Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span}"),
+           table="paid_order_facts", span_column="o.paid_at", expressions={
+               **_same("gmv", "orders_paid"),
+               "paying_buyers": f"count(*) FILTER (WHERE NOT customer_is_guest AND {_FIRST_IN_PERIOD})"}),
+    # By channel (or with a channel chosen) and by province: the buyer's first order there.
+    Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span} {channel}"),
+           table="paid_order_facts", span_column="o.paid_at", channel="AND o.channel = $channel",
+           dimensions=("channel",), requires=("channel",), expressions={
+               **_same("gmv", "orders_paid"), "paying_buyers":
+                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_channel_paid_at')})"}),
+    Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span}"),
+           table="paid_order_facts", span_column="o.paid_at",
+           dimensions=("province_code",), requires=("province_code",), expressions={
+               **_same("gmv", "orders_paid"), "paying_buyers":
+                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_province_paid_at')})"}),
+    Rollup("paid_lines", _PAID_LINE_FACTS, table="paid_line_facts", span_column="l.paid_at",
+           dimensions=("product_id",), requires=("product_id",), expressions={
+               **_same(*_LINE_SUMS), "buyers_of_lines":
+                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_product_paid_at')})"}),
+    Rollup("paid_lines", _PAID_LINE_FACTS, table="paid_line_facts", span_column="l.paid_at",
+           dimensions=("top_category",), requires=("top_category",), expressions={
+               **_same(*_LINE_SUMS), "buyers_of_lines":
+                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_category_paid_at')})"}),
+    Rollup("period_buyers", _PAID_ORDER_FACTS.format(relation="periods", where="NOT o.customer_is_guest",
+                                                     span="{span}"),
+           table="paid_order_facts", span_column="o.paid_at", expressions={
+               "new_buyers": f"count(*) FILTER (WHERE first_paid_at >= start_at AND {_FIRST_IN_PERIOD})",
+               "returning_buyers": f"count(*) FILTER (WHERE first_paid_at < start_at AND {_FIRST_IN_PERIOD})",
+               "new_buyer_gmv": "coalesce(sum(paid_amount) FILTER (WHERE first_paid_at >= start_at), 0)",
+               "returning_buyer_gmv":
+                   "coalesce(sum(paid_amount) FILTER (WHERE first_paid_at < start_at), 0)"}),
+    Rollup("buyers_in_window", _PAID_ORDER_FACTS.format(relation="repurchase_window",
+                                                        where="NOT o.customer_is_guest", span="{span}"),
+           table="paid_order_facts", span_column="o.paid_at", span_relation="repurchase_window",
+           expressions={
+               "window_buyers": f"count(*) FILTER (WHERE {_FIRST_IN_PERIOD})",
+               # A buyer's second order of the window: one row per buyer with two or more.
+               "window_repeat_buyers": "count(*) FILTER (WHERE prev_paid_at >= start_at AND "
+                                       "(prev2_paid_at IS NULL OR prev2_paid_at < start_at))"}),
+    Rollup("payment_attempts", """
+        SELECT p.label AS period, d.*
+        FROM payment_days d JOIN periods p ON d.day_at >= p.start_at AND d.day_at < p.end_at
+        WHERE TRUE {span} {channel}""", table="payment_days", span_column="d.day_at",
+           channel="AND d.channel = $channel", dimensions=("day", "failure_reason", "method"), expressions={
+               "payment_attempts": "coalesce(sum(attempts), 0)",
+               "failed_payments": "coalesce(sum(attempts) FILTER (WHERE status = 'failed'), 0)"}),
+    Rollup("refunds", """
+        SELECT p.label AS period, d.*
+        FROM refund_days d JOIN periods p ON d.day_at >= p.start_at AND d.day_at < p.end_at
+        WHERE TRUE {span} {channel}""", table="refund_days", span_column="d.day_at",
+           channel="AND d.channel = $channel", dimensions=("day",),
+           expressions=_same("refunds_amount")),
+    Rollup("cohort_activity", """
+        SELECT p.label AS period, c.*
+        FROM cohort_months c JOIN periods p ON c.cohort >= date_trunc('month', p.start_at)
+             AND c.cohort < p.end_at AND c.first_day_at < p.end_at""",
+           table="cohort_months", dimensions=("cohort", "month_number"),
+           requires=("cohort", "month_number"), expressions={
+               "cohort_customers": "coalesce(sum(customers), 0)",
+               "cohort_size": "max(cohort_size)"}),
+]
 
 
 def get_metric(code: str) -> Metric:

@@ -5,9 +5,9 @@ version's tables in memory.
 refresh has published a new version, the process loads what changed: the new parts of
 append-only tables are inserted, rewritten tables are replaced, unchanged ones are kept,
 and the derived tables (``DERIVED``: category trees, order lines with their order, first
-orders) are rebuilt when their inputs changed. Each table is replaced in one DuckDB
-transaction, so a query running meanwhile sees the old rows or the new ones, never a mix
-within a table.
+orders, and the rollups that sum facts in advance) are rebuilt when their inputs changed.
+One thread loads a version, in one DuckDB transaction; queries on the other threads
+meanwhile read the version before, whole, and do not wait.
 
 Why in memory and not views over the Parquet files: every report query would otherwise
 decompress and decode the files again; loading them once per version takes a few seconds
@@ -17,6 +17,8 @@ trades that speed for memory: views over the files instead of tables.
 """
 
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -28,9 +30,14 @@ from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.analytics.extract import EXTRACTS
 
 _lock = threading.Lock()
-_state: dict = {"db": None, "stamp": None, "root": None, "version": 0, "files": {}}
+_loading = threading.Lock()  # held by the thread loading a new version
+_state: dict = {"db": None, "stamp": None, "root": None, "version": 0, "files": {}, "tables": frozenset()}
 _local = threading.local()
-THREADS = 2
+THREADS = 2  # DuckDB's threads per query
+# Threads running a report's queries side by side (``submit``): one more than the cores a
+# query may use, since many of them use one; measured best on two cores
+# (docs/analytics-benchmark.md).
+POOL = THREADS + 1
 
 
 def forget() -> None:
@@ -38,7 +45,7 @@ def forget() -> None:
     with _lock:
         if _state["db"] is not None:
             _state["db"].close()
-        _state.update(db=None, stamp=None, root=None, version=0, files={})
+        _state.update(db=None, stamp=None, root=None, version=0, files={}, tables=frozenset())
         _local.__dict__.clear()
 
 
@@ -47,9 +54,30 @@ def current_version() -> int:
     return _state["version"]
 
 
+def tables() -> frozenset[str]:
+    """The tables and views the current version holds (a rollup only when in memory)."""
+    _ensure_loaded()
+    return _state["tables"]
+
+
 def query(sql: str, params: dict | list | None = None) -> list[tuple]:
     """Run a read-only query against the current warehouse version."""
     return _cursor().execute(sql, params or {}).fetchall()
+
+
+def submit(sql: str, params: dict | list | None = None) -> Future:
+    """``query`` on one of ``THREADS`` threads (each with its own cursor; DuckDB runs a query
+    without holding the GIL): the future of its rows. Many report queries read one row group
+    and so use one core; side by side they use both."""
+    _ensure_loaded()
+    return _pool().submit(lambda: query(sql, params))
+
+
+def _pool() -> ThreadPoolExecutor:
+    with _lock:
+        if _state.get("pool") is None:
+            _state["pool"] = ThreadPoolExecutor(max_workers=POOL, thread_name_prefix="warehouse")
+        return _state["pool"]
 
 
 def query_with_columns(sql: str, params: dict | list | None = None) -> tuple[list[str], list[tuple]]:
@@ -77,21 +105,39 @@ def _ensure_loaded() -> duckdb.DuckDBPyConnection:
             _state["db"] = duckdb.connect()
             _state["db"].execute(f"SET threads TO {THREADS}").fetchall()
             _state.update(stamp=None, root=root, files={})
-        if _state["stamp"] != stamp:
+        db, readable = _state["db"], _state["stamp"] is not None
+        if _state["stamp"] == stamp:
+            return db
+    # A new version: one thread loads it. While it does, the others read the version loaded
+    # before (the load is one transaction), unless there is none yet.
+    if not _loading.acquire(blocking=not readable):
+        return db
+    try:
+        if _state["stamp"] != stamp and _state["db"] is db:
             manifest = storage.read_manifest(root)
-            _state["files"] = load(_state["db"], root, manifest, _state["files"])
-            _state["stamp"], _state["version"] = stamp, manifest.version
-        return _state["db"]
+            files = load(db, root, manifest, _state["files"])
+            tables = frozenset(name for (name,) in db.execute(
+                "SELECT table_name FROM information_schema.tables").fetchall())
+            with _lock:
+                _state.update(files=files, stamp=stamp, version=manifest.version, tables=tables)
+    finally:
+        _loading.release()
+    return db
 
 
 def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
          loaded: dict[str, list[str]]) -> dict[str, list[str]]:
     """Bring ``db``'s tables to ``manifest``'s version, given the files ``loaded`` already;
     returns the files now loaded per table. With ``ZHANGGUI_WAREHOUSE_IN_MEMORY`` off, the
-    tables are views over the files and the derived tables views over those."""
+    tables are views over the files and the derived tables views over those.
+
+    Everything runs in one transaction: a query on another cursor meanwhile reads the
+    version before, whole."""
     in_memory = settings.ZHANGGUI_WAREHOUSE_IN_MEMORY
+    statements: list[str] = []
     now: dict[str, list[str]] = {}
     changed: set[str] = set()
+    appended: dict[str, list[str]] = {}  # tables that only gained parts: the new parts
     for extract in EXTRACTS:
         files = manifest.tables.get(extract.table, [])
         before = loaded.get(extract.table)
@@ -101,26 +147,40 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
         changed.add(extract.table)
         table = extract.table
         if not in_memory:
-            _in_transaction(db, f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {_scan(root, files)}")
+            statements.append(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {_scan(root, files)}")
         elif before and files[:len(before)] == before:  # new parts appended
-            _in_transaction(db, f"INSERT INTO {table} SELECT * FROM {_scan(root, files[len(before):])}")
+            appended[table] = files[len(before):]
+            statements.append(f"INSERT INTO {table} SELECT * FROM {_scan(root, appended[table])}")
         else:
-            _in_transaction(db, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_scan(root, files)}")
+            statements.append(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_scan(root, files)}")
     kind = "TABLE" if in_memory else "VIEW"
     present = {table for table, files in now.items() if files}
-    for name, (inputs, sql) in DERIVED.items():  # in order: a derived table may read an earlier one
-        if inputs <= present:
-            present.add(name)
-            if changed & inputs:
-                changed.add(name)
-                _in_transaction(db, f"CREATE OR REPLACE {kind} {name} AS {sql}")
+    for name, derived in DERIVED.items():  # in order: a derived table may read an earlier one
+        if not derived.inputs <= present or (derived.rollup and not in_memory):
+            continue  # a rollup held as a view would cost more than the facts it sums
+        present.add(name)
+        if not changed & derived.inputs:
+            continue
+        changed.add(name)
+        if derived.append_from and changed & derived.inputs == {derived.append_from} \
+                and derived.append_from in appended:
+            # Only new rows of its input: sum them alone and add the rows (a key may then
+            # have two rows, which every query over a rollup sums).
+            rows = _scan(root, appended[derived.append_from])
+            statements.append(f"INSERT INTO {name} WITH {derived.append_from} AS "
+                              f"(SELECT * FROM {rows}) {derived.sql}")
+        else:
+            statements.append(f"CREATE OR REPLACE {kind} {name} AS {derived.sql}")
+    if statements:
+        _in_transaction(db, statements)
     return now
 
 
-def _in_transaction(db: duckdb.DuckDBPyConnection, sql: str) -> None:
+def _in_transaction(db: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
     db.execute("BEGIN TRANSACTION").fetchall()
     try:
-        db.execute(sql).fetchall()
+        for sql in statements:
+            db.execute(sql).fetchall()
     except BaseException:
         db.execute("ROLLBACK").fetchall()
         raise
@@ -131,11 +191,28 @@ def _scan(root: Path, files: list[str]) -> str:
     return "read_parquet([" + ", ".join(f"'{root / f}'" for f in files) + "])"
 
 
-# Tables derived from the loaded ones (or from derived ones above them), rebuilt when an
-# input changes: (inputs, SELECT).
+@dataclass(frozen=True)
+class Derived:
+    """A table the reader derives from loaded tables (or from derived ones above it) and
+    rebuilds when an input changes.
+
+    A *rollup* sums facts in advance, at a grain that still answers its metrics exactly
+    (``metrics.Rollup``); it exists only in memory, since as a view it would cost more than
+    the facts. With ``append_from``, new rows of that input are summed alone and added: a
+    key may then have more than one row, which every query over the rollup sums."""
+    inputs: frozenset[str]
+    sql: str
+    rollup: bool = False
+    append_from: str = ""
+
+
+def _derived(inputs: set[str], sql: str, **options) -> Derived:
+    return Derived(inputs=frozenset(inputs), sql=sql, **options)
+
+
 DERIVED = {
     # Each category with its top-level ancestor (reports group by top-level category).
-    "category_tree": ({"categories"}, """
+    "category_tree": _derived({"categories"}, """
         WITH RECURSIVE tree(category_id, top_id, top_name) AS (
             SELECT category_id, category_id, name FROM categories WHERE parent_id IS NULL
             UNION ALL
@@ -144,7 +221,7 @@ DERIVED = {
         )
         SELECT * FROM tree"""),
     # Each category with every ancestor, itself included (a category filter covers its subtree).
-    "category_paths": ({"categories"}, """
+    "category_paths": _derived({"categories"}, """
         WITH RECURSIVE paths(category_id, ancestor_id) AS (
             SELECT category_id, category_id FROM categories
             UNION ALL
@@ -154,14 +231,14 @@ DERIVED = {
         SELECT * FROM paths"""),
     # Each customer's first paid (not cancelled) order, and the month of it: new vs returning
     # buyers and the cohorts.
-    "buyer_firsts": ({"orders"}, """
+    "buyer_firsts": _derived({"orders"}, """
         SELECT customer_id, min(paid_at) AS first_paid_at,
                date_trunc('month', min(paid_at)) AS cohort, bool_or(customer_is_guest) AS is_guest
         FROM orders WHERE paid_at IS NOT NULL AND status <> 'cancelled'
         GROUP BY customer_id"""),
     # Each order line with what the reports ask of its order and product, in order of payment
     # (the order-line sources read it instead of joining four tables on every query).
-    "line_facts": ({"orders", "order_lines", "products", "category_tree"}, """
+    "line_facts": _derived({"orders", "order_lines", "products", "category_tree"}, """
         SELECT l.*, o.paid_at, o.status, o.channel, o.customer_id, o.customer_is_guest,
                o.refunded_amount AS order_refunded_amount, pr.category_id, t.top_id AS top_category
         FROM order_lines l JOIN orders o USING (order_id)
@@ -169,8 +246,90 @@ DERIVED = {
         LEFT JOIN category_tree t ON t.category_id = pr.category_id
         ORDER BY o.paid_at, l.line_id"""),
     # When each product was first paid for (its lifecycle stage counts days on sale from it).
-    "product_firsts": ({"line_facts"}, """
+    "product_firsts": _derived({"line_facts"}, """
         SELECT product_id, min(paid_at) AS first_sold_at FROM line_facts
         WHERE paid_at IS NOT NULL AND status <> 'cancelled'
         GROUP BY product_id"""),
+    # The source each order's order event came from (traffic attribution).
+    "order_sources": _derived({"events"}, """
+        SELECT DISTINCT order_id, source FROM events WHERE kind = 'order'"""),
+    # Rollups. Events summed per visit and day (and source, channel, device): a quarter of
+    # the events' rows, and still every distinct visitor of any set of days.
+    "visit_days": _derived({"events"}, """
+        SELECT date_trunc('day', occurred_at) AS day_at, CAST(occurred_at AS DATE) AS day,
+               visitor_id, session_id, source, channel, device, count(*) AS events,
+               count(*) FILTER (WHERE kind = 'page_view') AS page_views,
+               count(*) FILTER (WHERE kind = 'product_view') AS product_views,
+               count(*) FILTER (WHERE kind = 'add_to_cart') AS carts,
+               count(*) FILTER (WHERE kind = 'favorite') AS favorites,
+               count(*) FILTER (WHERE kind = 'order') AS orders,
+               count(*) FILTER (WHERE kind = 'payment') AS payments,
+               count(*) FILTER (WHERE kind = 'search') AS searches,
+               count(*) FILTER (WHERE kind = 'search' AND result_count = 0) AS zero_result_searches
+        FROM events
+        GROUP BY ALL
+        ORDER BY day_at""", rollup=True, append_from="events"),
+    # Paid (not cancelled) orders with the customer's first paid order and, among the
+    # customer's own (not guest) paid orders, the two before this one (and the one before in
+    # the same channel, in the same province): a distinct count of buyers over any dates
+    # becomes a count of the orders whose previous one is earlier.
+    "paid_order_facts": _derived({"orders", "buyer_firsts"}, """
+        SELECT o.*, f.first_paid_at,
+               lag(o.paid_at) OVER buyer AS prev_paid_at, lag(o.paid_at, 2) OVER buyer AS prev2_paid_at,
+               lag(o.paid_at) OVER in_channel AS prev_channel_paid_at,
+               lag(o.paid_at) OVER in_province AS prev_province_paid_at
+        FROM orders o LEFT JOIN buyer_firsts f USING (customer_id)
+        WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled'
+        WINDOW buyer AS (PARTITION BY o.customer_id, o.customer_is_guest ORDER BY o.paid_at, o.order_id),
+               in_channel AS (PARTITION BY o.customer_id, o.customer_is_guest, o.channel
+                              ORDER BY o.paid_at, o.order_id),
+               in_province AS (PARTITION BY o.customer_id, o.customer_is_guest, o.province_code
+                               ORDER BY o.paid_at, o.order_id)
+        ORDER BY o.paid_at""", rollup=True),
+    # Paid (not cancelled) order lines with the customer's previous paid line of the same
+    # product and of the same top-level category: distinct buyers per product or category.
+    "paid_line_facts": _derived({"line_facts"}, """
+        SELECT l.*,
+               lag(l.paid_at) OVER (PARTITION BY l.customer_id, l.customer_is_guest, l.product_id
+                                    ORDER BY l.paid_at, l.line_id) AS prev_product_paid_at,
+               lag(l.paid_at) OVER (PARTITION BY l.customer_id, l.customer_is_guest, l.top_category
+                                    ORDER BY l.paid_at, l.line_id) AS prev_category_paid_at
+        FROM line_facts l WHERE l.paid_at IS NOT NULL AND l.status <> 'cancelled'
+        ORDER BY l.paid_at""", rollup=True),
+    # Product views with the visitor's previous view of the product: distinct viewers per product.
+    "product_views": _derived({"events"}, """
+        SELECT occurred_at, product_id, visitor_id, channel,
+               lag(occurred_at) OVER (PARTITION BY product_id, visitor_id ORDER BY occurred_at, id)
+                   AS prev_viewed_at
+        FROM events WHERE kind = 'product_view'
+        ORDER BY occurred_at""", rollup=True),
+    # Payment attempts and refunds per day (and channel, status, reason, method).
+    "payment_days": _derived({"payments", "orders"}, """
+        SELECT date_trunc('day', pa.created_at) AS day_at, CAST(pa.created_at AS DATE) AS day,
+               o.channel, pa.status, pa.failure_reason, pa.method, count(*) AS attempts
+        FROM payments pa JOIN orders o USING (order_id)
+        GROUP BY ALL
+        ORDER BY day_at""", rollup=True),
+    "refund_days": _derived({"refunds", "orders"}, """
+        SELECT date_trunc('day', r.created_at) AS day_at, CAST(r.created_at AS DATE) AS day,
+               o.channel, sum(r.amount) AS amount
+        FROM refunds r JOIN orders o USING (order_id)
+        GROUP BY ALL
+        ORDER BY day_at""", rollup=True),
+    # Customers of each cohort (month of the first paid order) buying in each later month,
+    # by the day of their first paid order in that month, with the cohort's size.
+    "cohort_months": _derived({"orders", "buyer_firsts"}, """
+        WITH active AS (
+            SELECT f.cohort, date_diff('month', f.cohort, date_trunc('month', o.paid_at)) AS month_number,
+                   o.customer_id, date_trunc('day', min(o.paid_at)) AS first_day_at
+            FROM orders o JOIN buyer_firsts f USING (customer_id)
+            WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled' AND NOT o.customer_is_guest
+            GROUP BY ALL
+        ), size AS (
+            SELECT cohort, count(*) AS cohort_size FROM buyer_firsts WHERE NOT is_guest GROUP BY cohort
+        )
+        SELECT a.cohort, a.month_number, a.first_day_at, count(*) AS customers, s.cohort_size
+        FROM active a JOIN size s USING (cohort)
+        GROUP BY ALL
+        ORDER BY a.cohort, a.month_number""", rollup=True),
 }

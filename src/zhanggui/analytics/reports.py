@@ -71,11 +71,20 @@ def _metric_column(code: str) -> dict:
     return _column(code, metric.name, metric.unit)
 
 
-def _kpis(report: Report, codes: list[str], also: list[str] = ()) -> dict:
-    """Add the KPI cards of ``codes`` (current vs previous vs last year). The current
-    values of ``also`` come from the same queries and are returned with the KPIs'."""
-    periods = [report.period, report.compare, report.last_year]
-    values = engine.compute([*codes, *(c for c in also if c not in codes)], periods, report.filters)
+def _kpi_periods(report: Report) -> list[Period]:
+    return [report.period, report.compare, report.last_year]
+
+
+def _kpi_query(report: Report, codes: list[str], also: list[str] = ()) -> engine.Query:
+    """The KPIs of ``codes`` over the three periods; ``also``: more codes from the same queries."""
+    return engine.query([*codes, *(c for c in also if c not in codes)], _kpi_periods(report),
+                        report.filters)
+
+
+def _add_kpis(report: Report, codes: list[str], values: dict) -> dict:
+    """Add the KPI cards of ``codes`` (current vs previous vs last year) from ``values`` of
+    ``_kpi_query``; returns the current values (those of ``also`` included)."""
+    periods = _kpi_periods(report)
     for code in codes:
         metric = METRICS[code]
         now, before, year = (values[p.label][code] for p in periods)
@@ -94,7 +103,19 @@ DERIVED_NAMES = {
     "product_firsts": _("Each product's first sale"),
     "category_tree": _("Each category with its top-level category"),
     "category_paths": _("Each category with its ancestors"),
+    "order_sources": _("The source of each order's order event"),
+    "visit_days": _("Events summed per visit and day"),
+    "paid_order_facts": _("Paid orders with the buyer's previous paid orders"),
+    "cohort_months": _("Cohort customers buying per month"),
+    "paid_line_facts": _("Paid order lines with the buyer's previous line of the product and category"),
+    "product_views": _("Product views with the visitor's previous view of the product"),
+    "payment_days": _("Payment attempts per day"),
+    "refund_days": _("Refunds per day"),
 }
+DERIVED_NOTE = _("A table the warehouse reader derives from the tables above when it loads a version")
+ROLLUP_NOTE = _("A rollup the warehouse reader keeps in memory: the same numbers as the facts it sums, "
+                "read instead of them when no filter it cannot apply is chosen (new rows are summed "
+                "and added at each refresh)")
 
 
 def _explain_derived(report: Report) -> Report:
@@ -104,13 +125,12 @@ def _explain_derived(report: Report) -> Report:
     used = {name for name in reader.DERIVED if re.search(rf"\b{name}\b", sql)}
     for name in reversed(reader.DERIVED):  # a derived table reads only those above it
         if name in used:
-            used |= reader.DERIVED[name][0] & reader.DERIVED.keys()
+            used |= reader.DERIVED[name].inputs & reader.DERIVED.keys()
     for name in (n for n in reader.DERIVED if n in used):
         report.explain.append({
             "code": name, "name": str(DERIVED_NAMES[name]), "unit": "", "notes": "",
-            "formula": str(_("A table the warehouse reader derives from the tables above when it "
-                             "loads a version")),
-            "sql": [f"CREATE TABLE {name} AS\n{textwrap.dedent(reader.DERIVED[name][1]).strip()}"]})
+            "formula": str(ROLLUP_NOTE if reader.DERIVED[name].rollup else DERIVED_NOTE),
+            "sql": [f"CREATE TABLE {name} AS\n{textwrap.dedent(reader.DERIVED[name].sql).strip()}"]})
     return report
 
 
@@ -120,11 +140,15 @@ def _days(period: Period) -> list:
 
 def overview(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
     report = _new("overview", _("Overview"), period, compare, filters)
-    _kpis(report, ["gmv", "orders_paid", "paying_buyers", "visitors", "page_views",
-                   "payment_conversion_rate", "aov", "uv_value", "add_to_cart_rate",
-                   "refund_rate", "repurchase_rate"])
+    kpi_codes = ["gmv", "orders_paid", "paying_buyers", "visitors", "page_views",
+                 "payment_conversion_rate", "aov", "uv_value", "add_to_cart_rate",
+                 "refund_rate", "repurchase_rate"]
     trend_codes = ["gmv", "orders_paid", "paying_buyers", "visitors", "payment_conversion_rate"]
-    daily = engine.compute(trend_codes, [report.period], filters, group_by="day")["current"]
+    kpis, daily = engine.compute_many([
+        _kpi_query(report, kpi_codes),
+        engine.query(trend_codes, [report.period], filters, group_by="day")])
+    _add_kpis(report, kpi_codes, kpis)
+    daily = daily["current"]
     days = _days(report.period)
     rows = [{"day": d.isoformat(), **{c: daily.get(d, {}).get(c) or 0 for c in trend_codes}}
             for d in days]
@@ -141,14 +165,18 @@ def overview(period: Period, compare: Period | None = None, filters: Filters = N
 
 def traffic(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
     report = _new("traffic", _("Traffic"), period, compare, filters)
-    current = _kpis(report, ["visitors", "page_views", "bounce_rate", "avg_pages_per_visit",
-                             "payment_conversion_rate", "add_to_cart_rate"], also=FUNNEL)
+    kpi_codes = ["visitors", "page_views", "bounce_rate", "avg_pages_per_visit",
+                 "payment_conversion_rate", "add_to_cart_rate"]
     periods = [report.period]
     source_codes = ["visit_visitors", "bounce_rate", "avg_pages_per_visit"]
-    by_visit = engine.compute(source_codes, periods, filters, group_by="source")["current"]
-    by_event = engine.compute(["paying_visitors"], periods, filters, group_by="source")["current"]
-    by_gmv = engine.compute(["attributed_gmv", "attributed_orders"], periods, filters,
-                            group_by="source")["current"]
+    results = engine.compute_many([
+        _kpi_query(report, kpi_codes, also=FUNNEL),
+        engine.query(source_codes, periods, filters, group_by="source"),
+        engine.query(["paying_visitors"], periods, filters, group_by="source"),
+        engine.query(["attributed_gmv", "attributed_orders"], periods, filters, group_by="source"),
+        engine.query(SEARCH_CODES, periods, filters, group_by="search_term")])
+    current = _add_kpis(report, kpi_codes, results[0])
+    by_visit, by_event, by_gmv, terms = (r["current"] for r in results[1:])
     rows = []
     for source in sorted(by_visit, key=lambda s: -(by_visit[s]["visit_visitors"] or 0)):
         visitors = by_visit[source]["visit_visitors"]
@@ -170,18 +198,18 @@ def traffic(period: Period, compare: Period | None = None, filters: Filters = NO
                               {"name": r["source_name"], "value": r["visitors"]} for r in rows]}]})
     report.explain.extend(engine.explain(["attributed_gmv", "paying_visitors"], periods, filters,
                                          group_by="source"))
-    _search_terms(report, filters)
+    _search_terms(report, terms)
     _funnel(report, current, filters)
     return _explain_derived(report)
 
 
-def _search_terms(report: Report, filters: Filters) -> None:
-    codes = ["searches", "search_visitors", "zero_result_searches"]
-    terms = engine.compute(codes, [report.period], filters, group_by="search_term")["current"]
+SEARCH_CODES = ["searches", "search_visitors", "zero_result_searches"]
+
+
+def _search_terms(report: Report, terms: dict) -> None:
     terms = {t: v for t, v in terms.items() if t and v["searches"]}
     ranked = sorted(terms.items(), key=lambda kv: (-kv[1]["searches"], kv[0]))
-    columns = [_column("term", _("Search term")), _metric_column("searches"),
-               _metric_column("search_visitors"), _metric_column("zero_result_searches")]
+    columns = [_column("term", _("Search term")), *[_metric_column(c) for c in SEARCH_CODES]]
     report.tables.append({"id": "search_terms", "title": str(_("Top search terms")),
                           "columns": columns,
                           "rows": [{"term": t, **v} for t, v in ranked[:30]]})
@@ -223,16 +251,28 @@ def province_label(code: str) -> str:
     return province.name if (get_language() or "zh").startswith("zh") else province.name_en
 
 
-def _names(table: str, key: str, label: str) -> dict:
-    return dict(reader.query(f"SELECT {key}, {label} FROM {table}"))
+def _names(table: str, key: str, label: str) -> engine.Rows:
+    """``(key, label)`` rows of a table (``dict`` them)."""
+    return engine.Rows(f"SELECT {key}, {label} FROM {table}")
 
 
 def sales(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
     report = _new("sales", _("Sales"), period, compare, filters)
-    _kpis(report, ["gmv", "orders_paid", "units_sold", "avg_order_value", "return_rate"])
+    kpi_codes = ["gmv", "orders_paid", "units_sold", "avg_order_value", "return_rate"]
     both = [report.period, report.compare]
-    heat = engine.compute(["orders_paid", "gmv"], [report.period], filters,
-                          group_by=("weekday", "hour"))["current"]
+    breakdowns = [  # (dimension, periods, title, codes, share of)
+        ("channel", both, _("By channel"), ["gmv", "orders_paid", "paying_buyers", "aov"], None),
+        ("top_category", both, _("By category"), ["line_gmv", "units_sold", "buyers_of_lines"], "line_gmv"),
+        ("province_code", [report.period], _("By province"), ["gmv", "orders_paid", "paying_buyers"], "gmv")]
+    kpis, heat, names, *results = engine.compute_many([
+        _kpi_query(report, kpi_codes),
+        engine.query(["orders_paid", "gmv"], [report.period], filters, group_by=("weekday", "hour")),
+        _names("categories", "category_id", "name"),
+        *[engine.query(codes, periods, filters, group_by=dimension)
+          for dimension, periods, _title, codes, _share in breakdowns],
+        *_ranking_queries(report)])
+    _add_kpis(report, kpi_codes, kpis)
+    heat = heat["current"]
     report.charts.append({"id": "heatmap", "type": "heatmap",
                           "title": str(_("Orders paid by hour and weekday")),
                           "x": list(range(24)), "y": [str(d) for d in WEEKDAYS],
@@ -248,23 +288,22 @@ def sales(period: Period, compare: Period | None = None, filters: Filters = NO_F
                                     **{f"h{h}": cells.get((w, h), 0) for h in range(24)},
                                     "total": sum(cells.get((w, h), 0) for h in range(24))}
                                    for w in range(1, 8)]})
-    _by_dimension(report, both, "channel", _("By channel"), lambda c: c,
-                  ["gmv", "orders_paid", "paying_buyers", "aov"])
-    names = _names("categories", "category_id", "name")
-    _by_dimension(report, both, "top_category", _("By category"), lambda c: names.get(c, c),
-                  ["line_gmv", "units_sold", "buyers_of_lines"], share_of="line_gmv")
-    _by_dimension(report, [report.period], "province_code", _("By province"), province_label,
-                  ["gmv", "orders_paid", "paying_buyers"], share_of="gmv")
-    _product_ranking(report, filters)
+    names = dict(names)
+    labels = {"channel": lambda c: c, "top_category": lambda c: names.get(c, c),
+              "province_code": province_label}
+    for (dimension, periods, title, codes, share_of), values in zip(breakdowns, results, strict=False):
+        _by_dimension(report, values, periods, dimension, title, labels[dimension], codes, share_of)
+    _product_ranking(report, results[len(breakdowns):])
     return _explain_derived(report)
 
 
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
-def _by_dimension(report: Report, periods: list[Period], dimension: str, title, label,
+def _by_dimension(report: Report, values: dict, periods: list[Period], dimension: str, title, label,
                   codes: list[str], share_of: str | None = None) -> None:
-    values = engine.compute(codes, periods, report.filters, group_by=dimension)
+    """A table and a bar chart of ``codes`` by ``dimension`` from ``values`` (``compute`` of
+    them over ``periods``: with a previous period, the growth too)."""
     current, before = values["current"], values.get("previous", {})
     total = sum((v[share_of] or 0) for v in current.values()) if share_of else None
     first = share_of or codes[0]
@@ -290,18 +329,26 @@ def _by_dimension(report: Report, periods: list[Period], dimension: str, title, 
     report.explain.extend(engine.explain(codes, periods, report.filters, group_by=dimension))
 
 
-def _product_ranking(report: Report, filters: Filters) -> None:
-    codes = ["units_sold", "line_gmv", "buyers_of_lines", "return_rate"]
+RANKING_CODES = ["units_sold", "line_gmv", "buyers_of_lines", "return_rate"]
+
+
+def _ranking_queries(report: Report) -> list:
+    """What the product ranking needs: sales in the period and in the lifecycle's windows,
+    viewers, first sales and titles (``_product_ranking`` takes their results)."""
     # The lifecycle compares the units of the last 30 days with the 30 before: the same scan.
     recent = rules.Period("recent", report.period.end - timedelta(days=30), report.period.end)
     earlier = rules.Period("earlier", recent.start - timedelta(days=30), recent.start)
-    windows = engine.compute(codes, [report.period, recent, earlier], filters, group_by="product_id")
-    sold = windows["current"]
-    viewers = engine.compute(["product_viewers"], [report.period], filters,
-                             group_by="product_id")["current"]
-    first_sold = dict(reader.query(FIRST_SOLD_SQL))
+    return [engine.query(RANKING_CODES, [report.period, recent, earlier], report.filters,
+                         group_by="product_id"),
+            engine.query(["product_viewers"], [report.period], report.filters, group_by="product_id"),
+            engine.Rows(FIRST_SOLD_SQL), _names("products", "product_id", "title")]
+
+
+def _product_ranking(report: Report, results: list) -> None:
+    windows, viewers, first_sold, titles = results
+    sold, viewers = windows["current"], viewers["current"]
+    first_sold, titles = dict(first_sold), dict(titles)
     classes = rules.abc_classes({p: v["line_gmv"] for p, v in sold.items()})
-    titles = _names("products", "product_id", "title")
     stage_names = {code: str(name) for code, name in STAGE_NAMES.items()}  # translated once
     rows = []
     for product_id, values in sorted(sold.items(), key=lambda kv: (-kv[1]["line_gmv"], kv[0])):
@@ -321,8 +368,8 @@ def _product_ranking(report: Report, filters: Filters) -> None:
         _metric_column("return_rate"), _column("abc_class", _("ABC class")),
         _column("stage_name", _("Lifecycle stage"))], "rows": rows[:TOP_PRODUCTS],
         "total_rows": len(rows)})
-    report.explain.extend(engine.explain([*codes, "product_conversion_rate"], [report.period],
-                                         filters, group_by="product_id"))
+    report.explain.extend(engine.explain([*RANKING_CODES, "product_conversion_rate"], [report.period],
+                                         report.filters, group_by="product_id"))
     report.explain.append({
         "code": "abc_class", "name": str(_("ABC class")), "unit": "", "notes": "", "sql": [],
         "formula": "products by goods paid, largest first: A until 80 % of the total is reached "
@@ -344,8 +391,11 @@ STAGE_NAMES = {"new": _("New"), "growing": _("Growing"), "mature": _("Mature"),
 def customers(period: Period, compare: Period | None = None,
               filters: Filters = NO_FILTERS) -> Report:
     report = _new("customers", _("Customers"), period, compare, filters)
-    split = _kpis(report, ["paying_buyers", "new_buyers", "returning_buyers", "repurchase_rate", "aov"],
-                  also=["new_buyer_gmv", "returning_buyer_gmv"])
+    kpi_codes = ["paying_buyers", "new_buyers", "returning_buyers", "repurchase_rate", "aov"]
+    kpis, cohorts, rfm = engine.compute_many([
+        _kpi_query(report, kpi_codes, also=["new_buyer_gmv", "returning_buyer_gmv"]),
+        cohort_query(cohort_window(report.period), filters), rfm_query(report.period, filters)])
+    split = _add_kpis(report, kpi_codes, kpis)
     report.charts.append({"id": "new_returning", "type": "pie",
                           "title": str(_("New and returning buyers")),
                           "series": [{"name": str(_("Buyers")), "data": [
@@ -360,8 +410,8 @@ def customers(period: Period, compare: Period | None = None,
                                    {"kind": str(METRICS["returning_buyers"].name),
                                     "buyers": split["returning_buyers"],
                                     "gmv": split["returning_buyer_gmv"]}]})
-    _cohorts(report, filters)
-    summary = rfm_summary(report.period, filters)  # one query for segments and tiers
+    _cohorts(report, cohort_rows(cohorts, cohort_window(report.period)), filters)
+    summary = summarize_rfm(rfm)  # one query for segments and tiers
     _rfm(report, summary["segments"])
     _tiers(report, summary["tiers"])
     return _explain_derived(report)
@@ -370,9 +420,18 @@ def customers(period: Period, compare: Period | None = None,
 def cohort_matrix(period: Period, filters: Filters = NO_FILTERS) -> list[dict]:
     """Cohorts whose first paid order falls in the period (by month), each with its size and
     retention per month number k (customers buying in month c + k / size)."""
-    codes = ["cohort_customers", "cohort_size", "retention_rate"]
-    values = engine.compute(codes, [Period("current", period.start, period.end)],
-                            filters, group_by=("cohort", "month_number"))["current"]
+    return cohort_rows(engine.compute_many([cohort_query(period, filters)])[0], period)
+
+
+def cohort_query(period: Period, filters: Filters = NO_FILTERS) -> engine.Query:
+    return engine.query(["cohort_customers", "cohort_size", "retention_rate"],
+                        [Period("current", period.start, period.end)], filters,
+                        group_by=("cohort", "month_number"))
+
+
+def cohort_rows(values: dict, period: Period) -> list[dict]:
+    """``cohort_matrix``'s rows from ``cohort_query``'s values."""
+    values = values["current"]
     cohorts: dict = {}
     for (cohort, k), row in values.items():
         cohorts.setdefault(cohort, {})[k] = row
@@ -403,8 +462,7 @@ def cohort_window(period: Period) -> Period:
     return Period("current", last.replace(year=year, month=month, day=1), period.end)
 
 
-def _cohorts(report: Report, filters: Filters) -> None:
-    rows = cohort_matrix(cohort_window(report.period), filters)
+def _cohorts(report: Report, rows: list[dict], filters: Filters) -> None:
     width = max((len(r["retention"]) for r in rows), default=0)
     report.tables.append({"id": "cohorts", "title": str(_("Monthly cohort retention")), "columns": [
         _column("cohort", _("Cohort (first paid month)")), _column("size", _("Cohort size"), "count"),
@@ -453,11 +511,19 @@ def rfm_summary(period: Period, filters: Filters = NO_FILTERS) -> dict:
     R is the days from the last paid order to the period's end, F the paid orders, M the paid
     amount; each is "high" when better than the mean of all the period's buyers
     (``rules.RFM_SEGMENTS``). One query groups the buyers by (R, F, M high?, tier)."""
-    periods = [Period("current", period.start, period.end)]
-    params = {"channel": filters.channel} if filters.channel else {}
+    return summarize_rfm(engine.compute_many([rfm_query(period, filters)])[0])
+
+
+def rfm_query(period: Period, filters: Filters = NO_FILTERS) -> engine.Rows:
+    params = (("channel", filters.channel),) if filters.channel else ()
+    return engine.Rows(_rfm_sql([Period("current", period.start, period.end)], filters), params)
+
+
+def summarize_rfm(rows: list[tuple]) -> dict:
+    """``rfm_summary`` from ``rfm_query``'s rows."""
     segments: dict = {}
     tiers = [{"customers": 0, "revenue": 0} for _ in rules.SPENDING_TIERS]
-    for recent, frequent, big, tier, customers, revenue in reader.query(_rfm_sql(periods, filters), params):
+    for recent, frequent, big, tier, customers, revenue in rows:
         for entry in (segments.setdefault(rules.RFM_SEGMENTS[(recent, frequent, big)],
                                           {"customers": 0, "revenue": 0}), tiers[tier]):
             entry["customers"] += customers
@@ -510,11 +576,20 @@ def _tiers(report: Report, tiers: list[dict]) -> None:
 def aftersales(period: Period, compare: Period | None = None,
                filters: Filters = NO_FILTERS) -> Report:
     report = _new("aftersales", _("After-sales and payments"), period, compare, filters)
-    _kpis(report, ["refund_rate", "refund_amount_rate", "refunds_amount", "return_rate",
-                   "payment_failure_rate"])
-    names = _names("categories", "category_id", "name")
-    reasons = engine.compute(["aftersales_units", "aftersales_requests"], [report.period], filters,
-                             group_by=("reason_code", "top_category"))["current"]
+    kpi_codes = ["refund_rate", "refund_amount_rate", "refunds_amount", "return_rate",
+                 "payment_failure_rate"]
+    periods = [report.period]
+    kpis, reasons, products, failures, names, titles = engine.compute_many([
+        _kpi_query(report, kpi_codes),
+        engine.query(["aftersales_units", "aftersales_requests"], periods, filters,
+                     group_by=("reason_code", "top_category")),
+        engine.query(["units_sold", "units_returned", "return_rate"], periods, filters,
+                     group_by="product_id"),
+        engine.query(["failed_payments"], periods, filters, group_by="failure_reason"),
+        _names("categories", "category_id", "name"), _names("products", "product_id", "title")])
+    _add_kpis(report, kpi_codes, kpis)
+    reasons, products, failures = reasons["current"], products["current"], failures["current"]
+    names, titles = dict(names), dict(titles)
     report.tables.append({"id": "reasons", "title": str(_("Return reasons by category")), "columns": [
         _column("reason", _("Reason")), _column("category", _("Category")),
         _metric_column("aftersales_requests"), _metric_column("aftersales_units")],
@@ -527,17 +602,12 @@ def aftersales(period: Period, compare: Period | None = None,
                           "series": [{"name": str(_("Units")), "data": [
                               {"name": str(REASON_NAMES.get(r, r)), "value": v}
                               for r, v in by_reason.items()]}]})
-    titles = _names("products", "product_id", "title")
-    products = engine.compute(["units_sold", "units_returned", "return_rate"], [report.period], filters,
-                              group_by="product_id")["current"]
     worst = sorted(((p, v) for p, v in products.items() if v["units_returned"]),
                    key=lambda kv: (-kv[1]["units_returned"], -(kv[1]["return_rate"] or 0), kv[0]))[:30]
     report.tables.append({"id": "product_returns", "title": str(_("Products with the most returns")),
                           "columns": [
         _column("title", _("Product")), _metric_column("units_sold"), _metric_column("units_returned"),
         _metric_column("return_rate")], "rows": [{"title": titles.get(p, p), **v} for p, v in worst]})
-    failures = engine.compute(["failed_payments"], [report.period], filters,
-                              group_by="failure_reason")["current"]
     rows = [{"reason": str(FAILURE_NAMES.get(r, r)), **v} for r, v in
             sorted(failures.items(), key=lambda kv: -kv[1]["failed_payments"]) if v["failed_payments"]]
     report.tables.append({"id": "payment_failures", "title": str(_("Payment failures by reason")),
