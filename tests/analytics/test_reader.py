@@ -125,3 +125,32 @@ def test_queries_keep_answering_while_new_versions_are_loaded(store):
     assert all(count == distinct for count, distinct in seen)  # no row seen twice
     assert min(counts) >= Event.objects.count() - 5 and max(counts) <= Event.objects.count()
     assert reader.query("SELECT count(*) FROM events")[0][0] == Event.objects.count()
+
+
+def test_while_a_version_loads_queries_read_the_one_before_without_waiting(store, monkeypatch):
+    import threading
+
+    before = reader.query("SELECT count(*) FROM events")[0][0]
+    _new_event("v9")
+    warehouse.refresh()
+    started, release = threading.Event(), threading.Event()
+    original = reader._in_transaction
+
+    def slow_load(db, statements):
+        started.set()
+        assert release.wait(10)
+        original(db, statements)
+
+    monkeypatch.setattr(reader, "_in_transaction", slow_load)
+    loader = threading.Thread(target=reader.current_version)
+    loader.start()
+    try:
+        assert started.wait(10)
+        # The loader holds the new version back: this thread reads the old one, whole.
+        assert reader.query("SELECT count(*) FROM events")[0][0] == before
+        assert reader.query("SELECT sum(events) FROM visit_days")[0][0] == before
+    finally:
+        release.set()
+        loader.join()
+    assert reader.query("SELECT count(*) FROM events")[0][0] == before + 1
+    assert reader.query("SELECT sum(events) FROM visit_days")[0][0] == before + 1

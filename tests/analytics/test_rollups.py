@@ -8,6 +8,8 @@ import pytest
 
 from tests import factories
 from tests.analytics.conftest import _events, _set_times, at, build_store
+from zhanggui.aftersales import actions as aftersales_actions
+from zhanggui.aftersales.models import AftersalesRequest
 from zhanggui.analytics import engine, reader, warehouse
 from zhanggui.analytics.engine import Filters
 from zhanggui.analytics.metrics import ROLLUPS
@@ -31,9 +33,10 @@ def _order(sku, customer, paid: str, *, channel: str = "own", status: str = "pai
 
 @pytest.fixture
 def busy_store(db, warehouse_dir):
-    """The hand-made store, plus: a buyer with orders on three dates and two channels (one
-    cancelled after payment), a guest checkout, a visit across midnight on another channel,
-    a visitor coming back for a second visit and a bounce on a desktop."""
+    """The hand-made store, plus: a buyer with orders on four dates and two channels (one
+    cancelled after payment, one returned and refunded through its request), a guest
+    checkout, a visit across midnight on another channel, a visitor coming back for a second
+    visit and a bounce on a desktop."""
     store = build_store()
     sku = store["sku"]
     e, guest = factories.make_customer(), factories.make_customer()
@@ -44,6 +47,15 @@ def busy_store(db, warehouse_dir):
     _order(sku, e, "2026-11-06 10:00", status="cancelled")
     _order(sku, guest, "2026-11-03 11:00")
     _order(sku, guest, "2026-11-05 11:00")
+    # A return on the tmall channel, refunded through its request.
+    delivered = factories.make_order(sku=sku, customer=e, quantity=2, status="delivered")
+    _set_times(delivered, "2026-11-01 10:00", "2026-11-01 10:00")
+    Order.objects.filter(pk=delivered.pk).update(channel="tmall")
+    request = factories.make_received_return(delivered, reason_code="quality")
+    AftersalesRequest.objects.filter(pk=request.pk).update(requested_at=at("2026-11-03 15:00"))
+    refund = aftersales_actions.issue_refund(delivered, amount=None, reason="return", actor=None,
+                                             request=request)
+    type(refund).objects.filter(pk=refund.pk).update(created_at=at("2026-11-04 15:00"))
     product = store["product"]
     Event.objects.bulk_create([
         *_events("v5", ["page_view", "product_view", "add_to_cart"], "2026-11-02 23:57",

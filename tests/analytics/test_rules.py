@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zhanggui.analytics import rules
 from zhanggui.analytics.rules import Period
@@ -53,3 +55,17 @@ def test_rfm_segments_cover_every_combination():
     assert len(rules.RFM_SEGMENTS) == 8 and len(set(rules.RFM_SEGMENTS.values())) == 8
     assert rules.RFM_SEGMENTS[(True, True, True)] == "important_value"
     assert rules.RFM_SEGMENTS[(False, False, False)] == "general_winback"
+
+
+@given(st.dictionaries(st.integers(0, 50), st.decimals(min_value=0, max_value=10_000, places=2),
+                       max_size=30))
+def test_abc_classes_follow_the_cumulative_share_before_each_item(values):
+    from fractions import Fraction
+
+    total = sum(Fraction(v) for v in values.values())
+    running, expected = Fraction(0), {}
+    for key, value in sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        share = running / total if total else 1
+        expected[key] = "A" if share < Fraction(8, 10) else ("B" if share < Fraction(95, 100) else "C")
+        running += Fraction(value)
+    assert rules.abc_classes(values) == expected

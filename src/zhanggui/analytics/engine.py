@@ -173,6 +173,7 @@ class Rows:
     """A plain statement for ``compute_many``: its rows as they come."""
     sql: str
     params: tuple = ()  # (name, value) pairs
+    cached: bool = False  # a lookup without parameters: read once per warehouse version
 
     def statement(self) -> tuple[str, dict]:
         return self.sql, dict(self.params)
@@ -194,10 +195,12 @@ def compute_many(queries: list[Query | Rows]) -> list:
     """``compute`` of each query (the rows of each ``Rows``). The SQL of all of them runs at
     once (``reader.submit``), and each query's numbers are put together while later ones still
     run: a report waits for its slowest query, not for the sum of them."""
-    plans = [_plan(q) if isinstance(q, Query) else {"sql": [(*q.statement(), None)]} for q in queries]
+    plans = [_plan(q) if isinstance(q, Query) else {"sql": [] if q.cached else [(*q.statement(), None)]}
+             for q in queries]
     pending = [[reader.submit(sql, params) for sql, params, _metrics in plan["sql"]] for plan in plans]
     return [_assemble(q, plan, [f.result() for f in futures]) if isinstance(q, Query)
-            else futures[0].result() for q, plan, futures in zip(queries, plans, pending, strict=True)]
+            else reader.query_cached(q.sql) if q.cached else futures[0].result()
+            for q, plan, futures in zip(queries, plans, pending, strict=True)]
 
 
 def _plan(q: Query) -> dict:
@@ -230,7 +233,11 @@ def _assemble(q: Query, plan: dict, results: list[list[tuple]]) -> dict:
     finish = _finisher(q.codes)
     result: dict = {}
     for period in q.periods:
-        groups = raw.get(plan["first_label"][(period.start, period.end)], {})
+        label = plan["first_label"][(period.start, period.end)]
+        if label in result:  # the same dates under another label: the same numbers
+            result[period.label] = result[label]
+            continue
+        groups = raw.get(label, {})
         if q.group_by:
             result[period.label] = {key: finish(values) for key, values in groups.items()}
         else:

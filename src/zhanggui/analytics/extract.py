@@ -25,6 +25,9 @@ class Extract:
     select: str
     columns: tuple[tuple[str, str], ...]  # (name, DuckDB type); timestamps are converted
     watermark: str = ""  # the OLTP column compared to the watermark
+    # The condition reading the rows changed since the watermark (%s), when not
+    # ``watermark > %s``: a watermark on a joined table is best found through its own index.
+    changed_since: str = ""
     parent: str = ""  # by_parent: the key column of the parent table (e.g. order_id)
     parent_table: str = ""
 
@@ -77,6 +80,9 @@ REFUNDS = Extract(
 )
 AFTERSALES = Extract(
     table="aftersales", key="aftersales_line_id", mode="by_updated_at", watermark="r.updated_at",
+    # Not "r.updated_at > %s": SQLite would scan every request line and look up its order
+    # line and request (seconds on a cold cache at 50,000 requests) instead of using the index.
+    changed_since="al.request_id IN (SELECT id FROM aftersales_aftersalesrequest WHERE updated_at > %s)",
     select="""SELECT al.id, r.id, r.order_id, al.order_line_id, s.product_id, r.kind,
                      r.reason_code, r.status, al.quantity, r.requested_at, r.updated_at
               FROM aftersales_aftersalesline al

@@ -422,10 +422,28 @@ ROLLUPS = [
            table="visit_days", channel="AND v.channel = $channel", dimensions=("source",),
            span_column="v.day_at",
            expressions=_same("bounced_visitors", "visit_visitors", "visit_page_views")),
+    # Sums only (no buyers): paid orders per hour.
+    Rollup("paid_orders", """
+        SELECT p.label AS period, h.*, hour(h.hour_at) AS hour, isodow(h.hour_at) AS weekday,
+               CAST(h.hour_at AS DATE) AS day
+        FROM order_hours h JOIN periods p ON h.hour_at >= p.start_at AND h.hour_at < p.end_at
+        WHERE TRUE {span} {channel}""", table="order_hours", span_column="h.hour_at",
+           channel="AND h.channel = $channel",
+           dimensions=("day", "hour", "weekday", "channel", "province_code"),
+           expressions={"gmv": "coalesce(sum(paid_amount), 0)", "orders_paid": "coalesce(sum(orders), 0)"}),
     Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span}"),
            table="paid_order_facts", span_column="o.paid_at", expressions={
                **_same("gmv", "orders_paid"),
                "paying_buyers": f"count(*) FILTER (WHERE NOT customer_is_guest AND {_FIRST_IN_PERIOD})"}),
+    # By day: the buyer's first order of the day.
+    Rollup("paid_orders", """
+        SELECT p.label AS period, o.*, CAST(o.paid_at AS DATE) AS day
+        FROM paid_order_facts o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
+        WHERE TRUE {span}""", table="paid_order_facts", span_column="o.paid_at",
+           dimensions=("day",), requires=("day",), expressions={
+               **_same("gmv", "orders_paid"), "paying_buyers":
+                   f"count(*) FILTER (WHERE {_BUYER}(prev_paid_at IS NULL OR "
+                   f"prev_paid_at < date_trunc('day', paid_at)))"}),
     # By channel (or with a channel chosen) and by province: the buyer's first order there.
     Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span} {channel}"),
            table="paid_order_facts", span_column="o.paid_at", channel="AND o.channel = $channel",
@@ -474,6 +492,19 @@ ROLLUPS = [
         WHERE TRUE {span} {channel}""", table="refund_days", span_column="d.day_at",
            channel="AND d.channel = $channel", dimensions=("day",),
            expressions=_same("refunds_amount")),
+    Rollup("aftersales_requests", """
+        SELECT p.label AS period, a.*
+        FROM aftersales_facts a JOIN periods p ON a.requested_at >= p.start_at AND a.requested_at < p.end_at
+        WHERE TRUE {span} {channel}""", table="aftersales_facts", span_column="a.requested_at",
+           channel="AND a.channel = $channel",
+           dimensions=("reason_code", "top_category", "product_id", "kind"),
+           expressions=_same("aftersales_units", "aftersales_requests")),
+    Rollup("lines_refunded_30d", """
+        SELECT DISTINCT p.label AS period, x.line_id
+        FROM refunded_lines x JOIN refund_window p ON x.created_at >= p.start_at AND x.created_at < p.end_at
+        WHERE TRUE {span} {channel}""", table="refunded_lines", span_column="x.created_at",
+           span_relation="refund_window", channel="AND x.channel = $channel",
+           expressions=_same("lines_refunded_30d")),
     Rollup("cohort_activity", """
         SELECT p.label AS period, c.*
         FROM cohort_months c JOIN periods p ON c.cohort >= date_trunc('month', p.start_at)

@@ -16,6 +16,7 @@ Each thread gets its own cursor on the shared database. ``ZHANGGUI_WAREHOUSE_IN_
 trades that speed for memory: views over the files instead of tables.
 """
 
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,13 +32,16 @@ from zhanggui.analytics.extract import EXTRACTS
 
 _lock = threading.Lock()
 _loading = threading.Lock()  # held by the thread loading a new version
-_state: dict = {"db": None, "stamp": None, "root": None, "version": 0, "files": {}, "tables": frozenset()}
+_state: dict = {"db": None, "stamp": None, "root": None, "version": 0, "files": {}, "tables": frozenset(),
+                 "cache": {}}
 _local = threading.local()
-THREADS = 2  # DuckDB's threads per query
-# Threads running a report's queries side by side (``submit``): one more than the cores a
-# query may use, since many of them use one; measured best on two cores
-# (docs/analytics-benchmark.md).
-POOL = THREADS + 1
+CORES = os.cpu_count() or 2
+# A report runs its queries side by side (``submit``), one core each: most read a row group
+# or a few, where DuckDB's own parallelism costs more than it gives. On two cores that was
+# faster than two threads per query, with two or three queries at once
+# (docs/analytics-benchmark.md). Loading a version uses every core.
+QUERY_THREADS = 1
+POOL = max(2, CORES)
 
 
 def forget() -> None:
@@ -45,7 +49,7 @@ def forget() -> None:
     with _lock:
         if _state["db"] is not None:
             _state["db"].close()
-        _state.update(db=None, stamp=None, root=None, version=0, files={}, tables=frozenset())
+        _state.update(db=None, stamp=None, root=None, version=0, files={}, tables=frozenset(), cache={})
         _local.__dict__.clear()
 
 
@@ -65,10 +69,21 @@ def query(sql: str, params: dict | list | None = None) -> list[tuple]:
     return _cursor().execute(sql, params or {}).fetchall()
 
 
+def query_cached(sql: str) -> list[tuple]:
+    """The rows of a small lookup (names, first sales), kept until another version loads."""
+    _ensure_loaded()
+    key = (_state["version"], sql)  # the version is set once its tables are committed
+    cache = _state["cache"]
+    if key not in cache:
+        if any(version != key[0] for version, _sql in cache):
+            cache.clear()
+        cache[key] = query(sql)
+    return cache[key]
+
+
 def submit(sql: str, params: dict | list | None = None) -> Future:
-    """``query`` on one of ``THREADS`` threads (each with its own cursor; DuckDB runs a query
-    without holding the GIL): the future of its rows. Many report queries read one row group
-    and so use one core; side by side they use both."""
+    """``query`` on one of ``POOL`` threads (each with its own cursor; DuckDB runs a query
+    without holding the GIL): the future of its rows."""
     _ensure_loaded()
     return _pool().submit(lambda: query(sql, params))
 
@@ -103,7 +118,7 @@ def _ensure_loaded() -> duckdb.DuckDBPyConnection:
             if _state["db"] is not None:
                 _state["db"].close()
             _state["db"] = duckdb.connect()
-            _state["db"].execute(f"SET threads TO {THREADS}").fetchall()
+            _state["db"].execute(f"SET threads TO {QUERY_THREADS}").fetchall()
             _state.update(stamp=None, root=root, files={})
         db, readable = _state["db"], _state["stamp"] is not None
         if _state["stamp"] == stamp:
@@ -115,7 +130,11 @@ def _ensure_loaded() -> duckdb.DuckDBPyConnection:
     try:
         if _state["stamp"] != stamp and _state["db"] is db:
             manifest = storage.read_manifest(root)
-            files = load(db, root, manifest, _state["files"])
+            db.execute(f"SET threads TO {CORES}").fetchall()
+            try:
+                files = load(db, root, manifest, _state["files"])
+            finally:
+                db.execute(f"SET threads TO {QUERY_THREADS}").fetchall()
             tables = frozenset(name for (name,) in db.execute(
                 "SELECT table_name FROM information_schema.tables").fetchall())
             with _lock:
@@ -286,6 +305,13 @@ DERIVED = {
                in_province AS (PARTITION BY o.customer_id, o.customer_is_guest, o.province_code
                                ORDER BY o.paid_at, o.order_id)
         ORDER BY o.paid_at""", rollup=True),
+    # Paid (not cancelled) orders per hour, channel and province: their count and amount.
+    "order_hours": _derived({"orders"}, """
+        SELECT date_trunc('hour', paid_at) AS hour_at, channel, province_code,
+               count(*) AS orders, sum(paid_amount) AS paid_amount
+        FROM orders WHERE paid_at IS NOT NULL AND status <> 'cancelled'
+        GROUP BY ALL
+        ORDER BY hour_at""", rollup=True),
     # Paid (not cancelled) order lines with the customer's previous paid line of the same
     # product and of the same top-level category: distinct buyers per product or category.
     "paid_line_facts": _derived({"line_facts"}, """
@@ -316,6 +342,22 @@ DERIVED = {
         FROM refunds r JOIN orders o USING (order_id)
         GROUP BY ALL
         ORDER BY day_at""", rollup=True),
+    # After-sales request lines with their order's channel and product's top-level category.
+    "aftersales_facts": _derived({"aftersales", "orders", "products", "category_tree"}, """
+        SELECT a.*, o.channel, t.top_id AS top_category
+        FROM aftersales a JOIN orders o USING (order_id)
+        JOIN products pr ON pr.product_id = a.product_id
+        JOIN category_tree t ON t.category_id = pr.category_id
+        ORDER BY a.requested_at""", rollup=True),
+    # The order lines each refund refunded: those of its after-sales request, or every line
+    # of the order when it has none.
+    "refunded_lines": _derived({"refunds", "orders", "order_lines", "aftersales"}, """
+        SELECT DISTINCT r.created_at, l.line_id, o.channel
+        FROM refunds r JOIN orders o USING (order_id)
+        JOIN order_lines l ON l.order_id = r.order_id
+        WHERE r.request_id IS NULL OR l.line_id IN (
+            SELECT a.line_id FROM aftersales a WHERE a.request_id = r.request_id)
+        ORDER BY r.created_at""", rollup=True),
     # Customers of each cohort (month of the first paid order) buying in each later month,
     # by the day of their first paid order in that month, with the cohort's size.
     "cohort_months": _derived({"orders", "buyer_firsts"}, """

@@ -110,7 +110,10 @@ DERIVED_NAMES = {
     "paid_line_facts": _("Paid order lines with the buyer's previous line of the product and category"),
     "product_views": _("Product views with the visitor's previous view of the product"),
     "payment_days": _("Payment attempts per day"),
+    "order_hours": _("Paid orders per hour"),
     "refund_days": _("Refunds per day"),
+    "aftersales_facts": _("After-sales request lines with their channel and category"),
+    "refunded_lines": _("The order lines each refund refunded"),
 }
 DERIVED_NOTE = _("A table the warehouse reader derives from the tables above when it loads a version")
 ROLLUP_NOTE = _("A rollup the warehouse reader keeps in memory: the same numbers as the facts it sums, "
@@ -253,7 +256,7 @@ def province_label(code: str) -> str:
 
 def _names(table: str, key: str, label: str) -> engine.Rows:
     """``(key, label)`` rows of a table (``dict`` them)."""
-    return engine.Rows(f"SELECT {key}, {label} FROM {table}")
+    return engine.Rows(f"SELECT {key}, {label} FROM {table}", cached=True)
 
 
 def sales(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
@@ -264,13 +267,15 @@ def sales(period: Period, compare: Period | None = None, filters: Filters = NO_F
         ("channel", both, _("By channel"), ["gmv", "orders_paid", "paying_buyers", "aov"], None),
         ("top_category", both, _("By category"), ["line_gmv", "units_sold", "buyers_of_lines"], "line_gmv"),
         ("province_code", [report.period], _("By province"), ["gmv", "orders_paid", "paying_buyers"], "gmv")]
-    kpis, heat, names, *results = engine.compute_many([
-        _kpi_query(report, kpi_codes),
+    ranking = _ranking_queries(report)  # the heaviest first: its numbers are put together first
+    results = engine.compute_many([
+        *ranking, _kpi_query(report, kpi_codes),
         engine.query(["orders_paid", "gmv"], [report.period], filters, group_by=("weekday", "hour")),
         _names("categories", "category_id", "name"),
         *[engine.query(codes, periods, filters, group_by=dimension)
-          for dimension, periods, _title, codes, _share in breakdowns],
-        *_ranking_queries(report)])
+          for dimension, periods, _title, codes, _share in breakdowns]])
+    ranked, (kpis, heat, names), results = (results[:len(ranking)], results[len(ranking):len(ranking) + 3],
+                                            results[len(ranking) + 3:])
     _add_kpis(report, kpi_codes, kpis)
     heat = heat["current"]
     report.charts.append({"id": "heatmap", "type": "heatmap",
@@ -291,9 +296,9 @@ def sales(period: Period, compare: Period | None = None, filters: Filters = NO_F
     names = dict(names)
     labels = {"channel": lambda c: c, "top_category": lambda c: names.get(c, c),
               "province_code": province_label}
-    for (dimension, periods, title, codes, share_of), values in zip(breakdowns, results, strict=False):
+    for (dimension, periods, title, codes, share_of), values in zip(breakdowns, results, strict=True):
         _by_dimension(report, values, periods, dimension, title, labels[dimension], codes, share_of)
-    _product_ranking(report, results[len(breakdowns):])
+    _product_ranking(report, ranked)
     return _explain_derived(report)
 
 
@@ -341,7 +346,7 @@ def _ranking_queries(report: Report) -> list:
     return [engine.query(RANKING_CODES, [report.period, recent, earlier], report.filters,
                          group_by="product_id"),
             engine.query(["product_viewers"], [report.period], report.filters, group_by="product_id"),
-            engine.Rows(FIRST_SOLD_SQL), _names("products", "product_id", "title")]
+            engine.Rows(FIRST_SOLD_SQL, cached=True), _names("products", "product_id", "title")]
 
 
 def _product_ranking(report: Report, results: list) -> None:
@@ -351,7 +356,8 @@ def _product_ranking(report: Report, results: list) -> None:
     classes = rules.abc_classes({p: v["line_gmv"] for p, v in sold.items()})
     stage_names = {code: str(name) for code, name in STAGE_NAMES.items()}  # translated once
     rows = []
-    for product_id, values in sorted(sold.items(), key=lambda kv: (-kv[1]["line_gmv"], kv[0])):
+    ranked = sorted(sold.items(), key=lambda kv: (-kv[1]["line_gmv"], kv[0]))
+    for product_id, values in ranked[:TOP_PRODUCTS]:  # the rows shown (and exported)
         first = first_sold.get(product_id)
         stage = rules.lifecycle_stage(
             days_on_sale=(report.period.end - first.date()).days if first else 0,
@@ -366,8 +372,7 @@ def _product_ranking(report: Report, results: list) -> None:
         _column("title", _("Product")), _metric_column("units_sold"), _metric_column("line_gmv"),
         _column("conversion_rate", _("Product conversion rate"), "rate"),
         _metric_column("return_rate"), _column("abc_class", _("ABC class")),
-        _column("stage_name", _("Lifecycle stage"))], "rows": rows[:TOP_PRODUCTS],
-        "total_rows": len(rows)})
+        _column("stage_name", _("Lifecycle stage"))], "rows": rows, "total_rows": len(ranked)})
     report.explain.extend(engine.explain([*RANKING_CODES, "product_conversion_rate"], [report.period],
                                          report.filters, group_by="product_id"))
     report.explain.append({

@@ -66,13 +66,18 @@ def abc_classes(values: dict, *, a_share: float = 0.8, b_share: float = 0.95) ->
     """ABC class of each key by its share of the total, largest first: A until the
     cumulative share reaches ``a_share`` (the item that crosses it is A), B until
     ``b_share``, C for the rest. Ties are broken by key so the result is deterministic."""
-    total = sum(Decimal(str(v)) for v in values.values())
+    amounts = {key: Decimal(str(value)) for key, value in values.items()}
+    total = sum(amounts.values(), Decimal(0))
+    # share before < limit, without dividing: running < limit × total (all shares are 1
+    # when the total is 0).
+    a_limit, b_limit = (Decimal(str(share)) * total for share in (a_share, b_share))
     classes, running = {}, Decimal(0)
-    for key, value in sorted(values.items(), key=lambda kv: (-Decimal(str(kv[1])), str(kv[0]))):
-        share_before = running / total if total else Decimal(1)
-        classes[key] = "A" if share_before < Decimal(str(a_share)) else (
-            "B" if share_before < Decimal(str(b_share)) else "C")
-        running += Decimal(str(value))
+    for key, amount in sorted(amounts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        if total:
+            classes[key] = "A" if running < a_limit else ("B" if running < b_limit else "C")
+        else:
+            classes[key] = "A" if a_share > 1 else ("B" if b_share > 1 else "C")
+        running += amount
     return classes
 
 

@@ -199,7 +199,7 @@ def _read_delta(extract: Extract, old: storage.Manifest | None,
                             params=(max(int(mark) - ID_OVERLAP, 0),))
     else:
         since = datetime.fromisoformat(str(mark)) - UPDATED_AT_OVERLAP
-        batches = read_rows(extract, where=f"{extract.watermark} > %s",
+        batches = read_rows(extract, where=extract.changed_since or f"{extract.watermark} > %s",
                             params=(connection.ops.adapt_datetimefield_value(since),))
     # Each batch becomes Arrow columns at once (a tenth of the memory of Python rows); the
     # batches' types are unified at the end (a column all NULL in one batch takes the type
