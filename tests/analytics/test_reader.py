@@ -154,3 +154,10 @@ def test_while_a_version_loads_queries_read_the_one_before_without_waiting(store
         loader.join()
     assert reader.query("SELECT count(*) FROM events")[0][0] == before + 1
     assert reader.query("SELECT sum(events) FROM visit_days")[0][0] == before + 1
+
+
+def test_in_memory_the_events_stay_on_disk_and_their_rollups_are_held(store):
+    kinds = dict(reader.query("SELECT table_name, table_type FROM information_schema.tables"))
+    assert kinds["events"] == "VIEW"  # read through the files: the rollups answer the reports
+    assert kinds["visit_days"] == kinds["orders"] == "BASE TABLE"
+    assert reader.query("SELECT sum(events) FROM visit_days") == reader.query("SELECT count(*) FROM events")

@@ -3,6 +3,7 @@ its dimensions and with each filter it applies, computed both ways on a busier s
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -85,12 +86,23 @@ def test_a_rollup_counting_per_group_is_not_read_without_the_groups(busy_store):
     assert engine.rollup_for("cohort_activity", metrics, Filters(), "cohort") is None
 
 
-def _both_ways(monkeypatch, codes, group_by, filters) -> tuple[dict, dict]:
-    summed = engine.compute(codes, PERIODS, filters, group_by)
+def _both_ways(monkeypatch, codes, group_by, filters, rollups=None) -> tuple[dict, dict]:
+    """The numbers with the rollups (``rollups`` only, when given) and from the facts alone;
+    a group in which nothing happened (all zero) may be absent from either."""
     with monkeypatch.context() as patch:
+        if rollups is not None:
+            patch.setattr(engine, "ROLLUPS", rollups)
+        summed = engine.compute(codes, PERIODS, filters, group_by)
         patch.setattr(engine, "ROLLUPS", [])
         facts = engine.compute(codes, PERIODS, filters, group_by)
-    return summed, facts
+    return _without_empty_groups(summed, group_by), _without_empty_groups(facts, group_by)
+
+
+def _without_empty_groups(result: dict, group_by) -> dict:
+    if not group_by:
+        return result
+    return {label: {key: values for key, values in groups.items() if any(values.values())}
+            for label, groups in result.items()}
 
 
 @pytest.mark.parametrize(("number", "group_by"), list(_cases()))
@@ -100,9 +112,10 @@ def test_a_rollup_gives_the_numbers_of_its_facts(busy_store, monkeypatch, number
     codes = list(rollup.expressions)
     filters = [Filters()] + ([Filters(channel="own"), Filters(channel="tmall")] if rollup.channel else [])
     for chosen in filters:
-        metrics = [m for m in engine.base_metrics(codes)]
-        assert engine.rollup_for(source, metrics, chosen, group_by) is rollup  # really summed
-        summed, facts = _both_ways(monkeypatch, codes, group_by, chosen)
+        with monkeypatch.context() as patch:  # this rollup alone: really summed
+            patch.setattr(engine, "ROLLUPS", [rollup])
+            assert engine.rollup_for(source, engine.base_metrics(codes), chosen, group_by) is rollup
+        summed, facts = _both_ways(monkeypatch, codes, group_by, chosen, rollups=[rollup])
         assert summed == facts
         if chosen == Filters():  # the store has something to count for each
             assert any(any(v for v in _values(period)) for period in summed.values())
@@ -148,3 +161,11 @@ def test_without_the_warehouse_in_memory_there_are_no_rollups(busy_store, settin
     reader.forget()
     assert not {name for name, d in reader.DERIVED.items() if d.rollup} & reader.tables()
     assert engine.compute(codes[:3], PERIODS) == in_memory
+
+
+def test_sources_one_rollup_answers_share_its_query(busy_store):
+    kpis = engine.query(["paying_buyers", "new_buyers", "returning_buyer_gmv"], [WEEK])
+    assert [sql.count("paid_order_facts") for sql, _params, _metrics in engine._plan(kpis)["sql"]] == [1]
+    # A and B bought first this week; E (first order 10-20) paid 200 + 100 + 100 in it.
+    assert engine.compute_many([kpis])[0]["current"] == {
+        "paying_buyers": 3, "new_buyers": 2, "returning_buyer_gmv": Decimal("400.00")}

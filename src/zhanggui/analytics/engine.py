@@ -84,7 +84,8 @@ def rollup_for(source_code: str, metrics: list[Metric], filters: Filters,
         return None
     dimensions = set(_dimensions(group_by))
     for rollup in ROLLUPS:
-        if (rollup.code == source_code and (rollup.channel or not filters.channel)
+        if ((rollup.code == source_code or source_code in rollup.also)
+                and (rollup.channel or not filters.channel)
                 and set(rollup.requires) <= dimensions <= set(rollup.dimensions)
                 and all(m.code in rollup.expressions for m in metrics)
                 and rollup.table in reader.tables()):
@@ -213,8 +214,17 @@ def _plan(q: Query) -> dict:
     for period in q.periods:
         first_label.setdefault((period.start, period.end), period.label)
     distinct = [p for p in q.periods if first_label[(p.start, p.end)] == p.label]
-    statements = []
+    # Sources answered by one rollup from the same rows share its query.
+    groups: dict = {}
     for source_code, metrics in by_source.items():
+        rollup = rollup_for(source_code, metrics, q.filters, q.group_by)
+        key = id(rollup) if rollup else source_code
+        if key in groups:
+            groups[key][1].extend(metrics)
+        else:
+            groups[key] = (rollup.code if rollup else source_code, list(metrics))
+    statements = []
+    for source_code, metrics in groups.values():
         sql = source_sql(source_code, metrics, distinct, q.filters, q.group_by)
         # Only the filters this source applies (cohorts are the shop's: no channel, no category).
         params = {name: value for name, value in q.filters.params().items() if f"${name}" in sql}

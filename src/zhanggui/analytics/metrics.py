@@ -356,11 +356,13 @@ class Rollup(Source):
     category; a channel when ``channel`` is set); otherwise the source. ``tests/analytics/
     test_rollups.py`` computes every metric both ways.
 
-    ``requires``: dimensions a query must group by (a sum over the rollup's rows counts a
+    ``also``: other sources it answers for, from the same rows (one query then gives the
+    metrics of both). ``requires``: dimensions a query must group by (a sum over the rollup's rows counts a
     customer once per group of them, not once overall)."""
     table: str = ""
     expressions: dict = field(default_factory=dict)
     requires: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()  # other sources whose metrics it gives, in the same query
 
 
 def _same(*codes: str) -> dict:
@@ -413,6 +415,14 @@ ROLLUPS = [
            dimensions=("product_id",), requires=("product_id",), expressions={
                "product_viewers": f"count(*) FILTER (WHERE visitor_id IS NOT NULL AND "
                                   f"{_first_in_period('prev_viewed_at')})"}),
+    Rollup("events", """
+        SELECT p.label AS period, d.*
+        FROM search_days d JOIN periods p ON d.day_at >= p.start_at AND d.day_at < p.end_at
+        WHERE TRUE {span} {channel}""", table="search_days", span_column="d.day_at",
+           channel="AND d.channel = $channel", dimensions=("day", "search_term"), expressions={
+               "searches": "coalesce(sum(searches), 0)",
+               "search_visitors": "count(DISTINCT visitor_id)",
+               "zero_result_searches": "coalesce(sum(zero_result_searches), 0)"}),
     Rollup("visits", """
         SELECT p.label AS period, v.visitor_id, v.session_id, min(v.source) AS source,
                sum(v.events) AS events, sum(v.page_views) AS page_views
@@ -431,10 +441,19 @@ ROLLUPS = [
            channel="AND h.channel = $channel",
            dimensions=("day", "hour", "weekday", "channel", "province_code"),
            expressions={"gmv": "coalesce(sum(paid_amount), 0)", "orders_paid": "coalesce(sum(orders), 0)"}),
+    # The paid orders' sums and buyers, and the new and returning buyers (period_buyers).
     Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span}"),
-           table="paid_order_facts", span_column="o.paid_at", expressions={
+           table="paid_order_facts", span_column="o.paid_at", also=("period_buyers",), expressions={
                **_same("gmv", "orders_paid"),
-               "paying_buyers": f"count(*) FILTER (WHERE NOT customer_is_guest AND {_FIRST_IN_PERIOD})"}),
+               "paying_buyers": f"count(*) FILTER (WHERE {_BUYER}{_FIRST_IN_PERIOD})",
+               "new_buyers":
+                   f"count(*) FILTER (WHERE {_BUYER}first_paid_at >= start_at AND {_FIRST_IN_PERIOD})",
+               "returning_buyers":
+                   f"count(*) FILTER (WHERE {_BUYER}first_paid_at < start_at AND {_FIRST_IN_PERIOD})",
+               "new_buyer_gmv":
+                   f"coalesce(sum(paid_amount) FILTER (WHERE {_BUYER}first_paid_at >= start_at), 0)",
+               "returning_buyer_gmv":
+                   f"coalesce(sum(paid_amount) FILTER (WHERE {_BUYER}first_paid_at < start_at), 0)"}),
     # By day: the buyer's first order of the day.
     Rollup("paid_orders", """
         SELECT p.label AS period, o.*, CAST(o.paid_at AS DATE) AS day
@@ -463,14 +482,6 @@ ROLLUPS = [
            dimensions=("top_category",), requires=("top_category",), expressions={
                **_same(*_LINE_SUMS), "buyers_of_lines":
                    f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_category_paid_at')})"}),
-    Rollup("period_buyers", _PAID_ORDER_FACTS.format(relation="periods", where="NOT o.customer_is_guest",
-                                                     span="{span}"),
-           table="paid_order_facts", span_column="o.paid_at", expressions={
-               "new_buyers": f"count(*) FILTER (WHERE first_paid_at >= start_at AND {_FIRST_IN_PERIOD})",
-               "returning_buyers": f"count(*) FILTER (WHERE first_paid_at < start_at AND {_FIRST_IN_PERIOD})",
-               "new_buyer_gmv": "coalesce(sum(paid_amount) FILTER (WHERE first_paid_at >= start_at), 0)",
-               "returning_buyer_gmv":
-                   "coalesce(sum(paid_amount) FILTER (WHERE first_paid_at < start_at), 0)"}),
     Rollup("buyers_in_window", _PAID_ORDER_FACTS.format(relation="repurchase_window",
                                                         where="NOT o.customer_is_guest", span="{span}"),
            table="paid_order_facts", span_column="o.paid_at", span_relation="repurchase_window",

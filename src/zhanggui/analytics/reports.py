@@ -105,6 +105,7 @@ DERIVED_NAMES = {
     "category_paths": _("Each category with its ancestors"),
     "order_sources": _("The source of each order's order event"),
     "visit_days": _("Events summed per visit and day"),
+    "search_days": _("Searches per day, term and visitor"),
     "paid_order_facts": _("Paid orders with the buyer's previous paid orders"),
     "cohort_months": _("Cohort customers buying per month"),
     "paid_line_facts": _("Paid order lines with the buyer's previous line of the product and category"),
