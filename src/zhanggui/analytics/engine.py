@@ -233,13 +233,17 @@ def _plan(q: Query) -> dict:
 
 
 def _assemble(q: Query, plan: dict, results: list[list[tuple]]) -> dict:
-    raw: dict = defaultdict(lambda: defaultdict(dict))
+    raw: dict = defaultdict(dict)
     width = len(_dimensions(q.group_by))
     for (_sql, _params, metrics), rows in zip(plan["sql"], results, strict=True):
         names = [m.code for m in metrics]
         for row in rows:
             key = (row[1] if width == 1 else tuple(row[1:1 + width])) if width else None
-            raw[row[0]][key].update(zip(names, row[1 + width:], strict=True))
+            groups = raw[row[0]]
+            if key in groups:  # another source's numbers of the same group
+                groups[key].update(zip(names, row[1 + width:], strict=True))
+            else:
+                groups[key] = dict(zip(names, row[1 + width:], strict=True))
     finish = _finisher(q.codes)
     result: dict = {}
     for period in q.periods:

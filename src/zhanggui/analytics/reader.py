@@ -158,13 +158,12 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
     changed: set[str] = set()
     appended: dict[str, list[str]] = {}  # tables that only gained parts: the new parts
     for extract in EXTRACTS:
-        files = manifest.tables.get(extract.table, [])
-        before = loaded.get(extract.table)
-        now[extract.table] = files
+        table = extract.table
+        files, before = manifest.tables.get(table, []), loaded.get(table)
+        now[table] = files
         if not files or files == before:
             continue
-        changed.add(extract.table)
-        table = extract.table
+        changed.add(table)
         if before and files[:len(before)] == before:  # new parts appended
             appended[table] = files[len(before):]
         if not in_memory or table in ON_DISK:
@@ -173,8 +172,17 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
             statements.append(f"INSERT INTO {table} SELECT * FROM {_scan(root, appended[table])}")
         else:
             statements.append(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {_scan(root, files)}")
-    kind = "TABLE" if in_memory else "VIEW"
     present = {table for table, files in now.items() if files}
+    statements += _derived_statements(root, present, changed, appended, in_memory)
+    if statements:
+        _in_transaction(db, statements)
+    return now
+
+
+def _derived_statements(root: Path, present: set[str], changed: set[str],
+                        appended: dict[str, list[str]], in_memory: bool) -> list[str]:
+    """The statements that bring the derived tables up to date with the ``changed`` ones."""
+    kind, statements = "TABLE" if in_memory else "VIEW", []
     for name, derived in DERIVED.items():  # in order: a derived table may read an earlier one
         if not derived.inputs <= present or (derived.rollup and not in_memory):
             continue  # a rollup held as a view would cost more than the facts it sums
@@ -191,9 +199,7 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
                               f"(SELECT * FROM {rows}) {derived.sql}")
         else:
             statements.append(f"CREATE OR REPLACE {kind} {name} AS {derived.sql}")
-    if statements:
-        _in_transaction(db, statements)
-    return now
+    return statements
 
 
 # Facts read through a view over their files even in memory: the rollups built from them

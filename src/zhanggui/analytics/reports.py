@@ -122,11 +122,14 @@ ROLLUP_NOTE = _("A rollup the warehouse reader keeps in memory: the same numbers
                 "and added at each refresh)")
 
 
+DERIVED_NAME = re.compile(r"\b(" + "|".join(reader.DERIVED) + r")\b")
+
+
 def _explain_derived(report: Report) -> Report:
     """Add to the "how is this computed" panel the definition of each derived table its
     queries read (and of the derived tables those read)."""
     sql = "\n".join(q for entry in report.explain for q in entry["sql"])
-    used = {name for name in reader.DERIVED if re.search(rf"\b{name}\b", sql)}
+    used = set(DERIVED_NAME.findall(sql))
     for name in reversed(reader.DERIVED):  # a derived table reads only those above it
         if name in used:
             used |= reader.DERIVED[name].inputs & reader.DERIVED.keys()
@@ -341,18 +344,18 @@ RANKING_CODES = ["units_sold", "line_gmv", "buyers_of_lines", "return_rate"]
 def _ranking_queries(report: Report) -> list:
     """What the product ranking needs: sales in the period and in the lifecycle's windows,
     viewers, first sales and titles (``_product_ranking`` takes their results)."""
-    # The lifecycle compares the units of the last 30 days with the 30 before: the same scan.
+    # The lifecycle compares the units of the last 30 days with the 30 before.
     recent = rules.Period("recent", report.period.end - timedelta(days=30), report.period.end)
     earlier = rules.Period("earlier", recent.start - timedelta(days=30), recent.start)
-    return [engine.query(RANKING_CODES, [report.period, recent, earlier], report.filters,
-                         group_by="product_id"),
+    return [engine.query(RANKING_CODES, [report.period], report.filters, group_by="product_id"),
+            engine.query(["units_sold"], [recent, earlier], report.filters, group_by="product_id"),
             engine.query(["product_viewers"], [report.period], report.filters, group_by="product_id"),
             engine.Rows(FIRST_SOLD_SQL, cached=True), _names("products", "product_id", "title")]
 
 
 def _product_ranking(report: Report, results: list) -> None:
-    windows, viewers, first_sold, titles = results
-    sold, viewers = windows["current"], viewers["current"]
+    sold, windows, viewers, first_sold, titles = results
+    sold, viewers = sold["current"], viewers["current"]
     first_sold, titles = dict(first_sold), dict(titles)
     classes = rules.abc_classes({p: v["line_gmv"] for p, v in sold.items()})
     stage_names = {code: str(name) for code, name in STAGE_NAMES.items()}  # translated once
