@@ -1986,9 +1986,9 @@ def run(args, scratch: Path) -> dict:
                    "time_zone": str(tz)},
         "reports_timing": "seconds: median of 3 warm runs (the version loaded in memory: one untimed run "
                           "first); the same for both baselines, the runs of the three interleaved; "
-                          "values asserted equal first; both use the machine's 2 cores: the hand-written SQL with "
-                          "2 DuckDB threads per query, the product with its queries side by side, one "
-                          "thread each",
+                          "values asserted equal first; both use the machine's 2 cores: the "
+                          "hand-written SQL with 2 DuckDB threads per query, the product with its "
+                          "queries side by side, one thread each",
         **loads,
         "reports": reports_, "values_equal": all(r["values_equal"] for r in reports_.values()),
         "peak_rss_mb": peak_rss_mb(),
