@@ -82,23 +82,28 @@ def rollup_for(source_code: str, metrics: list[Metric], filters: Filters,
     (and if the reader holds it: rollups are only kept in memory)."""
     if filters.category_id is not None:
         return None
-    dimensions = set(_dimensions(group_by))
+    dimensions, held = set(_dimensions(group_by)), reader.tables()
     for rollup in ROLLUPS:
         if ((rollup.code == source_code or source_code in rollup.also)
                 and (rollup.channel or not filters.channel)
                 and set(rollup.requires) <= dimensions <= set(rollup.dimensions)
                 and all(m.code in rollup.expressions for m in metrics)
-                and rollup.table in reader.tables()):
+                and rollup.table in held):
             return rollup
     return None
 
 
 def source_sql(source_code: str, metrics: list[Metric], periods: list[Period], filters: Filters,
                group_by: str | tuple[str, ...] | None = None) -> str:
-    source: Source = SOURCES[source_code]
-    if rollup := rollup_for(source_code, metrics, filters, group_by):
-        source = rollup
-        metrics = [dataclasses.replace(m, expression=rollup.expressions[m.code]) for m in metrics]
+    """The query of ``metrics`` from the source, or from the rollup that answers for it."""
+    source = rollup_for(source_code, metrics, filters, group_by) or SOURCES[source_code]
+    return _statement(source, metrics, periods, filters, group_by)
+
+
+def _statement(source: Source, metrics: list[Metric], periods: list[Period], filters: Filters,
+               group_by: str | tuple[str, ...] | None) -> str:
+    if isinstance(source, Rollup):
+        metrics = [dataclasses.replace(m, expression=source.expressions[m.code]) for m in metrics]
     span = span_condition(source.span_column, window_relations(periods)[source.span_relation],
                           from_month=source.span_from_month) if source.span_column else ""
     body = source.sql.format(channel=source.channel if filters.channel else "",
@@ -215,17 +220,13 @@ def _plan(q: Query) -> dict:
         first_label.setdefault((period.start, period.end), period.label)
     distinct = [p for p in q.periods if first_label[(p.start, p.end)] == p.label]
     # Sources answered by one rollup from the same rows share its query.
-    groups: dict = {}
+    groups: dict[int, tuple[Source, list[Metric]]] = {}
     for source_code, metrics in by_source.items():
-        rollup = rollup_for(source_code, metrics, q.filters, q.group_by)
-        key = id(rollup) if rollup else source_code
-        if key in groups:
-            groups[key][1].extend(metrics)
-        else:
-            groups[key] = (rollup.code if rollup else source_code, list(metrics))
+        source = rollup_for(source_code, metrics, q.filters, q.group_by) or SOURCES[source_code]
+        groups.setdefault(id(source), (source, []))[1].extend(metrics)
     statements = []
-    for source_code, metrics in groups.values():
-        sql = source_sql(source_code, metrics, distinct, q.filters, q.group_by)
+    for source, metrics in groups.values():
+        sql = _statement(source, metrics, distinct, q.filters, q.group_by)
         # Only the filters this source applies (cohorts are the shop's: no channel, no category).
         params = {name: value for name, value in q.filters.params().items() if f"${name}" in sql}
         statements.append((sql, params, metrics))

@@ -369,153 +369,118 @@ def _same(*codes: str) -> dict:
     return {code: METRICS[code].expression for code in codes}
 
 
-_VISIT_DAYS = """
-        SELECT p.label AS period, v.*
-        FROM visit_days v JOIN periods p ON v.day_at >= p.start_at AND v.day_at < p.end_at
-        WHERE TRUE {span} {channel}"""
 def _first_in_period(column: str) -> str:
     """A buyer's (visitor's) first row among those of the period, by the time of the one
     before (``column``): one row per buyer, so a count of rows counts distinct buyers."""
     return f"({column} IS NULL OR {column} < start_at)"
 
 
+def _rolled(code: str, table: str, time: str, *, select: str = "x.*", relation: str = "periods",
+            where: str = "TRUE", group: str = "", channel: bool = True, **options) -> Rollup:
+    """A rollup over ``table`` (as ``x``), its rows in the periods by the column ``time``;
+    with ``channel``, the table has the channel and the rollup applies a channel filter."""
+    sql = f"""
+        SELECT p.label AS period, {select}
+        FROM {table} x JOIN {relation} p ON x.{time} >= p.start_at AND x.{time} < p.end_at
+        WHERE {where} {{span}} {'{channel}' if channel else ''}{group}"""
+    return Rollup(code, sql, table=table, span_column=f"x.{time}", span_relation=relation,
+                  channel="AND x.channel = $channel" if channel else "", **options)
+
+
 _FIRST_IN_PERIOD = _first_in_period("prev_paid_at")
-_PAID_ORDER_FACTS = """
-        SELECT p.label AS period, o.*, p.start_at
-        FROM paid_order_facts o JOIN {relation} p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE {where} {span}"""
 _BUYER = "NOT customer_is_guest AND "
-
-
-
-_PAID_LINE_FACTS = """
-        SELECT p.label AS period, l.*, p.start_at
-        FROM paid_line_facts l JOIN periods p ON l.paid_at >= p.start_at AND l.paid_at < p.end_at
-        WHERE TRUE {span}"""
+_WITH_START = "x.*, p.start_at"  # for the first-in-period conditions
 _LINE_SUMS = ("units_sold", "line_gmv", "units_returned")
+
+
+def _buyers_by(column: str) -> str:
+    return f"count(*) FILTER (WHERE {_BUYER}{_first_in_period(column)})"
+
 
 # Searched in order: the engine reads the first that answers a query.
 ROLLUPS = [
-    Rollup("events", _VISIT_DAYS, table="visit_days", channel="AND v.channel = $channel",
-           dimensions=("day", "source", "device", "channel"), span_column="v.day_at", expressions={
-               "visitors": "count(DISTINCT visitor_id)",
-               "page_views": "coalesce(sum(page_views), 0)",
-               "product_viewers": "count(DISTINCT visitor_id) FILTER (WHERE product_views > 0)",
-               "cart_visitors": "count(DISTINCT visitor_id) FILTER (WHERE carts > 0)",
-               "favorite_visitors": "count(DISTINCT visitor_id) FILTER (WHERE favorites > 0)",
-               "ordering_visitors": "count(DISTINCT visitor_id) FILTER (WHERE orders > 0)",
-               "paying_visitors": "count(DISTINCT visitor_id) FILTER (WHERE payments > 0)",
-               "searches": "coalesce(sum(searches), 0)",
-               "search_visitors": "count(DISTINCT visitor_id) FILTER (WHERE searches > 0)",
-               "zero_result_searches": "coalesce(sum(zero_result_searches), 0)"}),
-    Rollup("events", """
-        SELECT p.label AS period, v.*, p.start_at
-        FROM product_views v JOIN periods p ON v.occurred_at >= p.start_at AND v.occurred_at < p.end_at
-        WHERE TRUE {span}""", table="product_views", span_column="v.occurred_at",
-           dimensions=("product_id",), requires=("product_id",), expressions={
-               "product_viewers": f"count(*) FILTER (WHERE visitor_id IS NOT NULL AND "
-                                  f"{_first_in_period('prev_viewed_at')})"}),
-    Rollup("events", """
-        SELECT p.label AS period, d.*
-        FROM search_days d JOIN periods p ON d.day_at >= p.start_at AND d.day_at < p.end_at
-        WHERE TRUE {span} {channel}""", table="search_days", span_column="d.day_at",
-           channel="AND d.channel = $channel", dimensions=("day", "search_term"), expressions={
-               "searches": "coalesce(sum(searches), 0)",
-               "search_visitors": "count(DISTINCT visitor_id)",
-               "zero_result_searches": "coalesce(sum(zero_result_searches), 0)"}),
-    Rollup("visits", """
-        SELECT p.label AS period, v.visitor_id, v.session_id, min(v.source) AS source,
-               sum(v.events) AS events, sum(v.page_views) AS page_views
-        FROM visit_days v JOIN periods p ON v.day_at >= p.start_at AND v.day_at < p.end_at
-        WHERE TRUE {span} {channel}
-        GROUP BY p.label, v.visitor_id, v.session_id""",
-           table="visit_days", channel="AND v.channel = $channel", dimensions=("source",),
-           span_column="v.day_at",
-           expressions=_same("bounced_visitors", "visit_visitors", "visit_page_views")),
+    _rolled("events", "visit_days", "day_at", dimensions=("day", "source", "device", "channel"),
+            expressions={
+                "visitors": "count(DISTINCT visitor_id)",
+                "page_views": "coalesce(sum(page_views), 0)",
+                "product_viewers": "count(DISTINCT visitor_id) FILTER (WHERE product_views > 0)",
+                "cart_visitors": "count(DISTINCT visitor_id) FILTER (WHERE carts > 0)",
+                "favorite_visitors": "count(DISTINCT visitor_id) FILTER (WHERE favorites > 0)",
+                "ordering_visitors": "count(DISTINCT visitor_id) FILTER (WHERE orders > 0)",
+                "paying_visitors": "count(DISTINCT visitor_id) FILTER (WHERE payments > 0)",
+                "searches": "coalesce(sum(searches), 0)",
+                "search_visitors": "count(DISTINCT visitor_id) FILTER (WHERE searches > 0)",
+                "zero_result_searches": "coalesce(sum(zero_result_searches), 0)"}),
+    _rolled("events", "product_views", "occurred_at", select=_WITH_START, channel=False,
+            dimensions=("product_id",), requires=("product_id",), expressions={
+                "product_viewers": f"count(*) FILTER (WHERE visitor_id IS NOT NULL AND "
+                                   f"{_first_in_period('prev_viewed_at')})"}),
+    _rolled("events", "search_days", "day_at", dimensions=("day", "search_term"), expressions={
+        "searches": "coalesce(sum(searches), 0)",
+        "search_visitors": "count(DISTINCT visitor_id)",
+        "zero_result_searches": "coalesce(sum(zero_result_searches), 0)"}),
+    _rolled("visits", "visit_days", "day_at",
+            select="x.visitor_id, x.session_id, min(x.source) AS source, sum(x.events) AS events, "
+                   "sum(x.page_views) AS page_views",
+            group="\n        GROUP BY p.label, x.visitor_id, x.session_id", dimensions=("source",),
+            expressions=_same("bounced_visitors", "visit_visitors", "visit_page_views")),
     # Sums only (no buyers): paid orders per hour.
-    Rollup("paid_orders", """
-        SELECT p.label AS period, h.*, hour(h.hour_at) AS hour, isodow(h.hour_at) AS weekday,
-               CAST(h.hour_at AS DATE) AS day
-        FROM order_hours h JOIN periods p ON h.hour_at >= p.start_at AND h.hour_at < p.end_at
-        WHERE TRUE {span} {channel}""", table="order_hours", span_column="h.hour_at",
-           channel="AND h.channel = $channel",
-           dimensions=("day", "hour", "weekday", "channel", "province_code"),
-           expressions={"gmv": "coalesce(sum(paid_amount), 0)", "orders_paid": "coalesce(sum(orders), 0)"}),
+    _rolled("paid_orders", "order_hours", "hour_at",
+            select="x.*, hour(x.hour_at) AS hour, isodow(x.hour_at) AS weekday, "
+                   "CAST(x.hour_at AS DATE) AS day",
+            dimensions=("day", "hour", "weekday", "channel", "province_code"),
+            expressions={"gmv": "coalesce(sum(paid_amount), 0)", "orders_paid": "coalesce(sum(orders), 0)"}),
     # The paid orders' sums and buyers, and the new and returning buyers (period_buyers).
-    Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span}"),
-           table="paid_order_facts", span_column="o.paid_at", also=("period_buyers",), expressions={
-               **_same("gmv", "orders_paid"),
-               "paying_buyers": f"count(*) FILTER (WHERE {_BUYER}{_FIRST_IN_PERIOD})",
-               "new_buyers":
-                   f"count(*) FILTER (WHERE {_BUYER}first_paid_at >= start_at AND {_FIRST_IN_PERIOD})",
-               "returning_buyers":
-                   f"count(*) FILTER (WHERE {_BUYER}first_paid_at < start_at AND {_FIRST_IN_PERIOD})",
-               "new_buyer_gmv":
-                   f"coalesce(sum(paid_amount) FILTER (WHERE {_BUYER}first_paid_at >= start_at), 0)",
-               "returning_buyer_gmv":
-                   f"coalesce(sum(paid_amount) FILTER (WHERE {_BUYER}first_paid_at < start_at), 0)"}),
+    _rolled("paid_orders", "paid_order_facts", "paid_at", select=_WITH_START, channel=False,
+            also=("period_buyers",), expressions={
+                **_same("gmv", "orders_paid"),
+                "paying_buyers": _buyers_by("prev_paid_at"),
+                "new_buyers":
+                    f"count(*) FILTER (WHERE {_BUYER}first_paid_at >= start_at AND {_FIRST_IN_PERIOD})",
+                "returning_buyers":
+                    f"count(*) FILTER (WHERE {_BUYER}first_paid_at < start_at AND {_FIRST_IN_PERIOD})",
+                "new_buyer_gmv":
+                    f"coalesce(sum(paid_amount) FILTER (WHERE {_BUYER}first_paid_at >= start_at), 0)",
+                "returning_buyer_gmv":
+                    f"coalesce(sum(paid_amount) FILTER (WHERE {_BUYER}first_paid_at < start_at), 0)"}),
     # By day: the buyer's first order of the day.
-    Rollup("paid_orders", """
-        SELECT p.label AS period, o.*, CAST(o.paid_at AS DATE) AS day
-        FROM paid_order_facts o JOIN periods p ON o.paid_at >= p.start_at AND o.paid_at < p.end_at
-        WHERE TRUE {span}""", table="paid_order_facts", span_column="o.paid_at",
-           dimensions=("day",), requires=("day",), expressions={
-               **_same("gmv", "orders_paid"), "paying_buyers":
-                   f"count(*) FILTER (WHERE {_BUYER}(prev_paid_at IS NULL OR "
-                   f"prev_paid_at < date_trunc('day', paid_at)))"}),
+    _rolled("paid_orders", "paid_order_facts", "paid_at", select="x.*, CAST(x.paid_at AS DATE) AS day",
+            channel=False, dimensions=("day",), requires=("day",), expressions={
+                **_same("gmv", "orders_paid"), "paying_buyers":
+                    f"count(*) FILTER (WHERE {_BUYER}(prev_paid_at IS NULL OR "
+                    f"prev_paid_at < date_trunc('day', paid_at)))"}),
     # By channel (or with a channel chosen) and by province: the buyer's first order there.
-    Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span} {channel}"),
-           table="paid_order_facts", span_column="o.paid_at", channel="AND o.channel = $channel",
-           dimensions=("channel",), requires=("channel",), expressions={
-               **_same("gmv", "orders_paid"), "paying_buyers":
-                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_channel_paid_at')})"}),
-    Rollup("paid_orders", _PAID_ORDER_FACTS.format(relation="periods", where="TRUE", span="{span}"),
-           table="paid_order_facts", span_column="o.paid_at",
-           dimensions=("province_code",), requires=("province_code",), expressions={
-               **_same("gmv", "orders_paid"), "paying_buyers":
-                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_province_paid_at')})"}),
-    Rollup("paid_lines", _PAID_LINE_FACTS, table="paid_line_facts", span_column="l.paid_at",
-           dimensions=("product_id",), requires=("product_id",), expressions={
-               **_same(*_LINE_SUMS), "buyers_of_lines":
-                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_product_paid_at')})"}),
-    Rollup("paid_lines", _PAID_LINE_FACTS, table="paid_line_facts", span_column="l.paid_at",
-           dimensions=("top_category",), requires=("top_category",), expressions={
-               **_same(*_LINE_SUMS), "buyers_of_lines":
-                   f"count(*) FILTER (WHERE {_BUYER}{_first_in_period('prev_category_paid_at')})"}),
-    Rollup("buyers_in_window", _PAID_ORDER_FACTS.format(relation="repurchase_window",
-                                                        where="NOT o.customer_is_guest", span="{span}"),
-           table="paid_order_facts", span_column="o.paid_at", span_relation="repurchase_window",
-           expressions={
-               "window_buyers": f"count(*) FILTER (WHERE {_FIRST_IN_PERIOD})",
-               # A buyer's second order of the window: one row per buyer with two or more.
-               "window_repeat_buyers": "count(*) FILTER (WHERE prev_paid_at >= start_at AND "
-                                       "(prev2_paid_at IS NULL OR prev2_paid_at < start_at))"}),
-    Rollup("payment_attempts", """
-        SELECT p.label AS period, d.*
-        FROM payment_days d JOIN periods p ON d.day_at >= p.start_at AND d.day_at < p.end_at
-        WHERE TRUE {span} {channel}""", table="payment_days", span_column="d.day_at",
-           channel="AND d.channel = $channel", dimensions=("day", "failure_reason", "method"), expressions={
-               "payment_attempts": "coalesce(sum(attempts), 0)",
-               "failed_payments": "coalesce(sum(attempts) FILTER (WHERE status = 'failed'), 0)"}),
-    Rollup("refunds", """
-        SELECT p.label AS period, d.*
-        FROM refund_days d JOIN periods p ON d.day_at >= p.start_at AND d.day_at < p.end_at
-        WHERE TRUE {span} {channel}""", table="refund_days", span_column="d.day_at",
-           channel="AND d.channel = $channel", dimensions=("day",),
-           expressions=_same("refunds_amount")),
-    Rollup("aftersales_requests", """
-        SELECT p.label AS period, a.*
-        FROM aftersales_facts a JOIN periods p ON a.requested_at >= p.start_at AND a.requested_at < p.end_at
-        WHERE TRUE {span} {channel}""", table="aftersales_facts", span_column="a.requested_at",
-           channel="AND a.channel = $channel",
-           dimensions=("reason_code", "top_category", "product_id", "kind"),
-           expressions=_same("aftersales_units", "aftersales_requests")),
-    Rollup("lines_refunded_30d", """
-        SELECT DISTINCT p.label AS period, x.line_id
-        FROM refunded_lines x JOIN refund_window p ON x.created_at >= p.start_at AND x.created_at < p.end_at
-        WHERE TRUE {span} {channel}""", table="refunded_lines", span_column="x.created_at",
-           span_relation="refund_window", channel="AND x.channel = $channel",
-           expressions=_same("lines_refunded_30d")),
+    _rolled("paid_orders", "paid_order_facts", "paid_at", select=_WITH_START,
+            dimensions=("channel",), requires=("channel",),
+            expressions={**_same("gmv", "orders_paid"),
+                         "paying_buyers": _buyers_by("prev_channel_paid_at")}),
+    _rolled("paid_orders", "paid_order_facts", "paid_at", select=_WITH_START, channel=False,
+            dimensions=("province_code",), requires=("province_code",),
+            expressions={**_same("gmv", "orders_paid"),
+                         "paying_buyers": _buyers_by("prev_province_paid_at")}),
+    _rolled("paid_lines", "paid_line_facts", "paid_at", select=_WITH_START, channel=False,
+            dimensions=("product_id",), requires=("product_id",),
+            expressions={**_same(*_LINE_SUMS), "buyers_of_lines": _buyers_by("prev_product_paid_at")}),
+    _rolled("paid_lines", "paid_line_facts", "paid_at", select=_WITH_START, channel=False,
+            dimensions=("top_category",), requires=("top_category",),
+            expressions={**_same(*_LINE_SUMS), "buyers_of_lines": _buyers_by("prev_category_paid_at")}),
+    _rolled("buyers_in_window", "paid_order_facts", "paid_at", select=_WITH_START, channel=False,
+            relation="repurchase_window", where="NOT x.customer_is_guest", expressions={
+                "window_buyers": f"count(*) FILTER (WHERE {_FIRST_IN_PERIOD})",
+                # A buyer's second order of the window: one row per buyer with two or more.
+                "window_repeat_buyers": "count(*) FILTER (WHERE prev_paid_at >= start_at AND "
+                                        "(prev2_paid_at IS NULL OR prev2_paid_at < start_at))"}),
+    _rolled("payment_attempts", "payment_days", "day_at", dimensions=("day", "failure_reason", "method"),
+            expressions={"payment_attempts": "coalesce(sum(attempts), 0)",
+                         "failed_payments": "coalesce(sum(attempts) FILTER (WHERE status = 'failed'), 0)"}),
+    _rolled("refunds", "refund_days", "day_at", dimensions=("day",), expressions=_same("refunds_amount")),
+    _rolled("aftersales_requests", "aftersales_facts", "requested_at",
+            dimensions=("reason_code", "top_category", "product_id", "kind"),
+            expressions=_same("aftersales_units", "aftersales_requests")),
+    # Each refunded line once per window.
+    _rolled("lines_refunded_30d", "refunded_lines", "created_at", select="x.line_id",
+            relation="refund_window", group="\n        GROUP BY p.label, x.line_id",
+            expressions=_same("lines_refunded_30d")),
     Rollup("cohort_activity", """
         SELECT p.label AS period, c.*
         FROM cohort_months c JOIN periods p ON c.cohort >= date_trunc('month', p.start_at)

@@ -10,10 +10,12 @@ One thread loads a version, in one DuckDB transaction; queries on the other thre
 meanwhile read the version before, whole, and do not wait.
 
 Why in memory and not views over the Parquet files: every report query would otherwise
-decompress and decode the files again; loading them once per version takes a few seconds
-at ten million events and makes each report about twice as fast (docs/analytics-benchmark.md).
-Each thread gets its own cursor on the shared database. ``ZHANGGUI_WAREHOUSE_IN_MEMORY=false``
-trades that speed for memory: views over the files instead of tables.
+decompress and decode the files again, and the rollups would be recomputed per query. At
+ten million events a first load takes about ten seconds and the process holds about 2 GB
+(the raw events stay on disk, ``ON_DISK``); reports are several times faster
+(docs/analytics-benchmark.md). Each thread gets its own cursor on the shared database.
+``ZHANGGUI_WAREHOUSE_IN_MEMORY=false`` trades that speed for memory: views over the files
+instead of tables, and no rollups.
 """
 
 import os
@@ -25,6 +27,7 @@ from pathlib import Path
 import duckdb
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhanggui.analytics import storage
 from zhanggui.analytics.errors import WarehouseEmpty
@@ -33,7 +36,7 @@ from zhanggui.analytics.extract import EXTRACTS
 _lock = threading.Lock()
 _loading = threading.Lock()  # held by the thread loading a new version
 _state: dict = {"db": None, "stamp": None, "root": None, "version": 0, "files": {}, "tables": frozenset(),
-                 "cache": {}}
+                 "cache": {}, "pool": None}
 _local = threading.local()
 CORES = os.cpu_count() or 2
 # A report runs its queries side by side (``submit``), one core each: most read a row group
@@ -72,13 +75,13 @@ def query(sql: str, params: dict | list | None = None) -> list[tuple]:
 def query_cached(sql: str) -> list[tuple]:
     """The rows of a small lookup (names, first sales), kept until another version loads."""
     _ensure_loaded()
-    key = (_state["version"], sql)  # the version is set once its tables are committed
+    version = _state["version"]  # set once its tables are committed
+    if _state["cache"].get("version") != version:
+        _state["cache"] = {"version": version}
     cache = _state["cache"]
-    if key not in cache:
-        if any(version != key[0] for version, _sql in cache):
-            cache.clear()
-        cache[key] = query(sql)
-    return cache[key]
+    if sql not in cache:
+        cache[sql] = query(sql)
+    return cache[sql]
 
 
 def submit(sql: str, params: dict | list | None = None) -> Future:
@@ -90,7 +93,7 @@ def submit(sql: str, params: dict | list | None = None) -> Future:
 
 def _pool() -> ThreadPoolExecutor:
     with _lock:
-        if _state.get("pool") is None:
+        if _state["pool"] is None:
             _state["pool"] = ThreadPoolExecutor(max_workers=POOL, thread_name_prefix="warehouse")
         return _state["pool"]
 
@@ -234,17 +237,18 @@ class Derived:
     key may then have more than one row, which every query over the rollup sums."""
     inputs: frozenset[str]
     sql: str
+    label: str  # what the "how is this computed" panel calls it (translated)
     rollup: bool = False
     append_from: str = ""
 
 
-def _derived(inputs: set[str], sql: str, **options) -> Derived:
-    return Derived(inputs=frozenset(inputs), sql=sql, **options)
+def _derived(inputs: set[str], label, sql: str, **options) -> Derived:
+    return Derived(inputs=frozenset(inputs), sql=sql, label=label, **options)
 
 
 DERIVED = {
     # Each category with its top-level ancestor (reports group by top-level category).
-    "category_tree": _derived({"categories"}, """
+    "category_tree": _derived({"categories"}, _("Each category with its top-level category"), """
         WITH RECURSIVE tree(category_id, top_id, top_name) AS (
             SELECT category_id, category_id, name FROM categories WHERE parent_id IS NULL
             UNION ALL
@@ -253,7 +257,7 @@ DERIVED = {
         )
         SELECT * FROM tree"""),
     # Each category with every ancestor, itself included (a category filter covers its subtree).
-    "category_paths": _derived({"categories"}, """
+    "category_paths": _derived({"categories"}, _("Each category with its ancestors"), """
         WITH RECURSIVE paths(category_id, ancestor_id) AS (
             SELECT category_id, category_id FROM categories
             UNION ALL
@@ -263,14 +267,15 @@ DERIVED = {
         SELECT * FROM paths"""),
     # Each customer's first paid (not cancelled) order, and the month of it: new vs returning
     # buyers and the cohorts.
-    "buyer_firsts": _derived({"orders"}, """
+    "buyer_firsts": _derived({"orders"}, _("Each buyer's first paid order"), """
         SELECT customer_id, min(paid_at) AS first_paid_at,
                date_trunc('month', min(paid_at)) AS cohort, bool_or(customer_is_guest) AS is_guest
         FROM orders WHERE paid_at IS NOT NULL AND status <> 'cancelled'
         GROUP BY customer_id"""),
     # Each order line with what the reports ask of its order and product, in order of payment
     # (the order-line sources read it instead of joining four tables on every query).
-    "line_facts": _derived({"orders", "order_lines", "products", "category_tree"}, """
+    "line_facts": _derived({"orders", "order_lines", "products", "category_tree"},
+        _("Order lines with their order and category"), """
         SELECT l.*, o.paid_at, o.status, o.channel, o.customer_id, o.customer_is_guest,
                o.refunded_amount AS order_refunded_amount, pr.category_id, t.top_id AS top_category
         FROM order_lines l JOIN orders o USING (order_id)
@@ -278,16 +283,16 @@ DERIVED = {
         LEFT JOIN category_tree t ON t.category_id = pr.category_id
         ORDER BY o.paid_at, l.line_id"""),
     # When each product was first paid for (its lifecycle stage counts days on sale from it).
-    "product_firsts": _derived({"line_facts"}, """
+    "product_firsts": _derived({"line_facts"}, _("Each product's first sale"), """
         SELECT product_id, min(paid_at) AS first_sold_at FROM line_facts
         WHERE paid_at IS NOT NULL AND status <> 'cancelled'
         GROUP BY product_id"""),
     # The source each order's order event came from (traffic attribution).
-    "order_sources": _derived({"events"}, """
+    "order_sources": _derived({"events"}, _("The source of each order's order event"), """
         SELECT DISTINCT order_id, source FROM events WHERE kind = 'order'"""),
     # Rollups. Events summed per visit and day (and source, channel, device): a quarter of
     # the events' rows, and still every distinct visitor of any set of days.
-    "visit_days": _derived({"events"}, """
+    "visit_days": _derived({"events"}, _("Events summed per visit and day"), """
         SELECT date_trunc('day', occurred_at) AS day_at, CAST(occurred_at AS DATE) AS day,
                visitor_id, session_id, source, channel, device, count(*) AS events,
                count(*) FILTER (WHERE kind = 'page_view') AS page_views,
@@ -302,7 +307,7 @@ DERIVED = {
         GROUP BY ALL
         ORDER BY day_at""", rollup=True, append_from="events"),
     # Search events per day, term, visitor and channel (appended like visit_days).
-    "search_days": _derived({"events"}, """
+    "search_days": _derived({"events"}, _("Searches per day, term and visitor"), """
         SELECT date_trunc('day', occurred_at) AS day_at, CAST(occurred_at AS DATE) AS day,
                search_term, visitor_id, channel, count(*) AS searches,
                count(*) FILTER (WHERE result_count = 0) AS zero_result_searches
@@ -313,7 +318,8 @@ DERIVED = {
     # customer's own (not guest) paid orders, the two before this one (and the one before in
     # the same channel, in the same province): a distinct count of buyers over any dates
     # becomes a count of the orders whose previous one is earlier.
-    "paid_order_facts": _derived({"orders", "buyer_firsts"}, """
+    "paid_order_facts": _derived({"orders", "buyer_firsts"},
+        _("Paid orders with the buyer's previous paid orders"), """
         SELECT o.*, f.first_paid_at,
                lag(o.paid_at) OVER buyer AS prev_paid_at, lag(o.paid_at, 2) OVER buyer AS prev2_paid_at,
                lag(o.paid_at) OVER in_channel AS prev_channel_paid_at,
@@ -327,7 +333,7 @@ DERIVED = {
                                ORDER BY o.paid_at, o.order_id)
         ORDER BY o.paid_at""", rollup=True),
     # Paid (not cancelled) orders per hour, channel and province: their count and amount.
-    "order_hours": _derived({"orders"}, """
+    "order_hours": _derived({"orders"}, _("Paid orders per hour"), """
         SELECT date_trunc('hour', paid_at) AS hour_at, channel, province_code,
                count(*) AS orders, sum(paid_amount) AS paid_amount
         FROM orders WHERE paid_at IS NOT NULL AND status <> 'cancelled'
@@ -335,7 +341,8 @@ DERIVED = {
         ORDER BY hour_at""", rollup=True),
     # Paid (not cancelled) order lines with the customer's previous paid line of the same
     # product and of the same top-level category: distinct buyers per product or category.
-    "paid_line_facts": _derived({"line_facts"}, """
+    "paid_line_facts": _derived({"line_facts"},
+        _("Paid order lines with the buyer's previous line of the product and category"), """
         SELECT l.*,
                lag(l.paid_at) OVER (PARTITION BY l.customer_id, l.customer_is_guest, l.product_id
                                     ORDER BY l.paid_at, l.line_id) AS prev_product_paid_at,
@@ -344,27 +351,29 @@ DERIVED = {
         FROM line_facts l WHERE l.paid_at IS NOT NULL AND l.status <> 'cancelled'
         ORDER BY l.paid_at""", rollup=True),
     # Product views with the visitor's previous view of the product: distinct viewers per product.
-    "product_views": _derived({"events"}, """
+    "product_views": _derived({"events"},
+        _("Product views with the visitor's previous view of the product"), """
         SELECT occurred_at, product_id, visitor_id, channel,
                lag(occurred_at) OVER (PARTITION BY product_id, visitor_id ORDER BY occurred_at, id)
                    AS prev_viewed_at
         FROM events WHERE kind = 'product_view'
         ORDER BY occurred_at""", rollup=True),
     # Payment attempts and refunds per day (and channel, status, reason, method).
-    "payment_days": _derived({"payments", "orders"}, """
+    "payment_days": _derived({"payments", "orders"}, _("Payment attempts per day"), """
         SELECT date_trunc('day', pa.created_at) AS day_at, CAST(pa.created_at AS DATE) AS day,
                o.channel, pa.status, pa.failure_reason, pa.method, count(*) AS attempts
         FROM payments pa JOIN orders o USING (order_id)
         GROUP BY ALL
         ORDER BY day_at""", rollup=True),
-    "refund_days": _derived({"refunds", "orders"}, """
+    "refund_days": _derived({"refunds", "orders"}, _("Refunds per day"), """
         SELECT date_trunc('day', r.created_at) AS day_at, CAST(r.created_at AS DATE) AS day,
                o.channel, sum(r.amount) AS amount
         FROM refunds r JOIN orders o USING (order_id)
         GROUP BY ALL
         ORDER BY day_at""", rollup=True),
     # After-sales request lines with their order's channel and product's top-level category.
-    "aftersales_facts": _derived({"aftersales", "orders", "products", "category_tree"}, """
+    "aftersales_facts": _derived({"aftersales", "orders", "products", "category_tree"},
+        _("After-sales request lines with their channel and category"), """
         SELECT a.*, o.channel, t.top_id AS top_category
         FROM aftersales a JOIN orders o USING (order_id)
         JOIN products pr ON pr.product_id = a.product_id
@@ -372,7 +381,8 @@ DERIVED = {
         ORDER BY a.requested_at""", rollup=True),
     # The order lines each refund refunded: those of its after-sales request, or every line
     # of the order when it has none.
-    "refunded_lines": _derived({"refunds", "orders", "order_lines", "aftersales"}, """
+    "refunded_lines": _derived({"refunds", "orders", "order_lines", "aftersales"},
+        _("The order lines each refund refunded"), """
         SELECT DISTINCT r.created_at, l.line_id, o.channel
         FROM refunds r JOIN orders o USING (order_id)
         JOIN order_lines l ON l.order_id = r.order_id
@@ -381,7 +391,7 @@ DERIVED = {
         ORDER BY r.created_at""", rollup=True),
     # Customers of each cohort (month of the first paid order) buying in each later month,
     # by the day of their first paid order in that month, with the cohort's size.
-    "cohort_months": _derived({"orders", "buyer_firsts"}, """
+    "cohort_months": _derived({"orders", "buyer_firsts"}, _("Cohort customers buying per month"), """
         WITH active AS (
             SELECT f.cohort, date_diff('month', f.cohort, date_trunc('month', o.paid_at)) AS month_number,
                    o.customer_id, date_trunc('day', min(o.paid_at)) AS first_day_at

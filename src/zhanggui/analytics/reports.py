@@ -97,25 +97,6 @@ def _add_kpis(report: Report, codes: list[str], values: dict) -> dict:
     return values["current"]
 
 
-DERIVED_NAMES = {
-    "line_facts": _("Order lines with their order and category"),
-    "buyer_firsts": _("Each buyer's first paid order"),
-    "product_firsts": _("Each product's first sale"),
-    "category_tree": _("Each category with its top-level category"),
-    "category_paths": _("Each category with its ancestors"),
-    "order_sources": _("The source of each order's order event"),
-    "visit_days": _("Events summed per visit and day"),
-    "search_days": _("Searches per day, term and visitor"),
-    "paid_order_facts": _("Paid orders with the buyer's previous paid orders"),
-    "cohort_months": _("Cohort customers buying per month"),
-    "paid_line_facts": _("Paid order lines with the buyer's previous line of the product and category"),
-    "product_views": _("Product views with the visitor's previous view of the product"),
-    "payment_days": _("Payment attempts per day"),
-    "order_hours": _("Paid orders per hour"),
-    "refund_days": _("Refunds per day"),
-    "aftersales_facts": _("After-sales request lines with their channel and category"),
-    "refunded_lines": _("The order lines each refund refunded"),
-}
 DERIVED_NOTE = _("A table the warehouse reader derives from the tables above when it loads a version")
 ROLLUP_NOTE = _("A rollup the warehouse reader keeps in memory: the same numbers as the facts it sums, "
                 "read instead of them when no filter it cannot apply is chosen (new rows are summed "
@@ -135,7 +116,7 @@ def _explain_derived(report: Report) -> Report:
             used |= reader.DERIVED[name].inputs & reader.DERIVED.keys()
     for name in (n for n in reader.DERIVED if n in used):
         report.explain.append({
-            "code": name, "name": str(DERIVED_NAMES[name]), "unit": "", "notes": "",
+            "code": name, "name": str(reader.DERIVED[name].label), "unit": "", "notes": "",
             "formula": str(ROLLUP_NOTE if reader.DERIVED[name].rollup else DERIVED_NOTE),
             "sql": [f"CREATE TABLE {name} AS\n{textwrap.dedent(reader.DERIVED[name].sql).strip()}"]})
     return report
@@ -278,8 +259,7 @@ def sales(period: Period, compare: Period | None = None, filters: Filters = NO_F
         _names("categories", "category_id", "name"),
         *[engine.query(codes, periods, filters, group_by=dimension)
           for dimension, periods, _title, codes, _share in breakdowns]])
-    ranked, (kpis, heat, names), results = (results[:len(ranking)], results[len(ranking):len(ranking) + 3],
-                                            results[len(ranking) + 3:])
+    kpis, heat, names, *by_dimension = results[len(ranking):]
     _add_kpis(report, kpi_codes, kpis)
     heat = heat["current"]
     report.charts.append({"id": "heatmap", "type": "heatmap",
@@ -300,9 +280,9 @@ def sales(period: Period, compare: Period | None = None, filters: Filters = NO_F
     names = dict(names)
     labels = {"channel": lambda c: c, "top_category": lambda c: names.get(c, c),
               "province_code": province_label}
-    for (dimension, periods, title, codes, share_of), values in zip(breakdowns, results, strict=True):
+    for (dimension, periods, title, codes, share_of), values in zip(breakdowns, by_dimension, strict=True):
         _by_dimension(report, values, periods, dimension, title, labels[dimension], codes, share_of)
-    _product_ranking(report, ranked)
+    _product_ranking(report, results[:len(ranking)])
     return _explain_derived(report)
 
 
