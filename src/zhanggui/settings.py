@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhanggui.analytics",
     "zhanggui.console",
     "zhanggui.demo",
+    "zhanggui.backup",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,9 @@ ZHANGGUI_WAREHOUSE_DIR = Path(os.environ.get("ZHANGGUI_WAREHOUSE_DIR", VAR_DIR /
 # times as fast; about 1.9 GB at 10 million traffic events); false reads the Parquet files
 # through views, without rollups.
 ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", True)
+# Scheduled backups (zhanggui.backup.tasks.backup_task) go here; the newest KEEP are kept.
+ZHANGGUI_BACKUP_DIR = Path(os.environ.get("ZHANGGUI_BACKUP_DIR", VAR_DIR / "backups"))
+ZHANGGUI_BACKUP_KEEP = int(os.environ.get("ZHANGGUI_BACKUP_KEEP", "14"))
 with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
