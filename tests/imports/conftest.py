@@ -52,16 +52,22 @@ def business_digest() -> str:
 
 def run_import(path: Path, kind: str, format_name: str = "zhanggui", *, actor=None,
                dry_run: bool = False, channel: str = "", item_path: Path | None = None,
-               profile_file: Path | None = None):
+               profile_file: Path | None = None, skip_invalid: bool = False):
     profile, saved = queries.resolve_profile(kind, format_name, profile_file=profile_file)
     run = actions.create_import_run(path, kind=kind, profile=profile, actor=actor,
                                     channel=channel, dry_run=dry_run, item_path=item_path,
-                                    saved_profile=saved)
+                                    saved_profile=saved, skip_invalid=skip_invalid)
     return actions.execute_import_run(run)
 
 
 def errors_of(run) -> list[tuple[str, int, str]]:
-    return [(e.source, e.line, e.column) for e in queries.error_rows(run)]
+    return [(e.source, e.line, e.column) for e in queries.error_rows(run, siblings=False)]
+
+
+def report_of(run) -> list[list[str]]:
+    """The downloadable error report's rows (without the header)."""
+    text = "".join(queries.error_report_lines(run)).removeprefix("\ufeff")
+    return list(csv.reader(io.StringIO(text)))[1:]
 
 
 @pytest.fixture(autouse=True)

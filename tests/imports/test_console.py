@@ -132,3 +132,50 @@ def test_profile_editor_maps_a_sample_and_saves(owner_client, owner, imports_dir
 
     edit = owner_client.get(editor + f"?profile={profile.pk}")
     assert edit.status_code == 200 and edit.context["form"].initial["map_1"] == "nickname"
+
+
+SKIP_ORDERS = (b"order_id,placed_at,sku_code,quantity,unit_price\r\n"
+               b"X1,2024-01-01,S1,1,5\r\nX2,2024-01-01,S1,1,5\r\nX2,2024-01-01,S2,0,5\r\n"
+               b"X3,2024-01-02,S1,1,5\r\n")
+
+
+@pytest.mark.django_db
+def test_skip_invalid_checkbox_imports_the_valid_orders_and_reports_the_rest(owner_client, inline,
+                                                                             settings):
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = owner_client.get(reverse("admin:imports_importrun_new"))
+    assert "Skip invalid records (import the rest)" in form.content.decode()
+
+    response = owner_client.post(reverse("admin:imports_importrun_new"), {
+        "kind": "orders", "format_name": "zhanggui", "channel": "", "skip_invalid": "on",
+        "file": SimpleUploadedFile("orders.csv", SKIP_ORDERS, content_type="text/csv")})
+
+    dry_run = ImportRun.objects.get()
+    assert (dry_run.mode, dry_run.status) == ("skip_invalid", "completed_with_skips")
+    page = owner_client.get(response.url)
+    content = page.content.decode()
+    assert page.context["can_confirm"] and page.context["sibling_count"] == 1
+    assert "2 valid records will be imported; 1 invalid records will be skipped." in content
+    assert "would be skipped" in content
+
+    confirmed = owner_client.post(reverse("admin:imports_importrun_confirm", args=[dry_run.pk]))
+
+    run = ImportRun.objects.get(is_dry_run=False)
+    assert (run.mode, run.status, run.imported_record_count, run.skipped_record_count) == (
+        "skip_invalid", "completed_with_skips", 2, 1)
+    assert set(Order.objects.values_list("external_id", flat=True)) == {"X1", "X3"}
+    result = owner_client.get(confirmed.url).content.decode()
+    assert "2 records imported (2 rows)" in result and "1 records skipped (2 rows)" in result
+    report = owner_client.get(reverse("admin:imports_importrun_errors", args=[run.pk]))
+    lines = b"".join(report.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[1:] == ["main,3,order_id,X2,skipped: order X2 has an error on line 4",
+                         "main,4,quantity,0,must not be zero"]
+
+
+@pytest.mark.django_db
+def test_without_the_checkbox_the_upload_is_all_or_nothing(owner_client, inline):
+    _upload(owner_client, SKIP_ORDERS)
+
+    dry_run = ImportRun.objects.get()
+    assert (dry_run.mode, dry_run.status, dry_run.can_be_confirmed) == (
+        "all_or_nothing", "failed", False)

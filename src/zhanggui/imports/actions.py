@@ -2,12 +2,15 @@
 
 ``execute_import_run`` is the one path every import takes (CLI, console, Celery task,
 benchmark). A run's business writes happen in one transaction — the batch is the whole
-file — and are rolled back when any row failed or when it is a dry run. The run record,
-its row errors and one operation-log entry are written after that transaction, so a
-failed or dry run is recorded too.
+file — and are rolled back when any row failed or when it is a dry run. In the
+skip-invalid mode the batch is every valid record of the file: they are written in one
+transaction (all of them, or none if the database refuses one) and the invalid ones are
+reported. The run record, its row errors and one operation-log entry are written after
+that transaction, so a failed or dry run is recorded too.
 """
 
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,8 @@ from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
 from zhanggui.core.errors import InvalidInput
 from zhanggui.imports.files import file_sha256
-from zhanggui.imports.models import ImportProfile, ImportRowError, ImportRun, RunStatus
+from zhanggui.imports.mapping import RowError
+from zhanggui.imports.models import ImportProfile, ImportRowError, ImportRun, RunMode, RunStatus
 from zhanggui.imports.pipeline import ImportRequest, Outcome, Pipeline, Progress
 from zhanggui.imports.profiles import BUILTIN, get_builtin
 from zhanggui.imports.profiles.base import Profile, profile_from_json
@@ -29,15 +33,21 @@ from zhanggui.imports.queries import progress_key
 logger = logging.getLogger(__name__)
 PRIMARY_ENTITY = {"orders": "orders", "customers": "customers", "products": "skus"}
 LOGGED_FIELDS = ("kind", "format_name", "channel", "file_name", "file_sha256", "item_file_name",
-                 "item_file_sha256", "is_dry_run", "status", "rows_read", "created_count",
-                 "updated_count", "skipped_count", "failed_count", "error_count")
+                 "item_file_sha256", "mode", "is_dry_run", "status", "rows_read", "created_count",
+                 "updated_count", "skipped_count", "failed_count", "error_count",
+                 "imported_record_count", "imported_row_count", "skipped_record_count",
+                 "skipped_row_count")
 
 
 def create_import_run(path: str | Path, *, kind: str, profile: Profile, actor: Staff | None,
-                      channel: str = "", dry_run: bool = False, file_name: str = "",
-                      item_path: str | Path | None = None, item_file_name: str = "",
+                      channel: str = "", dry_run: bool = False, skip_invalid: bool = False,
+                      file_name: str = "", item_path: str | Path | None = None,
+                      item_file_name: str = "",
                       saved_profile: ImportProfile | None = None) -> ImportRun:
     """Record a queued import of the file at ``path`` (and Taobao's item-detail file).
+
+    ``skip_invalid``: import every valid record and report the others, instead of
+    importing nothing when any row is invalid.
 
     Raises:
         InvalidInput: the file does not exist, or an item-detail file for a profile without one.
@@ -58,6 +68,7 @@ def create_import_run(path: str | Path, *, kind: str, profile: Profile, actor: S
         item_file_name=(item_file_name or (Path(item_path).name if item_path else ""))[:255],
         item_file_path=str(Path(item_path).resolve()) if item_path else "",
         item_file_sha256=file_sha256(item_path) if item_path else "",
+        mode=RunMode.SKIP_INVALID if skip_invalid else RunMode.ALL_OR_NOTHING,
         is_dry_run=dry_run, actor=actor)
 
 
@@ -82,21 +93,24 @@ def _reporter(run: ImportRun, progress: Progress | None) -> Progress:
 def execute_import_run(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
     """Run a queued import: validate every row and write the file as one batch.
 
-    Nothing is written when any row fails or when the run is a dry run (it is rolled
-    back after counting what it would create). Row errors are stored for the error
-    report; one operation-log entry records who, the file, its SHA-256 and the counts.
+    Nothing is written when any row fails (skip-invalid mode: the records with a failing
+    row are left out, the others written) or when the run is a dry run (it is rolled back
+    after counting what it would create). Row errors — and in skip mode the valid rows
+    left out with their record — are stored for the error report; one operation-log
+    entry records who, the file, its SHA-256 and the counts.
     """
     run.status = RunStatus.VALIDATING if run.is_dry_run else RunStatus.RUNNING
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])
     request = ImportRequest(
         kind=run.kind, profile=run_profile(run), channel=run.channel, path=Path(run.file_path),
-        item_path=Path(run.item_file_path) if run.item_file_path else None, actor=run.actor)
+        item_path=Path(run.item_file_path) if run.item_file_path else None, actor=run.actor,
+        skip_invalid=run.is_skip_invalid)
     pipeline = Pipeline(request, progress=_reporter(run, progress))
     try:
         with transaction.atomic():
             outcome = pipeline.run()
-            if not outcome.ok or run.is_dry_run:
+            if not outcome.applies or run.is_dry_run:
                 transaction.set_rollback(True)
     except DatabaseError as error:  # a constraint the row checks did not foresee
         outcome = pipeline.outcome
@@ -108,27 +122,40 @@ def execute_import_run(run: ImportRun, *, progress: Progress | None = None) -> I
     return _finish(run, outcome)
 
 
+def _status(outcome: Outcome) -> str:
+    if not outcome.applies:
+        return RunStatus.FAILED
+    return RunStatus.SUCCEEDED if outcome.ok else RunStatus.COMPLETED_WITH_SKIPS
+
+
 @transaction.atomic
 def _finish(run: ImportRun, outcome: Outcome) -> ImportRun:
     entity = PRIMARY_ENTITY[run.kind]
-    counts = outcome.counts
-    run.status = RunStatus.SUCCEEDED if outcome.ok else RunStatus.FAILED
+    applied = outcome.applies
+    counts = outcome.counts if applied else Counter()  # what a rolled-back run wrote is gone
+    run.status = _status(outcome)
     run.rows_read = outcome.rows_read
     run.created_count = counts[f"{entity}_created"]
     run.updated_count = counts[f"{entity}_updated"]
     run.skipped_count = counts[f"{entity}_skipped"]
     run.failed_count = len(outcome.failed_lines)
     run.error_count = outcome.error_count
+    run.imported_record_count = outcome.imported_records if applied else 0
+    run.imported_row_count = outcome.imported_rows
+    if run.is_skip_invalid:
+        run.skipped_record_count = len(outcome.skipped_keys)
+        run.skipped_row_count = outcome.skipped_rows
     run.details = {"counts": dict(sorted(counts.items())), "header": outcome.header,
-                   "applied": outcome.ok and not run.is_dry_run}
+                   "applied": applied and not run.is_dry_run,
+                   "skipped_rows_not_listed": max(0, outcome.sibling_count - len(outcome.siblings))}
     run.preview = outcome.preview
     run.message = outcome.fatal  # the summary is worded when shown (queries.run_summary)
     run.progress = 1.0
     run.finished_at = timezone.now()
     run.save()
     ImportRowError.objects.bulk_create(
-        [ImportRowError(run=run, source=e.source, line=e.line, column=e.column[:120],
-                        value=e.value[:200], reason=e.reason[:300]) for e in outcome.errors],
+        [*(_row_error(run, error) for error in outcome.errors),
+         *(_row_error(run, row, is_sibling=True) for row in outcome.siblings)],
         batch_size=2000)
     log_operation(run, action="imports.dry_run" if run.is_dry_run else "imports.run_import",
                   actor=run.actor, after={**snapshot(run, LOGGED_FIELDS), "counts": dict(counts)},
@@ -137,22 +164,29 @@ def _finish(run: ImportRun, outcome: Outcome) -> ImportRun:
     return run
 
 
+def _row_error(run: ImportRun, error: RowError, *, is_sibling: bool = False) -> ImportRowError:
+    return ImportRowError(run=run, source=error.source, line=error.line, column=error.column[:120],
+                          value=error.value[:200], reason=error.reason[:300], is_sibling=is_sibling)
+
+
 def confirm_import_run(dry_run: ImportRun, *, actor: Staff | None) -> ImportRun:
-    """A queued real run of the same file, profile and channel as a successful dry run.
+    """A queued real run of the same file, profile, channel and mode as a successful dry
+    run (skip mode: one that found valid records).
 
     Raises:
-        InvalidInput: the run is not a finished, successful dry run.
+        InvalidInput: the run is not a finished dry run with something to import.
     """
-    if not (dry_run.is_dry_run and dry_run.status == RunStatus.SUCCEEDED):
-        raise InvalidInput(_("Only a dry run without errors can be confirmed."))
+    if not dry_run.can_be_confirmed:
+        raise InvalidInput(_("Only a dry run without errors (or, skipping invalid records, "
+                             "with valid ones) can be confirmed."))
     return ImportRun.objects.create(
         kind=dry_run.kind, format_name=dry_run.format_name, profile=dry_run.profile,
         profile_snapshot=dry_run.profile_snapshot, channel=dry_run.channel,
         file_name=dry_run.file_name, file_path=dry_run.file_path,
         file_sha256=dry_run.file_sha256, file_size=dry_run.file_size,
         item_file_name=dry_run.item_file_name, item_file_path=dry_run.item_file_path,
-        item_file_sha256=dry_run.item_file_sha256, is_dry_run=False, actor=actor,
-        details={"dry_run": dry_run.pk})
+        item_file_sha256=dry_run.item_file_sha256, mode=dry_run.mode, is_dry_run=False,
+        actor=actor, details={"dry_run": dry_run.pk})
 
 
 PROFILE_FIELDS = ("name", "kind", "columns", "options")

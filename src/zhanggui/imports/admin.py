@@ -25,8 +25,9 @@ def _can_run(request: HttpRequest) -> bool:
 class ImportRunAdmin(ModelAdmin):
     list_display = ("id", "kind", "format_name", "channel", "file_name", "status_badge",
                     "is_dry_run", "rows_read", "created_count", "updated_count",
-                    "skipped_count", "failed_count", "actor", "created_at", "page_link")
-    list_filter = ("kind", "status", "is_dry_run", "format_name", "channel")
+                    "skipped_count", "failed_count", "skipped_record_count", "actor",
+                    "created_at", "page_link")
+    list_filter = ("kind", "status", "mode", "is_dry_run", "format_name", "channel")
     search_fields = ("file_name", "file_sha256", "channel")
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     actions_list = ["new_import", "custom_profiles"]
@@ -44,6 +45,7 @@ class ImportRunAdmin(ModelAdmin):
         return _can_run(request)
 
     @display(description=_("status"), label={"succeeded": "success", "failed": "danger",
+                                             "completed_with_skips": "warning",
                                              "running": "info", "validating": "info",
                                              "queued": "warning"})
     def status_badge(self, obj: ImportRun) -> str:

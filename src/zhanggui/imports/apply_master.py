@@ -90,6 +90,10 @@ class CustomerWriter:
         self.counts["customers_skipped"] += len(by_code) - len(new) - len(changed)
         return []
 
+    def check(self, rows: list[MappedRow]) -> list[RowError]:
+        """What ``write`` would refuse, without writing: nothing (a valid row is a customer)."""
+        return []
+
 
 class ProductWriter:
     """Rows are SKUs; the product-level values of a product come from its first row."""
@@ -97,6 +101,25 @@ class ProductWriter:
     def __init__(self, *, references: References, counts: Counter):
         self.references = references
         self.counts = counts
+        self.new_option_names: dict[str, list[str]] = {}  # products the check found new
+
+    def check(self, rows: list[MappedRow]) -> list[RowError]:
+        """What ``write`` would refuse, without writing (the check pass of the skip mode):
+        the same checks against the stored products and SKUs, a new product having the
+        option names of its first row in the file."""
+        skus = _by_code(Sku, [row.values["sku_code"] for row in rows])
+        products = _by_code(Product, list({row.values["product_code"] for row in rows}))
+        problems = []
+        for row in rows:
+            code = row.values["product_code"]
+            product = products.get(code)
+            if product is None:
+                names = self.new_option_names.setdefault(code, list(row.values.get("options", {})))
+                product = Product(code=code, option_names=names)
+            problem = self._sku_problem(row, product, skus.get(row.values["sku_code"]))
+            if problem:
+                problems.append(problem)
+        return problems
 
     def write(self, rows: list[MappedRow]) -> list[RowError]:
         by_product: dict[str, list[MappedRow]] = defaultdict(list)

@@ -6,6 +6,7 @@ from unfold.widgets import (
     UnfoldAdminFileFieldWidget,
     UnfoldAdminSelectWidget,
     UnfoldAdminTextInputWidget,
+    UnfoldBooleanWidget,
 )
 
 from zhanggui.imports.fields import fields_of
@@ -35,6 +36,12 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or .xlsx)"), widget=UnfoldAdminFileFieldWidget)
     item_file = forms.FileField(label=_("Item-detail file (Taobao only)"), required=False,
                                 widget=UnfoldAdminFileFieldWidget)
+    skip_invalid = forms.BooleanField(
+        label=_("Skip invalid records (import the rest)"), required=False,
+        widget=UnfoldBooleanWidget,
+        help_text=_("Off: any invalid row and nothing is imported. On: every order, product or "
+                    "customer whose rows are all valid is imported; the others are listed in "
+                    "the error report."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

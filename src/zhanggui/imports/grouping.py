@@ -75,11 +75,14 @@ class OrderGrouper:
 
 
 class DuplicateFinder:
-    """Reports a key (a SKU code, a customer id) seen earlier in the same file."""
+    """Reports a key (a SKU code, a customer id) seen earlier in the same file, and which
+    record (``owner_field``: the product of a SKU) had it first."""
 
-    def __init__(self, field_name: str):
+    def __init__(self, field_name: str, *, owner_field: str = ""):
         self.field_name = field_name
+        self.owner_field = owner_field
         self.seen: dict[str, int] = {}
+        self.owners: dict[str, str] = {}
 
     def check(self, row: MappedRow) -> list[RowError]:
         key = row.values.get(self.field_name)
@@ -87,6 +90,13 @@ class DuplicateFinder:
             return []
         first = self.seen.setdefault(key, row.line)
         if first == row.line:
+            if self.owner_field:
+                self.owners[key] = row.values.get(self.owner_field, "")
             return []
         return [RowError(row.line, self.field_name, _("duplicate of line %(line)d") % {"line": first},
                          str(key))]
+
+    def first_of(self, row: MappedRow) -> tuple[int, str]:
+        """(line, owner) of the first row with the key of ``row``."""
+        key = row.values[self.field_name]
+        return self.seen[key], self.owners.get(key, "")

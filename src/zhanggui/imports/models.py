@@ -52,11 +52,25 @@ class RunStatus(models.TextChoices):
     VALIDATING = "validating", _("validating")
     RUNNING = "running", _("running")
     SUCCEEDED = "succeeded", _("succeeded")
+    COMPLETED_WITH_SKIPS = "completed_with_skips", _("partly imported")
     FAILED = "failed", _("failed")
 
 
+FINISHED_STATUSES = (RunStatus.SUCCEEDED, RunStatus.COMPLETED_WITH_SKIPS, RunStatus.FAILED)
+
+
+class RunMode(models.TextChoices):
+    """All or nothing (the default): any invalid row and nothing is written. Skip invalid:
+    every record (order, product with its SKUs, customer) whose rows are all valid is
+    written, the others are reported."""
+
+    ALL_OR_NOTHING = "all_or_nothing", _("all or nothing")
+    SKIP_INVALID = "skip_invalid", _("skip invalid records")
+
+
 class ImportRun(models.Model):
-    """One import of a file. Business rows it wrote are applied whole or not at all."""
+    """One import of a file. Business rows it wrote are applied whole or not at all — in
+    the skip-invalid mode, whole records: the valid ones together, the invalid ones not."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
     format_name = models.CharField(_("format"), max_length=60)
@@ -73,8 +87,10 @@ class ImportRun(models.Model):
     item_file_name = models.CharField(_("item-detail file name"), max_length=255, blank=True)
     item_file_path = models.CharField(_("stored item-detail file"), max_length=500, blank=True)
     item_file_sha256 = models.CharField(_("item-detail file SHA-256"), max_length=64, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices,
+    status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices,
                               default=RunStatus.QUEUED, db_index=True)
+    mode = models.CharField(_("mode"), max_length=20, choices=RunMode.choices,
+                            default=RunMode.ALL_OR_NOTHING)
     is_dry_run = models.BooleanField(_("dry run"), default=False)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -82,6 +98,15 @@ class ImportRun(models.Model):
     skipped_count = models.PositiveIntegerField(_("skipped (unchanged)"), default=0)
     failed_count = models.PositiveIntegerField(_("rows failed"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
+    imported_record_count = models.PositiveIntegerField(
+        _("records imported"), default=0,
+        help_text=_("valid records applied (created, updated or unchanged); for a dry run, "
+                    "those that would be"))
+    imported_row_count = models.PositiveIntegerField(_("rows imported"), default=0)
+    skipped_record_count = models.PositiveIntegerField(_("records skipped (invalid)"), default=0)
+    skipped_row_count = models.PositiveIntegerField(
+        _("rows skipped (invalid)"), default=0,
+        help_text=_("rows that failed and the valid rows of the records they belong to"))
     progress = models.FloatField(_("progress"), default=0.0)
     details = models.JSONField(_("details"), default=dict, blank=True)
     preview = models.JSONField(_("preview rows"), default=list, blank=True)
@@ -105,11 +130,26 @@ class ImportRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_skip_invalid(self) -> bool:
+        return self.mode == RunMode.SKIP_INVALID
+
+    @property
+    def can_be_confirmed(self) -> bool:
+        """A finished dry run with something to import: no errors, or (skip mode) some
+        valid records."""
+        if not self.is_dry_run:
+            return False
+        return self.status == RunStatus.SUCCEEDED or (
+            self.status == RunStatus.COMPLETED_WITH_SKIPS and self.imported_record_count > 0)
 
 
 class ImportRowError(models.Model):
-    """A row that failed validation: its line number, the column and the reason."""
+    """A row that failed validation: its line number, the column and the reason — or, in
+    the skip-invalid mode, a valid row left out because another row of its record failed
+    (``is_sibling``), so that the report names every line that was not imported."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="row_errors",
                             verbose_name=_("import run"))
@@ -119,6 +159,9 @@ class ImportRowError(models.Model):
     column = models.CharField(_("column"), max_length=120, blank=True)
     value = models.CharField(_("value"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
+    is_sibling = models.BooleanField(
+        _("skipped with its record"), default=False,
+        help_text=_("the row itself is valid; another row of its record is not"))
 
     class Meta:
         verbose_name = _("import error")

@@ -100,7 +100,11 @@ def run_summary(run: ImportRun) -> str:
     if run.message:
         return run.message
     numbers = {"rows": run.rows_read, "created": run.created_count, "updated": run.updated_count,
-               "skipped": run.skipped_count, "errors": run.error_count, "failed": run.failed_count}
+               "skipped": run.skipped_count, "errors": run.error_count, "failed": run.failed_count,
+               "records": run.imported_record_count, "imported_rows": run.imported_row_count,
+               "invalid": run.skipped_record_count, "invalid_rows": run.skipped_row_count}
+    if run.is_skip_invalid and run.error_count:
+        return _skip_summary(run, numbers)
     if run.error_count:
         return _("%(errors)d error(s) in %(failed)d row(s); nothing was imported.") % numbers
     if run.is_dry_run:
@@ -110,23 +114,42 @@ def run_summary(run: ImportRun) -> str:
              "%(skipped)d unchanged.") % numbers
 
 
+def _skip_summary(run: ImportRun, numbers: dict[str, int]) -> str:
+    """A skip-invalid run that met errors: how many records were imported and skipped."""
+    if not run.imported_record_count:
+        return _("%(errors)d error(s); no record is valid (%(invalid)d skipped, %(invalid_rows)d "
+                 "rows); nothing was imported.") % numbers
+    if run.is_dry_run:
+        return _("Dry run: %(records)d records (%(imported_rows)d rows) valid — %(created)d would "
+                 "be created, %(updated)d updated, %(skipped)d unchanged; %(invalid)d records "
+                 "(%(invalid_rows)d rows) would be skipped. Nothing was written.") % numbers
+    return _("%(records)d records imported (%(imported_rows)d rows): %(created)d created, "
+             "%(updated)d updated, %(skipped)d unchanged; %(invalid)d records skipped "
+             "(%(invalid_rows)d rows), listed in the error report.") % numbers
+
+
 def run_status(run: ImportRun) -> dict[str, Any]:
     """What the run page polls: status, progress and counts (live progress from the cache)."""
     live = cache.get(progress_key(run.pk)) or {}
     finished = run.is_finished
     return {
         "id": run.pk, "status": run.status, "status_label": str(run.get_status_display()),
-        "is_finished": finished, "is_dry_run": run.is_dry_run,
+        "is_finished": finished, "is_dry_run": run.is_dry_run, "mode": run.mode,
         "progress": 1.0 if finished else live.get("progress", run.progress),
         "rows_read": run.rows_read if finished else live.get("rows_read", run.rows_read),
         "created": run.created_count, "updated": run.updated_count,
         "skipped": run.skipped_count, "failed": run.failed_count, "errors": run.error_count,
+        "imported_records": run.imported_record_count, "imported_rows": run.imported_row_count,
+        "skipped_records": run.skipped_record_count, "skipped_rows": run.skipped_row_count,
         "message": run_summary(run),
     }
 
 
-def error_rows(run: ImportRun) -> QuerySet[ImportRowError]:
-    return run.row_errors.order_by("source", "line", "id")
+def error_rows(run: ImportRun, *, siblings: bool = True) -> QuerySet[ImportRowError]:
+    """The run's failed rows and (unless ``siblings`` is false) the valid rows left out
+    with their record in skip mode, in file order."""
+    rows = run.row_errors.all() if siblings else run.row_errors.filter(is_sibling=False)
+    return rows.order_by("source", "line", "is_sibling", "id")
 
 
 def error_report_lines(run: ImportRun) -> Iterator[str]:

@@ -35,6 +35,32 @@ def missing_values(kind: str, values: dict[str, Any], line: int, source: str = "
             for name in names if name not in values]
 
 
+# The field whose value names the record a row belongs to (an order with its lines, a
+# product with its SKUs, a customer): the unit the skip-invalid mode imports or leaves out.
+RECORD_KEYS = {"orders": "order_id", "products": "product_code", "customers": "customer_id"}
+
+
+def skipped_reason(kind: str, key: str, line: int, source: str = "") -> str:
+    """Why a valid row is not imported in the skip-invalid mode: the record ``key`` it
+    belongs to has an error on ``line`` (of the item-detail file when ``source`` says so)."""
+    numbers = {"key": key, "line": line}
+    if kind == "orders" and source == "items":
+        return _("skipped: order %(key)s has an error on line %(line)d of the item-detail "
+                 "file") % numbers
+    if kind == "orders":
+        return _("skipped: order %(key)s has an error on line %(line)d") % numbers
+    if kind == "products":
+        return _("skipped: product %(key)s has an error on line %(line)d") % numbers
+    return _("skipped: customer %(key)s has an error on line %(line)d") % numbers
+
+
+def shared_sku_reason(product_code: str, sku_code: str, line: int) -> str:
+    """Why a product is left out when another product repeats one of its SKU codes (which
+    of the two the code belongs to is for the user to say)."""
+    return _("skipped: SKU code %(sku)s of product %(key)s is repeated on line %(line)d") % {
+        "sku": sku_code, "key": product_code, "line": line}
+
+
 def product_row_problems(values: dict[str, Any], line: int) -> list[RowError]:
     problems = [RowError(line, name, _("must not be negative"), str(values[name]))
                 for name in ("price_amount", "cost_amount", "weight_grams")
@@ -154,6 +180,19 @@ def credit_kind(order_id: str, lines: list[_Line], options: Options) -> tuple[st
     if not all(negative):
         return "", _("an order cannot mix negative and positive lines")
     return (CANCELLATION if cancellation else ADJUSTMENT), ""
+
+
+def sign_offenders(order_id: str, lines: list[_Line], options: Options) -> list[_Line]:
+    """The lines to blame when ``credit_kind`` finds a problem, so that the report names
+    the line to fix: the negative lines when the profile reads no credits, the positive
+    lines of a cancellation, else the negative lines."""
+    negative = [line for line in lines if line.is_negative]
+    cancellation = bool(options.cancellation_prefix) and order_id.startswith(options.cancellation_prefix)
+    if cancellation and (options.negative_lines == "credit" or not negative):
+        offenders = [line for line in lines if not line.is_negative]
+    else:
+        offenders = negative
+    return offenders or lines[:1]
 
 
 def _pairs(lines: list[_Line]) -> list[tuple[int, Decimal]]:
@@ -290,7 +329,9 @@ def build_order(record: OrderRecord, ctx: OrderContext) -> tuple[OrderDraft | No
         return None, problems
     credit, problem = credit_kind(record.order_id, lines, ctx.options)
     if problem:
-        return None, [RowError(lines[0].row.line, "quantity", problem, source=lines[0].row.source)]
+        return None, [RowError(line.row.line, "quantity", problem, str(line.quantity),
+                               line.row.source)
+                      for line in sign_offenders(record.order_id, lines, ctx.options)]
     draft, problem = _amounts_and_status(record, ctx, lines, credit)
     if problem:
         return None, [RowError(record.line, "total_amount", problem)]

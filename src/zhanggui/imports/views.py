@@ -79,7 +79,8 @@ def _start_dry_run(request: HttpRequest, form: UploadForm) -> ImportRun | None:
         item_path = store_upload(data["item_file"]) if data.get("item_file") else None
         run = actions.create_import_run(
             path, kind=data["kind"], profile=profile, actor=request.user, channel=data["channel"],
-            dry_run=True, file_name=data["file"].name, item_path=item_path,
+            dry_run=True, skip_invalid=data["skip_invalid"], file_name=data["file"].name,
+            item_path=item_path,
             item_file_name=data["item_file"].name if item_path else "", saved_profile=saved)
     except DomainError as error:
         form.add_error(None, str(error))
@@ -99,12 +100,12 @@ def run_page(request: HttpRequest, admin_site, run_id: int) -> HttpResponse:
     require(request, RUN_PERMISSION, VIEW_PERMISSION)
     run = _get_run(run_id)
     columns, rows = _preview_table(run)
-    can_confirm = (run.is_dry_run and run.status == "succeeded"
-                   and request.user.has_perm(RUN_PERMISSION))
+    can_confirm = run.can_be_confirmed and request.user.has_perm(RUN_PERMISSION)
     return render(request, admin_site, "run.html", _("Import run #%(id)d") % {"id": run.pk},
                   run=run, status=queries.run_status(run), summary=queries.run_summary(run),
                   preview_columns=columns,
-                  preview_rows=rows, errors=queries.error_rows(run)[:SHOWN_ERRORS],
+                  preview_rows=rows, errors=queries.error_rows(run, siblings=False)[:SHOWN_ERRORS],
+                  sibling_count=run.skipped_row_count - run.failed_count,
                   can_confirm=can_confirm, counts=run.details.get("counts", {}))
 
 

@@ -3,8 +3,12 @@
     zhanggui import orders shop.csv --format taobao --item-file items.csv --dry-run
     zhanggui import orders online_retail.csv.gz --format online_retail
     zhanggui import customers crm.xlsx --profile-file my_crm.json --error-report errors.csv
+    zhanggui import orders export.csv --format online_retail --skip-invalid --error-report errors.csv
 
-Exit status 1 when any row failed (nothing is imported then); see docs/imports.md.
+Exit status: 0 when the run succeeded, and with ``--skip-invalid`` also when it imported
+the valid records and skipped others (the counts are printed); 1 when nothing could be
+imported — any failing row without ``--skip-invalid``, no valid record with it, or an
+unreadable file. See docs/imports.md.
 """
 
 from pathlib import Path
@@ -16,7 +20,7 @@ from tqdm import tqdm
 from zhanggui.accounts.models import Staff
 from zhanggui.core.errors import DomainError
 from zhanggui.imports import actions, queries
-from zhanggui.imports.models import ImportKind, ImportRun
+from zhanggui.imports.models import ImportKind, ImportRun, RunStatus
 
 SHOWN_ERRORS = 20
 
@@ -32,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--channel", default="",
                             help="sales channel of the records (default: the format's)")
         parser.add_argument("--dry-run", action="store_true", help="validate everything, write nothing")
+        parser.add_argument("--skip-invalid", action="store_true",
+                            help="import every valid order, product or customer and report the "
+                                 "rest (default: import nothing when any row is invalid)")
         parser.add_argument("--profile-file", type=Path, help="custom profile (JSON column mapping)")
         parser.add_argument("--item-file", type=Path, help="Taobao's item-detail file")
         parser.add_argument("--error-report", type=Path, help="write the row errors to this CSV")
@@ -49,12 +56,13 @@ class Command(BaseCommand):
             run = actions.create_import_run(
                 options["file"], kind=options["kind"], profile=profile, actor=actor,
                 channel=options["channel"], dry_run=options["dry_run"],
-                item_path=options["item_file"], saved_profile=saved)
+                skip_invalid=options["skip_invalid"], item_path=options["item_file"],
+                saved_profile=saved)
         except DomainError as error:
             raise CommandError(str(error)) from None
         run = self._execute(run, quiet=options["no_progress"] or options["verbosity"] == 0)
         self._report(run, options["error_report"])
-        if run.status != "succeeded":
+        if run.status not in (RunStatus.SUCCEEDED, RunStatus.COMPLETED_WITH_SKIPS):
             raise CommandError(queries.run_summary(run), returncode=1)
 
     def _actor(self, username: str) -> Staff | None:
@@ -86,7 +94,12 @@ class Command(BaseCommand):
         self.stdout.write(_("run #%(id)d, SHA-256 %(sha)s, %(rows)d rows read")
                           % {"id": run.pk, "sha": run.file_sha256, "rows": run.rows_read})
         self.stdout.write("  ".join(f"{name} {value}" for name, value in counts.items()))
-        for error in queries.error_rows(run)[:SHOWN_ERRORS]:
+        if run.is_skip_invalid:
+            self.stdout.write(_("imported: %(records)d records (%(rows)d rows); skipped: "
+                                "%(skipped)d records (%(skipped_rows)d rows)") % {
+                "records": run.imported_record_count, "rows": run.imported_row_count,
+                "skipped": run.skipped_record_count, "skipped_rows": run.skipped_row_count})
+        for error in queries.error_rows(run, siblings=False)[:SHOWN_ERRORS]:
             where = f"{error.source}:" if error.source else ""
             value = f" ({error.value})" if error.value else ""
             self.stderr.write(f"  {where}{error.line} [{error.column}] {error.reason}{value}")
