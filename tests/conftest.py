@@ -72,3 +72,9 @@ def owner(db):
 def role_staff(db):
     """Build a staff member of a role: ``role_staff("warehouse")``."""
     return factories.make_staff
+
+
+@pytest.fixture(autouse=True)
+def no_login_delay(settings):
+    """Failed logins are answered slowly in production; tests check the delay explicitly."""
+    settings.ZHANGGUI_LOGIN_DELAY_SECONDS = 0

@@ -11,9 +11,11 @@ Everything a deployment changes comes from environment variables:
 
 import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -40,6 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "zhanggui.core",
     "zhanggui.accounts",
     "zhanggui.catalog",
@@ -60,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "zhanggui.traffic.cors.IngestCorsMiddleware",  # CORS for the storefront event endpoint only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,8 +74,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "zhanggui.console.security.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout found while authenticating into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhanggui.urls"
@@ -78,13 +89,16 @@ ASGI_APPLICATION = "zhanggui.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of django-unfold's templates (the header's alert bell).
+        "DIRS": [BASE_DIR / "console" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "zhanggui.console.navigation.unread_alerts",
             ],
         },
     },
@@ -110,6 +124,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Staff"
 SESSION_ENGINE = "zhanggui.accounts.sessions"
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while the account or the client address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -182,6 +202,69 @@ if _env_bool("ZHANGGUI_SECURE", False):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
+    # What `check --deploy` asks for; turn off only if other subdomains are not HTTPS-only.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("ZHANGGUI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("ZHANGGUI_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts only from this site or with the response's
+# nonce; Alpine.js (the console's widgets, from django-unfold) evaluates its attribute
+# expressions, which needs 'unsafe-eval'; inline style attributes need 'unsafe-inline' for
+# styles (no nonce there, or browsers would ignore 'unsafe-inline').
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, UNSAFE_EVAL],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login and API-token throttling (django-axes, attempts stored in the database so every web
+# process sees them): after LOGIN_FAILURE_LIMIT failures for one account, or from one client
+# address, further attempts are refused for LOGIN_LOCKOUT_MINUTES; failures before that are
+# answered more slowly each time (ZHANGGUI_LOGIN_DELAY_SECONDS, doubling, at most 4 s).
+AXES_FAILURE_LIMIT = int(os.environ.get("ZHANGGUI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHANGGUI_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "zhanggui.console.security.lockout_response"
+AXES_ENABLE_ADMIN = False  # the console's own page lists attempts and unlocks them
+AXES_VERBOSE = False
+# Behind N trusted proxies (a load balancer), the client address is the Nth from the right
+# of X-Forwarded-For; otherwise only the connection's address counts (the header is forgeable).
+_PROXY_COUNT = int(os.environ.get("ZHANGGUI_PROXY_COUNT", "0"))
+if _PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+ZHANGGUI_LOGIN_DELAY_SECONDS = float(os.environ.get("ZHANGGUI_LOGIN_DELAY_SECONDS", "0.5"))
+
+# Second factor (django-otp): TOTP apps and one-time recovery codes, optional for any staff;
+# required for the owner role when the shop turns it on (console: Team and audit → Security
+# policy, or this variable as the initial value).
+OTP_TOTP_ISSUER = os.environ.get("ZHANGGUI_OTP_ISSUER", "Zhanggui")
+ZHANGGUI_OWNER_SECOND_FACTOR_DEFAULT = _env_bool("ZHANGGUI_OWNER_SECOND_FACTOR", False)
+
+# Mail (alerts to the owner): sent only when ZHANGGUI_EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("ZHANGGUI_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("ZHANGGUI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ZHANGGUI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZHANGGUI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("ZHANGGUI_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("ZHANGGUI_EMAIL_FROM", "zhanggui@localhost")
+ZHANGGUI_ALERT_EMAILS = bool(EMAIL_HOST)
 
 # Business settings: the guides' rules of thumb, overridable per deployment.
 ZHANGGUI = {
@@ -195,11 +278,27 @@ ZHANGGUI = {
     "AUTO_COMPLETE_DAYS": 10,
     # Analytics: the repurchase-rate window (JD shows 30 and 90 days).
     "REPURCHASE_WINDOW_DAYS": 90,
+    # Risky operations that alert the owner: a refund above this amount; a bulk price
+    # change touching more than this many SKUs, or moving any price by more than this
+    # fraction (0.3 = 30 %).
+    "ALERT_REFUND_AMOUNT": "2000.00",
+    "ALERT_BULK_PRICE_ITEMS": 20,
+    "ALERT_PRICE_CHANGE_RATE": "0.3",
 }
 # Storefront origins allowed to send behaviour events cross-origin (comma-separated,
 # e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.
 ZHANGGUI_TRAFFIC_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get(
     "ZHANGGUI_TRAFFIC_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+
+# --- Personal data at rest (zhanggui.core.crypto; README "Personal data") -----------------
+# Names, phones and street addresses are encrypted with these Fernet keys: comma-separated,
+# newest first (the newest encrypts, every one decrypts; `reencrypt_personal_data` moves rows
+# to the newest). Phones are found through an HMAC-SHA256 blind index under its own key.
+# Unset (demo, tests): both are derived from SECRET_KEY and `check --deploy` warns.
+ZHANGGUI_DATA_KEYS = [k.strip() for k in os.environ.get("ZHANGGUI_DATA_KEYS", "").split(",")
+                      if k.strip()]
+ZHANGGUI_BLIND_INDEX_KEY = os.environ.get("ZHANGGUI_BLIND_INDEX_KEY", "").strip()
+# --- end personal data ----------------------------------------------------------------------
 
 UNFOLD = {
     "SITE_TITLE": _("Zhanggui"),
@@ -209,6 +308,7 @@ UNFOLD = {
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": False,
     "SHOW_VIEW_ON_SITE": False,
+    "ACCOUNT": {"navigation": "zhanggui.console.navigation.account_links"},
     "STYLES": ["zhanggui.console.navigation.stylesheet"],
     "DASHBOARD_CALLBACK": "zhanggui.console.navigation.dashboard",
     "SIDEBAR": {

@@ -68,7 +68,7 @@ def test_deactivate_staff_ends_sessions_and_tokens_at_once(db):
     owner = factories.make_staff("owner")
     leaver = factories.make_staff("service")
     client = Client()
-    assert client.login(username=leaver.username, password=factories.PASSWORD)
+    client.force_login(leaver)
     assert StaffSession.objects.filter(staff=leaver).count() == 1
     _token, secret = actions.create_api_token(leaver, name="erp", actor=leaver)
     assert get_staff_for_token(secret) == leaver

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Min, Sum
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from tests.demo.conftest import FAST_HASHERS, SCALE, TODAY
@@ -75,13 +75,14 @@ def test_demo_command_keeps_a_seeded_store_and_prints_the_logins(store, monkeypa
 
 @override_settings(PASSWORD_HASHERS=FAST_HASHERS)
 def test_each_demo_login_signs_in_with_the_printed_password_in_its_role_group(store):
+    request = RequestFactory().post("/login/")  # the login throttle needs the request
     for role in Role.values:
-        staff = authenticate(username=role, password=DEMO_PASSWORD)
+        staff = authenticate(request, username=role, password=DEMO_PASSWORD)
         assert staff is not None, role
         assert staff.is_staff and staff.is_active
         assert list(staff.groups.values_list("name", flat=True)) == [role]
         assert staff.display_name and not staff.display_name.isascii()
-    assert authenticate(username="owner", password="wrong-password") is None
+    assert authenticate(request, username="owner", password="wrong-password") is None
 
 
 def test_category_tree_has_three_levels_and_products_sit_on_leaves(store):

@@ -98,3 +98,61 @@ class OperationLog(models.Model):
         if self.pk is not None:
             raise RuntimeError("the operation log is append-only")
         super().save(*args, **kwargs)
+
+
+class SecurityPolicy(models.Model):
+    """The shop's access rules that the owner sets in the console (one row)."""
+
+    owner_requires_second_factor = models.BooleanField(
+        _("owner must use two-step verification"), default=False,
+        help_text=_("Staff with the owner role must set up an authenticator app before they "
+                    "can use the console."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self) -> str:
+        return str(_("Security policy"))
+
+
+class AlertKind(models.TextChoices):
+    LOCKOUT = "lockout", _("Login locked out")
+    REFUND = "refund", _("Large refund")
+    BULK_PRICE_CHANGE = "bulk_price_change", _("Bulk price change")
+    ROLE_CHANGE = "role_change", _("Role or permission change")
+    CUSTOMER_EXPORT = "customer_export", _("Customer data export")
+
+
+class Alert(models.Model):
+    """A risky operation the owner should know about: shown under the console's bell and,
+    when mail is configured, sent by e-mail."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=AlertKind.choices, db_index=True)
+    message = models.CharField(_("message"), max_length=300)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("caused by"),
+    )
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("read by"),
+    )
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["read_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.message}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

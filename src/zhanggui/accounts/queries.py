@@ -85,3 +85,43 @@ def list_operations(*, actor_id: int | None = None, action: str | None = None,
     if created_to:
         qs = qs.filter(created_at__lt=created_to)
     return qs.order_by("-created_at", "-id")
+
+
+def owner_emails() -> list[str]:
+    """The e-mail addresses of the active staff with the owner role."""
+    from zhanggui.accounts.roles import Role
+
+    return sorted(set(Staff.objects.filter(is_active=True, groups__name=Role.OWNER)
+                      .exclude(email="").values_list("email", flat=True)))
+
+
+def count_unread_alerts() -> int:
+    from zhanggui.accounts.models import Alert
+
+    return Alert.objects.filter(read_at__isnull=True).count()
+
+
+def get_security_policy():
+    """The shop's security policy (the defaults of the settings until the owner saves one)."""
+    from django.conf import settings
+
+    from zhanggui.accounts.models import SecurityPolicy
+
+    return SecurityPolicy.objects.filter(pk=1).first() or SecurityPolicy(
+        pk=1, owner_requires_second_factor=settings.ZHANGGUI_OWNER_SECOND_FACTOR_DEFAULT)
+
+
+def has_second_factor(staff: Staff) -> bool:
+    from django_otp import user_has_device
+
+    return user_has_device(staff, confirmed=True)
+
+
+def second_factor_required(staff: Staff) -> bool:
+    """Whether ``staff`` must pass two-step verification to use the console."""
+    from zhanggui.accounts.roles import Role
+
+    if not staff.is_authenticated:
+        return False
+    is_owner = staff.is_superuser or any(g.name == Role.OWNER for g in staff.groups.all())
+    return is_owner and get_security_policy().owner_requires_second_factor

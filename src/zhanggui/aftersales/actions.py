@@ -3,12 +3,14 @@
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from zhanggui.accounts.actions import log_operation, snapshot
-from zhanggui.accounts.models import Staff
+from zhanggui.accounts.actions import log_operation, raise_alert, snapshot
+from zhanggui.accounts.models import AlertKind, Staff
 from zhanggui.aftersales import rules
 from zhanggui.aftersales.errors import (
     DecisionNoteRequired,
@@ -236,6 +238,11 @@ def issue_refund(order: Order, *, amount: Decimal | None, reason: str, actor: St
                       after=snapshot(request, REQUEST_FIELDS))
     log_operation(refund, action="aftersales.issue_refund", actor=actor,
                   after={"order": order.number, "amount": str(amount), "reason": reason})
+    if amount > Decimal(settings.ZHANGGUI["ALERT_REFUND_AMOUNT"]):
+        raise_alert(AlertKind.REFUND, obj=refund, actor=actor, message=_(
+            "Refund of %(amount)s on order %(order)s (above the alert threshold of "
+            "%(threshold)s).") % {"amount": amount, "order": order.number,
+                                   "threshold": settings.ZHANGGUI["ALERT_REFUND_AMOUNT"]})
     if order.status not in SHIPPED_STATES and order.refunded_amount == order.paid_amount:
         order_actions.cancel_order(order, reason="refunded before shipping", actor=actor)
     return refund

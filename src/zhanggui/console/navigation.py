@@ -95,6 +95,9 @@ SECTIONS = [
         (_("API tokens"), "key", "accounts.apitoken"),
         (_("Sessions"), "devices", "accounts.staffsession"),
         (_("Operation log"), "history", "accounts.operationlog"),
+        (_("Alerts"), "notifications", "accounts.alert"),
+        (_("Login attempts"), "lock_person", "axes.accessattempt"),
+        (_("Security policy"), "shield_lock", "accounts.securitypolicy"),
     ]),
 ]
 
@@ -155,3 +158,25 @@ def dashboard(request: HttpRequest, context: dict) -> dict:
 def stylesheet(request: HttpRequest) -> str:
     """The console's own styles, loaded after unfold's."""
     return static("console/console.css")
+
+
+def account_links(request: HttpRequest) -> list[dict]:
+    """The user menu (``UNFOLD["ACCOUNT"]["navigation"]``): own two-step verification and
+    password."""
+    return [
+        {"title": _("Two-step verification"), "link": reverse("admin:accounts_two_factor")},
+        {"title": _("Change password"), "link": reverse("admin:password_change")},
+    ]
+
+
+def unread_alerts(request: HttpRequest) -> dict:
+    """Context processor: the number of unread alerts, for staff who may read them (the
+    bell in the header)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.has_perm("accounts.view_alert"):
+        return {}
+    from zhanggui.accounts.queries import count_unread_alerts
+
+    return {"alert_bell": {"unread": count_unread_alerts(),
+                           "url": reverse("admin:accounts_alert_changelist")
+                           + "?read_at__isnull=True"}}

@@ -48,6 +48,8 @@ class Operation:
         per_object: one form per selected object (e.g. a tracking number for each order).
         result_template: render this with ``result`` instead of redirecting (single only).
         help_text: shown above the form.
+        batch: ``perform`` gets the list of every selected object at once (one action for
+            all, e.g. a bulk price change), and returns how many it changed.
     """
 
     title: Any
@@ -57,6 +59,7 @@ class Operation:
     per_object: bool = False
     result_template: str | None = None
     help_text: Any = ""
+    batch: bool = False
 
 
 def _change_url(obj: Model) -> str:
@@ -64,12 +67,13 @@ def _change_url(obj: Model) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
 
 
-def _perform(model_admin, request: HttpRequest, obj: Model, operation: Operation,
+def _perform(model_admin, request: HttpRequest, obj: Model | list[Model], operation: Operation,
              data: dict) -> tuple[bool, Any]:
     try:
         return True, operation.perform(obj, data, request.user)
     except DomainError as exc:
-        model_admin.message_user(request, f"{obj}: {exc}", messages.ERROR)
+        prefix = "" if isinstance(obj, list) else f"{obj}: "
+        model_admin.message_user(request, f"{prefix}{exc}", messages.ERROR)
         return False, None
 
 
@@ -91,8 +95,11 @@ def run_bulk(model_admin, request: HttpRequest, queryset: QuerySet,
         shared = operation.form_class(data)
         rows = [(obj, shared) for obj in objects]
     if data is not None and all(form.is_valid() for _obj, form in rows):
-        done = sum(_perform(model_admin, request, obj, operation, form.cleaned_data)[0]
-                   for obj, form in rows)
+        if operation.batch:
+            done = _perform(model_admin, request, objects, operation, shared.cleaned_data)[1] or 0
+        else:
+            done = sum(_perform(model_admin, request, obj, operation, form.cleaned_data)[0]
+                       for obj, form in rows)
         if done:
             model_admin.message_user(request, operation.done_message % {"count": done},
                                      messages.SUCCESS)

@@ -14,12 +14,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from zhanggui.accounts.actions import log_operation, snapshot
-from zhanggui.accounts.models import Staff
+from zhanggui.accounts.actions import log_operation, raise_alert, snapshot
+from zhanggui.accounts.models import AlertKind, Staff
 from zhanggui.accounts.rules import json_value
 from zhanggui.catalog import actions as catalog_actions
 from zhanggui.catalog.models import Sku
@@ -280,6 +282,39 @@ def set_sku_price(sku: Sku, *, price: Decimal, actor: Staff | None) -> Sku:
     sku = catalog_actions.update_sku(sku, price_amount=to_money(price), actor=actor)
     record_price(sku, price=sku.price_amount, actor=actor)
     return sku
+
+
+@transaction.atomic
+def change_prices(skus: Iterable[Sku], *, actor: Staff | None, price: Decimal | None = None,
+                  rate: Decimal | None = None) -> list[Sku]:
+    """Change the list price of many SKUs at once: to ``price``, or by ``rate`` (a fraction:
+    -0.1 lowers every price by 10 %). All or nothing; each SKU gets its price history.
+    A change of more SKUs, or by more, than the alert thresholds alerts the owner.
+
+    Raises:
+        InvalidSku: when a resulting price is negative.
+        ValueError: unless exactly one of ``price`` and ``rate`` is given.
+    """
+    if (price is None) == (rate is None):
+        raise ValueError("give either price or rate")
+    changed, moves = [], []
+    for sku in sorted(skus, key=lambda item: item.pk):
+        old = sku.price_amount
+        new = to_money(price if price is not None else old * (1 + Decimal(rate)))
+        if new == old:
+            continue
+        changed.append(set_sku_price(sku, price=new, actor=actor))
+        moves.append((old, new))
+    limits = settings.ZHANGGUI
+    if changed and rules.price_change_is_risky(
+            moves, max_items=int(limits["ALERT_BULK_PRICE_ITEMS"]),
+            max_rate=Decimal(limits["ALERT_PRICE_CHANGE_RATE"])):
+        raise_alert(AlertKind.BULK_PRICE_CHANGE, obj=changed[0], actor=actor, message=gettext(
+            "Bulk price change of %(count)d SKU(s): %(detail)s.") % {
+                "count": len(changed), "detail": ", ".join(
+                    f"{sku.code} {old}→{new}" for sku, (old, new) in zip(changed[:5], moves[:5],
+                                                                          strict=True))})
+    return changed
 
 
 # ---- order placement ----------------------------------------------------------------------

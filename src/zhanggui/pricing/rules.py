@@ -578,3 +578,11 @@ def lowest_price(history: Iterable[tuple[datetime, Decimal]], *, since: datetime
     candidates = [current, *within, *before[-1:]]
     return min(candidates)
 
+
+def price_change_is_risky(changes: list[tuple[Decimal, Decimal]], *, max_items: int,
+                          max_rate: Decimal) -> bool:
+    """Whether a bulk price change should alert the owner: more than ``max_items`` SKUs, or
+    any price moving by more than ``max_rate`` (a fraction) of its old value."""
+    if len(changes) > max_items:
+        return True
+    return any(old > 0 and abs(new - old) / old > max_rate for old, new in changes)

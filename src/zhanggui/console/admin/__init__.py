@@ -17,5 +17,6 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     listing,
     orders,
     pricing,
+    security,
     traffic,
 )

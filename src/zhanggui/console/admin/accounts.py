@@ -1,6 +1,7 @@
 """Console pages of the team and its audit trail: staff, roles, API tokens, sessions and
 the operation log. Everything here is read-only except through actions."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db.models import Count
@@ -8,11 +9,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from zhanggui.accounts import actions
 from zhanggui.accounts.models import ApiToken, OperationLog, Staff, StaffSession
 from zhanggui.accounts.roles import Role
 from zhanggui.console import history
+from zhanggui.console.admin import security
 from zhanggui.console.filters import ActionFilter, DateRangeFilter, ObjectTypeFilter
 from zhanggui.console.forms import StaffCreationForm, TokenForm
 from zhanggui.console.history import action_label, object_type_name, present
@@ -23,7 +26,8 @@ from zhanggui.console.mixins import (
     per_request,
     permission_check,
 )
-from zhanggui.console.operations import Operation, run_bulk, run_single
+from zhanggui.console.operations import Operation, OperationForm, run_bulk, run_single
+from zhanggui.console.security import ConsoleLoginForm
 
 DEACTIVATE = Operation(
     title=_("Deactivate staff"),
@@ -39,6 +43,26 @@ CREATE_TOKEN = Operation(
     done_message=_("API token created."),
     form_class=TokenForm,
     result_template="console/token_created.html",
+)
+class RolesForm(OperationForm):
+    roles = forms.MultipleChoiceField(
+        label=_("roles"), choices=Role.choices, required=False,
+        widget=UnfoldAdminCheckboxSelectMultipleWidget())
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and not self.is_bound:
+            self.initial["roles"] = [group.name for group in obj.groups.all()]
+
+
+CHANGE_ROLES = Operation(
+    title=_("Change roles"),
+    perform=lambda staff, data, actor: actions.change_staff_roles(staff, roles=data["roles"],
+                                                                  actor=actor),
+    done_message=_("Roles changed; the owner was alerted."),
+    form_class=RolesForm,
+    help_text=_("Roles decide what the staff member can see and do. Every change is logged "
+                "and raises an alert for the owner."),
 )
 REVOKE_TOKEN = Operation(
     title=_("Revoke API tokens"),
@@ -70,7 +94,7 @@ class StaffAdmin(ConsoleModelAdmin):
                                         "password2", "roles")}),)
     add_form = StaffCreationForm
     actions = ["deactivate_selected"]
-    actions_detail = ["deactivate_one", "create_token"]
+    actions_detail = ["deactivate_one", "change_roles", "create_token"]
 
     has_deactivate_staff_permission = permission_check("accounts.change_staff")
     has_create_token_permission = permission_check("accounts.add_apitoken")
@@ -117,6 +141,14 @@ class StaffAdmin(ConsoleModelAdmin):
             url_path="create-token")
     def create_token(self, request, object_id):
         return run_single(self, request, object_id, CREATE_TOKEN)
+
+    @action(description=_("Change roles"), permissions=["deactivate_staff"],
+            icon="admin_panel_settings", url_path="change-roles")
+    def change_roles(self, request, object_id):
+        return run_single(self, request, object_id, CHANGE_ROLES)
+
+    def get_urls(self):
+        return [*security.two_factor_urls(self.admin_site), *super().get_urls()]
 
 
 admin.site.unregister(Group)
@@ -232,4 +264,5 @@ class OperationLogAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
 # The console site itself: unfold's login page plus the redirect target Django's template
 # carries, and the index page named for what it is to the team.
 admin.site.login_template = "console/login.html"
+admin.site.login_form = ConsoleLoginForm
 admin.site.index_title = _("Workbench")

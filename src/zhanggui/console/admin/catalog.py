@@ -1,12 +1,14 @@
 """Console pages of the catalog: products and SKUs (saved through the catalog actions),
 listing and delisting with a reason, and the plain master data around them."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminSelectWidget
 
 from zhanggui.catalog import actions
 from zhanggui.catalog.models import (
@@ -30,13 +32,48 @@ from zhanggui.console.mixins import (
     adopt,
     permission_check,
 )
-from zhanggui.console.operations import Operation, run_bulk, run_single
+from zhanggui.console.operations import Operation, OperationForm, run_bulk, run_single
 from zhanggui.core.money import ZERO
 from zhanggui.listing import actions as listing_actions
+from zhanggui.pricing import actions as pricing_actions
 
 PRODUCT_EDITABLE = ("title", "brand", "description", "category", "attributes", "option_names")
 SKU_EDITABLE = ("price_amount", "cost_amount", "weight_grams", "barcode", "option_values",
                 "is_active")
+
+class PriceChangeForm(OperationForm):
+    mode = forms.ChoiceField(label=_("Change"), choices=[
+        ("price", _("set every price to")), ("rate", _("change every price by (%)"))],
+        widget=UnfoldAdminSelectWidget())
+    value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2,
+                               widget=UnfoldAdminDecimalFieldWidget(),
+                               help_text=_("A price in yuan, or a percentage such as -10 "
+                                           "(10 % off) or 5 (5 % up)."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "price" and data.get("value") is not None and data["value"] < 0:
+            self.add_error("value", _("A price cannot be negative."))
+        if data.get("mode") == "rate" and data.get("value") is not None and data["value"] <= -100:
+            self.add_error("value", _("A price cannot go down by 100 % or more."))
+        return data
+
+
+def _change_prices(skus, data, actor) -> int:
+    value = data["value"]
+    arguments = {"price": value} if data["mode"] == "price" else {"rate": value / 100}
+    return len(pricing_actions.change_prices(skus, actor=actor, **arguments))
+
+
+CHANGE_PRICES = Operation(
+    title=_("Change prices"),
+    perform=_change_prices,
+    done_message=_("%(count)d price(s) changed; each SKU keeps its price history."),
+    form_class=PriceChangeForm,
+    batch=True,
+    help_text=_("Changes the list price of every selected SKU at once. A change of many SKUs "
+                "or by a large percentage alerts the owner."),
+)
 
 # Listing goes through the quality gate (listing.actions.list_product).
 LIST = LIST_CHECKED
@@ -177,9 +214,17 @@ class SkuAdmin(ConsoleModelAdmin):
               "barcode", "is_active", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
     cost_fields = ("cost_amount", "cost_display")
+    actions = ["change_prices"]
+
+    has_change_prices_permission = permission_check("catalog.change_sku")
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(available_sum=Sum("stocks__available"))
+
+    @admin.action(description=_("Change prices of the selected SKUs"),
+                  permissions=["change_prices"])
+    def change_prices(self, request, queryset):
+        return run_bulk(self, request, queryset, CHANGE_PRICES)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
