@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
+from zhanggui.core.fields import reencrypt_rows
 from zhanggui.core.regions import get_province
 from zhanggui.customers import rules
 from zhanggui.customers.errors import DuplicateCustomer, InvalidCustomer
@@ -65,3 +67,23 @@ def add_address(customer: Customer, *, recipient_name: str, phone: str, province
     log_operation(customer, action="customers.add_address", actor=actor,
                   after={"address": address.pk, "city": city, "is_default": is_default})
     return address
+
+
+def reencrypt_personal_data(*, actor: Staff | None, batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt customers' and addresses' personal data under the newest key in
+    ``ZHANGGUI_DATA_KEYS`` and recompute the phone blind indexes under the current
+    ``ZHANGGUI_BLIND_INDEX_KEY``; rows already current are left alone (a second run
+    rewrites nothing). Returns the rows rewritten per model.
+
+    Each batch commits on its own (``core.fields.reencrypt_rows``), so an interrupted run
+    keeps its progress; one operation-log entry records the counts.
+
+    Raises:
+        PersonalDataKeyError: a stored value that no configured key decrypts.
+    """
+    counts = {"customers": reencrypt_rows(Customer.objects.all(), batch_size=batch_size),
+              "addresses": reencrypt_rows(Address.objects.all(), batch_size=batch_size)}
+    with transaction.atomic():
+        log_operation(ContentType.objects.get_for_model(Customer),
+                      action="customers.reencrypt_personal_data", actor=actor, after=counts)
+    return counts

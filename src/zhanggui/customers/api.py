@@ -55,6 +55,9 @@ class CustomerDetailOut(CustomerOut):
 
 class CustomerFilter(FilterSchema):
     search: str | None = Field(None, description="in customer number or nickname")
+    phone: str | None = Field(None, max_length=30, description=(
+        "exact phone number of the customer or one of their addresses, however formatted "
+        "(spaces, dashes, +86)"))
     province_code: str | None = None
     channel: str | None = None
 

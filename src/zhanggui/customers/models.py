@@ -2,12 +2,22 @@
 
 Names, phone numbers and addresses are personal data: only staff with
 ``customers.view_personal_data`` see them in full; everyone else sees them masked
-(``customers.rules.mask_*``) in the console and the API.
+(``customers.rules.mask_*``) in the console and the API. They are stored encrypted
+(``core.fields.EncryptedCharField``); phones are found by exact number through their blind
+index (``Customer.objects.with_exact(phone=...)``). Province, city and district stay plain:
+analytics reports by region.
 """
 
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhanggui.core.fields import (
+    EncryptedCharField,
+    PersonalDataModel,
+    PersonalDataQuerySet,
+    PhoneIndexField,
+)
 from zhanggui.core.models import TimeStampedModel
 from zhanggui.core.regions import province_field
 
@@ -30,12 +40,14 @@ class Gender(models.TextChoices):
     MALE = "male", _("male")
 
 
-class Customer(TimeStampedModel):
+class Customer(PersonalDataModel, TimeStampedModel):
     code = models.CharField(_("customer number"), max_length=40, unique=True)
     nickname = models.CharField(_("nickname"), max_length=60, blank=True)
-    name = models.CharField(_("name"), max_length=60, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
-    email = models.EmailField(_("email"), blank=True)
+    name = EncryptedCharField(_("name"), max_length=60, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    phone_index = PhoneIndexField(source="phone")
+    email = EncryptedCharField(_("email"), max_length=254, blank=True,
+                               validators=[validate_email])
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True,
                               default=Gender.UNKNOWN)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
@@ -50,6 +62,8 @@ class Customer(TimeStampedModel):
                                   verbose_name=_("tags"))
     note = models.TextField(_("note"), blank=True)
 
+    objects = PersonalDataQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -60,17 +74,20 @@ class Customer(TimeStampedModel):
         return self.nickname or self.code
 
 
-class Address(TimeStampedModel):
+class Address(PersonalDataModel, TimeStampedModel):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses",
                                  verbose_name=_("customer"))
-    recipient_name = models.CharField(_("recipient"), max_length=60)
-    phone = models.CharField(_("phone"), max_length=20)
+    recipient_name = EncryptedCharField(_("recipient"), max_length=60)
+    phone = EncryptedCharField(_("phone"), max_length=20)
+    phone_index = PhoneIndexField(source="phone")
     province_code = province_field(blank=False)
     city = models.CharField(_("city"), max_length=40)
     district = models.CharField(_("district"), max_length=40, blank=True)
-    detail = models.CharField(_("street address"), max_length=200)
+    detail = EncryptedCharField(_("street address"), max_length=200)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     is_default = models.BooleanField(_("default"), default=False)
+
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("address")

@@ -21,15 +21,28 @@ def get_customer(customer_id: int) -> Customer:
 
 
 def list_customers(*, search: str | None = None, province_code: str | None = None,
-                   channel: str | None = None) -> QuerySet[Customer]:
+                   channel: str | None = None, phone: str | None = None) -> QuerySet[Customer]:
+    """Customers, newest first. ``search`` looks in the number and nickname (names are
+    encrypted, so not searchable); ``phone`` is an exact number, however formatted, found
+    through the blind index of the customer's own phone or of one of their addresses."""
     qs = Customer.objects.all()
     if search:
         qs = qs.filter(code__icontains=search) | qs.filter(nickname__icontains=search)
+    if phone:
+        qs = qs.filter(pk__in=find_customer_ids_by_phone(phone))
     if province_code:
         qs = qs.filter(province_code=province_code)
     if channel:
         qs = qs.filter(channel=channel)
     return qs.order_by("-id")
+
+
+def find_customer_ids_by_phone(phone: str) -> set[int]:
+    """Ids of the customers whose phone, or one of whose addresses' phone, is ``phone``
+    (exact number, however formatted: spaces, dashes, +86)."""
+    ids = set(Customer.objects.with_exact(phone=phone).values_list("pk", flat=True))
+    ids.update(Address.objects.with_exact(phone=phone).values_list("customer_id", flat=True))
+    return ids
 
 
 def present_customer(customer: Customer, viewer) -> dict[str, Any]:

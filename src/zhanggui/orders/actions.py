@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import Sku
 from zhanggui.core.errors import InvalidTransition
+from zhanggui.core.fields import reencrypt_rows
 from zhanggui.core.money import ZERO, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.inventory import actions as inventory_actions
@@ -403,3 +405,19 @@ def record_returned_units(line: OrderLine, *, quantity: int, actor: Staff | None
     # lines by the order's ``updated_at``.
     Order.objects.filter(pk=line.order_id).update(updated_at=timezone.now())
     return line
+
+
+def reencrypt_personal_data(*, actor: Staff | None, batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt orders' recipient data under the newest key in ``ZHANGGUI_DATA_KEYS`` and
+    recompute the recipient-phone blind index; rows already current are left alone. Returns
+    the rows rewritten. Batches commit on their own (``core.fields.reencrypt_rows``); one
+    operation-log entry records the count.
+
+    Raises:
+        PersonalDataKeyError: a stored value that no configured key decrypts.
+    """
+    counts = {"orders": reencrypt_rows(Order.objects.all(), batch_size=batch_size)}
+    with transaction.atomic():
+        log_operation(ContentType.objects.get_for_model(Order),
+                      action="orders.reencrypt_personal_data", actor=actor, after=counts)
+    return counts

@@ -102,6 +102,8 @@ class OrderFilter(FilterSchema):
     customer_id: int | None = None
     channel: str | None = None
     number: str | None = None
+    recipient_phone: str | None = Field(None, max_length=30, description=(
+        "exact recipient phone number, however formatted (spaces, dashes, +86)"))
     placed_from: datetime | None = None
     placed_to: datetime | None = None
 

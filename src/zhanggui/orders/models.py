@@ -9,6 +9,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.catalog.models import Sku
+from zhanggui.core.fields import (
+    EncryptedCharField,
+    PersonalDataModel,
+    PersonalDataQuerySet,
+    PhoneIndexField,
+)
 from zhanggui.core.models import TimeStampedModel
 from zhanggui.core.money import CurrencyField, MoneyField
 from zhanggui.core.regions import province_field
@@ -27,7 +33,7 @@ class OrderStatus(models.TextChoices):
     CLOSED = "closed", _("closed (unpaid)")
 
 
-class Order(TimeStampedModel):
+class Order(PersonalDataModel, TimeStampedModel):
     number = models.CharField(_("order number"), max_length=40, unique=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders",
                                  verbose_name=_("customer"))
@@ -43,12 +49,15 @@ class Order(TimeStampedModel):
     total_amount = MoneyField(_("amount payable"))
     paid_amount = MoneyField(_("amount paid"))
     refunded_amount = MoneyField(_("amount refunded"))
-    recipient_name = models.CharField(_("recipient"), max_length=60)
-    recipient_phone = models.CharField(_("recipient phone"), max_length=20)
+    # The recipient's name, phone and street address are encrypted personal data (see
+    # customers.models); the phone is found by exact number through its blind index.
+    recipient_name = EncryptedCharField(_("recipient"), max_length=60)
+    recipient_phone = EncryptedCharField(_("recipient phone"), max_length=20)
+    recipient_phone_index = PhoneIndexField(source="recipient_phone")
     province_code = province_field(blank=False)
     city = models.CharField(_("city"), max_length=40)
     district = models.CharField(_("district"), max_length=40, blank=True)
-    address_detail = models.CharField(_("street address"), max_length=200)
+    address_detail = EncryptedCharField(_("street address"), max_length=200)
     country = models.CharField(_("country"), max_length=60, blank=True, default="")
     buyer_note = models.CharField(_("buyer note"), max_length=255, blank=True)
     seller_note = models.CharField(_("seller note"), max_length=255, blank=True, default="")
@@ -65,6 +74,8 @@ class Order(TimeStampedModel):
     # with the offer that gave it, per line its item offer and shares, shipping. Empty for
     # imported and seeded orders.
     pricing_breakdown = models.JSONField(_("price breakdown"), default=dict, blank=True)
+
+    objects = PersonalDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order")

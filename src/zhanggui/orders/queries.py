@@ -18,7 +18,10 @@ def get_order(order_id: int) -> Order:
 
 def list_orders(*, status: str | None = None, customer_id: int | None = None,
                 channel: str | None = None, placed_from: datetime | None = None,
-                placed_to: datetime | None = None, number: str | None = None) -> QuerySet[Order]:
+                placed_to: datetime | None = None, number: str | None = None,
+                recipient_phone: str | None = None) -> QuerySet[Order]:
+    """Orders, newest first. ``recipient_phone`` is an exact number, however formatted,
+    matched through its blind index (the column itself is encrypted)."""
     qs = Order.objects.select_related("customer")
     if status:
         qs = qs.filter(status=status)
@@ -32,4 +35,6 @@ def list_orders(*, status: str | None = None, customer_id: int | None = None,
         qs = qs.filter(placed_at__lt=placed_to)
     if number:
         qs = qs.filter(number__icontains=number)
+    if recipient_phone:
+        qs = qs.with_exact(recipient_phone=recipient_phone)
     return qs.order_by("-placed_at", "-id")

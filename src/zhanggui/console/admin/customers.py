@@ -1,5 +1,7 @@
 """Console pages of customers. Names, phone numbers, e-mail and street addresses are
-masked for staff without ``customers.view_personal_data``, everywhere they appear."""
+masked for staff without ``customers.view_personal_data``, everywhere they appear. They are
+stored encrypted: phones are searched exactly through their blind index
+(``console.personal_search``); names and street addresses cannot be searched."""
 
 from django.contrib import admin
 from django.db.models import Count
@@ -13,6 +15,7 @@ from zhanggui.console import history
 from zhanggui.console.filters import ChannelFilter, DateRangeFilter
 from zhanggui.console.formatting import channel, link
 from zhanggui.console.mixins import ConsoleModelAdmin, MasterDataAdmin, ReadOnlyTabularInline, adopt
+from zhanggui.console.personal_search import PhoneSearchMixin
 from zhanggui.customers import actions, rules
 from zhanggui.customers.models import Address, Customer, CustomerTag
 
@@ -30,14 +33,15 @@ class AddressInline(ReadOnlyTabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ConsoleModelAdmin):
+class CustomerAdmin(PhoneSearchMixin, ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
     list_display = ("code", "nickname", "name", "phone", "province_code", "city",
                     "channel_display", "tag_list", "created_at")
     list_filter = (ChannelFilter,
                    ("province_code", ChoicesDropdownFilter), ("gender", ChoicesDropdownFilter),
                    ("tags", RelatedDropdownFilter), ("created_at", DateRangeFilter))
-    search_fields = ("code", "nickname", "=phone")
+    search_fields = ("code", "nickname")
+    phone_search_fields = ("phone", "addresses__phone")
     date_hierarchy = "created_at"
     fieldsets = (
         (_("Customer"), {"fields": ("code", "nickname", "name", "phone", "email", "gender",
@@ -91,12 +95,13 @@ class CustomerAdmin(ConsoleModelAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(ConsoleModelAdmin):
+class AddressAdmin(PhoneSearchMixin, ConsoleModelAdmin):
     list_display = ("customer", "recipient_name", "phone", "province_code", "city", "district",
                     "detail", "is_default")
     list_filter = (("province_code", ChoicesDropdownFilter), "is_default")
     list_select_related = ("customer",)
-    search_fields = ("customer__code", "customer__nickname", "=phone", "city")
+    search_fields = ("customer__code", "customer__nickname", "city")
+    phone_search_fields = ("phone",)
     autocomplete_fields = ("customer",)
     fields = ("customer", "recipient_name", "phone", "province_code", "city", "district",
               "detail", "postal_code", "is_default")

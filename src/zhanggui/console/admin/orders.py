@@ -28,6 +28,7 @@ from zhanggui.console.order_extras import (
     RefundInline,
     ShipmentInline,
 )
+from zhanggui.console.personal_search import PhoneSearchMixin
 from zhanggui.customers import rules as customer_rules
 from zhanggui.orders import actions, rules
 from zhanggui.orders.models import Order, OrderLine, OrderStatus, Payment
@@ -113,7 +114,7 @@ class PaymentInline(ReadOnlyTabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class OrderAdmin(PhoneSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("number", "placed_at", "customer", "status_display", "total_display",
                     "paid_display", "recipient_name", "recipient_phone", "city",
                     "channel_display")
@@ -123,7 +124,8 @@ class OrderAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
                    ("customer", RelatedDropdownFilter))
     list_select_related = ("customer",)
     search_fields = ("number", "external_id", "customer__code", "customer__nickname",
-                     "=recipient_phone", "shipments__tracking_number")
+                     "shipments__tracking_number")
+    phone_search_fields = ("recipient_phone",)  # encrypted: exact, through the blind index
     date_hierarchy = "placed_at"
     fieldsets = (
         (_("Order"), {"fields": (("number", "status_display"), ("customer_link", "channel_display"),
