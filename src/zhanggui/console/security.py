@@ -4,7 +4,6 @@ verification to its setup page when the shop requires it."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,13 +12,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
+from unfold.forms import AuthenticationForm
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from zhanggui.accounts import throttling
 from zhanggui.accounts.queries import has_second_factor, second_factor_required
 
 
-class ConsoleLoginForm(AdminAuthenticationForm):
+class ConsoleLoginForm(AuthenticationForm):
     """Username and password, plus the current code of the authenticator app (or a recovery
     code) for staff who turned two-step verification on. A wrong code counts as a failed
     login, like a wrong password."""
@@ -32,7 +32,7 @@ class ConsoleLoginForm(AdminAuthenticationForm):
                     "authenticator app, or one of your recovery codes."))
 
     error_messages = {
-        **AdminAuthenticationForm.error_messages,
+        **AuthenticationForm.error_messages,
         "otp_required": _("Enter the current code of your authenticator app, or a recovery "
                           "code: two-step verification is on for this account."),
     }

@@ -203,5 +203,5 @@ def _code_matches(staff, code: str) -> bool:
 
 
 def two_factor_urls(site) -> list:
-    return [path("account/two-factor/", site.admin_view(lambda r: two_factor_view(r, site)),
+    return [path("two-factor/", site.admin_view(lambda r: two_factor_view(r, site)),
                  name="accounts_two_factor")]
