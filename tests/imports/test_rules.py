@@ -198,3 +198,27 @@ def test_builtin_profiles_are_complete_and_round_trip_as_json(key):
     assert profile_problems(profile) == []
     again = profile_from_json(profile.to_json())
     assert again.field_names() == profile.field_names()
+
+
+def test_sign_problems_name_the_lines_to_fix():
+    cancellation = _record("C2", {"quantity": -1, "unit_price": Decimal("5"), "sku_code": "S"},
+                           {"quantity": 2, "unit_price": Decimal("5"), "sku_code": "T"},
+                           {"quantity": -3, "unit_price": Decimal("5"), "sku_code": "U"})
+    purchase = _record("P2", {"quantity": 1, "unit_price": Decimal("5"), "sku_code": "S"},
+                       {"quantity": -2, "unit_price": Decimal("5"), "sku_code": "T"})
+    all_positive = _record("C3", {"quantity": 1, "unit_price": Decimal("5"), "sku_code": "S"},
+                           {"quantity": 4, "unit_price": Decimal("5"), "sku_code": "T"})
+    credit = {"cancellation_prefix": "C", "negative_lines": "credit"}
+
+    assert [(p.line, p.value) for p in _build(cancellation, **credit)[1]] == [(11, "2")]
+    assert [(p.line, p.value) for p in _build(purchase, **credit)[1]] == [(11, "-2")]
+    assert [p.line for p in _build(all_positive, **credit)[1]] == [10, 11]
+    assert [p.line for p in _build(cancellation, cancellation_prefix="C")[1]] == [10, 12]
+
+
+def test_skipped_reason_names_the_record_and_the_failing_line():
+    assert rules.skipped_reason("orders", "A1", 7) == "skipped: order A1 has an error on line 7"
+    assert rules.skipped_reason("orders", "A1", 3, "items") == (
+        "skipped: order A1 has an error on line 3 of the item-detail file")
+    assert rules.skipped_reason("products", "P", 2) == "skipped: product P has an error on line 2"
+    assert rules.skipped_reason("customers", "K", 9) == "skipped: customer K has an error on line 9"
