@@ -69,3 +69,33 @@ def test_a_celery_worker_runs_tasks_through_redis(tmp_path):
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The production settings of the README's deployment section."""
+    from cryptography.fernet import Fernet
+
+    production = dict(DATABASE_URL="postgres://zhanggui@db:5432/zhanggui",
+                      REDIS_URL="redis://redis:6379/0", ZHANGGUI_SECRET_KEY="k" * 20 + "x9-Q" * 12,
+                      ZHANGGUI_ALLOWED_HOSTS="shop-admin.example.com", ZHANGGUI_SECURE="true",
+                      ZHANGGUI_DATA_KEYS=Fernet.generate_key().decode(),
+                      ZHANGGUI_BLIND_INDEX_KEY="b" * 43)
+    return _env(tmp_path, **{**production, **extra})
+
+
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
+    zhanggui = str(Path(sys.executable).parent / "zhanggui")
+    return subprocess.run([zhanggui, "check", "--deploy", "--fail-level", "WARNING"], env=env,
+                          capture_output=True, text=True)
+
+
+def test_check_deploy_finds_nothing_with_the_production_settings(tmp_path):
+    result = _check_deploy(_production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_https_settings(tmp_path):
+    result = _check_deploy(_production_env(tmp_path, ZHANGGUI_SECURE="false"))
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr  # HSTS
