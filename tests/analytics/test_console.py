@@ -1,12 +1,14 @@
 """The report pages of the console: rendered for the analyst, refused to others, exported."""
 
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factories
+from zhanggui.accounts.models import Alert, AlertKind
 from zhanggui.analytics.reports import REPORTS
 
 QUERY = {"start": "2026-11-01", "end": "2026-11-08"}
@@ -14,7 +16,8 @@ QUERY = {"start": "2026-11-01", "end": "2026-11-08"}
 
 @pytest.fixture
 def analyst(client, store):
-    client.force_login(factories.make_staff("analyst"))
+    client.staff = factories.make_staff("analyst")
+    client.force_login(client.staff)
     return client
 
 
@@ -34,10 +37,11 @@ def test_report_page_data_is_the_api_data(analyst):
 
 def test_exports_hold_the_report_tables(analyst):
     url = reverse("admin:analytics_report", args=["overview"])
-    csv_response = analyst.get(url, {**QUERY, "export": "csv"})
+    assert "Content-Disposition" not in analyst.get(url, {**QUERY, "export": "csv"})  # GET reads
+    csv_response = analyst.post(f"{url}?{urlencode(QUERY)}", {"export": "csv"})
     text = csv_response.content.decode("utf-8-sig")
     assert csv_response["Content-Disposition"].endswith('.csv"') and "410.00" in text
-    xlsx = analyst.get(url, {**QUERY, "export": "xlsx"})
+    xlsx = analyst.post(f"{url}?{urlencode(QUERY)}", {"export": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.worksheets[0]["B2"].value == 410  # GMV, a number in Excel
 
@@ -59,3 +63,14 @@ def test_the_api_refuses_an_unknown_report_and_a_bad_period(analyst):
     assert analyst.get("/api/v1/analytics/reports/nope").json()["code"] == "unknown_report"
     bad = analyst.get("/api/v1/analytics/reports/sales", {"start": "2026-11-08", "end": "2026-11-01"})
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_period"
+
+
+def test_exporting_the_customers_report_alerts_the_owner(analyst):
+    url = reverse("admin:analytics_report", args=["customers"])
+    response = analyst.post(f"{url}?{urlencode(QUERY)}", {"export": "csv"})
+    assert response["Content-Disposition"].endswith('.csv"')
+    alert = Alert.objects.get(kind=AlertKind.CUSTOMER_EXPORT)
+    assert alert.actor == analyst.staff and "CSV" in alert.message
+    overview = reverse("admin:analytics_report", args=["overview"])
+    analyst.post(f"{overview}?{urlencode(QUERY)}", {"export": "csv"})
+    assert Alert.objects.count() == 1  # other reports hold no customer rows

@@ -5,8 +5,11 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhanggui.accounts.actions import raise_alert
+from zhanggui.accounts.models import AlertKind
 from zhanggui.analytics import exports, queries
 from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.core.errors import DomainError
@@ -60,8 +63,13 @@ def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
     except DomainError as error:
         context["error"] = str(error)
         return TemplateResponse(request, "analytics/report.html", context, status=error.http_status)
-    export = request.GET.get("export")
+    export = request.POST.get("export") if request.method == "POST" else None
     if export in ("csv", "xlsx"):
+        if name == "customers":
+            raise_alert(AlertKind.CUSTOMER_EXPORT, actor=request.user, message=gettext(
+                "%(staff)s exported the customers report (%(start)s – %(end)s) as %(kind)s.") % {
+                    "staff": request.user, "start": report["period"]["start"],
+                    "end": report["period"]["end"], "kind": export.upper()})
         return _download(report, export)
     context["report"] = report
     return TemplateResponse(request, "analytics/report.html", context)
