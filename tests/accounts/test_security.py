@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.test import Client
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 
 from tests import factories
 from zhanggui.accounts import actions
-from zhanggui.accounts.models import Alert, AlertKind, OperationLog, StaffSession
+from zhanggui.accounts.errors import WeakPassword
+from zhanggui.accounts.models import Alert, AlertKind, OperationLog, Staff, StaffSession
 from zhanggui.accounts.rules import login_delay
 from zhanggui.aftersales.actions import issue_refund
 
@@ -47,6 +49,15 @@ def _totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.mark.parametrize("password", ["short-1", "password123", "1234567890123",
+                                      "colleague-shop-7"])
+def test_a_weak_password_is_refused_and_nothing_is_created(db, password):
+    with pytest.raises(WeakPassword):
+        actions.create_staff("colleague-shop", password=password, roles=["service"],
+                             actor=None, email="colleague-shop7@example.com")
+    assert not Staff.objects.filter(username="colleague-shop").exists()
 
 
 # ---- throttling -----------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
@@ -16,6 +18,7 @@ from zhanggui.accounts.errors import (
     NoSecondFactorSetup,
     StaffAlreadyInactive,
     UnknownRole,
+    WeakPassword,
 )
 from zhanggui.accounts.models import (
     Alert,
@@ -54,11 +57,18 @@ def create_staff(username: str, *, password: str, roles: Iterable[str], actor: S
 
     Raises:
         UnknownRole: when a role is not one of ``Role``.
+        WeakPassword: when the password fails the password validators (length, common
+            passwords, similarity to the name, all digits).
     """
     roles = list(roles)
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
         raise UnknownRole(role=", ".join(unknown))
+    try:  # the password policy holds whatever the entry point
+        password_validation.validate_password(
+            password, Staff(username=username, display_name=display_name, email=email))
+    except ValidationError as error:
+        raise WeakPassword(problems=" ".join(error.messages)) from None
     staff = Staff.objects.create_user(username, email=email, password=password,
                                       display_name=display_name, is_staff=True)
     staff.groups.set(Group.objects.filter(name__in=roles))

@@ -34,3 +34,8 @@ class TooManyAttempts(DomainError):
     default_message = _("Too many failed attempts: access from this account or address is "
                         "locked for %(minutes)d minutes. The owner can unlock it in the console.")
     http_status = 429
+
+
+class WeakPassword(InvalidInput):
+    code = "weak_password"
+    default_message = _("The password is too weak: %(problems)s")
