@@ -105,15 +105,27 @@ CONSOLE_PAGES = ["/", "/orders/order/", "/catalog/product/", "/catalog/sku/",
                  "/pricing/promotion/try-cart/", "/imports/importrun/"]
 
 
+def _queued_import_run(tmp_path, owner) -> int:
+    """An import run not yet executed: its page polls the run's status from a script."""
+    from zhanggui.imports.actions import create_import_run
+    from zhanggui.imports.queries import resolve_profile
+
+    path = tmp_path / "customers.csv"
+    path.write_text("customer_id,nickname\nC1,小王\n", encoding="utf-8")
+    return create_import_run(path, kind="customers", actor=owner,
+                             profile=resolve_profile("customers", "zhanggui")[0]).pk
+
+
 def test_the_console_and_the_reports_pass_the_content_security_policy(
-        browser_page, live_server, transactional_db):
+        browser_page, live_server, transactional_db, tmp_path):
     page = browser_page
     violations = _watch_csp(page)
     owner = factories.make_staff("owner")
     factories.make_order(status="paid")
+    run_id = _queued_import_run(tmp_path, owner)
     _sign_in(page, live_server.url, owner.username)
     expect(page.locator("#nav-sidebar-apps")).to_be_visible()
-    for url in CONSOLE_PAGES:
+    for url in [*CONSOLE_PAGES, f"/imports/importrun/{run_id}/run/", "/imports/importrun/new/"]:
         response = page.goto(f"{live_server.url}{url}")
         assert response.status == 200, url
         assert "script-src" in response.headers["content-security-policy"]
