@@ -42,6 +42,8 @@ class CustomerAdmin(PhoneSearchMixin, ConsoleModelAdmin):
                    ("tags", RelatedDropdownFilter), ("created_at", DateRangeFilter))
     search_fields = ("code", "nickname")
     phone_search_fields = ("phone", "addresses__phone")
+    search_help_text = _("Customer number or nickname, or an exact phone number. Names are "
+                         "encrypted and cannot be searched.")
     date_hierarchy = "created_at"
     fieldsets = (
         (_("Customer"), {"fields": ("code", "nickname", "name", "phone", "email", "gender",
@@ -102,6 +104,7 @@ class AddressAdmin(PhoneSearchMixin, ConsoleModelAdmin):
     list_select_related = ("customer",)
     search_fields = ("customer__code", "customer__nickname", "city")
     phone_search_fields = ("phone",)
+    search_help_text = _("Customer number, nickname or city, or an exact phone number.")
     autocomplete_fields = ("customer",)
     fields = ("customer", "recipient_name", "phone", "province_code", "city", "district",
               "detail", "postal_code", "is_default")

@@ -126,6 +126,8 @@ class OrderAdmin(PhoneSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     search_fields = ("number", "external_id", "customer__code", "customer__nickname",
                      "shipments__tracking_number")
     phone_search_fields = ("recipient_phone",)  # encrypted: exact, through the blind index
+    search_help_text = _("Order number, external id, customer number or nickname, tracking "
+                         "number, or the recipient's exact phone number.")
     date_hierarchy = "placed_at"
     fieldsets = (
         (_("Order"), {"fields": (("number", "status_display"), ("customer_link", "channel_display"),
