@@ -4,11 +4,15 @@ Errors are always JSON ``{"code": ..., "message": ...}`` in the request's langua
 (``Accept-Language``; default Chinese).
 """
 
-from django.core.exceptions import PermissionDenied
+import json
+import re
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from zhanggui.accounts.api import router as accounts_router
 from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth
@@ -25,9 +29,47 @@ from zhanggui.orders.api import router as orders_router
 from zhanggui.pricing.api import router as pricing_router
 from zhanggui.traffic.api import router as traffic_router
 
+# Text no database column can hold: PostgreSQL refuses NUL, and an unpaired surrogate (a
+# JSON escape like "\ud800") cannot be encoded as UTF-8 for any database.
+UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_text(value, location: tuple) -> list[dict]:
+    """Where ``value`` (parsed JSON or query parameters) holds text no database can store."""
+    if isinstance(value, str):
+        return ([{"type": "string_unstorable", "loc": list(location),
+                  "msg": "Text may not contain NUL characters or unpaired surrogates"}]
+                if UNSTORABLE_TEXT.search(value) else [])
+    if isinstance(value, dict):
+        return [error for key, item in value.items()
+                for error in _unstorable_text(key, location) + _unstorable_text(item, (*location, key))]
+    if isinstance(value, list):
+        return [error for index, item in enumerate(value)
+                for error in _unstorable_text(item, (*location, index))]
+    return []
+
+
+class InputParser(Parser):
+    """JSON bodies and query strings, refusing text no database can store (422)."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        errors = _unstorable_text(data, ("body",))
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        errors = _unstorable_text(parsed, ("query",))
+        if errors:
+            raise ValidationError(errors)
+        return parsed
+
+
 api = NinjaAPI(
     title="Zhanggui API", version="1", docs_url="/docs", urls_namespace="api",
-    auth=[TokenAuth(), StaffSessionAuth()],
+    auth=[TokenAuth(), StaffSessionAuth()], parser=InputParser(),
     description="Zhanggui (掌柜) store operations API. Authenticate with the console session "
                 "or `Authorization: Bearer <token>`.",
 )
@@ -67,7 +109,20 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # Ninja turns any failure of the body parser into "400 Cannot parse request body".
+    if isinstance(exc.__cause__, ValidationError):
+        return on_validation_error(request, exc.__cause__)
+    if isinstance(exc.__cause__, ValueError | RecursionError):  # not JSON, not UTF-8, too deep
+        return _error(request, "malformed_json", _("The request body is not valid JSON."), 400)
     return _error(request, "http_error", str(exc), exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+def on_request_too_large(request, exc):
+    # Raised when the body is read: above DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), or more query
+    # parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS.
+    return _error(request, "request_too_large", _("The request is too large."), 413)
 
 
 V1 = "/v1"

@@ -11,12 +11,12 @@ their own tokens; revoking someone else's token also needs ``accounts.change_api
 from datetime import datetime
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts import actions, queries
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.core.errors import NotFound
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
 
 router = Router()
 
@@ -88,7 +88,7 @@ class OperationOut(Schema):
 
 
 class OperationFilter(FilterSchema):
-    actor_id: int | None = None
+    actor_id: Id | None = None
     action: str | None = None
     object_type: str | None = Field(None, description="e.g. `orders.order`")
     object_id: str | None = None
@@ -105,8 +105,8 @@ def me(request):
             "permissions": sorted(user.get_all_permissions())}
 
 
-@router.get("/tokens", response=list[TokenOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_tokens(request):
     require_perm(request, "accounts.view_apitoken")
     return queries.list_api_tokens(request.user)
@@ -129,8 +129,8 @@ def revoke_token(request, token_id: int):
     return actions.revoke_api_token(token, actor=request.user)
 
 
-@router.get("/staff", response=list[StaffOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/staff", response={200: list[StaffOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_staff(request, filters: Query[StaffFilter]):
     require_perm(request, "accounts.view_staff")
     return queries.list_staff(**filters.model_dump())
@@ -143,8 +143,8 @@ def deactivate_staff(request, staff_id: int):
     return queries.get_staff(staff_id)
 
 
-@router.get("/operation-log", response=list[OperationOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/operation-log", response={200: list[OperationOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_operations(request, filters: Query[OperationFilter]):
     require_perm(request, "accounts.view_operationlog")
     return queries.list_operations(**filters.model_dump())

@@ -9,14 +9,14 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.aftersales import actions, queries
 from zhanggui.aftersales.models import ReasonCode, RequestKind, RequestStatus
 from zhanggui.core.errors import InvalidInput
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, INT_MAX, BoundedPagination, Id
 from zhanggui.orders.queries import get_order
 
 router = Router()
@@ -61,17 +61,17 @@ class RequestDetailOut(RequestOut):
 
 class RequestFilter(FilterSchema):
     status: RequestStatus | None = None
-    order_id: int | None = None
+    order_id: Id | None = None
     reason_code: ReasonCode | None = None
 
 
 class RequestLineIn(Schema):
-    order_line_id: int
-    quantity: int = Field(gt=0)
+    order_line_id: Id
+    quantity: int = Field(gt=0, le=INT_MAX)
 
 
 class RequestIn(Schema):
-    order_id: int
+    order_id: Id
     kind: RequestKind
     reason_code: ReasonCode
     lines: list[RequestLineIn] = Field([], description="required for returns and exchanges")
@@ -95,7 +95,7 @@ class RejectIn(Schema):
 
 
 class DispositionIn(Schema):
-    line_id: int = Field(description="after-sales line id")
+    line_id: Id = Field(description="after-sales line id")
     disposition: Literal["restock", "scrap"]
 
 
@@ -120,20 +120,20 @@ class RefundOut(Schema):
 
 
 class RefundFilter(FilterSchema):
-    order_id: int | None = None
+    order_id: Id | None = None
 
 
 class RefundIn(Schema):
-    order_id: int
+    order_id: Id
     amount: Decimal | None = Field(
         None, gt=0, max_digits=14, decimal_places=2,
         description="omit with a request_id to refund what its lines were paid (their stored shares)")
     reason: str = Field(min_length=1, max_length=200)
-    request_id: int | None = Field(None, description="the after-sales request refunded, if any")
+    request_id: Id | None = Field(None, description="the after-sales request refunded, if any")
 
 
-@router.get("/requests", response=list[RequestOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/requests", response={200: list[RequestOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_requests(request, filters: Query[RequestFilter]):
     require_perm(request, "aftersales.view_aftersalesrequest")
     return queries.list_requests(**filters.model_dump())
@@ -181,8 +181,8 @@ def receive_return(request, request_id: int, payload: ReceiveIn):
     return queries.get_request_detail(request_id)
 
 
-@router.get("/refunds", response=list[RefundOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/refunds", response={200: list[RefundOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_refunds(request, filters: Query[RefundFilter]):
     require_perm(request, "aftersales.view_refund")
     return queries.list_refunds(**filters.model_dump())

@@ -10,13 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.catalog import actions, queries
 from zhanggui.catalog.errors import ListThroughChecks
 from zhanggui.catalog.models import AttributeType, ListingReason, ListingStatus
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, INT_MAX, BoundedPagination, Id
 
 router = Router()
 
@@ -50,7 +50,7 @@ class CategoryDetailOut(CategoryOut):
 
 
 class CategoryFilter(FilterSchema):
-    parent_id: int | None = None
+    parent_id: Id | None = None
     roots_only: bool = False
 
 
@@ -102,14 +102,14 @@ class ProductDetailOut(ProductOut):
 
 class ProductFilter(FilterSchema):
     status: ListingStatus | None = None
-    category_id: int | None = None
+    category_id: Id | None = None
     search: str | None = Field(None, description="in title or product code")
 
 
 class ProductIn(Schema):
     code: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1, max_length=120)
-    category_id: int
+    category_id: Id
     brand: str = Field("", max_length=60)
     description: str = ""
     attributes: dict[str, Any] = {}
@@ -120,7 +120,7 @@ class ProductPatch(Schema):
     """Only the fields sent are changed."""
 
     title: str = Field(None, min_length=1, max_length=120)
-    category_id: int = None
+    category_id: Id = None
     brand: str = Field(None, max_length=60)
     description: str = None
     attributes: dict[str, Any] = None
@@ -138,7 +138,7 @@ class SkuIn(Schema):
     price_amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     cost_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2,
                                       description="needs catalog.view_cost")
-    weight_grams: int = Field(0, ge=0)
+    weight_grams: int = Field(0, ge=0, le=INT_MAX)
     barcode: str = Field("", max_length=40)
 
 
@@ -148,13 +148,13 @@ class SkuPatch(Schema):
     option_values: dict[str, Any] = None
     price_amount: Decimal = Field(None, ge=0, max_digits=14, decimal_places=2)
     cost_amount: Decimal = Field(None, ge=0, max_digits=14, decimal_places=2)
-    weight_grams: int = Field(None, ge=0)
+    weight_grams: int = Field(None, ge=0, le=INT_MAX)
     barcode: str = Field(None, max_length=40)
     is_active: bool = None
 
 
-@router.get("/categories", response=list[CategoryOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_categories(request, filters: Query[CategoryFilter]):
     """Categories flat, in tree order (level, sort order); ``parent_id`` links the tree."""
     require_perm(request, "catalog.view_category")
@@ -167,8 +167,8 @@ def get_category(request, category_id: int):
     return queries.get_category(category_id)
 
 
-@router.get("/products", response=list[ProductOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/products", response={200: list[ProductOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_products(request, filters: Query[ProductFilter]):
     require_perm(request, "catalog.view_product")
     return queries.list_products(**filters.model_dump())

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, BoundedPagination
 from zhanggui.customers import actions, queries
 from zhanggui.customers.models import Gender
 
@@ -110,8 +110,8 @@ def _detail(customer, viewer) -> dict[str, Any]:
     return {**queries.present_customer(customer, viewer), "addresses": addresses}
 
 
-@router.get("", response=list[CustomerOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("", response={200: list[CustomerOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_customers(request, filters: Query[CustomerFilter]):
     require_perm(request, "customers.view_customer")
     customers = queries.list_customers(**filters.model_dump()).prefetch_related("tags")

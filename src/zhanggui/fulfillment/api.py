@@ -6,10 +6,10 @@ Thin: parse, ``require_perm`` first, call one action or query, render.
 from datetime import datetime
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
 from zhanggui.fulfillment import actions, queries
 from zhanggui.fulfillment.models import Carrier, ShipmentStatus
 from zhanggui.orders.queries import get_order
@@ -35,7 +35,7 @@ class ShipmentOut(Schema):
 
 
 class ShipmentFilter(FilterSchema):
-    order_id: int | None = None
+    order_id: Id | None = None
     carrier: Carrier | None = None
 
 
@@ -44,8 +44,8 @@ class ShipIn(Schema):
     tracking_number: str = Field(min_length=1, max_length=40, pattern=r"\S")
 
 
-@router.get("/shipments", response=list[ShipmentOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/shipments", response={200: list[ShipmentOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_shipments(request, filters: Query[ShipmentFilter]):
     require_perm(request, "fulfillment.view_shipment")
     return queries.list_shipments(**filters.model_dump())

@@ -7,15 +7,16 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.catalog.queries import get_sku
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
 from zhanggui.inventory import actions, queries
 from zhanggui.inventory.models import MovementKind, WarehouseKind
 
 router = Router()
+MAX_UNITS = 1_000_000  # units one receipt or adjustment may move
 
 
 class WarehouseOut(Schema):
@@ -60,8 +61,8 @@ class StockOut(Schema):
 
 
 class StockFilter(FilterSchema):
-    sku_id: int | None = None
-    warehouse_id: int | None = None
+    sku_id: Id | None = None
+    warehouse_id: Id | None = None
     low_only: bool = Field(False, description="only rows whose available units are below "
                                               "their low-stock threshold")
 
@@ -91,36 +92,37 @@ class MovementOut(Schema):
 
 
 class MovementFilter(FilterSchema):
-    stock_id: int | None = None
+    stock_id: Id | None = None
     reference: str | None = None
 
 
 class ReceiveIn(Schema):
-    sku_id: int
-    warehouse_id: int
-    quantity: int = Field(gt=0)
+    sku_id: Id
+    warehouse_id: Id
+    quantity: int = Field(gt=0, le=MAX_UNITS)
     reason: str = Field(min_length=1, max_length=200)
     reference: str = Field("", max_length=60)
 
 
 class AdjustIn(Schema):
-    sku_id: int
-    warehouse_id: int
-    delta: int = Field(description="units on hand to add (negative to remove); not zero")
+    sku_id: Id
+    warehouse_id: Id
+    delta: int = Field(ge=-MAX_UNITS, le=MAX_UNITS,
+                       description="units on hand to add (negative to remove); not zero")
     reason: str = Field(min_length=1, max_length=200)
     kind: Literal["adjust", "count"] = "adjust"
     reference: str = Field("", max_length=60)
 
 
-@router.get("/warehouses", response=list[WarehouseOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/warehouses", response={200: list[WarehouseOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_warehouses(request, filters: Query[WarehouseFilter]):
     require_perm(request, "inventory.view_warehouse")
     return queries.list_warehouses(**filters.model_dump())
 
 
-@router.get("/stock", response=list[StockOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/stock", response={200: list[StockOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_stock(request, filters: Query[StockFilter]):
     require_perm(request, "inventory.view_stock")
     return queries.list_stock(**filters.model_dump())
@@ -148,8 +150,8 @@ def adjust_stock(request, payload: AdjustIn):
     return Status(201, movement)
 
 
-@router.get("/movements", response=list[MovementOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/movements", response={200: list[MovementOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_movements(request, filters: Query[MovementFilter]):
     require_perm(request, "inventory.view_stockmovement")
     return queries.list_movements(**filters.model_dump())

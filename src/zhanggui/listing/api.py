@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.catalog import queries as catalog_queries
 from zhanggui.catalog.models import ListingReason, ListingStatus
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
 from zhanggui.listing import actions, queries, rules, tasks
 from zhanggui.listing.errors import InvalidDraft
 from zhanggui.listing.media import image_facts_from_bytes
@@ -108,7 +108,7 @@ class DraftIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     subtitle: str = Field("", max_length=200)
     description: str = ""
-    category_id: int | None = Field(None, description="its attributes, keywords, kind of goods")
+    category_id: Id | None = Field(None, description="its attributes, keywords, kind of goods")
     goods_kind: GoodsKind | None = Field(None, description="overrides the category's kind")
     attributes: dict[str, Any] = {}
     skus: list[DraftSku] = []
@@ -199,8 +199,8 @@ def check_draft(request, payload: DraftIn):
             "title_analysis": analysis.__dict__}
 
 
-@router.get("/scores", response=list[ScoreOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/scores", response={200: list[ScoreOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_scores(request, filters: Query[ScoreFilter]):
     """Audited products, worst score first."""
     require_perm(request, "listing.view_productscore", "listing.view_finding")

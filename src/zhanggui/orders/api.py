@@ -4,10 +4,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
 from zhanggui.customers import rules as customer_rules
 from zhanggui.customers.queries import can_see_personal_data, get_customer
 from zhanggui.orders import actions, queries
@@ -99,7 +99,7 @@ def _personal(context, value: str, mask) -> str:
 
 class OrderFilter(FilterSchema):
     status: OrderStatus | None = None
-    customer_id: int | None = None
+    customer_id: Id | None = None
     channel: str | None = None
     number: str | None = None
     recipient_phone: str | None = Field(None, max_length=30, description=(
@@ -109,8 +109,8 @@ class OrderFilter(FilterSchema):
 
 
 class LineIn(Schema):
-    sku_id: int
-    quantity: int = Field(gt=0)
+    sku_id: Id
+    quantity: int = Field(gt=0, le=10000)
 
 
 class RecipientIn(Schema):
@@ -123,7 +123,7 @@ class RecipientIn(Schema):
 
 
 class PlaceOrderIn(Schema):
-    customer_id: int
+    customer_id: Id
     lines: list[LineIn] = Field(min_length=1)
     recipient: RecipientIn
     shipping_amount: Decimal | None = Field(
@@ -152,8 +152,8 @@ class CancelIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
-@router.get("", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("", response={200: list[OrderOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_orders(request, filters: Query[OrderFilter]):
     require_perm(request, "orders.view_order")
     return queries.list_orders(**filters.model_dump())

@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS
+from zhanggui.catalog.queries import get_sku
+from zhanggui.core.schemas import ERRORS, INT_MAX, BoundedPagination, Id
 from zhanggui.customers.queries import get_customer
 from zhanggui.pricing import actions, queries
 from zhanggui.pricing.models import (
@@ -36,15 +37,15 @@ class OfferFields(Schema):
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     scope: ScopeKind = ScopeKind.ALL
-    scope_ids: list[int] = []
+    scope_ids: list[Id] = []
     member_tiers: list[str] = []
     customer_tags: list[str] = []
     channels: list[str] = []
     is_new_customers_only: bool = False
     min_amount: Decimal = Field(Decimal("0"), ge=0, **MONEY)
-    budget_uses: int | None = Field(None, ge=0)
+    budget_uses: int | None = Field(None, ge=0, le=INT_MAX)
     budget_amount: Decimal | None = Field(None, ge=0, **MONEY)
-    per_customer_limit: int | None = Field(None, ge=0)
+    per_customer_limit: int | None = Field(None, ge=0, le=INT_MAX)
 
 
 class PromotionIn(OfferFields):
@@ -59,23 +60,23 @@ class PromotionIn(OfferFields):
     tiers: list[TierIn] = []
     is_repeating: bool = False
     max_discount_amount: Decimal | None = Field(None, gt=0, **MONEY)
-    min_quantity: int | None = Field(None, ge=1)
-    free_quantity: int | None = Field(None, ge=1)
-    stock_cap: int | None = Field(None, ge=0)
-    per_buyer_limit: int | None = Field(None, ge=1)
-    gift_sku_id: int | None = None
-    gift_quantity: int = Field(1, ge=1)
-    min_quantity_free_shipping: int | None = Field(None, ge=1)
+    min_quantity: int | None = Field(None, ge=1, le=INT_MAX)
+    free_quantity: int | None = Field(None, ge=1, le=INT_MAX)
+    stock_cap: int | None = Field(None, ge=0, le=INT_MAX)
+    per_buyer_limit: int | None = Field(None, ge=1, le=INT_MAX)
+    gift_sku_id: Id | None = None
+    gift_quantity: int = Field(1, ge=1, le=INT_MAX)
+    min_quantity_free_shipping: int | None = Field(None, ge=1, le=INT_MAX)
 
 
 class PromotionPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=80)
-    is_active: bool | None = None
+    name: str = Field(None, min_length=1, max_length=80)  # not null: required columns
+    is_active: bool = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
-    budget_uses: int | None = Field(None, ge=0)
+    budget_uses: int | None = Field(None, ge=0, le=INT_MAX)
     budget_amount: Decimal | None = Field(None, ge=0, **MONEY)
-    stock_cap: int | None = Field(None, ge=0)
+    stock_cap: int | None = Field(None, ge=0, le=INT_MAX)
 
 
 class PromotionOut(Schema):
@@ -112,8 +113,8 @@ class CouponTemplateIn(OfferFields):
     discount_rate: Decimal | None = Field(None, gt=0, le=1, max_digits=5, decimal_places=4)
     discount_amount: Decimal | None = Field(None, gt=0, **MONEY)
     max_discount_amount: Decimal | None = Field(None, gt=0, **MONEY)
-    valid_days: int | None = Field(None, ge=1)
-    issue_limit: int | None = Field(None, ge=0)
+    valid_days: int | None = Field(None, ge=1, le=3650)
+    issue_limit: int | None = Field(None, ge=0, le=INT_MAX)
 
 
 class CouponTemplateOut(Schema):
@@ -130,7 +131,7 @@ class CouponTemplateOut(Schema):
 
 
 class IssueIn(Schema):
-    customer_ids: list[int] = Field(default_factory=list, max_length=1000)
+    customer_ids: list[Id] = Field(default_factory=list, max_length=1000)
     count: int = Field(0, ge=0, le=10000)
 
 
@@ -157,7 +158,7 @@ class ShippingTemplateIn(Schema):
     additional_fee_amount: Decimal = Field(Decimal("0"), ge=0, **MONEY)
     is_remote_excluded: bool = False
     free_over_amount: Decimal | None = Field(None, ge=0, **MONEY)
-    free_over_quantity: int | None = Field(None, ge=1)
+    free_over_quantity: int | None = Field(None, ge=1, le=INT_MAX)
     is_default: bool = False
     rules: list[RegionRuleIn] = []
 
@@ -189,12 +190,12 @@ class ShippingTemplateOut(Schema):
 
 
 class CartLineIn(Schema):
-    sku_id: int
+    sku_id: Id
     quantity: int = Field(gt=0, le=10000)
 
 
 class PriceCartIn(Schema):
-    customer_id: int | None = None
+    customer_id: Id | None = None
     lines: list[CartLineIn] = Field(min_length=1, max_length=200)
     channel: str = Field("own", min_length=1, max_length=30)
     province_code: str = Field("", max_length=6)
@@ -203,8 +204,8 @@ class PriceCartIn(Schema):
 
 # ---- promotions ---------------------------------------------------------------------------
 
-@router.get("/promotions", response=list[PromotionOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/promotions", response={200: list[PromotionOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_promotions(request, filters: Query[PromotionFilter]):
     require_perm(request, "pricing.view_promotion")
     return queries.list_promotions(**filters.model_dump())
@@ -214,6 +215,8 @@ def list_promotions(request, filters: Query[PromotionFilter]):
 def create_promotion(request, payload: PromotionIn):
     require_perm(request, "pricing.add_promotion")
     data = payload.model_dump()
+    if data["gift_sku_id"] is not None:
+        data["gift_sku"] = get_sku(data.pop("gift_sku_id"))  # 404 when there is no such SKU
     data["tiers"] = [{"threshold": str(t["threshold"]), "amount": str(t["amount"])}
                      for t in data["tiers"]]
     promotion = actions.save_promotion(Promotion(**data), actor=request.user)
@@ -238,8 +241,8 @@ def update_promotion(request, promotion_id: int, payload: PromotionPatch):
 
 # ---- coupons ------------------------------------------------------------------------------
 
-@router.get("/coupon-templates", response=list[CouponTemplateOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/coupon-templates", response={200: list[CouponTemplateOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_coupon_templates(request):
     require_perm(request, "pricing.view_coupontemplate")
     return queries.list_coupon_templates()
@@ -266,8 +269,8 @@ def issue_coupons(request, template_id: int, payload: IssueIn):
 
 # ---- shipping templates -------------------------------------------------------------------
 
-@router.get("/shipping-templates", response=list[ShippingTemplateOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/shipping-templates", response={200: list[ShippingTemplateOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_shipping_templates(request):
     require_perm(request, "pricing.view_shippingtemplate")
     return queries.list_shipping_templates()

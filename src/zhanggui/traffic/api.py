@@ -12,12 +12,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import APIKeyQuery
 
 from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth, require_perm
 from zhanggui.accounts.queries import get_staff_for_token
-from zhanggui.core.schemas import ERRORS, ErrorOut
+from zhanggui.core.schemas import ERRORS, ID_MAX, BoundedPagination, ErrorOut, Id
 from zhanggui.traffic import actions, queries
 from zhanggui.traffic.errors import InvalidEvents
 from zhanggui.traffic.models import Device, EventKind, TrafficSource
@@ -89,12 +89,13 @@ class EventFilter(FilterSchema):
     channel: str | None = None
     visitor_id: str | None = None
     session_id: str | None = None
-    product_id: int | None = None
-    customer_id: int | None = None
-    order_id: int | None = None
+    product_id: Id | None = None
+    customer_id: Id | None = None
+    order_id: Id | None = None
     occurred_from: datetime | None = Field(None, description="inclusive")
     occurred_to: datetime | None = Field(None, description="exclusive")
-    after_id: int | None = Field(None, description="only events stored after this id")
+    after_id: int | None = Field(None, ge=0, le=ID_MAX,
+                                 description="only events stored after this id")
 
 
 @router.post("/events", response={200: BatchOut, **ERRORS, 422: InvalidEventsOut | ErrorOut},
@@ -109,8 +110,8 @@ def ingest_events(request, payload: BatchIn):
     return result
 
 
-@router.get("/events", response=list[EventOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/events", response={200: list[EventOut], **ERRORS})
+@paginate(BoundedPagination, page_size=50)
 def list_events(request, filters: Query[EventFilter]):
     require_perm(request, "traffic.view_event")
     return queries.list_events(**filters.model_dump())
