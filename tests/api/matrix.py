@@ -1,11 +1,14 @@
-"""The permission matrix: every API operation, who may call it and who may not.
+"""The permission matrix: every API operation, the permission it needs, and what it shows.
 
 Each row names the operation (method and path template exactly as in the OpenAPI schema),
 a ``setup`` that builds what a valid call needs (path parameters, body, the object it
-changes, and a check of the expected effect), the least-privileged role that may call it,
-and a role that may not (``NOBODY``: a staff member without any role, for reads every
-role has; ``None``: authentication alone is enough). ``test_permissions.py`` runs every row
-and fails when an operation has no row.
+changes, and a check of the expected effect), the permission(s) the operation needs
+(``None``: authentication alone is enough), and, for reads that show customers' personal
+data or cost prices, the fields masked for roles without ``customers.view_personal_data`` or
+``catalog.view_cost``. The roles allowed are derived from ``accounts/roles.py``: the owner
+and every role granted all of the row's permissions. ``test_permissions.py`` calls every
+row as anonymous and as every role (and as staff without any role) and fails when an
+operation has no row.
 """
 
 from collections.abc import Callable
@@ -23,12 +26,15 @@ from tests.traffic.support import raw_event
 from zhanggui.accounts.actions import create_api_token
 from zhanggui.accounts.models import OperationLog, Staff
 from zhanggui.accounts.queries import get_staff_for_token
+from zhanggui.accounts.roles import ROLE_PERMISSIONS, Role
 from zhanggui.aftersales import actions as aftersales_actions
 from zhanggui.aftersales.models import AftersalesRequest, Refund
 from zhanggui.analytics import actions as warehouse_actions
 from zhanggui.analytics.models import WarehouseRun
 from zhanggui.catalog.models import AttributeDefinition, Product, Sku
+from zhanggui.customers import actions as customer_actions
 from zhanggui.customers.models import Customer
+from zhanggui.customers.rules import PERSONAL_DATA_PERMISSION, mask_address, mask_email, mask_name, mask_phone
 from zhanggui.inventory.models import Stock
 from zhanggui.orders.models import Order
 from zhanggui.orders.queries import get_order
@@ -48,18 +54,66 @@ class Case:
     check: Callable[[Any, Staff], bool | None] = lambda data, staff: None
 
 
+COST_PERMISSION = "catalog.view_cost"
+
+
+@dataclass(frozen=True)
+class Mask:
+    """A field of a response (``items.*.phone``: ``*`` runs over a list) that a caller
+    without ``permission`` sees as ``mask(full value)``."""
+
+    path: str
+    permission: str
+    mask: Callable[[Any], Any]
+
+
+def personal(path: str, mask: Callable[[str], str]) -> Mask:
+    return Mask(path, PERSONAL_DATA_PERMISSION, mask)
+
+
+def cost(path: str) -> Mask:
+    return Mask(path, COST_PERMISSION, lambda value: None)
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
     path: str
     setup: Callable[[], Case]
-    allowed: str
-    denied: str | None
+    permission: str | tuple[str, ...] | None
     status: int = 200
+    masks: tuple[Mask, ...] = ()
 
     @property
     def id(self) -> str:
         return f"{self.method} {self.path.removeprefix(V1)}"
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        if self.permission is None:
+            return ()
+        return (self.permission,) if isinstance(self.permission, str) else self.permission
+
+    @property
+    def allowed(self) -> list[str]:
+        """The roles that may call it (``NOBODY`` too when authentication is enough)."""
+        return [role for role in [*ROLES, NOBODY] if holds(role, self.permissions)]
+
+    @property
+    def denied(self) -> list[str]:
+        return [role for role in [*ROLES, NOBODY] if role not in self.allowed]
+
+
+ROLES = [role.value for role in Role]
+
+
+def holds(role: str, permissions: tuple[str, ...]) -> bool:
+    """Whether ``role`` is granted every one of ``permissions`` in ``accounts/roles.py``
+    (the owner is granted every permission; ``NOBODY`` none)."""
+    if role == Role.OWNER:
+        return True
+    granted = set(ROLE_PERMISSIONS.get(role, ()))
+    return set(permissions) <= granted
 
 
 def _fresh(obj: models.Model) -> models.Model:
@@ -94,8 +148,9 @@ def _return_request(*, approved: bool = False) -> AftersalesRequest:
 
 def me() -> Case:
     def check(data, staff):
-        assert data["username"] == staff.username and data["roles"] == ["service"]
-        assert "orders.review_order" in data["permissions"]
+        assert data["username"] == staff.username
+        assert data["roles"] == sorted(staff.groups.values_list("name", flat=True))
+        assert set(data["permissions"]) == staff.get_all_permissions()
     return Case(check=check)
 
 
@@ -239,16 +294,35 @@ def list_movements() -> Case:
 
 # ---- customers ------------------------------------------------------------------------
 
+def _customer_with_email() -> Customer:
+    customer = customer_actions.create_customer(
+        "C-MASK", name="张三丰", phone="13812345678", email="zhang.san@example.com",
+        province_code="330000", city="杭州", actor=None)
+    customer_actions.add_address(customer, recipient_name="李四光", phone="13912345678",
+                                 province_code="330000", city="杭州",
+                                 detail="西湖区文三路 100 号", actor=None)
+    return customer
+
+
 def list_customers() -> Case:
-    factories.make_customer()
-    return Case(check=lambda data, staff: _listed(data))
+    _customer_with_email()
+
+    def check(data, staff):
+        _listed(data)
+        assert data["items"][0]["is_masked"] == (not staff.has_perm(PERSONAL_DATA_PERMISSION))
+    return Case(check=check)
 
 
 def get_customer() -> Case:
-    customer = factories.make_customer()
+    customer = _customer_with_email()
 
     def check(data, staff):
-        assert data["name"] == "张**" and data["is_masked"] and len(data["addresses"]) == 1
+        assert data["code"] == customer.code
+        assert data["is_masked"] == (not staff.has_perm(PERSONAL_DATA_PERMISSION))
+        if staff.has_perm("customers.view_address"):
+            assert len(data["addresses"]) == 1
+        else:
+            assert data["addresses"] is None
     return Case(path={"customer_id": customer.pk}, check=check)
 
 
@@ -432,78 +506,97 @@ def analytics_refresh() -> Case:
 
 
 ROWS: list[Row] = [
-    Row("GET", f"{ACC}/me", me, "service", None),
-    Row("GET", f"{ACC}/tokens", list_tokens, "owner", "operator"),
-    Row("POST", f"{ACC}/tokens", create_token, "owner", "operator", 201),
-    Row("POST", f"{ACC}/tokens/{{token_id}}/revoke", revoke_token, "owner", "operator"),
-    Row("GET", f"{ACC}/staff", list_staff, "owner", "operator"),
-    Row("POST", f"{ACC}/staff/{{staff_id}}/deactivate", deactivate_staff, "owner", "operator"),
-    Row("GET", f"{ACC}/operation-log", list_operations, "owner", "analyst"),
-    Row("GET", f"{CAT}/categories", list_categories, "designer", NOBODY),
-    Row("GET", f"{CAT}/categories/{{category_id}}", get_category, "analyst", NOBODY),
-    Row("GET", f"{CAT}/products", list_products, "service", NOBODY),
-    Row("GET", f"{CAT}/products/{{product_id}}", get_product, "warehouse", NOBODY),
-    Row("POST", f"{CAT}/products", create_product, "operator", "designer", 201),
-    Row("PATCH", f"{CAT}/products/{{product_id}}", update_product, "designer", "service"),
-    Row("POST", f"{CAT}/products/{{product_id}}/listing", set_listing, "operator", "service"),
-    Row("POST", f"{CAT}/products/{{product_id}}/skus", create_sku, "operator", "finance", 201),
-    Row("PATCH", f"{CAT}/skus/{{sku_id}}", update_sku, "operator", "finance"),
-    Row("POST", f"{LST}/check", listing_cases.check_draft, "designer", "service"),
-    Row("GET", f"{LST}/scores", listing_cases.list_scores, "designer", "service"),
-    Row("GET", f"{LST}/products/{{product_id}}", listing_cases.get_product_audit, "operator",
-        "warehouse"),
-    Row("POST", f"{LST}/products/{{product_id}}/audit", listing_cases.audit_product, "designer",
-        "analyst"),
-    Row("POST", f"{LST}/products/{{product_id}}/list", listing_cases.list_product, "operator",
-        "service"),
-    Row("POST", f"{LST}/audit-runs", listing_cases.start_audit_run, "operator", "service", 201),
-    Row("GET", f"{INV}/warehouses", list_warehouses, "warehouse", "service"),
-    Row("GET", f"{INV}/stock", list_stock, "service", "designer"),
-    Row("POST", f"{INV}/stock/receive", receive_stock, "warehouse", "operator", 201),
-    Row("POST", f"{INV}/stock/adjust", adjust_stock, "warehouse", "operator", 201),
-    Row("GET", f"{INV}/movements", list_movements, "warehouse", "service"),
-    Row("GET", CUS, list_customers, "service", "warehouse"),
-    Row("GET", f"{CUS}/{{customer_id}}", get_customer, "service", "warehouse"),
-    Row("POST", CUS, create_customer, "owner", "service", 201),
-    Row("POST", f"{CUS}/{{customer_id}}/addresses", add_address, "service", "operator", 201),
-    Row("GET", ORD, list_orders, "warehouse", "designer"),
-    Row("GET", f"{ORD}/{{order_id}}", get_order_detail, "analyst", "designer"),
-    Row("POST", ORD, place_order, "owner", "service", 201),
-    Row("GET", f"{V1}/pricing/promotions", pricing_cases.list_promotions, "finance", "warehouse"),
-    Row("POST", f"{V1}/pricing/promotions", pricing_cases.create_promotion, "operator", "finance", 201),
-    Row("GET", f"{V1}/pricing/promotions/{{promotion_id}}", pricing_cases.get_promotion, "finance",
-        "service"),
+    Row("GET", f"{ACC}/me", me, None),
+    Row("GET", f"{ACC}/tokens", list_tokens, "accounts.view_apitoken"),
+    Row("POST", f"{ACC}/tokens", create_token, "accounts.add_apitoken", 201),
+    Row("POST", f"{ACC}/tokens/{{token_id}}/revoke", revoke_token, "accounts.add_apitoken"),
+    Row("GET", f"{ACC}/staff", list_staff, "accounts.view_staff"),
+    Row("POST", f"{ACC}/staff/{{staff_id}}/deactivate", deactivate_staff, "accounts.change_staff"),
+    Row("GET", f"{ACC}/operation-log", list_operations, "accounts.view_operationlog"),
+    Row("GET", f"{CAT}/categories", list_categories, "catalog.view_category"),
+    Row("GET", f"{CAT}/categories/{{category_id}}", get_category,
+        ("catalog.view_category", "catalog.view_attributedefinition")),
+    Row("GET", f"{CAT}/products", list_products, "catalog.view_product"),
+    Row("GET", f"{CAT}/products/{{product_id}}", get_product,
+        ("catalog.view_product", "catalog.view_sku"), masks=(cost("skus.*.cost_amount"),)),
+    Row("POST", f"{CAT}/products", create_product, "catalog.add_product", 201),
+    Row("PATCH", f"{CAT}/products/{{product_id}}", update_product, "catalog.change_product"),
+    Row("POST", f"{CAT}/products/{{product_id}}/listing", set_listing, "catalog.change_product"),
+    Row("POST", f"{CAT}/products/{{product_id}}/skus", create_sku, "catalog.add_sku", 201),
+    Row("PATCH", f"{CAT}/skus/{{sku_id}}", update_sku, "catalog.change_sku"),
+    Row("POST", f"{LST}/check", listing_cases.check_draft, "listing.run_audit"),
+    Row("GET", f"{LST}/scores", listing_cases.list_scores,
+        ("listing.view_productscore", "listing.view_finding")),
+    Row("GET", f"{LST}/products/{{product_id}}", listing_cases.get_product_audit,
+        ("listing.view_productscore", "listing.view_finding")),
+    Row("POST", f"{LST}/products/{{product_id}}/audit", listing_cases.audit_product,
+        ("listing.run_audit", "listing.view_productscore", "listing.view_finding")),
+    Row("POST", f"{LST}/products/{{product_id}}/list", listing_cases.list_product,
+        "catalog.change_product"),
+    Row("POST", f"{LST}/audit-runs", listing_cases.start_audit_run, "listing.run_audit", 201),
+    Row("GET", f"{INV}/warehouses", list_warehouses, "inventory.view_warehouse"),
+    Row("GET", f"{INV}/stock", list_stock, "inventory.view_stock"),
+    Row("POST", f"{INV}/stock/receive", receive_stock, "inventory.receive_stock", 201),
+    Row("POST", f"{INV}/stock/adjust", adjust_stock, "inventory.adjust_stock", 201),
+    Row("GET", f"{INV}/movements", list_movements, "inventory.view_stockmovement"),
+    Row("GET", CUS, list_customers, "customers.view_customer", masks=(
+        personal("items.*.name", mask_name), personal("items.*.phone", mask_phone),
+        personal("items.*.email", mask_email))),
+    Row("GET", f"{CUS}/{{customer_id}}", get_customer, "customers.view_customer", masks=(
+        personal("name", mask_name), personal("phone", mask_phone),
+        personal("email", mask_email), personal("addresses.*.recipient_name", mask_name),
+        personal("addresses.*.phone", mask_phone), personal("addresses.*.detail", mask_address))),
+    Row("POST", CUS, create_customer, "customers.add_customer", 201),
+    Row("POST", f"{CUS}/{{customer_id}}/addresses", add_address, "customers.add_address", 201),
+    Row("GET", ORD, list_orders, "orders.view_order", masks=(
+        personal("items.*.recipient_name", mask_name),
+        personal("items.*.recipient_phone", mask_phone),
+        personal("items.*.address_detail", mask_address))),
+    Row("GET", f"{ORD}/{{order_id}}", get_order_detail, "orders.view_order", masks=(
+        personal("recipient_name", mask_name), personal("recipient_phone", mask_phone),
+        personal("address_detail", mask_address))),
+    Row("POST", ORD, place_order, "orders.place_order", 201),
+    Row("GET", f"{V1}/pricing/promotions", pricing_cases.list_promotions, "pricing.view_promotion"),
+    Row("POST", f"{V1}/pricing/promotions", pricing_cases.create_promotion,
+        "pricing.add_promotion", 201),
+    Row("GET", f"{V1}/pricing/promotions/{{promotion_id}}", pricing_cases.get_promotion,
+        "pricing.view_promotion"),
     Row("PATCH", f"{V1}/pricing/promotions/{{promotion_id}}", pricing_cases.update_promotion,
-        "operator", "finance"),
-    Row("GET", f"{V1}/pricing/coupon-templates", pricing_cases.list_coupon_templates, "finance",
-        "warehouse"),
-    Row("POST", f"{V1}/pricing/coupon-templates", pricing_cases.create_coupon_template, "operator",
-        "finance", 201),
+        "pricing.change_promotion"),
+    Row("GET", f"{V1}/pricing/coupon-templates", pricing_cases.list_coupon_templates,
+        "pricing.view_coupontemplate"),
+    Row("POST", f"{V1}/pricing/coupon-templates", pricing_cases.create_coupon_template,
+        "pricing.add_coupontemplate", 201),
     Row("POST", f"{V1}/pricing/coupon-templates/{{template_id}}/issue", pricing_cases.issue_coupons,
-        "operator", "finance", 201),
-    Row("GET", f"{V1}/pricing/shipping-templates", pricing_cases.list_shipping_templates, "finance",
-        "designer"),
+        "pricing.add_coupon", 201),
+    Row("GET", f"{V1}/pricing/shipping-templates", pricing_cases.list_shipping_templates,
+        "pricing.view_shippingtemplate"),
     Row("POST", f"{V1}/pricing/shipping-templates", pricing_cases.create_shipping_template,
-        "operator", "finance", 201),
-    Row("POST", f"{V1}/pricing/price-cart", pricing_cases.price_cart, "operator", "warehouse"),
-    Row("POST", f"{ORD}/{{order_id}}/payments", record_payment, "finance", "service", 201),
-    Row("POST", f"{ORD}/{{order_id}}/review", review_order, "service", "warehouse"),
-    Row("POST", f"{ORD}/{{order_id}}/cancel", cancel_order, "service", "warehouse"),
-    Row("POST", f"{ORD}/{{order_id}}/complete", complete_order, "finance", "service"),
-    Row("GET", f"{FUL}/shipments", list_shipments, "warehouse", "designer"),
-    Row("POST", f"{FUL}/orders/{{order_id}}/ship", ship_order, "warehouse", "service", 201),
-    Row("POST", f"{FUL}/shipments/{{shipment_id}}/deliver", mark_delivered, "warehouse", "service"),
-    Row("GET", f"{AFT}/requests", list_requests, "warehouse", "designer"),
-    Row("GET", f"{AFT}/requests/{{request_id}}", get_request, "finance", "designer"),
-    Row("POST", f"{AFT}/requests", create_request, "service", "warehouse", 201),
-    Row("POST", f"{AFT}/requests/{{request_id}}/approve", approve_request, "service", "warehouse"),
-    Row("POST", f"{AFT}/requests/{{request_id}}/reject", reject_request, "service", "finance"),
-    Row("POST", f"{AFT}/requests/{{request_id}}/receive", receive_return, "warehouse", "service"),
-    Row("GET", f"{AFT}/refunds", list_refunds, "finance", "warehouse"),
-    Row("POST", f"{AFT}/refunds", issue_refund, "finance", "service", 201),
-    Row("POST", f"{V1}/traffic/events", ingest_events, "owner", "analyst"),
-    Row("GET", f"{V1}/traffic/events", list_events, "analyst", "warehouse"),
-    Row("GET", f"{V1}/analytics/metrics", analytics_metrics, "analyst", "warehouse"),
-    Row("GET", f"{V1}/analytics/reports/{{name}}", analytics_report, "analyst", "service"),
-    Row("POST", f"{V1}/analytics/refresh", analytics_refresh, "operator", "analyst"),
+        "pricing.add_shippingtemplate", 201),
+    Row("POST", f"{V1}/pricing/price-cart", pricing_cases.price_cart, "pricing.price_cart"),
+    Row("POST", f"{ORD}/{{order_id}}/payments", record_payment, "orders.record_payment", 201),
+    Row("POST", f"{ORD}/{{order_id}}/review", review_order, "orders.review_order"),
+    Row("POST", f"{ORD}/{{order_id}}/cancel", cancel_order, "orders.cancel_order"),
+    Row("POST", f"{ORD}/{{order_id}}/complete", complete_order, "orders.complete_order"),
+    Row("GET", f"{FUL}/shipments", list_shipments, "fulfillment.view_shipment"),
+    Row("POST", f"{FUL}/orders/{{order_id}}/ship", ship_order, "fulfillment.ship_order", 201),
+    Row("POST", f"{FUL}/shipments/{{shipment_id}}/deliver", mark_delivered,
+        "fulfillment.mark_delivered"),
+    Row("GET", f"{AFT}/requests", list_requests, "aftersales.view_aftersalesrequest"),
+    Row("GET", f"{AFT}/requests/{{request_id}}", get_request,
+        ("aftersales.view_aftersalesrequest", "aftersales.view_aftersalesline")),
+    Row("POST", f"{AFT}/requests", create_request, "aftersales.add_aftersalesrequest", 201),
+    Row("POST", f"{AFT}/requests/{{request_id}}/approve", approve_request,
+        "aftersales.decide_request"),
+    Row("POST", f"{AFT}/requests/{{request_id}}/reject", reject_request,
+        "aftersales.decide_request"),
+    Row("POST", f"{AFT}/requests/{{request_id}}/receive", receive_return,
+        "aftersales.receive_return"),
+    Row("GET", f"{AFT}/refunds", list_refunds, "aftersales.view_refund"),
+    Row("POST", f"{AFT}/refunds", issue_refund, "aftersales.issue_refund", 201),
+    Row("POST", f"{V1}/traffic/events", ingest_events, "traffic.add_event"),
+    Row("GET", f"{V1}/traffic/events", list_events, "traffic.view_event"),
+    Row("GET", f"{V1}/analytics/metrics", analytics_metrics, "analytics.view_reports"),
+    Row("GET", f"{V1}/analytics/reports/{{name}}", analytics_report, "analytics.view_reports"),
+    Row("POST", f"{V1}/analytics/refresh", analytics_refresh, "analytics.refresh_warehouse"),
 ]
