@@ -15,8 +15,9 @@ def check_personal_data_keys(app_configs=None, **kwargs) -> list:
             "ZHANGGUI_DATA_KEYS is not set: personal data is encrypted with a key derived "
             "from SECRET_KEY.",
             hint="Generate a key with python -c \"from cryptography.fernet import Fernet; "
-                 "print(Fernet.generate_key().decode())\", set ZHANGGUI_DATA_KEYS to it and run "
-                 "`zhanggui reencrypt_personal_data` (README, Personal data).",
+                 "print(Fernet.generate_key().decode())\", set ZHANGGUI_DATA_KEYS=<key>,derived, run "
+                 "`zhanggui reencrypt_personal_data`, then drop ',derived' (README, Personal "
+                 "data).",
             id="zhanggui.W001"))
     if crypto.blind_index_key_is_derived():
         problems.append(Warning(
