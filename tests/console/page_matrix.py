@@ -375,6 +375,18 @@ PAGES["admin:accounts_securitypolicy_change"] = Page(  # the policy is edited on
     EVERYONE, _pk("accounts.securitypolicy"), redirect=lambda store: "/accounts/securitypolicy/")
 
 
+# GETs with a query string that once triggered (or could trigger) a write, opened by the
+# owner in the no-GET-writes test after every pattern's plain URL.
+QUERY_GETS: list[Callable[[dict], str]] = [
+    lambda store: "/analytics/warehouserun/reports/customers/?export=csv",  # exports are POSTs
+    lambda store: "/analytics/warehouserun/reports/overview/?export=xlsx",
+    lambda store: "/analytics/warehouserun/?action=refresh_now",
+    lambda store: f"/customers/customer/?q={store['customer'].code}",
+    lambda store: f"/imports/importprofile/editor/?profile={first_pk(admin_model('imports.importprofile'))}",
+    lambda store: f"/orders/order/{store['pending'].pk}/review/?apply=1&note=ok",
+]
+
+
 def _content_type_id(model_label: str) -> int:
     from django.contrib.contenttypes.models import ContentType
 

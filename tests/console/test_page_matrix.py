@@ -35,6 +35,7 @@ from tests.console.page_matrix import (
     LOGIN,
     NOBODY,
     PAGES,
+    QUERY_GETS,
     ROLES,
     Page,
     Pattern,
@@ -194,3 +195,7 @@ def test_the_owner_opens_every_page_and_no_get_changes_the_database(db, sku, tmp
 
     wrong = _walk(client, "owner", store, after_each=unchanged)
     assert not wrong, "\n".join(wrong)
+    for query_url in QUERY_GETS:
+        url = query_url(store)
+        assert client.get(url).status_code in (200, 302), url
+        unchanged("query", url)
