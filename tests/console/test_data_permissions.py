@@ -109,3 +109,11 @@ def test_the_operation_log_hides_cost_changes_from_staff_without_cost_access(sku
     shown_to_owner = present(entry, entry_owner)
     assert [c.after for c in shown_to_operator.changes] == ["¥110.00"]
     assert {c.after for c in shown_to_owner.changes} == {"¥110.00", "¥45.00"}
+
+
+def test_encrypted_columns_are_not_sortable(login, order):
+    page = login("owner").get("/customers/customer/")
+    columns = {header: index for index, header in enumerate(page.context["cl"].list_display)}
+    sortable = page.context["cl"].model_admin.get_sortable_by(page.wsgi_request)
+    assert "phone" in columns and "name" in columns  # shown in full to the owner
+    assert "phone" not in sortable and "name" not in sortable and "code" in sortable

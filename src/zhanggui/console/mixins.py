@@ -150,6 +150,11 @@ class ConsoleModelAdmin(FieldAccessMixin, ModelAdmin):
         replacements, removed = self._access(request)
         return _replace(super().get_list_display(request), replacements, removed)
 
+    def get_sortable_by(self, request: HttpRequest):
+        """Not by personal data: it is encrypted, so the database would sort ciphertext."""
+        return [item for item in super().get_sortable_by(request)
+                if item not in self.personal_fields]
+
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict | None = None) -> HttpResponse:
         """With ``change_form_after_template = history.TEMPLATE`` the page ends with the
