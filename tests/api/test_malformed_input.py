@@ -197,3 +197,17 @@ def test_every_operation_documents_its_error_responses():
                for errors in [{401, 403, 422}] if not errors <= operation["responses"].keys()]
 
     assert missing == []
+
+
+def test_an_order_whose_total_would_overflow_the_money_columns_is_422(as_role):
+    owner = as_role("owner")
+    sku = factories.make_listed_sku(price="999999999999.99")  # the largest price there is
+    factories.stock_up(sku, factories.make_warehouse(), 10)
+    body = {"customer_id": factories.make_customer().pk,
+            "lines": [{"sku_id": sku.pk, "quantity": 2}],
+            "recipient": {"name": "张三", "phone": "13800000000", "province_code": "330000",
+                          "city": "杭州", "address_detail": "文三路 1 号"}}
+    before = fingerprint()
+
+    assert_error(owner.post(f"{V1}/orders", body), 422, "amount_too_large")
+    assert fingerprint() == before

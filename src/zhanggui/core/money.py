@@ -7,6 +7,7 @@ from django.db import models
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("999999999999.99")  # the most a MoneyField (14 digits, 2 decimals) holds
 
 
 def to_money(value: Decimal | int | str) -> Decimal:

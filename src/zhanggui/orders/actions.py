@@ -18,12 +18,13 @@ from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import Sku
 from zhanggui.core.errors import InvalidTransition
 from zhanggui.core.fields import reencrypt_rows
-from zhanggui.core.money import ZERO, to_money
+from zhanggui.core.money import MAX_AMOUNT, ZERO, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.inventory import actions as inventory_actions
 from zhanggui.inventory import rules as inventory_rules
 from zhanggui.orders import rules
 from zhanggui.orders.errors import (
+    AmountTooLarge,
     EmptyOrder,
     FailureReasonRequired,
     InvalidAmount,
@@ -121,6 +122,7 @@ def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Reci
         InvalidQuantity: a quantity is not positive.
         SkuNotSellable: a SKU is inactive or its product is not listed.
         InvalidAmount: negative shipping or a discount above the goods total.
+        AmountTooLarge: the goods and shipping add up to more than an amount column holds.
         CouponNotFound, CouponNotUsable: a coupon code that cannot be used.
         RegionNotShipped: the shipping template does not serve the destination.
         InsufficientStock: some SKU cannot be reserved (nothing is reserved then).
@@ -169,6 +171,8 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
     except ValueError:
         raise InvalidAmount() from None
     shipping = breakdown.shipping_amount if shipping_amount is None else to_money(shipping_amount)
+    if breakdown.list_amount + shipping > MAX_AMOUNT:  # the total and every line are no more
+        raise AmountTooLarge(limit=MAX_AMOUNT)
     order = _create_order_row(
         customer=customer, recipient=recipient, channel=channel, buyer_note=buyer_note,
         goods_amount=breakdown.list_amount, discount_amount=breakdown.discount_amount,

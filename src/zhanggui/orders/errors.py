@@ -33,6 +33,11 @@ class RefundExceedsPaid(Conflict):
     default_message = _("Refund %(amount)s exceeds what can still be refunded (%(refundable)s).")
 
 
+class AmountTooLarge(InvalidInput):
+    code = "amount_too_large"
+    default_message = _("The order's amounts exceed %(limit)s, the most an amount can be.")
+
+
 class InvalidAmount(InvalidInput):
     code = "invalid_amount"
     default_message = _("Amounts must not be negative and discounts not exceed the goods total.")
