@@ -211,3 +211,22 @@ def test_an_order_whose_total_would_overflow_the_money_columns_is_422(as_role):
 
     assert_error(owner.post(f"{V1}/orders", body), 422, "amount_too_large")
     assert fingerprint() == before
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("GET", f"{V1}/orders?placed_from=0001-01-01T00:00:00%2B14:00", None),
+    ("GET", f"{V1}/accounts/operation-log?created_to=9999-12-31T23:59:59-14:00", None),
+    ("GET", f"{V1}/analytics/reports/overview?start=0001-01-01&end=0001-01-31", None),
+    ("POST", f"{V1}/pricing/promotions",
+     {"name": "包邮", "kind": "free_shipping", "ends_at": "9999-12-31T23:59:59-14:00"}),
+    ("POST", CUSTOMERS, _customer_body(birthday="0001-01-01")),
+])
+def test_a_date_whose_utc_time_or_period_would_overflow_is_422(as_role, method, path, body):
+    owner = as_role("owner")
+    before = fingerprint()
+
+    response = owner.request(method, path, body)
+
+    data = assert_error(response, 422, "invalid_input")
+    assert "the year must be from 1000 to 9000" in data["errors"][0]["msg"]
+    assert fingerprint() == before

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from zhanggui.accounts import actions, queries
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.core.errors import NotFound
-from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id, Moment
 
 router = Router()
 
@@ -92,8 +92,8 @@ class OperationFilter(FilterSchema):
     action: str | None = None
     object_type: str | None = Field(None, description="e.g. `orders.order`")
     object_id: str | None = None
-    created_from: datetime | None = Field(None, description="inclusive")
-    created_to: datetime | None = Field(None, description="exclusive")
+    created_from: Moment | None = Field(None, description="inclusive")
+    created_to: Moment | None = Field(None, description="exclusive")
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})

@@ -1,13 +1,11 @@
 """Analytics API: the console's reports as JSON, the metric registry, warehouse refresh."""
 
-from datetime import date
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.analytics import actions, queries
-from zhanggui.core.schemas import ERRORS, Id
+from zhanggui.core.schemas import ERRORS, Day, Id
 
 router = Router()
 
@@ -36,8 +34,8 @@ def refresh(request: HttpRequest, full: bool = False):
 
 @router.get("/reports/{name}", response={200: dict, **ERRORS},
             summary="A report: KPIs, charts, tables and how each is computed")
-def report(request: HttpRequest, name: str, start: date | None = None, end: date | None = None,
-           compare_start: date | None = None, compare_end: date | None = None,
+def report(request: HttpRequest, name: str, start: Day | None = None, end: Day | None = None,
+           compare_start: Day | None = None, compare_end: Day | None = None,
            channel: str = "", category_id: Id | None = None) -> dict:
     require_perm(request, "analytics.view_reports")
     parsed = queries.parse_request(name, start=start, end=end, compare_start=compare_start,

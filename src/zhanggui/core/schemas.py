@@ -1,9 +1,11 @@
-"""Shared API schema pieces: the error body, integer bounds, pagination."""
+"""Shared API schema pieces: the error body, bounds of integers, ids and dates, pagination."""
 
+from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import AfterValidator
 
 
 class ErrorOut(Schema):
@@ -23,6 +25,19 @@ INT_MAX = 2**31 - 1
 ID_MAX = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 MAX_PAGE = 1_000_000
+# Dates and times given to the API lie in the years 1000 to 9000: far inside what Python and
+# the databases hold, so moving one to UTC, or a period back or forward, cannot overflow.
+MIN_YEAR, MAX_YEAR = 1000, 9000
+
+
+def _in_year_range(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"the year must be from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_year_range)]
+Moment = Annotated[datetime, AfterValidator(_in_year_range)]
 
 
 class BoundedPagination(PageNumberPagination):

@@ -6,7 +6,7 @@ street addresses are masked unless the caller holds ``customers.view_personal_da
 """
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +14,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS, BoundedPagination
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Day
 from zhanggui.customers import actions, queries
 from zhanggui.customers.models import Gender
 
@@ -69,7 +69,7 @@ class CustomerIn(Schema):
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
     gender: Gender = Gender.UNKNOWN
-    birthday: date | None = None
+    birthday: Day | None = None
     province_code: str = Field("", max_length=6)
     city: str = Field("", max_length=40)
     channel: str = Field("own", min_length=1, max_length=30)

@@ -7,7 +7,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id, Moment
 from zhanggui.customers import rules as customer_rules
 from zhanggui.customers.queries import can_see_personal_data, get_customer
 from zhanggui.orders import actions, queries
@@ -104,8 +104,8 @@ class OrderFilter(FilterSchema):
     number: str | None = None
     recipient_phone: str | None = Field(None, max_length=30, description=(
         "exact recipient phone number, however formatted (spaces, dashes, +86)"))
-    placed_from: datetime | None = None
-    placed_to: datetime | None = None
+    placed_from: Moment | None = None
+    placed_to: Moment | None = None
 
 
 class LineIn(Schema):

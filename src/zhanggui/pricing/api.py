@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
 from zhanggui.catalog.queries import get_sku
-from zhanggui.core.schemas import ERRORS, INT_MAX, BoundedPagination, Id
+from zhanggui.core.schemas import ERRORS, INT_MAX, BoundedPagination, Id, Moment
 from zhanggui.customers.queries import get_customer
 from zhanggui.pricing import actions, queries
 from zhanggui.pricing.models import (
@@ -34,8 +34,8 @@ class TierIn(Schema):
 
 class OfferFields(Schema):
     is_active: bool = True
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     scope: ScopeKind = ScopeKind.ALL
     scope_ids: list[Id] = []
     member_tiers: list[str] = []
@@ -72,8 +72,8 @@ class PromotionIn(OfferFields):
 class PromotionPatch(Schema):
     name: str = Field(None, min_length=1, max_length=80)  # not null: required columns
     is_active: bool = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     budget_uses: int | None = Field(None, ge=0, le=INT_MAX)
     budget_amount: Decimal | None = Field(None, ge=0, **MONEY)
     stock_cap: int | None = Field(None, ge=0, le=INT_MAX)

@@ -17,7 +17,7 @@ from ninja.security import APIKeyQuery
 
 from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth, require_perm
 from zhanggui.accounts.queries import get_staff_for_token
-from zhanggui.core.schemas import ERRORS, ID_MAX, BoundedPagination, ErrorOut, Id
+from zhanggui.core.schemas import ERRORS, ID_MAX, BoundedPagination, ErrorOut, Id, Moment
 from zhanggui.traffic import actions, queries
 from zhanggui.traffic.errors import InvalidEvents
 from zhanggui.traffic.models import Device, EventKind, TrafficSource
@@ -92,8 +92,8 @@ class EventFilter(FilterSchema):
     product_id: Id | None = None
     customer_id: Id | None = None
     order_id: Id | None = None
-    occurred_from: datetime | None = Field(None, description="inclusive")
-    occurred_to: datetime | None = Field(None, description="exclusive")
+    occurred_from: Moment | None = Field(None, description="inclusive")
+    occurred_to: Moment | None = Field(None, description="exclusive")
     after_id: int | None = Field(None, ge=0, le=ID_MAX,
                                  description="only events stored after this id")
 
