@@ -80,7 +80,9 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
                       ZHANGGUI_ALLOWED_HOSTS="shop-admin.example.com", ZHANGGUI_SECURE="true",
                       ZHANGGUI_DATA_KEYS=Fernet.generate_key().decode(),
                       ZHANGGUI_BLIND_INDEX_KEY="b" * 43)
-    return _env(tmp_path, **{**production, **extra})
+    env = _env(tmp_path, **{**production, **extra})
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests, never in production
+    return env
 
 
 def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -1,6 +1,7 @@
 """The project's URLs plus a stand-in storefront page that includes the event script
 (``tests/traffic/test_browser.py``)."""
 
+from csp.decorators import csp_exempt
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -8,8 +9,12 @@ from django.utils.html import format_html
 from zhanggui.urls import urlpatterns as project_patterns
 
 
+@csp_exempt()
 def storefront(request):
-    """A product page of a self-hosted shop: the script tag, then the shop's own calls."""
+    """A product page of a self-hosted shop: the script tag, then the shop's own calls.
+
+    The shop's site has its own headers: Zhanggui's Content-Security-Policy (scripts of the
+    back office only) does not apply to this stand-in."""
     return HttpResponse(format_html(
         """<!doctype html><html><head><meta charset="utf-8"><title>小店</title>
         <script src="{script}" data-endpoint="{endpoint}" data-key="{key}"
