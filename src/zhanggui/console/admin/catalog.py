@@ -48,14 +48,14 @@ class PriceChangeForm(OperationForm):
     value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2,
                                widget=UnfoldAdminDecimalFieldWidget(),
                                help_text=_("A price in yuan, or a percentage such as -10 "
-                                           "(10 % off) or 5 (5 % up)."))
+                                           "(ten percent off) or 5 (five percent up)."))
 
     def clean(self):
         data = super().clean()
         if data.get("mode") == "price" and data.get("value") is not None and data["value"] < 0:
             self.add_error("value", _("A price cannot be negative."))
         if data.get("mode") == "rate" and data.get("value") is not None and data["value"] <= -100:
-            self.add_error("value", _("A price cannot go down by 100 % or more."))
+            self.add_error("value", _("A price cannot go down by a hundred percent or more."))
         return data
 
 
