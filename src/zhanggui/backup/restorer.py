@@ -258,12 +258,8 @@ def _verify(manifest: dict, local: dict[str, tables.Table]) -> RestoreReport:
 
 
 def _file_digest(path: Path) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
     with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+        return rules.stream_digest(handle)
 
 
 def _stage_media(handle, item: dict, staging: Path) -> None:

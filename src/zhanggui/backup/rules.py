@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Context, Decimal
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 FORMAT = "zhanggui-backup"
 FORMAT_VERSION = 1
@@ -251,3 +252,12 @@ def names_to_prune(names: Iterable[str], *, keep: int) -> list[str]:
     other files are never chosen."""
     ours = sorted(name for name in names if BACKUP_NAME.match(name))
     return ours[:-max(keep, 1)]
+
+
+def stream_digest(handle: BinaryIO, chunk_size: int = 1 << 20) -> tuple[int, str]:
+    """The size and SHA-256 (hex) of everything ``handle`` yields, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := handle.read(chunk_size):
+        digest.update(chunk)
+        size += len(chunk)
+    return size, digest.hexdigest()

@@ -34,8 +34,6 @@ from django.utils import timezone
 from zhanggui.backup import rules, tables
 from zhanggui.backup.errors import MediaChanged
 
-CHUNK = 1 << 20
-
 
 @dataclass
 class BackupReport:
@@ -134,12 +132,8 @@ def _dump_table(table: tables.Table, work_dir: Path) -> dict:
 
 
 def _sha256_file(path: Path) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
     with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
+        return rules.stream_digest(handle)
 
 
 def _media_files() -> list[tuple[str, int, str]]:
