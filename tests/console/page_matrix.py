@@ -319,6 +319,7 @@ PAGES: dict[str, Page] = {
     "set_language": Page(EVERYONE, redirect=lambda store: "/", anonymous="/"),  # sets on POST
     # Staff and their second factor
     "admin:accounts_two_factor": Page(EVERYONE),
+    "admin:console_search": Page(EVERYONE),  # each role sees only the kinds it may view
     "admin:accounts_staff_deactivate_one": Page(OWNER, _object("owner")),
     "admin:accounts_staff_change_roles": Page(OWNER, _object("owner")),
     "admin:accounts_staff_create_token": Page(OWNER, _object("owner")),
@@ -382,6 +383,7 @@ QUERY_GETS: list[Callable[[dict], str]] = [
     lambda store: "/analytics/warehouserun/reports/overview/?export=xlsx",
     lambda store: "/analytics/warehouserun/?action=refresh_now",
     lambda store: f"/customers/customer/?q={store['customer'].code}",
+    lambda store: f"/search/?q={store['customer'].code}",
     lambda store: f"/imports/importprofile/editor/?profile={first_pk(admin_model('imports.importprofile'))}",
     lambda store: f"/orders/order/{store['pending'].pk}/review/?apply=1&note=ok",
 ]

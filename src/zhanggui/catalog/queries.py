@@ -1,11 +1,13 @@
 """Catalog reads used by other apps, the API and the console."""
 
+from functools import partial
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zhanggui.catalog.models import AttributeDefinition, Category, Product, Sku
 from zhanggui.core.errors import NotFound
+from zhanggui.core.search import MIN_LENGTH, Found, Hit, SearchQuery, code_condition, may_view
 
 
 def get_product(product_id: int) -> Product:
@@ -74,3 +76,38 @@ COST_PERMISSION = "catalog.view_cost"
 def can_see_cost(viewer) -> bool:
     """Cost prices are shown (and may be set) only to holders of ``catalog.view_cost``."""
     return bool(viewer and viewer.has_perm(COST_PERMISSION))
+
+
+def search_skus(query: SearchQuery, *, user, limit: int) -> Found:
+    """SKUs for the console's search box, by SKU code (prefix), in code order. Nothing for
+    staff who may not view SKUs. One query, on the code's index."""
+    condition = code_condition("code", query, prefix_from=MIN_LENGTH)
+    if not condition or not may_view(user, "catalog.sku"):
+        return Found()
+    rows = list(Sku.objects.filter(condition).select_related("product").order_by("code")
+                .only("code", "option_values", "product__title")[:limit + 1])
+    field = str(Sku._meta.get_field("code").verbose_name)
+    return Found.from_rows(rows, limit, lambda sku: Hit(
+        "catalog.sku", sku.pk, str(sku), sku.product.title, field, sku.code, query.code))
+
+
+def search_products(query: SearchQuery, *, user, limit: int) -> Found:
+    """Products for the console's search box, by title (contains, case-insensitive) or
+    product code (prefix), in title order. Products number in the thousands, so the title is
+    scanned. Nothing for staff who may not view products. One query."""
+    if not may_view(user, "catalog.product"):
+        return Found()
+    condition = Q(title__icontains=query.text) | code_condition("code", query,
+                                                               prefix_from=MIN_LENGTH)
+    rows = list(Product.objects.filter(condition).order_by("title", "id")
+                .only("code", "title", "status")[:limit + 1])
+    return Found.from_rows(rows, limit, lambda product: _product_hit(product, query))
+
+
+def _product_hit(product: Product, query: SearchQuery) -> Hit:
+    make = partial(Hit, "catalog.product", product.pk, product.title,
+                   f"{product.code} · {product.get_status_display()}")
+    if query.text.casefold() in product.title.casefold():
+        return make(str(Product._meta.get_field("title").verbose_name), product.title,
+                    query.text)
+    return make(str(Product._meta.get_field("code").verbose_name), product.code, query.code)

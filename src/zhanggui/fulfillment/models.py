@@ -52,6 +52,12 @@ class Shipment(TimeStampedModel):
             models.UniqueConstraint(fields=["carrier", "tracking_number"],
                                     name="shipment_unique_tracking_number"),
         ]
+        indexes = [
+            # The search box finds a tracking number without its carrier, exact or by prefix
+            # (the pattern operator class serves both; the constraint above leads by carrier).
+            models.Index(fields=["tracking_number"], name="shipment_tracking_search",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_carrier_display()} {self.tracking_number}"

@@ -98,6 +98,11 @@ class Order(PersonalDataModel, TimeStampedModel):
             models.CheckConstraint(condition=Q(refunded_amount__gte=0),
                                    name="order_refund_not_negative"),
         ]
+        indexes = [
+            # The search box finds an external id without its channel (the unique constraint
+            # leads by channel).
+            models.Index(fields=["external_id"], name="order_external_id_search"),
+        ]
 
     def __str__(self) -> str:
         return self.number

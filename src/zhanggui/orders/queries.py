@@ -1,10 +1,15 @@
 """Order reads."""
 
 from datetime import datetime
+from functools import partial
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from zhanggui.core.crypto import phone_index
 from zhanggui.core.errors import NotFound
+from zhanggui.core.search import Found, Hit, SearchQuery, code_condition, code_variants, may_view
+from zhanggui.customers.queries import can_see_personal_data
+from zhanggui.customers.rules import mask_phone
 from zhanggui.orders.models import Order
 
 
@@ -38,3 +43,36 @@ def list_orders(*, status: str | None = None, customer_id: int | None = None,
     if recipient_phone:
         qs = qs.with_exact(recipient_phone=recipient_phone)
     return qs.order_by("-placed_at", "-id")
+
+
+def search(query: SearchQuery, *, user, limit: int) -> Found:
+    """Orders for the console's search box, by order number (a prefix from
+    ``search.LONG_PREFIX`` characters), external id (exact) or recipient phone (exact, through
+    the blind index), in number order; the phone is masked for staff who may not see
+    personal data. Nothing for staff who may not view orders. One query, on indexes only."""
+    if not may_view(user, "orders.order"):
+        return Found()
+    condition = code_condition("number", query)
+    for variant in code_variants(query.code):
+        condition |= Q(external_id=variant)
+    if query.phone:
+        condition |= Q(recipient_phone_index=phone_index(query.phone))
+    if not condition:
+        return Found()
+    rows = list(Order.objects.filter(condition).order_by("number").only(
+        "number", "external_id", "status", "recipient_phone")
+        [:limit + 1])
+    show_phone = can_see_personal_data(user)
+    return Found.from_rows(rows, limit, lambda order: _order_hit(order, query, show_phone))
+
+
+def _order_hit(order: Order, query: SearchQuery, show_phone: bool) -> Hit:
+    make = partial(Hit, "orders.order", order.pk, order.number, str(order.get_status_display()))
+    code = query.code.casefold()
+    if code and order.number.casefold().startswith(code):
+        return make(str(Order._meta.get_field("number").verbose_name), order.number, query.code)
+    if code and order.external_id.casefold() == code:
+        return make(str(Order._meta.get_field("external_id").verbose_name), order.external_id,
+                    query.code)
+    phone = order.recipient_phone if show_phone else mask_phone(order.recipient_phone)
+    return make(str(Order._meta.get_field("recipient_phone").verbose_name), phone)
