@@ -89,7 +89,13 @@ class OperationLog(models.Model):
         verbose_name = _("operation log entry")
         verbose_name_plural = _("operation log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "created_at"]),
+            # The console's log searches an object by its name's beginning or by its id.
+            models.Index(fields=["object_repr"], name="operationlog_repr_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["object_id"], name="operationlog_object_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"

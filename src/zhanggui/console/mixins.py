@@ -24,6 +24,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from zhanggui.accounts.actions import delete_record, save_record
 from zhanggui.console import history
 from zhanggui.console.formatting import readable_json
+from zhanggui.console.pagination import EstimatedCountPaginator
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.queries import can_see_personal_data
 
@@ -142,6 +143,10 @@ class ConsoleModelAdmin(FieldAccessMixin, ModelAdmin):
     """Base of every console ModelAdmin (see the module docstring)."""
 
     list_per_page = 50
+    # Lists stay fast on big tables (docs/console.md): counts estimated beyond a limit, and
+    # no second count of the whole table next to a filtered one.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     list_filter_submit = True
     compressed_fields = True
     warn_unsaved_form = True

@@ -19,6 +19,7 @@ from zhanggui.console.admin import security
 from zhanggui.console.filters import ActionFilter, DateRangeFilter, ObjectTypeFilter
 from zhanggui.console.forms import StaffCreationForm, TokenForm
 from zhanggui.console.history import action_label, object_type_name, present
+from zhanggui.console.list_search import IndexedSearchMixin
 from zhanggui.console.mixins import (
     ConsoleModelAdmin,
     ReadOnlyAdminMixin,
@@ -196,7 +197,6 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_filter = (("revoked_at", admin.EmptyFieldListFilter), ("created_at", DateRangeFilter))
     list_select_related = ("staff",)
     search_fields = ("name", "prefix", "staff__username")
-    date_hierarchy = "created_at"
     fields = ("name", "staff", "prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke_selected"]
 
@@ -225,15 +225,15 @@ class StaffSessionAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
 
 
 @admin.register(OperationLog)
-class OperationLogAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class OperationLogAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("created_at", "actor", "action_display", "object_type_display",
                     "object_repr", "note")
     list_filter = (("actor", RelatedDropdownFilter), ActionFilter, ObjectTypeFilter,
                    ("created_at", DateRangeFilter))
     list_select_related = ("actor",)
-    search_fields = ("object_repr", "=object_id", "note", "action")
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    search_fields = ("object_repr__startswith", "object_id__exact", "action__exact")
+    search_help_text = _("The object (such as an order number) or its beginning, an exact "
+                         "object id or action code.")
 
     def get_fields(self, request, obj=None):
         return ["created_at", "actor", "action_display", "object_type_display", "object_id",

@@ -103,7 +103,6 @@ class AftersalesRequestAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
                    ("reason_code", ChoicesDropdownFilter), ("requested_at", DateRangeFilter))
     list_select_related = ("order",)
     search_fields = ("number", "order__number")
-    date_hierarchy = "requested_at"
     fieldsets = (
         (_("Request"), {"fields": (("number", "status_display"), ("order", "kind", "reason_code"),
                                    ("requested_amount_display", "requested_at"), "buyer_note")}),
@@ -201,5 +200,4 @@ class RefundAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_filter = (("created_at", DateRangeFilter),)
     list_select_related = ("order", "request", "actor")
     search_fields = ("order__number", "request__number", "reason")
-    date_hierarchy = "created_at"
     amount_display = RequestRefundInline.amount_display

@@ -124,7 +124,6 @@ class ProductAdmin(ConsoleModelAdmin):
                    ("created_at", DateRangeFilter))
     list_select_related = ("category",)
     search_fields = ("code", "title", "brand", "skus__code")
-    date_hierarchy = "created_at"
     fieldsets = (
         (_("Product"), {"fields": ("code", "title", "category", "brand", "description")}),
         (_("Attributes and options"), {"fields": ("attributes", "option_names")}),

@@ -44,7 +44,6 @@ class CustomerAdmin(PhoneSearchMixin, ConsoleModelAdmin):
     phone_search_fields = ("phone", "addresses__phone")
     search_help_text = _("Customer number or nickname, or an exact phone number. Names are "
                          "encrypted and cannot be searched.")
-    date_hierarchy = "created_at"
     fieldsets = (
         (_("Customer"), {"fields": ("code", "nickname", "name", "phone", "email", "gender",
                                     "birthday")}),

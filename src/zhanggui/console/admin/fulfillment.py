@@ -9,6 +9,7 @@ from unfold.decorators import action, display
 from zhanggui.console import history
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge
+from zhanggui.console.list_search import IndexedSearchMixin
 from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin, permission_check
 from zhanggui.console.operations import Operation, run_bulk, run_single
 from zhanggui.fulfillment import actions
@@ -22,15 +23,15 @@ DELIVERED = Operation(
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class ShipmentAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
     list_display = ("tracking_number", "carrier", "order", "warehouse", "status_display",
                     "shipped_at", "delivered_at", "shipped_by")
     list_filter = (("carrier", ChoicesDropdownFilter), ("status", ChoicesDropdownFilter),
                    ("warehouse", RelatedDropdownFilter), ("shipped_at", DateRangeFilter))
     list_select_related = ("order", "warehouse", "shipped_by")
-    search_fields = ("tracking_number", "order__number")
-    date_hierarchy = "shipped_at"
+    search_fields = ("tracking_number__startswith", "order__number__startswith")
+    search_help_text = _("Tracking number or order number, or their beginning.")
     actions = ["mark_delivered_selected"]
     actions_detail = ["mark_delivered_one"]
 

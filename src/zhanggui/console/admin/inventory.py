@@ -12,6 +12,7 @@ from zhanggui.console import history
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge, signed
 from zhanggui.console.forms import AdjustForm, ReceiveForm, ReceiveNewStockForm
+from zhanggui.console.list_search import IndexedSearchMixin
 from zhanggui.console.mixins import (
     ConsoleModelAdmin,
     MasterDataAdmin,
@@ -133,16 +134,15 @@ class StockAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class StockMovementAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("created_at", "sku_code", "warehouse", "kind", "on_hand_change",
                     "reserved_change", "on_hand_after", "reserved_after", "reason", "reference",
                     "actor")
     list_filter = (("kind", ChoicesDropdownFilter),
                    ("stock__warehouse", RelatedDropdownFilter), ("created_at", DateRangeFilter))
     list_select_related = ("stock__sku", "stock__warehouse", "actor")
-    search_fields = ("reference", "reason", "stock__sku__code")
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    search_fields = ("reference__exact", "stock__sku__code__exact")
+    search_help_text = _("Exact reference (such as order:<order number>) or SKU code.")
 
     @display(description=_("SKU"), ordering="stock__sku__code")
     def sku_code(self, movement: StockMovement) -> str:
@@ -162,14 +162,14 @@ class StockMovementAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class ReservationAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("reference", "sku_code", "warehouse", "quantity", "status_display",
                     "created_at", "closed_at")
     list_filter = (("status", ChoicesDropdownFilter), ("stock__warehouse", RelatedDropdownFilter),
                    ("created_at", DateRangeFilter))
     list_select_related = ("stock__sku", "stock__warehouse")
-    search_fields = ("reference", "stock__sku__code")
-    date_hierarchy = "created_at"
+    search_fields = ("reference__exact", "stock__sku__code__exact")
+    search_help_text = _("Exact reference (such as order:<order number>) or SKU code.")
 
     @display(description=_("SKU"), ordering="stock__sku__code")
     def sku_code(self, reservation: Reservation) -> str:

@@ -4,7 +4,11 @@ only through admin actions that call the order, fulfillment and after-sales acti
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
+from unfold.contrib.filters.admin import (
+    AutocompleteSelectFilter,
+    ChoicesDropdownFilter,
+    RelatedDropdownFilter,
+)
 from unfold.decorators import action, display
 
 from zhanggui.console import history
@@ -12,6 +16,7 @@ from zhanggui.console.filters import ChannelFilter, DateRangeFilter
 from zhanggui.console.formatting import badge, channel, link, money, options_text, percent
 from zhanggui.console.forms import NoteForm, ReasonForm
 from zhanggui.console.history import order_history
+from zhanggui.console.list_search import IndexedSearchMixin
 from zhanggui.console.mixins import (
     ConsoleModelAdmin,
     ReadOnlyAdminMixin,
@@ -114,21 +119,21 @@ class PaymentInline(ReadOnlyTabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(PhoneSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
+class OrderAdmin(PhoneSearchMixin, IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("number", "placed_at", "customer", "status_display", "total_display",
                     "paid_display", "recipient_name", "recipient_phone", "city",
                     "channel_display")
     list_filter = (("status", ChoicesDropdownFilter), ChannelFilter,
                    ("placed_at", DateRangeFilter), ("paid_at", DateRangeFilter),
                    ("province_code", ChoicesDropdownFilter), "is_imported",
-                   ("customer", RelatedDropdownFilter))
+                   ("customer", AutocompleteSelectFilter))  # thousands: searched, not listed
     list_select_related = ("customer",)
-    search_fields = ("number", "external_id", "customer__code", "customer__nickname",
-                     "shipments__tracking_number")
+    search_fields = ("number__startswith", "external_id__exact", "customer__code__exact",
+                     "customer__nickname", "shipments__tracking_number__exact")
     phone_search_fields = ("recipient_phone",)  # encrypted: exact, through the blind index
-    search_help_text = _("Order number, external id, customer number or nickname, tracking "
-                         "number, or the recipient's exact phone number.")
-    date_hierarchy = "placed_at"
+    search_help_text = _("Order number or its beginning, exact external id, customer number or "
+                         "tracking number, part of a customer nickname, or the recipient's "
+                         "exact phone number.")
     fieldsets = (
         (_("Order"), {"fields": (("number", "status_display"), ("customer_link", "channel_display"),
                                  ("placed_at", "paid_at"), ("external_id", "is_imported"))}),
@@ -279,15 +284,15 @@ class OrderAdmin(PhoneSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
 
 
 @admin.register(OrderLine)
-class OrderLineAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class OrderLineAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("order", "product_title", "sku_code", "options", "quantity", "unit_price",
                     "unit_cost", "line_total", "returned_quantity", "refunded", "warehouse")
     list_filter = (("order__status", ChoicesDropdownFilter), ("warehouse", RelatedDropdownFilter),
                    ("order__placed_at", DateRangeFilter))
     list_select_related = ("order", "warehouse")
-    search_fields = ("order__number", "sku_code", "product_title")
+    search_fields = ("order__number__startswith", "sku__code__exact", "sku__product__code__exact")
+    search_help_text = _("Order number or its beginning, exact SKU code or product code.")
     cost_fields = ("unit_cost", "unit_cost_amount")
-    show_full_result_count = False
     options = OrderLineInline.options
     unit_price = OrderLineInline.unit_price
     unit_cost = OrderLineInline.unit_cost
@@ -296,13 +301,13 @@ class OrderLineAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class PaymentAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("created_at", "order", "method", "amount_display", "status_display",
                     "failure_reason", "transaction_id", "actor")
     list_filter = (("status", ChoicesDropdownFilter), ("method", ChoicesDropdownFilter),
                    ("failure_reason", ChoicesDropdownFilter), ("created_at", DateRangeFilter))
     list_select_related = ("order", "actor")
-    search_fields = ("order__number", "transaction_id")
-    date_hierarchy = "created_at"
+    search_fields = ("order__number__startswith", "transaction_id__exact")
+    search_help_text = _("Order number or its beginning, or the exact transaction id.")
     amount_display = PaymentInline.amount_display
     status_display = PaymentInline.status_display

@@ -53,7 +53,6 @@ class AlertAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     fields = ("created_at", "kind", "message", "object_type", "object_id", "actor", "read_at",
               "read_by")
     actions = ["mark_read"]
-    show_full_result_count = False
 
     has_mark_read_permission = permission_check("accounts.view_alert")
 

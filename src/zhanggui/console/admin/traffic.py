@@ -31,7 +31,6 @@ class EventAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     fields = ("event_id", "kind", "visitor_id", "session_id", "customer", "product", "order",
               "search_term", "result_count", "source", "channel", "device", "url", "occurred_at",
               "received_at")
-    show_full_result_count = False
     list_per_page = 50
 
     @display(description=_("kind"), ordering="kind")
