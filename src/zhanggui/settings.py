@@ -278,6 +278,10 @@ ZHANGGUI = {
     "AUTO_COMPLETE_DAYS": 10,
     # Analytics: the repurchase-rate window (JD shows 30 and 90 days).
     "REPURCHASE_WINDOW_DAYS": 90,
+    # Analytics: a change against an earlier period (环比, 同比) is a percentage only when the
+    # earlier figure (for a ratio: its denominator) is at least this, by unit; below it the
+    # report shows the two numbers, and a base of zero "new" or "—" (docs/analytics.md).
+    "COMPARISON_MIN_BASE": {"count": 20, "money": "100.00"},
     # Risky operations that alert the owner: a refund above this amount; a bulk price
     # change touching more than this many SKUs, or moving any price by more than this
     # fraction (0.3 = 30 %).

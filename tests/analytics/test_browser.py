@@ -32,7 +32,7 @@ def test_analyst_opens_every_report_sees_charts_and_the_api_figures(browser_page
     page = browser_page
     log_in(page, live_server.url, "analyst")
     for name in REPORTS:
-        page.goto(f"{live_server.url}/analytics/warehouserun/reports/{name}/?{QUERY}")
+        page.goto(f"{live_server.url}/reports/{name}/?{QUERY}")
         expect(page.locator(".report-chart svg").first).to_be_visible()
         charts = page.locator(".report-chart")
         assert charts.count() >= 1
@@ -47,7 +47,7 @@ def test_analyst_opens_every_report_sees_charts_and_the_api_figures(browser_page
         expect(page.locator("#explain-body pre").first).to_be_visible()
         screenshot(page, f"analytics-{name}.png")
         page.set_viewport_size({"width": 1440, "height": 1000})
-    page.goto(f"{live_server.url}/analytics/warehouserun/reports/overview/?{QUERY}")
+    page.goto(f"{live_server.url}/reports/overview/?{QUERY}")
     with page.expect_download() as download:
         page.click("#export-xlsx")
     assert download.value.suggested_filename == "overview_2026-11-01_2026-11-08.xlsx"

@@ -74,3 +74,50 @@ def test_exporting_the_customers_report_alerts_the_owner(analyst):
     overview = reverse("admin:analytics_report", args=["overview"])
     analyst.post(f"{overview}?{urlencode(QUERY)}", {"export": "csv"})
     assert Alert.objects.count() == 1  # other reports hold no customer rows
+
+
+def test_a_report_lives_at_reports_and_its_first_address_redirects_with_the_query(analyst):
+    assert reverse("admin:analytics_report", args=["sales"]) == "/reports/sales/"
+    page = analyst.get("/reports/sales/", {**QUERY, "channel": "own"})
+    assert page.status_code == 200 and page.context["report"]["filters"]["channel"] == "own"
+    old = analyst.get(f"/analytics/warehouserun/reports/sales/?{urlencode(QUERY)}&channel=own")
+    assert old.status_code == 302
+    assert old["Location"] == f"/reports/sales/?{urlencode(QUERY)}&channel=own"
+    assert analyst.get("/analytics/warehouserun/reports/overview/")["Location"] == "/reports/overview/"
+
+
+def test_the_report_address_is_the_console_page_with_its_chrome(analyst):
+    body = analyst.get("/reports/overview/", QUERY).content.decode()
+    assert 'id="nav-sidebar-apps"' in body or "nav-sidebar" in body
+    assert 'href="/reports/traffic/' in body  # the sidebar links to the new addresses
+
+
+def test_the_report_tabs_keep_the_filters_and_period(analyst):
+    query = {**QUERY, "channel": "own"}
+    body = analyst.get("/reports/overview/", query).content.decode()
+    encoded = urlencode(query).replace("&", "&amp;")
+    for name in REPORTS:
+        assert f'href="/reports/{name}/?{encoded}"' in body, name
+
+
+def test_the_period_form_is_a_get_and_shows_the_period_in_use(analyst):
+    response = analyst.get("/reports/overview/", {"channel": "own"})  # no dates: last 30 days
+    form, report = response.context["form"], response.context["report"]
+    body = response.content.decode()
+    assert '<form method="get"' in body
+    assert str(form["start"].value()) == report["period"]["start"]
+    assert str(form["end"].value()) == report["period"]["end"]
+    assert f'value="{report["period"]["start"]}"' in body
+    # the link with the dates written out reproduces the view
+    fixed = response.context["fixed_query"]
+    assert f'start={report["period"]["start"]}' in fixed and "channel=own" in fixed
+    again = analyst.get(f"/reports/overview/?{fixed}")
+    assert again.context["report"]["kpis"] == report["kpis"]
+    assert again.context["report"]["period"] == report["period"]
+
+
+def test_an_unbound_report_page_shows_its_default_period(analyst):
+    response = analyst.get("/reports/overview/")
+    report = response.context["report"]
+    assert f'value="{report["period"]["start"]}"' in response.content.decode()
+    assert response.context["form"]["end"].value() == report["period"]["end"]

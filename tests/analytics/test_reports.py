@@ -26,10 +26,28 @@ def test_overview_compares_with_the_previous_period(store):
     assert (gmv["value"], gmv["previous"]) == (Decimal("410.00"), Decimal("100.00"))
     assert gmv["change_previous"] == pytest.approx(3.1)  # (410 − 100) / 100
     assert gmv["last_year"] == 0 and gmv["change_last_year"] is None
+    assert gmv["comparison_previous"] == {"kind": "rate", "rate": pytest.approx(3.1),
+                                          "base": Decimal("100.00"), "current": Decimal("410.00")}
+    assert gmv["comparison_last_year"]["kind"] == "new"  # nothing a year before, 410.00 now
+    # 3 paid orders against 1: below the threshold of counts (20), the two numbers, no rate
+    orders = _kpi(report, "orders_paid")
+    assert orders["comparison_previous"] == {"kind": "absolute", "rate": None, "base": 1, "current": 3}
+    assert orders["change_previous"] is None
+    # a ratio is judged by its denominator: 客单价 of 1 buyer before is no base for a percentage
+    aov = _kpi(report, "aov")
+    assert aov["comparison_previous"]["kind"] == "absolute" and aov["change_previous"] is None
     daily = {r["day"]: r for r in _table(report, "daily")["rows"]}
     assert len(daily) == 7 and daily["2026-11-05"]["gmv"] == Decimal("200.00")
     assert {e["code"] for e in report.explain} >= {"gmv", "aov", "refund_rate"}
     assert all(e["sql"] for e in report.explain if e["code"] == "gmv")
+
+
+def test_the_comparison_threshold_is_a_setting(store, settings):
+    settings.ZHANGGUI = {**settings.ZHANGGUI, "COMPARISON_MIN_BASE": {"count": 1, "money": "500.00"}}
+    report = reports.overview(WEEK)
+    assert _kpi(report, "orders_paid")["change_previous"] == pytest.approx(2.0)  # 3 against 1
+    assert _kpi(report, "gmv")["comparison_previous"]["kind"] == "absolute"  # 100.00 < 500.00
+    assert _kpi(report, "aov")["change_previous"] == pytest.approx(1.05)  # 205.00 vs 100.00 (1 buyer ≥ 1)
 
 
 def test_traffic_report_shows_sources_terms_and_the_funnel(store):

@@ -20,9 +20,50 @@ def test_previous_period_and_last_year_keep_the_length():
     assert rules.window_ending(week, 30) == Period("current", date(2026, 10, 9), date(2026, 11, 8))
 
 
-def test_change_and_ratio():
-    assert rules.change(Decimal("410.00"), Decimal("100.00")) == pytest.approx(3.1)
-    assert rules.change(5, 0) is None and rules.change(None, 3) is None
+def test_a_change_is_a_rate_only_against_a_base_at_or_above_the_threshold():
+    assert rules.compare(Decimal("410.00"), Decimal("100.00"), min_base=Decimal("100.00")) == \
+        rules.Comparison("rate", pytest.approx(3.1), Decimal("100.00"), Decimal("410.00"))
+    assert rules.compare(Decimal("410.00"), Decimal("99.99"), min_base=Decimal("100.00")).kind == "absolute"
+    assert rules.compare(7297, 12, min_base=20) == rules.Comparison("absolute", None, 12, 7297)
+    assert rules.compare(7297, 12).kind == "rate"  # no threshold: any positive base
+    assert rules.compare(5, 0, min_base=20) == rules.Comparison("new", None, 0, 5)
+    assert rules.compare(0, 0, min_base=20).kind == "none"
+    assert rules.compare(Decimal("-3.00"), 0).kind == "absolute"  # a loss after nothing
+    assert rules.compare(Decimal("50.00"), Decimal("-20.00")).kind == "absolute"
+    assert rules.compare(None, 3).kind == "none" and rules.compare(3, None).kind == "none"
+    # a ratio: the threshold applies to its denominator in the earlier period
+    assert rules.compare(0.12, 0.1, min_base=20, size=400).rate == pytest.approx(0.2)
+    assert rules.compare(0.12, 0.1, min_base=20, size=19).kind == "absolute"
+    assert rules.compare(0.12, 0, min_base=20, size=400).kind == "new"
+    assert rules.compare(1, 2, min_base=2).as_dict() == {"kind": "rate", "rate": -0.5,
+                                                         "base": 2, "current": 1}
+
+
+numbers = st.one_of(st.integers(-10**9, 10**9),
+                    st.decimals(-10**9, 10**9, places=2, allow_nan=False, allow_infinity=False))
+
+
+@given(current=numbers, base=numbers, min_base=st.integers(0, 1000),
+       size=st.one_of(st.none(), st.integers(0, 2000)))
+def test_a_comparison_never_shows_a_percentage_against_a_small_zero_or_negative_base(
+        current, base, min_base, size):
+    result = rules.compare(current, base, min_base=min_base, size=size)
+    assert (result.base, result.current) == (base, current)
+    measured = base if size is None else size
+    if result.kind == "rate":
+        assert base > 0 and measured >= min_base
+        assert result.rate == pytest.approx(float((Decimal(current) - Decimal(base)) / Decimal(base)))
+        # the rate reproduces the current figure from the base
+        assert float(base) * (1 + result.rate) == pytest.approx(float(current), abs=1e-6)
+    else:
+        assert result.rate is None
+        expected = ("none" if base == current == 0 else "new" if base == 0 and current > 0
+                    else "absolute")
+        assert result.kind == expected
+        assert base <= 0 or measured < min_base
+
+
+def test_ratio():
     assert rules.ratio(1, 3) == pytest.approx(1 / 3)
     assert rules.ratio(Decimal("100.00"), 3, money=True) == Decimal("33.33")
     assert rules.ratio(Decimal("0.05"), 2, money=True) == Decimal("0.03")  # half up

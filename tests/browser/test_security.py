@@ -100,8 +100,8 @@ def test_a_lockout_shows_its_message_and_the_owner_sees_the_alert(
 
 CONSOLE_PAGES = ["/", "/orders/order/", "/catalog/product/", "/catalog/sku/",
                  "/accounts/operationlog/", "/accounts/alert/", "/axes/accessattempt/",
-                 "/accounts/securitypolicy/", "/analytics/warehouserun/reports/overview/",
-                 "/analytics/warehouserun/reports/sales/", "/pricing/promotion/",
+                 "/accounts/securitypolicy/", "/reports/overview/",
+                 "/reports/sales/", "/pricing/promotion/",
                  "/pricing/promotion/try-cart/", "/imports/importrun/"]
 
 

@@ -355,6 +355,9 @@ PAGES: dict[str, Page] = {
         EVERYONE, redirect=lambda store: "/pricing/promotion/eligibility/"),
     # Analytics
     "admin:analytics_report": Page(REPORTS_VIEW, lambda store: {"name": "overview"}),
+    # the reports' first address forwards to the page above, which checks
+    "admin:analytics_report_moved": Page(EVERYONE, lambda store: {"name": "overview"},
+                                         redirect=lambda store: "/reports/overview/"),
     "admin:analytics_warehouserun_refresh_now": Page(REPORTS_VIEW, post_only=True),
     # Imports (the owner's)
     "admin:imports_importrun_new": Page(OWNER),
@@ -379,8 +382,8 @@ PAGES["admin:accounts_securitypolicy_change"] = Page(  # the policy is edited on
 # GETs with a query string that once triggered (or could trigger) a write, opened by the
 # owner in the no-GET-writes test after every pattern's plain URL.
 QUERY_GETS: list[Callable[[dict], str]] = [
-    lambda store: "/analytics/warehouserun/reports/customers/?export=csv",  # exports are POSTs
-    lambda store: "/analytics/warehouserun/reports/overview/?export=xlsx",
+    lambda store: "/reports/customers/?export=csv",  # exports are POSTs
+    lambda store: "/reports/overview/?export=xlsx",
     lambda store: "/analytics/warehouserun/?action=refresh_now",
     lambda store: f"/customers/customer/?q={store['customer'].code}",
     lambda store: f"/search/?q={store['customer'].code}",

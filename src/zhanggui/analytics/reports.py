@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -76,9 +77,28 @@ def _kpi_periods(report: Report) -> list[Period]:
 
 
 def _kpi_query(report: Report, codes: list[str], also: list[str] = ()) -> engine.Query:
-    """The KPIs of ``codes`` over the three periods; ``also``: more codes from the same queries."""
-    return engine.query([*codes, *(c for c in also if c not in codes)], _kpi_periods(report),
-                        report.filters)
+    """The KPIs of ``codes`` over the three periods; ``also``: more codes from the same
+    queries. The size of each KPI (``size_of``) comes too, for its comparisons."""
+    wanted = [*codes, *also, *(size_of(c) for c in codes)]
+    return engine.query(list(dict.fromkeys(wanted)), _kpi_periods(report), report.filters)
+
+
+def size_of(code: str) -> str:
+    """The metric whose earlier value decides whether a change of ``code`` may be a
+    percentage: a total is its own size; a ratio's is its denominator's (recursively)."""
+    metric = METRICS[code]
+    if metric.is_base or metric.subtract:
+        return code
+    return size_of(metric.denominator)
+
+
+def compare(current, base, unit: str, size=None, size_unit: str = "") -> rules.Comparison:
+    """``rules.compare`` with the threshold (``COMPARISON_MIN_BASE``) of the unit of the size:
+    of ``size`` when given (a ratio's denominator in the earlier period), else of the base."""
+    thresholds = settings.ZHANGGUI["COMPARISON_MIN_BASE"]
+    if size is None:
+        return rules.compare(current, base, min_base=thresholds.get(unit, 0))
+    return rules.compare(current, base, min_base=thresholds.get(size_unit, 0), size=size)
 
 
 def _add_kpis(report: Report, codes: list[str], values: dict) -> dict:
@@ -88,10 +108,17 @@ def _add_kpis(report: Report, codes: list[str], values: dict) -> dict:
     for code in codes:
         metric = METRICS[code]
         now, before, year = (values[p.label][code] for p in periods)
+        size = size_of(code)
+        vs_previous, vs_last_year = (
+            compare(now, values[p.label][code], metric.unit, values[p.label][size], METRICS[size].unit)
+            for p in periods[1:])
         report.kpis.append({
             "code": code, "name": str(metric.name), "unit": metric.unit, "value": now,
             "previous": before, "last_year": year,
-            "change_previous": rules.change(now, before), "change_last_year": rules.change(now, year),
+            # a fraction only where a percentage is honest (rules.compare), else None
+            "change_previous": vs_previous.rate, "change_last_year": vs_last_year.rate,
+            "comparison_previous": vs_previous.as_dict(),
+            "comparison_last_year": vs_last_year.as_dict(),
         })
     report.explain.extend(engine.explain(codes, periods, report.filters))
     return values["current"]
@@ -302,7 +329,8 @@ def _by_dimension(report: Report, values: dict, periods: list[Period], dimension
         if share_of:
             item["share"] = rules.ratio(row[share_of] or 0, total)
         if before:
-            item["growth"] = rules.change(row[first], before.get(key, {}).get(first))
+            item["growth"] = compare(row[first], before.get(key, {}).get(first),
+                                     METRICS[first].unit).rate
         rows.append(item)
     columns = [_column("name", title), *[_metric_column(c) for c in codes]]
     if share_of:

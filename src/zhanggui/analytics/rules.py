@@ -45,11 +45,46 @@ def window_ending(period: Period, days: int, label: str | None = None) -> Period
     return Period(label or period.label, period.end - timedelta(days=days), period.end)
 
 
-def change(current, before) -> float | None:
-    """Relative change current vs before, a fraction; None when before is 0 or missing."""
-    if current is None or before in (None, 0):
-        return None
-    return float((Decimal(str(current)) - Decimal(str(before))) / Decimal(str(before)))
+@dataclass(frozen=True)
+class Comparison:
+    """A figure of this period against the same figure of a period before.
+
+    ``kind`` says how to show it: ``rate``: the relative change ``rate`` (a fraction);
+    ``new``: nothing before, something now (新增); ``none``: nothing in either, or a figure
+    missing (—); ``absolute``: the base is too small or negative for a percentage to mean
+    anything (base 12, now 7,297 is not "+60,708 %"): show both numbers.
+    """
+
+    kind: str
+    rate: float | None
+    base: object
+    current: object
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "rate": self.rate, "base": self.base, "current": self.current}
+
+
+def compare(current, base, *, min_base=0, size=None) -> Comparison:
+    """``current`` against ``base`` (numbers, Decimals or None).
+
+    A relative change only when the base is above zero and its size is at least
+    ``min_base``. The size is the base itself for a total (a count, an amount), and for a
+    ratio the earlier period's denominator (``size``): a conversion rate of 3 visitors or an
+    average of 2 orders moves by chance. A base of zero gives ``new`` when the current
+    figure is above zero and ``none`` when it is zero too; a small or negative base (or a
+    current figure below zero on a zero base) gives ``absolute``; a missing figure (a ratio
+    of nothing) gives ``none``.
+    """
+    if current is None or base is None:
+        return Comparison("none", None, base, current)
+    now, before = Decimal(str(current)), Decimal(str(base))
+    if before == 0:
+        kind = "none" if now == 0 else ("new" if now > 0 else "absolute")
+        return Comparison(kind, None, base, current)
+    measured = before if size is None else Decimal(str(size))
+    if before < 0 or measured < Decimal(str(min_base)):
+        return Comparison("absolute", None, base, current)
+    return Comparison("rate", float((now - before) / before), base, current)
 
 
 def ratio(numerator, denominator, *, money: bool = False):

@@ -72,7 +72,26 @@ def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
                     "end": report["period"]["end"], "kind": export.upper()})
         return _download(report, export)
     context["report"] = report
+    context["fixed_query"] = _show_period(form, request, report)
     return TemplateResponse(request, "analytics/report.html", context)
+
+
+def _show_period(form: FilterForm, request: HttpRequest, report: dict) -> str:
+    """Show the dates of the period in use in the filter form, and return the page's query
+    string with them written out.
+
+    A report's address keeps its filters and period in the query string, so a bookmark or a
+    shared link opens the same view. Without dates it is the last 30 days up to the day it
+    is opened (a rolling view); the returned query pins the dates, for a link that shows the
+    same numbers later.
+    """
+    query = request.GET.copy()
+    query["start"], query["end"] = report["period"]["start"], report["period"]["end"]
+    if form.is_bound:
+        form.data = query
+    else:
+        form.initial = {"start": query["start"], "end": query["end"]}
+    return query.urlencode()
 
 
 def _download(report: dict, kind: str) -> HttpResponse:

@@ -1,5 +1,10 @@
 """Console pages of analytics: the five reports and the list of warehouse runs.
 
+The reports live at ``/reports/<name>/`` (``report_urls``, added to the admin site's URLs
+in ``zhanggui.urls`` so they keep the console's chrome and the name
+``admin:analytics_report``); their first address, under the warehouse runs, redirects there
+with its query string.
+
 "Refresh now" is a POST (a form with a CSRF token on the list of runs and on a report that
 finds the warehouse empty): a GET, which any page elsewhere can make a signed-in browser
 send, changes nothing.
@@ -9,7 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -17,6 +22,20 @@ from django.views.decorators.http import require_POST
 from zhanggui.analytics import actions, views
 from zhanggui.analytics.models import WarehouseRun
 from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin
+
+
+def report_urls(site: admin.AdminSite) -> list:
+    """The report pages, to put in front of the admin site's own URLs (``zhanggui.urls``)."""
+    page = site.admin_view(lambda request, name: views.report_page(request, site, name))
+    return [path("reports/<str:name>/", page, name="analytics_report")]
+
+
+def report_moved(request: HttpRequest, name: str) -> HttpResponse:
+    """The first address of a report (``/analytics/warehouserun/reports/<name>/``): a
+    redirect to its address now, with the same query string (filters and period)."""
+    target = reverse("admin:analytics_report", args=[name])
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @admin.register(WarehouseRun)
@@ -27,9 +46,9 @@ class WarehouseRunAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
 
     def get_urls(self):
         site = self.admin_site
-        page = site.admin_view(lambda request, name: views.report_page(request, site, name))
+        moved = site.admin_view(report_moved)
         refresh = site.admin_view(require_POST(self.refresh_now))  # admin_view checks CSRF
-        return [path("reports/<str:name>/", page, name="analytics_report"),
+        return [path("reports/<str:name>/", moved, name="analytics_report_moved"),
                 path("refresh_now/", refresh, name="analytics_warehouserun_refresh_now"),
                 *super().get_urls()]
 

@@ -17,10 +17,14 @@
     if (unit === "number") return Number(value).toFixed(2);
     return String(value);
   }
-  function change(value) {
-    if (value === null || value === undefined) return "—";
-    const text = (value * 100).toFixed(1) + "%";
-    return value > 0 ? "+" + text : text;
+  // A change against an earlier period (rules.compare): a percentage only against a base
+  // large enough; "new" after nothing, "—" for nothing in either, else the two numbers.
+  function change(comparison, unit) {
+    if (!comparison || comparison.kind === "none") return "—";
+    if (comparison.kind === "new") return labels.new;
+    if (comparison.kind === "absolute") return format(comparison.base, unit) + " → " + format(comparison.current, unit);
+    const text = (comparison.rate * 100).toFixed(1) + "%";
+    return comparison.rate > 0 ? "+" + text : text;
   }
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -35,8 +39,10 @@
                             "data-metric": k.code});
     card.appendChild(el("div", {"class": "text-xs text-base-500"}, k.name));
     card.appendChild(el("div", {"class": "text-xl font-semibold kpi-value"}, format(k.value, k.unit)));
-    card.appendChild(el("div", {"class": "text-xs"}, labels.vs_previous + " " + change(k.change_previous)));
-    card.appendChild(el("div", {"class": "text-xs"}, labels.vs_last_year + " " + change(k.change_last_year)));
+    card.appendChild(el("div", {"class": "text-xs", "data-compare": "previous", "data-kind": k.comparison_previous.kind},
+                        labels.vs_previous + " " + change(k.comparison_previous, k.unit)));
+    card.appendChild(el("div", {"class": "text-xs", "data-compare": "last_year", "data-kind": k.comparison_last_year.kind},
+                        labels.vs_last_year + " " + change(k.comparison_last_year, k.unit)));
     kpis.appendChild(card);
   });
 
