@@ -122,3 +122,15 @@ def test_search_beyond_the_key_limit_filters_by_the_lookup_itself(login, sku, mo
     orders = {factories.make_order(sku=sku, customer=customer).number for _ in range(3)}
     factories.make_order(sku=sku)
     assert _searched(client, customer.code) == orders
+
+
+def test_search_skips_columns_the_term_cannot_be_a_value_of(login, db):
+    from zhanggui.traffic.models import Event
+
+    client = login("owner")
+    url = reverse("admin:traffic_event_changelist")
+    # event_id is a UUID column: a visitor id is not one, and must not break the search
+    response = client.get(url, {"q": "visitor-without-events"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+    assert not Event.objects.exists()

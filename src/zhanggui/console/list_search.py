@@ -11,6 +11,7 @@ most ``KEYS`` matching rows; the list shows the rows found by any of them.
 """
 
 from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -34,8 +35,11 @@ class IndexedSearchMixin:
         keys, many = set(), []
         for entry in self.get_search_fields(request):
             lookup = _lookup(entry)
-            found = list(manager.filter(**{lookup: term}).order_by()
-                         .values_list("pk", flat=True)[:KEYS + 1])
+            try:
+                found = list(manager.filter(**{lookup: term}).order_by()
+                             .values_list("pk", flat=True)[:KEYS + 1])
+            except (ValidationError, ValueError):
+                continue  # not a value of this column (a word for a UUID or number field)
             if len(found) > KEYS:
                 many.append(lookup)  # too many keys to list: filtered by the lookup itself
             else:

@@ -9,6 +9,7 @@ from unfold.utils import display_for_label
 
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import channel
+from zhanggui.console.list_search import IndexedSearchMixin
 from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin
 from zhanggui.traffic.models import Event
 
@@ -19,7 +20,7 @@ KIND_COLOURS = {"page_view": "info", "product_view": "info", "search": "primary"
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
+class EventAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("occurred_at", "kind_display", "visitor", "session", "customer", "product",
                     "order", "search_term", "result_count", "source", "device", "channel_display")
     # No channel filter: listing a million rows' distinct channels would scan the table.
@@ -27,7 +28,8 @@ class EventAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
                    ("device", ChoicesDropdownFilter), ("occurred_at", DateRangeFilter))
     list_select_related = ("customer", "product", "order")
     # Exact ids (indexed or cheap) and terms; a full-text scan of a million rows is not.
-    search_fields = ("=visitor_id", "=session_id", "=event_id", "search_term")
+    search_fields = ("visitor_id__exact", "event_id__exact", "session_id__exact",
+                     "search_term__exact")
     fields = ("event_id", "kind", "visitor_id", "session_id", "customer", "product", "order",
               "search_term", "result_count", "source", "channel", "device", "url", "occurred_at",
               "received_at")
