@@ -102,6 +102,9 @@ class Order(PersonalDataModel, TimeStampedModel):
             # The search box finds an external id without its channel (the unique constraint
             # leads by channel).
             models.Index(fields=["external_id"], name="order_external_id_search"),
+            # The console's order list finds an order number by its beginning.
+            models.Index(fields=["number"], name="order_number_prefix",
+                         opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +197,8 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
         ]
+        # The console's payment list finds a transaction id.
+        indexes = [models.Index(fields=["transaction_id"], name="payment_transaction_id")]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} {self.get_status_display()}"
