@@ -330,3 +330,30 @@ def test_order_volume_peaks_at_double_eleven_and_dips_at_spring_festival(store):
     festival = sum(per_day[TODAY - timedelta(days=n)] for n in range(8, 16))   # Feb 14–21
     january = sum(per_day[TODAY.replace(month=1, day=d)] for d in range(5, 13))
     assert festival * 2 < january
+
+
+def test_last_year_is_in_proportion_so_every_year_over_year_figure_is_believable(store):
+    """The history reaches far enough back that a report's same period last year, and its
+    rolling windows, have traffic and orders at the shop's level of the time (a shop growing
+    about 35 % a year): never a jump like +60,000 % against a year with almost nothing.
+
+    Every KPI of the overview compares as a percentage between −50 % and +200 %. In the
+    other reports last year has data for every KPI (no "new", no "—"), and every total that
+    compares as a percentage is in that band; ratios of rare events (returns, failed
+    payments: a few of them at this small scale) and new vs returning buyers (the history's
+    first months have more first orders) may move further."""
+    from zhanggui.analytics import queries, warehouse
+    from zhanggui.analytics.reports import REPORTS, size_of
+
+    warehouse.rebuild()
+    for name in REPORTS:
+        report = queries.run_report(queries.parse_request(name, end=TODAY + timedelta(days=1)))
+        assert report["last_year"]["start"] == (TODAY - timedelta(days=365 + 29)).isoformat()
+        for kpi in report["kpis"]:
+            comparison = kpi["comparison_last_year"]
+            where = (name, kpi["code"], comparison)
+            if name == "overview":
+                assert comparison["kind"] == "rate", where
+            assert comparison["kind"] in ("rate", "absolute"), where
+            if comparison["kind"] == "rate" and (name == "overview" or size_of(kpi["code"]) == kpi["code"]):
+                assert -0.5 <= comparison["rate"] <= 2.0, where

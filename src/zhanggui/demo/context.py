@@ -19,6 +19,10 @@ T = TypeVar("T")
 FULL_ORDERS = 31_000
 FULL_CUSTOMERS = 9_000
 BATCH_SIZE = 2_000
+# A year up to today, and the 90 days before it: a report's same period last year (30 days
+# by default) and its rolling windows (refund rate 30 days, repurchase 90 days) then have a
+# history as full as this year's, so every year-over-year figure compares like with like.
+HISTORY_DAYS = 365 + 90
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class SeedOptions:
 
 @dataclass
 class Clock:
-    """The simulated present. History covers the 365 days up to and including today."""
+    """The simulated present. History covers the ``HISTORY_DAYS`` days up to and including
+    today."""
 
     now: datetime
     tz: ZoneInfo
@@ -64,7 +69,7 @@ class Clock:
 
     @property
     def first_day(self) -> date:
-        return self.today - timedelta(days=364)
+        return self.today - timedelta(days=HISTORY_DAYS - 1)
 
     def at(self, day: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute, second), tzinfo=self.tz)

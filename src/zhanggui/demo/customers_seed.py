@@ -125,7 +125,8 @@ def write_customers(options: SeedOptions, clock: Clock, customers: list[Customer
             joined = info.first_order_at - timedelta(days=rng.randint(0, 120) * rng.randrange(2),
                                                      minutes=rng.randint(3, 600))
         else:
-            joined = clock.at(clock.first_day, 9) + timedelta(minutes=rng.randint(0, 525_000))
+            history = (clock.today - clock.first_day).days * 24 * 60
+            joined = clock.at(clock.first_day, 9) + timedelta(minutes=rng.randint(0, history))
             joined = min(joined, clock.now - timedelta(hours=1))
         default = info.addresses[0]
         rows.append(Customer(

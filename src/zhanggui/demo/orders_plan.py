@@ -64,7 +64,7 @@ def placement_times(rng: random.Random, clock: Clock, count: int) -> list[dateti
     this_hour = timeline.HOUR_WEIGHTS[clock.now.hour] * clock.now.minute // 60
     elapsed = sum(timeline.HOUR_WEIGHTS[: clock.now.hour]) + this_hour
     share_today = Decimal(elapsed) / Decimal(sum(timeline.HOUR_WEIGHTS))
-    weights = [Decimal(timeline.day_weight(d, days[0], days[-1])) for d in days]
+    weights = [Decimal(timeline.day_weight(d, days[-1])) for d in days]
     weights[-1] *= share_today
     per_weight = Decimal(count) / sum(weights)
     hours = Picker(range(24), timeline.HOUR_WEIGHTS)

@@ -59,10 +59,11 @@ def spring_festival_pct(day: date) -> int:
     return 100
 
 
-def day_weight(day: date, first_day: date, last_day: date) -> int:
+def day_weight(day: date, last_day: date) -> int:
     """Relative order volume of ``day`` (an integer; larger is busier)."""
-    span = max(1, (last_day - first_day).days)
-    growth_pct = 85 + 30 * (day - first_day).days // span  # the shop grows ~35 % a year
+    # The shop grows about 35 % a year: 115 today, 85 a year ago, lower before (the same
+    # seasons at a lower level, so last year's figures are in proportion to this year's).
+    growth_pct = max(40, 115 - 30 * (last_day - day).days // 365)
     return (WEEKDAY_PCT[day.weekday()] * festival_pct(day) * spring_festival_pct(day)
             * growth_pct // 1000)
 
