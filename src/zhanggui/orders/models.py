@@ -105,6 +105,9 @@ class Order(PersonalDataModel, TimeStampedModel):
             # The console's order list finds an order number by its beginning.
             models.Index(fields=["number"], name="order_number_prefix",
                          opclasses=["varchar_pattern_ops"]),
+            # The order list filtered to imported orders (few, or none, among millions).
+            models.Index(fields=["placed_at"], condition=Q(is_imported=True),
+                         name="order_imported_placed_at"),
         ]
 
     def __str__(self) -> str:
@@ -197,8 +200,11 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
         ]
-        # The console's payment list finds a transaction id.
-        indexes = [models.Index(fields=["transaction_id"], name="payment_transaction_id")]
+        indexes = [
+            # The console's payment list: a transaction id, and the (rarer) failure reasons.
+            models.Index(fields=["transaction_id"], name="payment_transaction_id"),
+            models.Index(fields=["failure_reason", "created_at"], name="payment_failure_list"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} {self.get_status_display()}"
