@@ -42,6 +42,15 @@ def warehouse_dir(settings, tmp_path):
     reader.forget()
 
 
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    """Every test writes its background exports into a folder of its own, inside the
+    request (eager Celery) unless it asks for the web process's thread."""
+    settings.ZHANGGUI_EXPORT_DIR = tmp_path / "exports"
+    settings.ZHANGGUI_EXPORTS_IN_THREAD = False
+    return settings.ZHANGGUI_EXPORT_DIR
+
+
 @pytest.fixture
 def login(db, client):
     """``login("service")`` → a test client logged in as a new staff member of that role."""

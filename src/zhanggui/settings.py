@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhanggui.imports",
     "zhanggui.traffic",
     "zhanggui.analytics",
+    "zhanggui.exports",
     "zhanggui.console",
     "zhanggui.demo",
     "zhanggui.backup",
@@ -160,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhanggui.analytics.tasks.refresh_warehouse_task",
         "schedule": 60.0 * int(os.environ.get("ZHANGGUI_WAREHOUSE_REFRESH_MINUTES", "5")),
     },
+    "delete-expired-exports": {
+        "task": "zhanggui.exports.tasks.delete_expired_exports_task",
+        "schedule": 3600.0,
+    },
 }
 
 LANGUAGE_CODE = "zh-hans"
@@ -184,6 +189,13 @@ ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", True)
 # Scheduled backups (zhanggui.backup.tasks.backup_task) go here; the newest KEEP are kept.
 ZHANGGUI_BACKUP_DIR = Path(os.environ.get("ZHANGGUI_BACKUP_DIR", VAR_DIR / "backups"))
 ZHANGGUI_BACKUP_KEEP = int(os.environ.get("ZHANGGUI_BACKUP_KEEP", "14"))
+# Exports written in the background (zhanggui.exports) go here and are deleted after KEEP_DAYS;
+# with several hosts, a shared volume (the worker writes, a web process serves).
+ZHANGGUI_EXPORT_DIR = Path(os.environ.get("ZHANGGUI_EXPORT_DIR", VAR_DIR / "exports"))
+ZHANGGUI_EXPORT_KEEP_DAYS = int(os.environ.get("ZHANGGUI_EXPORT_KEEP_DAYS", "7"))
+# Without a broker, exports are written in a thread of the web process (not eagerly inside
+# the request, which would make the page wait for the whole file); tests turn it off.
+ZHANGGUI_EXPORTS_IN_THREAD = not REDIS_URL
 with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -288,6 +300,9 @@ ZHANGGUI = {
     "ALERT_REFUND_AMOUNT": "2000.00",
     "ALERT_BULK_PRICE_ITEMS": 20,
     "ALERT_PRICE_CHANGE_RATE": "0.3",
+    # Exports with more rows than this are written in the background (a job with progress
+    # and a download link); smaller ones are answered right away.
+    "EXPORT_BACKGROUND_ROWS": int(os.environ.get("ZHANGGUI_EXPORT_BACKGROUND_ROWS", "5000")),
 }
 # Storefront origins allowed to send behaviour events cross-origin (comma-separated,
 # e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.

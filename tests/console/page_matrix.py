@@ -130,6 +130,13 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
         "erp", kind="orders", actor=owner,
         columns={"单号": "order_id", "时间": "placed_at", "商品": "sku_code", "数量": "quantity",
                  "单价": "unit_price"})
+    # a finished export of the owner's (the order list)
+    from zhanggui.exports import actions as export_actions
+
+    export_job = export_actions.request_export("orders", file_format="csv",
+                                               parameters={"query": ""}, title="订单",
+                                               total_rows=0, actor=owner)
+    export_actions.run_export(export_job)
     # second factor devices (django-otp)
     TOTPDevice.objects.create(user=owner, name="phone", confirmed=True)
     StaticDevice.objects.create(user=owner, name="recovery", confirmed=True)
@@ -372,6 +379,21 @@ PAGES: dict[str, Page] = {
         EVERYONE, redirect=lambda store: "/imports/importprofile/"),
     "admin:imports_importprofile_editor": Page(OWNER),
 }
+# Exports: everyone lists their own; a job's pages are its requester's (here the owner's)
+_job = _pk("exports.exportjob")
+PAGES.update({
+    "admin:exports_exportjob_changelist": Page(EVERYONE),
+    "admin:exports_exportjob_add": Page(frozenset()),
+    "admin:exports_exportjob_change": Page(OWNER, _job),
+    "admin:exports_exportjob_delete": Page(frozenset(), _job),
+    "admin:exports_exportjob_history": Page(OWNER, _job),
+    "exports/exportjob/<path:object_id>/": Page(
+        EVERYONE, _job, redirect=lambda store: f"/exports/exportjob/{_job(store)['object_id']}/change/"),
+    "admin:exports_exportjob_page": Page(OWNER, lambda store: {"job_id": _job(store)["object_id"]}),
+    "admin:exports_exportjob_status": Page(OWNER, lambda store: {"job_id": _job(store)["object_id"]}),
+    "admin:exports_exportjob_download": Page(OWNER, lambda store: {"job_id": _job(store)["object_id"]}),
+    "admin:orders_order_export": Page(STORE_VIEW, post_only=True),
+})
 # Pages that forward to another page, which checks.
 PAGES["admin:imports_importprofile_add"] = Page(
     EVERYONE, redirect=lambda store: "/imports/importprofile/editor/")

@@ -6,3 +6,10 @@ class AnalyticsConfig(AppConfig):
     name = "zhanggui.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from zhanggui.analytics import exports
+        from zhanggui.exports import sources
+
+        # Big report exports are written by the exports app's background job.
+        sources.register(exports.REPORT_EXPORT_KIND, exports.build_report_export)

@@ -3,9 +3,15 @@ formatted as percentages in Excel."""
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from openpyxl import Workbook
+
+from zhanggui.analytics import queries
+from zhanggui.exports.sources import Column, Export, Table
 
 
 def _kpi_table(report: dict) -> dict:
@@ -63,3 +69,53 @@ def _excel(value):
     if isinstance(value, Decimal):
         return value  # openpyxl writes Decimal as a number
     return _cell(value)
+
+
+# ---- background exports (zhanggui.exports): the same tables, as a registered source ------
+
+REPORT_EXPORT_KIND = "report"
+
+
+def row_count(report: dict) -> int:
+    return sum(len(table["rows"]) for table in tables_of(report))
+
+
+def as_export(report: dict) -> Export:
+    """A computed report as an export of the exports app: one table per report table."""
+    tables = [Table(title=str(table["title"]),
+                    columns=[Column(str(c["label"]), c["unit"]) for c in table["columns"]],
+                    rows=[[_excel(row.get(c["key"])) for c in table["columns"]]
+                          for row in table["rows"]])
+              for table in tables_of(report)]
+    stamp = f"{report['period']['start']}_{report['period']['end']}"
+    return Export(tables=tables, total_rows=row_count(report),
+                  file_stem=f"{report['report']}_{stamp}", title=str(report["title"]))
+
+
+def export_parameters(name: str, report: dict, cleaned: dict) -> dict:
+    """A job's parameters for this report as shown: its period pinned (a default period
+    moves with the day), the other filters as given."""
+    parameters = {"name": name, "start": str(report["period"]["start"]),
+                  "end": str(report["period"]["end"])}
+    for key in ("compare_start", "compare_end", "channel", "category_id"):
+        if cleaned.get(key) not in (None, ""):
+            value = cleaned[key]
+            parameters[key] = value if isinstance(value, int | str) else value.isoformat()
+    return parameters
+
+
+def build_report_export(parameters: dict, staff) -> Export:
+    """The source of report exports: runs the report again in the worker.
+
+    Raises:
+        PermissionDenied: ``staff`` may no longer read reports.
+        DomainError: the parameters no longer give a valid report.
+    """
+    if not staff.has_perm("analytics.view_reports"):
+        raise PermissionDenied(gettext("You may no longer read the reports."))
+    filters = dict(parameters)
+    name = filters.pop("name")
+    for key in ("start", "end", "compare_start", "compare_end"):
+        if filters.get(key):
+            filters[key] = date.fromisoformat(filters[key])
+    return as_export(queries.run_report(queries.parse_request(name, **filters)))

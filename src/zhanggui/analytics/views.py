@@ -13,6 +13,8 @@ from zhanggui.accounts.models import AlertKind
 from zhanggui.analytics import exports, queries
 from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.core.errors import DomainError
+from zhanggui.exports import queries as export_queries
+from zhanggui.exports import views as export_views
 
 VIEW_PERMISSION = "analytics.view_reports"
 REFRESH_PERMISSION = "analytics.refresh_warehouse"
@@ -70,6 +72,10 @@ def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
                 "%(staff)s exported the customers report (%(start)s – %(end)s) as %(kind)s.") % {
                     "staff": request.user, "start": report["period"]["start"],
                     "end": report["period"]["end"], "kind": export.upper()})
+        if exports.row_count(report) > export_queries.background_threshold():
+            return export_views.export_response(
+                request, exports.as_export(report), kind=exports.REPORT_EXPORT_KIND,
+                parameters=exports.export_parameters(name, report, cleaned), file_format=export)
         return _download(report, export)
     context["report"] = report
     context["fixed_query"] = _show_period(form, request, report)

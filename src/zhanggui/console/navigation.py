@@ -99,6 +99,9 @@ SECTIONS = [
         (_("Login attempts"), "lock_person", "axes.accessattempt"),
         (_("Security policy"), "shield_lock", "accounts.securitypolicy"),
     ]),
+    (_("Exports"), [
+        (_("My exports"), "download", Page("admin:exports_exportjob_changelist")),  # everyone's own
+    ]),
 ]
 
 
@@ -107,7 +110,8 @@ def can_open(model_label: "str | Page", request: HttpRequest) -> bool:
     custom page."""
     user = request.user
     if isinstance(model_label, Page):
-        return user.is_active and user.is_staff and user.has_perm(model_label.permission)
+        return user.is_active and user.is_staff and (
+            not model_label.permission or user.has_perm(model_label.permission))
     app_label, model_name = model_label.split(".")
     return user.is_active and user.is_staff and (
         user.has_perm(f"{app_label}.view_{model_name}")

@@ -24,6 +24,7 @@ from zhanggui.console.mixins import (
     permission_check,
 )
 from zhanggui.console.operations import Operation, run_bulk, run_single
+from zhanggui.console.order_export import OrderExportMixin
 from zhanggui.console.order_extras import (
     MARK_DELIVERED,
     OPEN_AFTERSALES,
@@ -119,7 +120,8 @@ class PaymentInline(ReadOnlyTabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(PhoneSearchMixin, IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
+class OrderAdmin(OrderExportMixin, PhoneSearchMixin, IndexedSearchMixin, ReadOnlyAdminMixin,
+                 ConsoleModelAdmin):
     list_display = ("number", "placed_at", "customer", "status_display", "total_display",
                     "paid_display", "recipient_name", "recipient_phone", "city",
                     "channel_display")
