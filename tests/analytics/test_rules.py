@@ -34,7 +34,8 @@ def test_a_change_is_a_rate_only_against_a_base_at_or_above_the_threshold():
     # a ratio: the threshold applies to its denominator in the earlier period
     assert rules.compare(0.12, 0.1, min_base=20, size=400).rate == pytest.approx(0.2)
     assert rules.compare(0.12, 0.1, min_base=20, size=19).kind == "absolute"
-    assert rules.compare(0.12, 0, min_base=20, size=400).kind == "new"
+    assert rules.compare(0.12, 0, min_base=20, size=400).kind == "absolute"  # 0.00% → 12.00%
+    assert rules.compare(0.0, 0, min_base=20, size=400).kind == "none"
     assert rules.compare(1, 2, min_base=2).as_dict() == {"kind": "rate", "rate": -0.5,
                                                          "base": 2, "current": 1}
 
@@ -57,8 +58,8 @@ def test_a_comparison_never_shows_a_percentage_against_a_small_zero_or_negative_
         assert float(base) * (1 + result.rate) == pytest.approx(float(current), abs=1e-6)
     else:
         assert result.rate is None
-        expected = ("none" if base == current == 0 else "new" if base == 0 and current > 0
-                    else "absolute")
+        expected = ("none" if base == current == 0
+                    else "new" if base == 0 and current > 0 and size is None else "absolute")
         assert result.kind == expected
         assert base <= 0 or measured < min_base
 

@@ -108,9 +108,10 @@ def _add_kpis(report: Report, codes: list[str], values: dict) -> dict:
     for code in codes:
         metric = METRICS[code]
         now, before, year = (values[p.label][code] for p in periods)
-        size = size_of(code)
+        size = size_of(code)  # a total is its own size: compared as such
         vs_previous, vs_last_year = (
-            compare(now, values[p.label][code], metric.unit, values[p.label][size], METRICS[size].unit)
+            compare(now, values[p.label][code], metric.unit,
+                    None if size == code else values[p.label][size], METRICS[size].unit)
             for p in periods[1:])
         report.kpis.append({
             "code": code, "name": str(metric.name), "unit": metric.unit, "value": now,

@@ -70,16 +70,16 @@ def compare(current, base, *, min_base=0, size=None) -> Comparison:
     A relative change only when the base is above zero and its size is at least
     ``min_base``. The size is the base itself for a total (a count, an amount), and for a
     ratio the earlier period's denominator (``size``): a conversion rate of 3 visitors or an
-    average of 2 orders moves by chance. A base of zero gives ``new`` when the current
-    figure is above zero and ``none`` when it is zero too; a small or negative base (or a
-    current figure below zero on a zero base) gives ``absolute``; a missing figure (a ratio
-    of nothing) gives ``none``.
+    average of 2 orders moves by chance. A total of zero gives ``new`` when the current
+    figure is above zero (a ratio of zero, ``absolute``: "0.00% → 9.66%" says more) and
+    ``none`` when it is zero too; a small or negative base (or a current figure below zero
+    on a zero base) gives ``absolute``; a missing figure (a ratio of nothing) gives ``none``.
     """
     if current is None or base is None:
         return Comparison("none", None, base, current)
     now, before = Decimal(str(current)), Decimal(str(base))
     if before == 0:
-        kind = "none" if now == 0 else ("new" if now > 0 else "absolute")
+        kind = "none" if now == 0 else ("new" if now > 0 and size is None else "absolute")
         return Comparison(kind, None, base, current)
     measured = before if size is None else Decimal(str(size))
     if before < 0 or measured < Decimal(str(min_base)):
