@@ -49,19 +49,25 @@ def search(query: SearchQuery, *, user, limit: int) -> Found:
     """Orders for the console's search box, by order number (a prefix from
     ``search.LONG_PREFIX`` characters), external id (exact) or recipient phone (exact, through
     the blind index), in number order; the phone is masked for staff who may not see
-    personal data. Nothing for staff who may not view orders. One query, on indexes only."""
+    personal data. Nothing for staff who may not view orders. A query per kind of match, each
+    on its index."""
     if not may_view(user, "orders.order"):
         return Found()
-    condition = code_condition("number", query)
-    for variant in code_variants(query.code):
-        condition |= Q(external_id=variant)
+    conditions = [code_condition("number", query),
+                  *(Q(external_id=variant) for variant in code_variants(query.code))]
     if query.phone:
-        condition |= Q(recipient_phone_index=phone_index(query.phone))
-    if not condition:
+        conditions.append(Q(recipient_phone_index=phone_index(query.phone)))
+    # One query per condition, each on its own index and unordered (sorted here): under
+    # ORDER BY number LIMIT, PostgreSQL walks the number index in collation order filtering
+    # for the prefix, which the prefix (pattern) index cannot give (0.6 s at 1 M orders).
+    found: dict[int, Order] = {}
+    for condition in filter(None, conditions):
+        for order in (Order.objects.filter(condition).order_by()
+                      .only("number", "external_id", "status", "recipient_phone")[:limit + 1]):
+            found[order.pk] = order
+    if not found:
         return Found()
-    rows = list(Order.objects.filter(condition).order_by("number").only(
-        "number", "external_id", "status", "recipient_phone")
-        [:limit + 1])
+    rows = sorted(found.values(), key=lambda order: order.number)[:limit + 1]
     show_phone = can_see_personal_data(user)
     return Found.from_rows(rows, limit, lambda order: _order_hit(order, query, show_phone))
 
