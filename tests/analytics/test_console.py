@@ -1,5 +1,6 @@
 """The report pages of the console: rendered for the analyst, refused to others, exported."""
 
+import csv
 import io
 from urllib.parse import urlencode
 
@@ -44,6 +45,18 @@ def test_exports_hold_the_report_tables(analyst):
     xlsx = analyst.post(f"{url}?{urlencode(QUERY)}", {"export": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.worksheets[0]["B2"].value == 410  # GMV, a number in Excel
+
+
+def test_exported_changes_read_as_the_page_shows_them(analyst):
+    url = reverse("admin:analytics_report", args=["overview"])
+    text = analyst.post(f"{url}?{urlencode(QUERY)}", {"export": "csv"}).content.decode("utf-8-sig")
+    gmv = next(line for line in csv.reader(io.StringIO(text))
+               if len(line) > 1 and line[1] == "410.00")
+    assert gmv[-1] == "新增"  # nothing a year before: no percentage, as on the page
+    assert float(gmv[-2]) == pytest.approx(3.1)  # ¥100.00 the week before: a fraction
+    book = load_workbook(io.BytesIO(analyst.post(f"{url}?{urlencode(QUERY)}",
+                                                 {"export": "xlsx"}).content))
+    assert book.worksheets[0]["F2"].value == "新增"
 
 
 def test_service_may_not_open_reports(client, store):

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 
 from zhanggui.analytics import queries
@@ -21,7 +21,33 @@ def _kpi_table(report: dict) -> dict:
         {"key": "previous", "label": "上期", "unit": "number"},
         {"key": "last_year", "label": "去年同期", "unit": "number"},
         {"key": "change_previous", "label": "环比", "unit": "rate"},
-        {"key": "change_last_year", "label": "同比", "unit": "rate"}], "rows": report["kpis"]}
+        {"key": "change_last_year", "label": "同比", "unit": "rate"}],
+        "rows": [_with_comparisons(kpi) for kpi in report["kpis"]]}
+
+
+def _with_comparisons(kpi: dict) -> dict:
+    """The KPI row with its changes as the page shows them: a fraction where a percentage is
+    honest, else 新增, "—" or both numbers (``rules.compare``)."""
+    return {**kpi, **{f"change_{key}": _comparison_cell(kpi.get(f"comparison_{key}"), kpi)
+                      for key in ("previous", "last_year")}}
+
+
+def _comparison_cell(comparison: dict | None, kpi: dict):
+    if comparison is None:
+        return None
+    if comparison["kind"] == "rate":
+        return comparison["rate"]
+    if comparison["kind"] == "new":
+        return pgettext("comparison", "new")
+    if comparison["kind"] == "none":
+        return "—"
+    return f"{_plain(comparison['base'], kpi['unit'])} → {_plain(comparison['current'], kpi['unit'])}"
+
+
+def _plain(value, unit: str) -> str:
+    if unit == "rate":
+        return f"{float(value):.2%}"
+    return str(value)
 
 
 def tables_of(report: dict) -> list[dict]:
