@@ -121,7 +121,6 @@ def second_factor_required(staff: Staff) -> bool:
     """Whether ``staff`` must pass two-step verification to use the console."""
     from zhanggui.accounts.roles import Role
 
-    if not staff.is_authenticated:
-        return False
-    is_owner = staff.is_superuser or any(g.name == Role.OWNER for g in staff.groups.all())
-    return is_owner and get_security_policy().owner_requires_second_factor
+    if not staff.is_authenticated or not get_security_policy().owner_requires_second_factor:
+        return False  # the policy first: one small query, and off by default
+    return staff.is_superuser or staff.groups.filter(name=Role.OWNER).exists()
