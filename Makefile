@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install demo test test-postgres lint bench fuzz clean messages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/system-packages.sh
+	bash tools/system-packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
