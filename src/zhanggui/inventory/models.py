@@ -57,6 +57,9 @@ class Stock(TimeStampedModel):
     low_stock_threshold = models.PositiveIntegerField(
         _("low-stock threshold"), default=default_low_stock_threshold
     )
+    # Where the SKU sits in this warehouse (aisle-shelf-bin, e.g. "A-03-12"): pick lists walk
+    # the bins in this order.
+    bin_location = models.CharField(_("bin location"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("stock")
