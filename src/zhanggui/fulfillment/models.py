@@ -130,6 +130,9 @@ class FulfillmentPolicy(models.Model):
 
     split_policy = models.CharField(_("when no warehouse can ship the whole order"), max_length=8,
                                     choices=SplitPolicy.choices, default=SplitPolicy.SPLIT)
+    auto_merge = models.BooleanField(
+        _("merge parcels automatically"), default=False,
+        help_text=_("new parcels join a waiting parcel of the same buyer, address and warehouse"))
     wave_size = models.PositiveIntegerField(_("parcels per wave"), default=200)
     ship_within_hours = models.PositiveIntegerField(_("ship within (hours after payment)"),
                                                     default=48)
