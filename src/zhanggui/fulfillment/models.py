@@ -55,6 +55,16 @@ class ShipmentIssue(models.TextChoices):
     RETURNED = "returned", _("returned to sender")
 
 
+class RoutingReason(models.TextChoices):
+    WHOLE = "whole", _("nearest warehouse with the whole order")
+    SPLIT_RESERVED = "split_reserved", _("split: no warehouse had every item")
+    SPLIT_STOCK = "split_stock", _("split: what is in stock now, the rest later")
+    DROP_SHIP = "drop_ship", _("drop-ship: the supplier ships")
+    MANUAL_SPLIT = "manual_split", _("split by staff")
+    MERGED = "merged", _("merged parcel")
+    IMPORTED = "imported", _("imported")
+
+
 class ServiceLevel(models.TextChoices):
     EXPRESS = "express", _("express")
     STANDARD = "standard", _("standard")
@@ -196,7 +206,8 @@ class Shipment(TimeStampedModel):
                               verbose_name=_("order"))
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="shipments",
                                   verbose_name=_("warehouse"))
-    routing_reason = models.CharField(_("routing"), max_length=120, blank=True)
+    routing_reason = models.CharField(_("routing"), max_length=16, blank=True,
+                                      choices=RoutingReason.choices)
     status = models.CharField(_("status"), max_length=10, choices=ShipmentStatus.choices,
                               default=ShipmentStatus.PENDING, db_index=True)
     wave = models.ForeignKey(Wave, null=True, blank=True, on_delete=models.SET_NULL,
