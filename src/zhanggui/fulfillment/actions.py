@@ -1,4 +1,6 @@
-"""Fulfillment writes: ship a reviewed order, mark a shipment delivered."""
+"""Fulfillment writes: ship a reviewed order in one step, mark a shipment delivered.
+
+Parcels are made in ``allocation`` (routing, merge, split) and shipped in ``shipping``."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,47 +8,45 @@ from django.utils import timezone
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.core.errors import InvalidTransition
+from zhanggui.fulfillment import allocation, shipping
 from zhanggui.fulfillment.errors import (
     AlreadyDelivered,
-    DuplicateTrackingNumber,
+    NothingToShip,
+    ParcelsShipSeparately,
     TrackingNumberRequired,
 )
-from zhanggui.fulfillment.models import Carrier, Shipment, ShipmentStatus
-from zhanggui.inventory import actions as inventory_actions
+from zhanggui.fulfillment.models import Shipment, ShipmentStatus
 from zhanggui.orders import actions as order_actions
 from zhanggui.orders.models import Order, OrderStatus
 
 
 @transaction.atomic
 def ship_order(order: Order, *, carrier: str, tracking_number: str, actor: Staff | None) -> Shipment:
-    """Ship a reviewed order: its reserved units leave on-hand, the order becomes shipped.
+    """Ship a reviewed order in one step (a shop without waves and scans): its parcel is
+    made if it has none yet and shipped with this carrier and tracking number.
 
     Raises:
         TrackingNumberRequired: blank carrier or tracking number.
         InvalidTransition: the order is not reviewed.
+        ParcelsShipSeparately: the order leaves in several parcels.
+        NothingToShip: no parcel of the order is waiting (its units are not reserved).
         DuplicateTrackingNumber: the carrier's tracking number is already used.
     """
-    tracking_number = tracking_number.strip()
-    if not carrier or not tracking_number:
+    if not carrier or not tracking_number.strip():
         raise TrackingNumberRequired()
-    carrier = Carrier(carrier)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != OrderStatus.REVIEWED:
         raise InvalidTransition(current=OrderStatus(order.status).label,
                                 target=OrderStatus.SHIPPED.label)
-    if Shipment.objects.filter(carrier=carrier, tracking_number=tracking_number).exists():
-        raise DuplicateTrackingNumber(tracking_number=tracking_number)
-    reservations = inventory_actions.consume_reservations(
-        order_actions.reservation_reference(order), actor=actor)
-    now = timezone.now()
-    shipment = Shipment.objects.create(
-        order=order, warehouse_id=reservations[0].stock.warehouse_id, carrier=carrier,
-        tracking_number=tracking_number, shipped_at=now, shipped_by=actor)
-    order_actions.mark_order_shipped(order, actor=actor, note=str(shipment))
-    log_operation(shipment, action="fulfillment.ship_order", actor=actor,
-                  after={"order": order.number, "carrier": carrier,
-                         "tracking_number": tracking_number})
-    return shipment
+    allocation.allocate_orders([order], actor=actor)
+    parcels = list(Shipment.objects.filter(lines__order_line__order=order,
+                                           status__in=shipping.SHIPPABLE).distinct())
+    if not parcels:
+        raise NothingToShip(order=order.number)
+    if len(parcels) > 1:
+        raise ParcelsShipSeparately(order=order.number, count=len(parcels))
+    return shipping.ship_shipment(parcels[0], carrier=carrier, tracking_number=tracking_number,
+                                  actor=actor)
 
 
 @transaction.atomic

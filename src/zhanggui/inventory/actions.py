@@ -127,9 +127,11 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
     """Reserve units of several SKUs for ``reference`` (an order), one warehouse per SKU.
 
     ``demand`` maps SKU id → total units (sum lines of the same SKU first). All stock
-    rows of those SKUs are locked in primary-key order; each SKU is routed to the best
-    warehouse with enough available units (``rules.choose_stock``) and reserved with a
-    conditional UPDATE, so stock is never oversold and never negative.
+    rows of those SKUs are locked in primary-key order. The nearest active warehouse that
+    can ship the whole order takes every SKU (``rules.whole_order_warehouse``, by region
+    distance), so the order leaves in one parcel; when none can, each SKU is routed to the
+    best warehouse with enough available units (``rules.choose_stock``). Each is reserved
+    with a conditional UPDATE, so stock is never oversold and never negative.
 
     Returns:
         SKU id → the reservation made for it.
@@ -145,6 +147,11 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
     now = timezone.now()
     reservations: dict[int, Reservation] = {}
     movements: list[StockMovement] = []
+    active = [row for row in rows if row.warehouse.is_active]
+    whole = rules.whole_order_warehouse(
+        demand, {(row.sku_id, row.warehouse_id): row.available for row in active},
+        {row.warehouse_id: rules.region_distance(row.warehouse.province_code, province_code)
+         for row in active})
     for sku_id in sorted(demand):
         quantity = demand[sku_id]
         candidates = [
@@ -153,7 +160,7 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
                 same_province=row.warehouse.province_code == province_code,
                 same_region=bool(province) and _region_of(row.warehouse) == province.group,
             )
-            for row in rows if row.sku_id == sku_id and row.warehouse.is_active
+            for row in active if row.sku_id == sku_id and whole in (None, row.warehouse_id)
         ]
         chosen = rules.choose_stock(candidates, quantity)
         if chosen is None:
@@ -223,3 +230,105 @@ def restock_return(sku: Sku, *, warehouse: Warehouse, quantity: int, reference: 
     stock = locks.lock_stock(sku.pk, warehouse.pk)
     return _move(stock, kind=MovementKind.RETURN_RESTOCK, on_hand_delta=quantity,
                  reason="return restocked", reference=reference, actor=actor)
+
+
+# ---- reservations by part: fulfillment ships, splits and re-routes parcels ---------------
+
+Part = tuple[int, int]  # (SKU id, warehouse id)
+
+
+@transaction.atomic
+def reserve_parts(parts: Mapping[Part, int], *, reference: str, actor: Staff | None,
+                  sku_labels: Mapping[int, str] | None = None) -> list[Reservation]:
+    """Reserve exactly these units at exactly these warehouses for ``reference`` (an order
+    whose units were not reserved at placement, or a parcel moved to another warehouse).
+    An active reservation of the reference on the same stock row grows.
+
+    Raises:
+        InvalidQuantity: a quantity is not positive.
+        InsufficientStock: a warehouse lacks the units (nothing is reserved then).
+    """
+    for quantity in parts.values():
+        _check_positive(quantity)
+    rows = {(row.sku_id, row.warehouse_id): row
+            for row in locks.lock_stocks_of_skus(sku for sku, _warehouse in parts)}
+    existing = {r.stock_id: r for r in Reservation.objects.select_for_update().filter(
+        reference=reference, status=ReservationStatus.ACTIVE)}
+    now, changed = timezone.now(), []
+    for (sku_id, warehouse_id), quantity in sorted(parts.items()):
+        stock = rows.get((sku_id, warehouse_id))
+        if stock is None or stock.available < quantity:
+            label = (sku_labels or {}).get(sku_id, str(sku_id))
+            raise InsufficientStock(sku=label, requested=quantity,
+                                    available=stock.available if stock else 0)
+        _move(stock, kind=MovementKind.RESERVE, reserved_delta=quantity,
+              reason="order reservation", reference=reference, actor=actor)
+        reservation = existing.get(stock.pk)
+        if reservation is None:
+            reservation = Reservation.objects.create(stock=stock, reference=reference,
+                                                     quantity=quantity, created_at=now)
+            existing[stock.pk] = reservation
+        else:
+            reservation.quantity += quantity
+            reservation.save(update_fields=["quantity"])
+        changed.append(reservation)
+    return changed
+
+
+def _close_parts(parts: Mapping[Part, int], *, reference: str, status: str,
+                 actor: Staff | None) -> list[Reservation]:
+    """Release or consume these units of ``reference``'s active reservations: a whole
+    reservation is closed, a part is split off as a closed row and the rest stays active."""
+    active = list(Reservation.objects.select_for_update().select_related("stock")
+                  .filter(reference=reference, status=ReservationStatus.ACTIVE)
+                  .order_by("stock_id"))
+    by_part = {(r.stock.sku_id, r.stock.warehouse_id): r for r in active}
+    for part, quantity in parts.items():
+        _check_positive(quantity)
+        if part not in by_part or by_part[part].quantity < quantity:
+            raise ReservationMismatch(reference=reference)
+    stocks = locks.lock_stocks(by_part[part].stock_id for part in parts)
+    now, closed = timezone.now(), []
+    for part, quantity in sorted(parts.items()):
+        reservation = by_part[part]
+        stock = stocks[reservation.stock_id]
+        if status == ReservationStatus.RELEASED:
+            _move(stock, kind=MovementKind.RELEASE, reserved_delta=-quantity,
+                  reason="reservation released", reference=reference, actor=actor)
+        else:
+            _move(stock, kind=MovementKind.SHIP, on_hand_delta=-quantity,
+                  reserved_delta=-quantity, reason="shipped", reference=reference, actor=actor)
+        if reservation.quantity == quantity:
+            reservation.status, reservation.closed_at = status, now
+            reservation.save(update_fields=["status", "closed_at"])
+            closed.append(reservation)
+        else:
+            reservation.quantity -= quantity
+            reservation.save(update_fields=["quantity"])
+            closed.append(Reservation.objects.create(
+                stock=stock, reference=reference, quantity=quantity, status=status,
+                created_at=reservation.created_at, closed_at=now))
+    return closed
+
+
+@transaction.atomic
+def release_parts(parts: Mapping[Part, int], *, reference: str,
+                  actor: Staff | None) -> list[Reservation]:
+    """Give back these reserved units of ``reference`` (a parcel re-routed elsewhere).
+
+    Raises:
+        ReservationMismatch: the reference has fewer units reserved there.
+    """
+    return _close_parts(parts, reference=reference, status=ReservationStatus.RELEASED, actor=actor)
+
+
+@transaction.atomic
+def consume_parts(parts: Mapping[Part, int], *, reference: str,
+                  actor: Staff | None) -> list[Reservation]:
+    """Ship these reserved units of ``reference`` (one parcel of an order): they leave
+    on-hand and reserved.
+
+    Raises:
+        ReservationMismatch: the reference has fewer units reserved there.
+    """
+    return _close_parts(parts, reference=reference, status=ReservationStatus.CONSUMED, actor=actor)

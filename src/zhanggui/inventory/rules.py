@@ -1,8 +1,56 @@
 """Pure inventory rules: warehouse routing and demand aggregation."""
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from zhanggui.core.regions import RegionGroup, get_province
+
+_R = RegionGroup
+# Region groups that share a border (the usual express networks' next-day ring): a parcel
+# from a neighbouring region is slower than from its own, faster than from across the country.
+REGION_NEIGHBOURS: dict[str, frozenset[str]] = {
+    _R.NORTH: frozenset({_R.NORTHEAST, _R.EAST, _R.CENTRAL, _R.NORTHWEST}),
+    _R.NORTHEAST: frozenset({_R.NORTH}),
+    _R.EAST: frozenset({_R.NORTH, _R.CENTRAL, _R.SOUTH}),
+    _R.CENTRAL: frozenset({_R.NORTH, _R.EAST, _R.SOUTH, _R.SOUTHWEST, _R.NORTHWEST}),
+    _R.SOUTH: frozenset({_R.EAST, _R.CENTRAL, _R.SOUTHWEST, _R.HK_MO_TW}),
+    _R.SOUTHWEST: frozenset({_R.CENTRAL, _R.SOUTH, _R.NORTHWEST}),
+    _R.NORTHWEST: frozenset({_R.NORTH, _R.CENTRAL, _R.SOUTHWEST}),
+    _R.HK_MO_TW: frozenset({_R.SOUTH}),
+}
+FAR = 3
+
+
+def region_distance(origin_code: str, destination_code: str) -> int:
+    """Distance class from a warehouse's province to a destination province: 0 the same
+    province, 1 the same region group, 2 a neighbouring group, 3 farther (or unknown)."""
+    origin, destination = get_province(origin_code), get_province(destination_code)
+    if origin is None or destination is None:
+        return FAR
+    if origin.code == destination.code:
+        return 0
+    if origin.group == destination.group:
+        return 1
+    if destination.group in REGION_NEIGHBOURS.get(origin.group, frozenset()):
+        return 2
+    return FAR
+
+
+def whole_order_warehouse(demand: Mapping[int, int],
+                          available: Mapping[tuple[int, int], int],
+                          distances: Mapping[int, int]) -> int | None:
+    """The nearest warehouse that can ship every unit of ``demand`` (SKU id → units), or None.
+
+    ``available`` maps (SKU id, warehouse id) → available units; ``distances`` maps each
+    candidate warehouse id → its ``region_distance`` to the destination. Ties go to the
+    lowest warehouse id so routing is deterministic.
+    """
+    able = [warehouse for warehouse in distances
+            if all(available.get((sku, warehouse), 0) >= units for sku, units in demand.items())]
+    if not able:
+        return None
+    return min(able, key=lambda warehouse: (distances[warehouse], warehouse))
 
 
 @dataclass(frozen=True)
