@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhanggui.traffic",
     "zhanggui.analytics",
     "zhanggui.exports",
+    "zhanggui.tasks",
     "zhanggui.console",
     "zhanggui.demo",
     "zhanggui.backup",
@@ -164,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-exports": {
         "task": "zhanggui.exports.tasks.delete_expired_exports_task",
         "schedule": 3600.0,
+    },
+    "escalate-overdue-tasks": {
+        "task": "zhanggui.tasks.tasks.escalate_overdue",
+        "schedule": 600.0,
     },
 }
 

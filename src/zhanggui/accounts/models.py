@@ -12,6 +12,10 @@ class Staff(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    lead = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
+        verbose_name=_("lead"),
+        help_text=_("Overdue tasks of this staff member are escalated to the lead."))
 
     class Meta:
         verbose_name = _("staff member")
@@ -129,6 +133,7 @@ class AlertKind(models.TextChoices):
     BULK_PRICE_CHANGE = "bulk_price_change", _("Bulk price change")
     ROLE_CHANGE = "role_change", _("Role or permission change")
     CUSTOMER_EXPORT = "customer_export", _("Customer data export")
+    TASK_OVERDUE = "task_overdue", _("Task overdue")
 
 
 class Alert(models.Model):

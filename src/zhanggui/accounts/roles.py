@@ -52,6 +52,11 @@ LISTING_CHECKS = ["listing.run_audit", *_view(
     "listing.declaredbrand", "listing.channeltitlelimit", "listing.categorycheck",
     "listing.listingpolicy")]
 
+# Follow up tasks (zhanggui.tasks): see them, and assign, comment on and resolve them
+# (anyone may also comment on and resolve the tasks assigned to them).
+TASKS_VIEW = ["tasks.view_task"]
+TASKS_WORK = ["tasks.view_task", "tasks.change_task"]
+
 # The owner gets every permission; the other roles get exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: [
@@ -63,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[p for m in PRICING_MODELS for p in _crud(m)],
         *_view("pricing.pricehistory", "pricing.offerusage"), "pricing.price_cart",
         *LISTING_CHECKS,
+        *TASKS_WORK,
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -70,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aftersales.add_aftersalesrequest", "aftersales.change_aftersalesrequest",
         "aftersales.decide_request",
         "customers.change_customer", "customers.add_address", "customers.change_address",
+        *TASKS_WORK,
     ],
     Role.WAREHOUSE: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, "orders.order", "orders.orderline",
@@ -81,12 +88,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "fulfillment.build_waves", "fulfillment.pack_shipment", "fulfillment.plan_shipments",
         "fulfillment.record_tracking", "fulfillment.manage_carriers",
         "aftersales.receive_return",
+        *TASKS_WORK,
     ],
     Role.FINANCE: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer"),
         "catalog.view_cost", "orders.record_payment", "orders.complete_order",
         "aftersales.issue_refund", "aftersales.add_refund",
         *_view(*PRICING_MODELS, "pricing.pricehistory", "pricing.offerusage"),
+        *TASKS_WORK,
     ],
     Role.DESIGNER: [
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
@@ -99,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                "customers.customertag"),
         "traffic.view_event",
         "analytics.view_reports", "analytics.view_warehouserun",
+        *TASKS_VIEW,
     ],
 }
 
