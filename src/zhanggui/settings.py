@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhanggui.exports.tasks.delete_expired_exports_task",
         "schedule": 3600.0,
     },
+    "sweep-abnormal-parcels": {
+        "task": "zhanggui.fulfillment.tasks.sweep_abnormal_parcels_task",
+        "schedule": 900.0,
+    },
     "escalate-overdue-tasks": {
         "task": "zhanggui.tasks.tasks.escalate_overdue",
         "schedule": 600.0,
