@@ -27,6 +27,7 @@ from zhanggui.inventory.api import router as inventory_router
 from zhanggui.listing.api import router as listing_router
 from zhanggui.orders.api import router as orders_router
 from zhanggui.pricing.api import router as pricing_router
+from zhanggui.tasks.api import router as tasks_router
 from zhanggui.traffic.api import router as traffic_router
 
 # Text no database column can hold: PostgreSQL refuses NUL, and an unpaired surrogate (a
@@ -138,3 +139,4 @@ api.add_router(f"{V1}/aftersales", aftersales_router, tags=["aftersales"])
 api.add_router(f"{V1}/imports", imports_router, tags=["imports"])
 api.add_router(f"{V1}/traffic", traffic_router, tags=["traffic"])
 api.add_router(f"{V1}/analytics", analytics_router, tags=["analytics"])
+api.add_router(f"{V1}/tasks", tasks_router, tags=["tasks"])

@@ -22,6 +22,7 @@ from tests import factories
 from tests.api.support import NOBODY
 from tests.listing import matrix_cases as listing_cases
 from tests.pricing import matrix_cases as pricing_cases
+from tests.tasks import matrix_cases as tasks_cases
 from tests.traffic.support import raw_event
 from zhanggui.accounts.actions import create_api_token
 from zhanggui.accounts.models import OperationLog, Staff
@@ -599,4 +600,14 @@ ROWS: list[Row] = [
     Row("GET", f"{V1}/analytics/metrics", analytics_metrics, "analytics.view_reports"),
     Row("GET", f"{V1}/analytics/reports/{{name}}", analytics_report, "analytics.view_reports"),
     Row("POST", f"{V1}/analytics/refresh", analytics_refresh, "analytics.refresh_warehouse"),
+    Row("GET", f"{V1}/tasks", tasks_cases.list_tasks, "tasks.view_task"),
+    Row("GET", f"{V1}/tasks/{{task_id}}", tasks_cases.get_task, "tasks.view_task"),
+    Row("POST", f"{V1}/tasks/{{task_id}}/assign", tasks_cases.assign_task,
+        ("tasks.view_task", "tasks.change_task")),
+    Row("POST", f"{V1}/tasks/{{task_id}}/comment", tasks_cases.comment_task,
+        ("tasks.view_task", "tasks.change_task")),
+    Row("POST", f"{V1}/tasks/{{task_id}}/resolve", tasks_cases.resolve_task,
+        ("tasks.view_task", "tasks.change_task")),
+    Row("GET", f"{V1}/tasks/routes", tasks_cases.list_routes, "tasks.change_taskroute"),
+    Row("PUT", f"{V1}/tasks/routes/{{kind}}", tasks_cases.save_route, "tasks.change_taskroute"),
 ]

@@ -23,7 +23,7 @@ from zhanggui.tasks.errors import (
     TaskNotOpen,
 )
 from zhanggui.tasks.models import Task, TaskComment, TaskPriority, TaskRoute, TaskStatus
-from zhanggui.tasks.registry import GENERIC_RESOLUTIONS, TaskKind, find_kind, get_kind
+from zhanggui.tasks.registry import TaskKind, get_kind, resolutions_for
 
 TASK_FIELDS = ("status", "assignee_id", "role", "due_at", "escalation_level", "escalated_to_id",
                "resolution", "resolution_note")
@@ -112,13 +112,8 @@ def _create_task(task_kind: TaskKind, *, subject: models.Model, subject_type: Co
     return task
 
 
-def _allowed_resolutions(kind_code: str) -> tuple[tuple[str, str], ...]:
-    kind = find_kind(kind_code)  # a kind no app registers any more: the generic codes
-    return kind.allowed_resolutions() if kind is not None else GENERIC_RESOLUTIONS
-
-
 def _check_resolution(kind_code: str, resolution: str) -> None:
-    if not rules.allowed_resolution(resolution, _allowed_resolutions(kind_code)):
+    if not rules.allowed_resolution(resolution, resolutions_for(kind_code)):
         raise InvalidResolution(resolution=resolution)
 
 

@@ -92,12 +92,9 @@ class Task(TimeStampedModel):
 
     @property
     def resolution_label(self) -> str:
-        from zhanggui.tasks.registry import GENERIC_RESOLUTIONS, find_kind
+        from zhanggui.tasks.registry import resolutions_for
 
-        kind = find_kind(self.kind)
-        if kind is not None:
-            return kind.resolution_label(self.resolution)
-        return str(dict(GENERIC_RESOLUTIONS).get(self.resolution, self.resolution))
+        return str(dict(resolutions_for(self.kind)).get(self.resolution, self.resolution))
 
 
 class TaskComment(models.Model):

@@ -91,10 +91,14 @@ def list_tasks(*, kind: str | None = None, status: str | None = None, assignee_i
     return tasks.select_related("assignee", "escalated_to").order_by("due_at", "pk")
 
 
+def find_task(task_id: int) -> Task | None:
+    return (Task.objects.select_related("assignee", "escalated_to", "resolved_by", "created_by",
+                                        "subject_type").filter(pk=task_id).first())
+
+
 def get_task(task_id: int) -> Task:
     """Raises: NotFound."""
-    task = (Task.objects.select_related("assignee", "escalated_to", "resolved_by", "created_by",
-                                        "subject_type").filter(pk=task_id).first())
+    task = find_task(task_id)
     if task is None:
         raise NotFound()
     return task
@@ -115,6 +119,10 @@ def timeline(task: Task) -> list[tuple[datetime, str, object]]:
     items = [(c.created_at, "comment", c) for c in comments_of(task)]
     items += [(e.created_at, "log", e) for e in log_of(task) if e.action != "tasks.comment"]
     return sorted(items, key=lambda item: item[0])
+
+
+def is_overdue(task: Task, now: datetime | None = None) -> bool:
+    return task.status == TaskStatus.OPEN and task.due_at < (now or timezone.now())
 
 
 def can_work_on(task: Task, staff: Staff) -> bool:

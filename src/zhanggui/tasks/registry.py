@@ -76,6 +76,13 @@ def find_kind(code: str) -> TaskKind | None:
     return _KINDS.get(code)
 
 
+def resolutions_for(code: str) -> tuple[tuple[str, str], ...]:
+    """The resolutions a task of this kind may end with, ``(code, label)``; the generic ones
+    for a kind no app registers any more."""
+    kind = _KINDS.get(code)
+    return kind.allowed_resolutions() if kind is not None else GENERIC_RESOLUTIONS
+
+
 def all_kinds() -> list[TaskKind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.code)
 
