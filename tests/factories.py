@@ -113,7 +113,7 @@ def _advance(order: Order, step: str) -> None:
     if step == "paid":
         order_actions.record_payment(order, method="alipay", amount=order.total_amount,
                                      succeeded=True, actor=None)
-    elif step == "reviewed":
+    elif step == "reviewed" and order.status == "paid":  # else reviewed automatically once paid
         order_actions.review_order(order, actor=None)
     elif step == "shipped":
         fulfillment_actions.ship_order(order, carrier="sf", tracking_number=f"SF{next(_seq)}",

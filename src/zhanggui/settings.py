@@ -158,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhanggui.orders.tasks.expire_unpaid_orders_task",
         "schedule": 60.0,
     },
+    "review-unchecked-orders": {
+        "task": "zhanggui.orders.tasks.review_unchecked_orders",
+        "schedule": 300.0,
+    },
     "refresh-analytics-warehouse": {
         "task": "zhanggui.analytics.tasks.refresh_warehouse_task",
         "schedule": 60.0 * int(os.environ.get("ZHANGGUI_WAREHOUSE_REFRESH_MINUTES", "5")),

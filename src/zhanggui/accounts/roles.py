@@ -57,6 +57,9 @@ LISTING_CHECKS = ["listing.run_audit", *_view(
 TASKS_VIEW = ["tasks.view_task"]
 TASKS_WORK = ["tasks.view_task", "tasks.change_task"]
 
+# Automatic order review (orders.review): see the rules and the holds.
+REVIEW_VIEW = ["orders.view_reviewrule", "orders.view_orderhold"]
+
 # The owner gets every permission; the other roles get exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: [
@@ -68,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[p for m in PRICING_MODELS for p in _crud(m)],
         *_view("pricing.pricehistory", "pricing.offerusage"), "pricing.price_cart",
         *LISTING_CHECKS,
+        *REVIEW_VIEW, "orders.change_reviewrule", "orders.view_blockedbuyer",
         *TASKS_WORK,
     ],
     Role.SERVICE: [
@@ -76,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aftersales.add_aftersalesrequest", "aftersales.change_aftersalesrequest",
         "aftersales.decide_request",
         "customers.change_customer", "customers.add_address", "customers.change_address",
+        *REVIEW_VIEW, "orders.release_hold", *_crud("orders.blockedbuyer"),
         *TASKS_WORK,
     ],
     Role.WAREHOUSE: [
@@ -94,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer"),
         "catalog.view_cost", "orders.record_payment", "orders.complete_order",
         "aftersales.issue_refund", "aftersales.add_refund",
+        *REVIEW_VIEW, "orders.view_paymentcallback",
         *_view(*PRICING_MODELS, "pricing.pricehistory", "pricing.offerusage"),
         *TASKS_WORK,
     ],
@@ -106,7 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer",
                "customers.customertag"),
-        "traffic.view_event",
+        "traffic.view_event", *REVIEW_VIEW,
         "analytics.view_reports", "analytics.view_warehouserun",
         *TASKS_VIEW,
     ],

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +30,7 @@ from zhanggui.orders.errors import (
     FailureReasonRequired,
     InvalidAmount,
     InvalidPaymentAmount,
+    OrderHeld,
     RefundExceedsPaid,
     RefundFirst,
     SkuNotSellable,
@@ -274,21 +276,38 @@ def record_payment(order: Order, *, method: str, amount: Decimal, succeeded: boo
         order.paid_amount = amount
         _transition(order, OrderStatus.PAID, actor=actor, action="orders.record_payment",
                     note=f"{method.label} {transaction_id}".strip(), at=now)
+        transaction.on_commit(partial(_queue_review, order.pk))  # automatic review (review.py)
     else:
         log_operation(order, action="orders.record_payment_failure", actor=actor,
                       after={"method": method, "amount": str(amount), "reason": failure_reason})
     return payment
 
 
+def _queue_review(order_id: int) -> None:
+    from zhanggui.orders.tasks import queue_auto_review  # tasks import this module
+
+    queue_auto_review(order_id)
+
+
 @transaction.atomic
 def review_order(order: Order, *, actor: Staff | None, note: str = "") -> Order:
-    """Pass a paid order's review (审单) so it can be shipped.
+    """Pass a paid order's review (审单) so it can be shipped. An order held by review rules
+    is refused until its holds are released, except for staff with ``orders.override_hold``
+    (the owner), whose review releases them (logged).
 
     Raises:
         InvalidTransition: the order is not paid.
+        OrderHeld: the order is held and the actor may not override holds.
     """
-    return _transition(_lock(order), OrderStatus.REVIEWED, actor=actor,
-                       action="orders.review_order", note=note)
+    order = _lock(order)
+    if order.is_held and order.status == OrderStatus.PAID:
+        if actor is None or not actor.has_perm("orders.override_hold"):
+            raise OrderHeld(number=order.number, count=order.holds.filter(released_at=None).count())
+        from zhanggui.orders.review import release_all_holds  # review imports this module
+
+        release_all_holds(order, actor=actor, note=note or "override", resolution="overridden")
+    return _transition(order, OrderStatus.REVIEWED, actor=actor, action="orders.review_order",
+                       note=note)
 
 
 @transaction.atomic
@@ -310,6 +329,10 @@ def cancel_order(order: Order, *, reason: str, actor: Staff | None) -> Order:
     order = _transition(order, OrderStatus.CANCELLED, actor=actor, action="orders.cancel_order",
                         note=reason)
     inventory_actions.release_reservations(reservation_reference(order), actor=actor)
+    if order.is_held:
+        from zhanggui.orders.review import release_all_holds  # review imports this module
+
+        release_all_holds(order, actor=actor, note=reason, resolution="cancelled")
     return order
 
 

@@ -12,7 +12,6 @@ from zhanggui.catalog.models import Sku
 from zhanggui.core.fields import (
     EncryptedCharField,
     PersonalDataModel,
-    PersonalDataQuerySet,
     PhoneIndexField,
 )
 from zhanggui.core.models import TimeStampedModel
@@ -20,6 +19,7 @@ from zhanggui.core.money import CurrencyField, MoneyField
 from zhanggui.core.regions import province_field
 from zhanggui.customers.models import Customer
 from zhanggui.inventory.models import Warehouse
+from zhanggui.orders.fields import AddressIndexField, AddressIndexMixin, OrderQuerySet, address_key
 
 
 class OrderStatus(models.TextChoices):
@@ -33,7 +33,7 @@ class OrderStatus(models.TextChoices):
     CLOSED = "closed", _("closed (unpaid)")
 
 
-class Order(PersonalDataModel, TimeStampedModel):
+class Order(AddressIndexMixin, PersonalDataModel, TimeStampedModel):
     number = models.CharField(_("order number"), max_length=40, unique=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders",
                                  verbose_name=_("customer"))
@@ -58,6 +58,9 @@ class Order(PersonalDataModel, TimeStampedModel):
     city = models.CharField(_("city"), max_length=40)
     district = models.CharField(_("district"), max_length=40, blank=True)
     address_detail = EncryptedCharField(_("street address"), max_length=200)
+    # The blind index of the whole normalised address (orders.fields): the repeat-address
+    # review rule counts orders to one address without decrypting any.
+    recipient_address_index = AddressIndexField(source="address_key")
     country = models.CharField(_("country"), max_length=60, blank=True, default="")
     buyer_note = models.CharField(_("buyer note"), max_length=255, blank=True)
     seller_note = models.CharField(_("seller note"), max_length=255, blank=True, default="")
@@ -74,8 +77,12 @@ class Order(PersonalDataModel, TimeStampedModel):
     # with the offer that gave it, per line its item offer and shares, shipping. Empty for
     # imported and seeded orders.
     pricing_breakdown = models.JSONField(_("price breakdown"), default=dict, blank=True)
+    # Automatic review (orders.review): when the rules last looked at the order (None: never,
+    # the beat sweep picks it up) and whether unreleased holds keep it from being reviewed.
+    review_checked_at = models.DateTimeField(_("review checked at"), null=True, blank=True)
+    is_held = models.BooleanField(_("held"), default=False)
 
-    objects = PersonalDataQuerySet.as_manager()
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("order")
@@ -87,6 +94,7 @@ class Order(PersonalDataModel, TimeStampedModel):
             ("review_order", _("Can review orders")),
             ("cancel_order", _("Can cancel orders")),
             ("complete_order", _("Can complete orders")),
+            ("override_hold", _("Can review an order held by review rules")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["channel", "external_id"],
@@ -108,6 +116,11 @@ class Order(PersonalDataModel, TimeStampedModel):
             # The order list filtered to imported orders (few, or none, among millions).
             models.Index(fields=["placed_at"], condition=Q(is_imported=True),
                          name="order_imported_placed_at"),
+            # Held orders (few) for the console's "held" filter and the workbench.
+            models.Index(fields=["placed_at"], condition=Q(is_held=True), name="order_held_placed_at"),
+            # Paid orders the review rules have not looked at yet (the beat sweep).
+            models.Index(fields=["paid_at"], condition=Q(status="paid", review_checked_at=None),
+                         name="order_review_pending"),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +129,11 @@ class Order(PersonalDataModel, TimeStampedModel):
     @property
     def refundable_amount(self):
         return self.paid_amount - self.refunded_amount
+
+    @property
+    def address_key(self) -> str:
+        """The address parts joined: the source of ``recipient_address_index``."""
+        return address_key(self.province_code, self.city, self.district, self.address_detail)
 
 
 class OrderLine(models.Model):
@@ -208,3 +226,16 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.amount} {self.get_status_display()}"
+
+
+from zhanggui.orders.review_models import (  # noqa: E402  (models of the same app)
+    BlockedBuyer,
+    OrderHold,
+    PaymentCallback,
+    PaymentCallbackStatus,
+    ReviewRule,
+)
+
+__all__ = ["BlockedBuyer", "Order", "OrderHold", "OrderLine", "OrderStatus", "Payment",
+           "PaymentCallback", "PaymentCallbackStatus", "PaymentFailureReason", "PaymentMethod",
+           "PaymentStatus", "ReviewRule"]

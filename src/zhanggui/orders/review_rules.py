@@ -1,0 +1,439 @@
+"""Pure automatic-review rules (自动审单): parameter schemas, order facts and one check per
+rule kind. No database: ``orders.review`` loads an ``OrderFacts`` per order in bulk and asks
+``evaluate`` which of the shop's active rules hold it.
+
+A check returns ``None`` (the order passes) or the hold reason as text, with the numbers
+that made it hold ("amount ¥6,200.00 is above ¥5,000.00").
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from zhanggui.core.money import to_money
+from zhanggui.core.regions import PROVINCES, get_province
+from zhanggui.orders.errors import InvalidRuleParams
+from zhanggui.orders.review_kinds import RuleKind
+
+K = RuleKind
+
+# ---- parameters ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a rule kind: ``type`` is amount (Decimal ≥ 0, cents), count (int),
+    fraction (0 < x ≤ 1), hours (int) or words (a list of non-empty strings)."""
+
+    name: str
+    type: str
+    label: str
+    default: object
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+PARAMS: dict[str, tuple[Param, ...]] = {
+    K.BUYER_NOTE: (),
+    K.SELLER_NOTE: (),
+    K.ADDRESS_INCOMPLETE: (
+        Param("min_length", "count", _("shortest street address (characters)"), 5, 1, 50),),
+    K.ADDRESS_SUSPICIOUS: (
+        Param("words", "words", _("words that mark a parcel locker or PO box"),
+              ["信箱", "邮政信箱", "PO Box", "P.O. Box", "自提柜", "快递柜"]),),
+    K.AMOUNT_ABOVE: (Param("threshold", "amount", _("amount above which to hold"), "5000.00"),),
+    K.PRICE_ANOMALY: (
+        Param("fraction", "fraction", _("lowest paid price as a share of the list price"), "0.5"),),
+    K.STOCK_SHORT: (),
+    K.REMOTE_REGION: (
+        Param("province_codes", "provinces",
+              _("provinces to hold (empty: the remote regions of the region table)"), []),),
+    K.BLOCKED_BUYER: (),
+    K.REPEAT_ADDRESS: (
+        Param("max_orders", "count", _("most paid orders allowed from one address or phone"),
+              3, 1, 1000),
+        Param("hours", "hours", _("window (hours)"), 24, 1, 24 * 90)),
+    K.QUANTITY_ABOVE: (Param("max_units", "count", _("most units of one SKU"), 20, 1, 100000),),
+    K.NEW_BUYER_AMOUNT: (
+        Param("threshold", "amount", _("first-order amount above which to hold"), "2000.00"),),
+}
+
+
+def default_params(kind: str) -> dict:
+    return {p.name: p.default for p in PARAMS[kind]}
+
+
+def _clean_amount(value) -> str:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(_t("not an amount")) from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(_t("an amount of at least 0 with at most two decimals"))
+    if amount >= Decimal("1e12"):
+        raise ValueError(_t("too large"))
+    return str(to_money(amount))
+
+
+def _clean_fraction(value) -> str:
+    try:
+        fraction = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError(_t("not a number")) from None
+    if not fraction.is_finite() or not Decimal(0) < fraction <= 1:
+        raise ValueError(_t("a fraction above 0 and at most 1 (e.g. 0.5 for 50 %)"))
+    return str(fraction.normalize())
+
+
+def _clean_int(value, spec: Param) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(_t("a whole number"))
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(_t("a whole number")) from None
+    if (spec.minimum is not None and number < spec.minimum) or (
+            spec.maximum is not None and number > spec.maximum):
+        raise ValueError(_t("a whole number from %(low)s to %(high)s")
+                         % {"low": spec.minimum, "high": spec.maximum})
+    return number
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, str):
+        value = re.split(r"[,，;；\n]", value)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(_t("a list of words"))
+    return [v.strip() for v in value if v.strip()]
+
+
+def _clean_words(value) -> list[str]:
+    words = _as_list(value)
+    if not words or len(words) > 50 or any(len(w) > 40 for w in words):
+        raise ValueError(_t("1 to 50 words of at most 40 characters"))
+    return words
+
+
+def _clean_provinces(value) -> list[str]:
+    codes = _as_list(value)
+    unknown = [code for code in codes if get_province(code) is None]
+    if unknown:
+        raise ValueError(_t("unknown province codes: %(codes)s") % {"codes": ", ".join(unknown)})
+    return codes
+
+
+def validate_params(kind: str, params: Mapping | None) -> dict:
+    """The parameters of a rule of ``kind``, checked and in their stored form (amounts and
+    fractions as strings, counts as ints); missing ones take the kind's default.
+
+    Raises:
+        InvalidRuleParams: an unknown kind or parameter, or a value out of its range.
+    """
+    if kind not in PARAMS:
+        raise InvalidRuleParams(field="kind", problem=_t("unknown rule kind"))
+    if params is not None and not isinstance(params, Mapping):
+        raise InvalidRuleParams(field="params", problem=_t("an object of parameters"))
+    given = dict(params or {})
+    specs = {p.name: p for p in PARAMS[kind]}
+    extra = sorted(set(given) - set(specs))
+    if extra:
+        raise InvalidRuleParams(field=", ".join(extra), problem=_t("not a parameter of this rule"))
+    cleaned = {}
+    for name, spec in specs.items():
+        value = given.get(name, spec.default)
+        try:
+            cleaned[name] = _clean(spec, value)
+        except ValueError as problem:
+            raise InvalidRuleParams(field=f"{spec.label} ({name})", problem=str(problem)) from None
+    return cleaned
+
+
+def _clean(spec: Param, value):
+    if spec.type == "amount":
+        return _clean_amount(value)
+    if spec.type == "fraction":
+        return _clean_fraction(value)
+    if spec.type in ("count", "hours"):
+        return _clean_int(value, spec)
+    if spec.type == "words":
+        return _clean_words(value)
+    return _clean_provinces(value)
+
+
+# ---- facts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    sku_id: int
+    sku_code: str
+    quantity: int
+    list_unit_price: Decimal  # the order line's snapshot (0 for a gift line)
+    paid_amount: Decimal  # the line total after every discount
+    unit_cost: Decimal  # snapshot at placement
+    usual_price: Decimal  # the SKU's current list price in the catalogue
+    reserved: bool  # an active stock reservation holds the line's units
+    best_available: int  # the most available units of the SKU in one active warehouse
+
+    @property
+    def paid_unit_price(self) -> Decimal:
+        return to_money(self.paid_amount / self.quantity)
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    order_id: int
+    number: str
+    currency: str
+    total_amount: Decimal
+    buyer_note: str = ""
+    seller_note: str = ""
+    province_code: str = ""
+    city: str = ""
+    district: str = ""
+    address_detail: str = ""
+    lines: tuple[LineFacts, ...] = ()
+    blocked_reason: str | None = None  # the block-list entry's reason when the buyer is on it
+    is_first_order: bool = False
+    # window hours → paid orders (this one included) from the same address / phone in it
+    orders_from_address: Mapping[int, int] = field(default_factory=dict)
+    orders_from_phone: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as evaluation needs it: its parameters already validated."""
+
+    id: int | None
+    kind: str
+    name: str
+    params: Mapping
+
+
+@dataclass(frozen=True)
+class Hold:
+    rule_id: int | None
+    kind: str
+    reason: str
+
+
+# ---- checks --------------------------------------------------------------------------------
+
+
+def _money(amount: Decimal, currency: str = "CNY") -> str:
+    sign = "¥" if currency == "CNY" else f"{currency} "
+    return f"{sign}{to_money(amount):,.2f}"
+
+
+def _clip(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def check_buyer_note(facts: OrderFacts, params: Mapping) -> str | None:
+    if facts.buyer_note.strip():
+        return _t("buyer note: “%(note)s”") % {"note": _clip(facts.buyer_note)}
+    return None
+
+
+def check_seller_note(facts: OrderFacts, params: Mapping) -> str | None:
+    if facts.seller_note.strip():
+        return _t("seller note: “%(note)s”") % {"note": _clip(facts.seller_note)}
+    return None
+
+
+# A district (区/县/旗, or a county-level city) written in the street line ("西湖区文三路…").
+DISTRICT_IN_STREET = re.compile(r"[区县旗]|市(?!场)")
+
+
+def check_address_incomplete(facts: OrderFacts, params: Mapping) -> str | None:
+    """No district (neither in its field nor in the street line), or a street address
+    shorter than ``min_length`` characters (spaces not counted)."""
+    if not facts.district.strip() and not DISTRICT_IN_STREET.search(facts.address_detail):
+        return _t("the address has no district")
+    length = len("".join(facts.address_detail.split()))
+    if length < params["min_length"]:
+        return _t("street address of %(length)d characters, shorter than %(minimum)d") % {
+            "length": length, "minimum": params["min_length"]}
+    return None
+
+
+PROVINCE_SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区",
+                     "特别行政区")
+
+
+def named_province(text: str):
+    """The province a city or street names at its start in full form ("上海市…",
+    "浙江省…") or exactly ("上海"), else None. A road named after a province ("北京路",
+    "吉林大街") names none."""
+    text = "".join(text.split())
+    for province in PROVINCES:
+        if text == province.name or any(text.startswith(province.name + suffix)
+                                         for suffix in PROVINCE_SUFFIXES):
+            return province
+    return None
+
+
+def check_address_suspicious(facts: OrderFacts, params: Mapping) -> str | None:
+    detail = unicodedata.normalize("NFKC", facts.address_detail).casefold()
+    squeezed = "".join(detail.split())
+    for word in params["words"]:
+        folded = unicodedata.normalize("NFKC", word).casefold()
+        if folded in detail or "".join(folded.split()) in squeezed:
+            return _t("the address contains “%(word)s”") % {"word": word}
+    for part in (facts.city, facts.address_detail):
+        named = named_province(part)
+        if named is not None and named.code != facts.province_code:
+            own = get_province(facts.province_code)
+            return _t("“%(part)s” names %(named)s, but the province is %(own)s") % {
+                "part": _clip(part, 20), "named": named.name,
+                "own": own.name if own else facts.province_code or "—"}
+    return None
+
+
+def check_amount_above(facts: OrderFacts, params: Mapping) -> str | None:
+    threshold = Decimal(params["threshold"])
+    if facts.total_amount > threshold:
+        return _t("amount %(amount)s is above %(threshold)s") % {
+            "amount": _money(facts.total_amount, facts.currency),
+            "threshold": _money(threshold, facts.currency)}
+    return None
+
+
+def check_price_anomaly(facts: OrderFacts, params: Mapping) -> str | None:
+    """A line paid below its unit cost, or below ``fraction`` of the SKU's list price in the
+    catalogue. Gift lines (list price 0 on the order) are not priced and are skipped."""
+    fraction = Decimal(params["fraction"])
+    for line in facts.lines:
+        if line.list_unit_price <= 0:
+            continue
+        paid = line.paid_unit_price
+        if line.unit_cost > 0 and paid < line.unit_cost:
+            return _t("%(sku)s paid %(paid)s a unit, below its cost %(cost)s") % {
+                "sku": line.sku_code, "paid": _money(paid, facts.currency),
+                "cost": _money(line.unit_cost, facts.currency)}
+        floor = to_money(line.usual_price * fraction)
+        if paid < floor:
+            return _t("%(sku)s paid %(paid)s a unit, below %(share)s%% of its list price "
+                      "%(price)s") % {
+                "sku": line.sku_code, "paid": _money(paid, facts.currency),
+                "share": format((fraction * 100).normalize(), "f"),
+                "price": _money(line.usual_price, facts.currency)}
+    return None
+
+
+def check_stock_short(facts: OrderFacts, params: Mapping) -> str | None:
+    demand: dict[str, tuple[int, int]] = {}
+    for line in facts.lines:
+        if line.reserved:
+            continue
+        quantity, available = demand.get(line.sku_code, (0, line.best_available))
+        demand[line.sku_code] = (quantity + line.quantity, available)
+    for sku_code, (quantity, available) in demand.items():
+        if available < quantity:
+            return _t("%(sku)s: %(quantity)d needed, at most %(available)d available in one "
+                      "warehouse") % {"sku": sku_code, "quantity": quantity,
+                                      "available": max(available, 0)}
+    return None
+
+
+def check_remote_region(facts: OrderFacts, params: Mapping) -> str | None:
+    province = get_province(facts.province_code)
+    codes = params.get("province_codes") or []
+    remote = facts.province_code in codes if codes else bool(province and province.is_remote)
+    if remote:
+        return _t("ships to a remote region (%(province)s)") % {
+            "province": province.name if province else facts.province_code}
+    return None
+
+
+def check_blocked_buyer(facts: OrderFacts, params: Mapping) -> str | None:
+    if facts.blocked_reason is not None:
+        return _t("the buyer is on the block list: %(reason)s") % {
+            "reason": _clip(facts.blocked_reason) or "—"}
+    return None
+
+
+def check_repeat_address(facts: OrderFacts, params: Mapping) -> str | None:
+    hours, most = params["hours"], params["max_orders"]
+    by_address = facts.orders_from_address.get(hours, 0)
+    by_phone = facts.orders_from_phone.get(hours, 0)
+    if by_address > most:
+        return _t("%(count)d paid orders to this address in %(hours)d hours (more than "
+                  "%(most)d)") % {"count": by_address, "hours": hours, "most": most}
+    if by_phone > most:
+        return _t("%(count)d paid orders to this phone in %(hours)d hours (more than "
+                  "%(most)d)") % {"count": by_phone, "hours": hours, "most": most}
+    return None
+
+
+def check_quantity_above(facts: OrderFacts, params: Mapping) -> str | None:
+    units: dict[str, int] = {}
+    for line in facts.lines:
+        units[line.sku_code] = units.get(line.sku_code, 0) + line.quantity
+    for sku_code, quantity in units.items():
+        if quantity > params["max_units"]:
+            return _t("%(quantity)d units of %(sku)s (more than %(most)d)") % {
+                "quantity": quantity, "sku": sku_code, "most": params["max_units"]}
+    return None
+
+
+def check_new_buyer_amount(facts: OrderFacts, params: Mapping) -> str | None:
+    threshold = Decimal(params["threshold"])
+    if facts.is_first_order and facts.total_amount > threshold:
+        return _t("first order of the buyer, amount %(amount)s is above %(threshold)s") % {
+            "amount": _money(facts.total_amount, facts.currency),
+            "threshold": _money(threshold, facts.currency)}
+    return None
+
+
+CHECKS: dict[str, Callable[[OrderFacts, Mapping], str | None]] = {
+    K.BUYER_NOTE: check_buyer_note,
+    K.SELLER_NOTE: check_seller_note,
+    K.ADDRESS_INCOMPLETE: check_address_incomplete,
+    K.ADDRESS_SUSPICIOUS: check_address_suspicious,
+    K.AMOUNT_ABOVE: check_amount_above,
+    K.PRICE_ANOMALY: check_price_anomaly,
+    K.STOCK_SHORT: check_stock_short,
+    K.REMOTE_REGION: check_remote_region,
+    K.BLOCKED_BUYER: check_blocked_buyer,
+    K.REPEAT_ADDRESS: check_repeat_address,
+    K.QUANTITY_ABOVE: check_quantity_above,
+    K.NEW_BUYER_AMOUNT: check_new_buyer_amount,
+}
+
+
+def evaluate(facts: OrderFacts, rules: Iterable[RuleSpec]) -> list[Hold]:
+    """The holds of ``facts`` under ``rules`` (active rules, in their order): one per rule
+    that fails. An empty list means the order passes review."""
+    holds = []
+    for rule in rules:
+        reason = CHECKS[rule.kind](facts, rule.params)
+        if reason is not None:
+            holds.append(Hold(rule.id, rule.kind, reason[:255]))
+    return holds
+
+
+def repeat_windows(rules: Iterable[RuleSpec]) -> set[int]:
+    """The windows (hours) the repeat-address rules need counted."""
+    return {rule.params["hours"] for rule in rules if rule.kind == K.REPEAT_ADDRESS}
+
+
+# ---- addresses -----------------------------------------------------------------------------
+
+_NOT_ADDRESS = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_address(province_code: str, city: str, district: str, detail: str) -> str:
+    """One form of an address for its blind index: full-width folded (NFKC), case folded,
+    spaces and punctuation dropped, the parts joined with "|" ("" when there is no street)."""
+    if not (detail or "").strip():
+        return ""
+    parts = [province_code or "", city or "", district or "", detail]
+    return "|".join(_NOT_ADDRESS.sub("", unicodedata.normalize("NFKC", p).casefold())
+                    for p in parts)
