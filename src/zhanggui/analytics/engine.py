@@ -22,6 +22,9 @@ from zhanggui.analytics.rules import Period, ratio, window_ending
 class Filters:
     channel: str = ""
     category_id: int | None = None
+    # The logistics sources' filters (a source without their condition ignores them).
+    warehouse_id: int | None = None
+    carrier: str = ""
 
     def params(self) -> dict:
         params = {}
@@ -29,6 +32,10 @@ class Filters:
             params["channel"] = self.channel
         if self.category_id is not None:
             params["category"] = self.category_id
+        if self.warehouse_id is not None:
+            params["warehouse"] = self.warehouse_id
+        if self.carrier:
+            params["carrier"] = self.carrier
         return params
 
 
@@ -80,7 +87,7 @@ def rollup_for(source_code: str, metrics: list[Metric], filters: Filters,
                group_by: str | tuple[str, ...] | None = None) -> Rollup | None:
     """The first rollup that answers this query of the source with the same numbers, if any
     (and if the reader holds it: rollups are only kept in memory)."""
-    if filters.category_id is not None:
+    if filters.category_id is not None or filters.warehouse_id is not None or filters.carrier:
         return None
     dimensions, held = set(_dimensions(group_by)), reader.tables()
     for rollup in ROLLUPS:
@@ -108,7 +115,8 @@ def _statement(source: Source, metrics: list[Metric], periods: list[Period], fil
                           from_month=source.span_from_month) if source.span_column else ""
     body = source.sql.format(channel=source.channel if filters.channel else "",
                              category=source.category if filters.category_id is not None else "",
-                             span=span)
+                             warehouse=source.warehouse if filters.warehouse_id is not None else "",
+                             carrier=source.carrier if filters.carrier else "", span=span)
     keys = ", ".join(["period", *_dimensions(group_by)])
     head = f"WITH {period_tables(periods)}, src AS ({body})\n"
     # When every aggregate counts the same rows, the query keeps only those (a search-term

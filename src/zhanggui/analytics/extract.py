@@ -127,8 +127,43 @@ CATEGORIES = Extract(
              ("level", "INTEGER")),
 )
 
+# Parcels (fulfillment): no recipient, no tracking number, no staff; the service's level and
+# promised days come along. Every action that changes a parcel saves its ``updated_at``.
+SHIPMENTS = Extract(
+    table="shipments", key="shipment_id", mode="by_updated_at", watermark="s.updated_at",
+    select="""SELECT s.id, s.order_id, s.warehouse_id, s.carrier, s.service_id, cs.level,
+                     cs.promised_days, s.status, s.issue, s.weight_grams, s.cost_amount,
+                     s.shipped_at, s.collected_at, s.promised_at, s.delivered_at, s.failed_at,
+                     s.created_at, s.updated_at
+              FROM fulfillment_shipment s
+              LEFT JOIN fulfillment_carrierservice cs ON cs.id = s.service_id""",
+    columns=(("shipment_id", "BIGINT"), ("order_id", "BIGINT"), ("warehouse_id", "BIGINT"),
+             ("carrier", "VARCHAR"), ("service_id", "BIGINT"), ("service_level", "VARCHAR"),
+             ("promised_days", "INTEGER"), ("status", "VARCHAR"), ("issue", "VARCHAR"),
+             ("weight_grams", "INTEGER"), ("cost_amount", MONEY), ("shipped_at", TS),
+             ("collected_at", TS), ("promised_at", TS), ("delivered_at", TS), ("failed_at", TS),
+             ("created_at", TS), ("updated_at", TS)),
+)
+# The units of each order line in each parcel (re-read with their parcel): which orders a
+# merged parcel carries, and the share of each order's value it carries.
+SHIPMENT_LINES = Extract(
+    table="shipment_lines", key="shipment_line_id", mode="by_parent", parent="shipment_id",
+    parent_table="shipments",
+    select="""SELECT sl.id, sl.shipment_id, l.order_id, sl.order_line_id, sl.quantity
+              FROM fulfillment_shipmentline sl JOIN orders_orderline l ON l.id = sl.order_line_id""",
+    columns=(("shipment_line_id", "BIGINT"), ("shipment_id", "BIGINT"), ("order_id", "BIGINT"),
+             ("line_id", "BIGINT"), ("quantity", "INTEGER")),
+)
+WAREHOUSES = Extract(
+    table="warehouses", key="warehouse_id", mode="whole",
+    select="SELECT w.id, w.code, w.name, w.kind, w.province_code FROM inventory_warehouse w",
+    columns=(("warehouse_id", "BIGINT"), ("code", "VARCHAR"), ("name", "VARCHAR"),
+             ("kind", "VARCHAR"), ("province_code", "VARCHAR")),
+)
+
+# A by_parent table comes after its parent (it is re-read for the parents that changed).
 EXTRACTS = (ORDERS, ORDER_LINES, PAYMENTS, REFUNDS, AFTERSALES, EVENTS, CUSTOMERS, PRODUCTS,
-            CATEGORIES)
+            CATEGORIES, SHIPMENTS, SHIPMENT_LINES, WAREHOUSES)
 
 
 def read_rows(extract: Extract, *, where: str = "", params: tuple = ()) -> Iterator[list[tuple]]:

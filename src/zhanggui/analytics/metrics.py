@@ -7,31 +7,21 @@ of two other metrics. Codes, Chinese names and formulas match ``GLOSSARY.md``; t
 
 Sources join ``periods`` (label, start_at, end_at: half-open, shop-local) and so compute
 several periods — the chosen one, the one before, the same one last year — in one scan.
-``{channel}`` and ``{category}`` are replaced by the filter's condition or by nothing.
+``{channel}`` and ``{category}`` (``{warehouse}`` and ``{carrier}`` in the logistics
+sources) are replaced by the filter's condition or by nothing. The types are in
+``metric_types``; the logistics sources and metrics in ``logistics_metrics``.
 """
 
-import re
 from dataclasses import dataclass, field
-from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 
-Unit = Literal["money", "count", "rate", "number"]
+from zhanggui.analytics import logistics_metrics
+from zhanggui.analytics.metric_types import Metric, Source, Unit
+from zhanggui.analytics.metric_types import metric as _m
 
-
-@dataclass(frozen=True)
-class Source:
-    code: str
-    sql: str
-    channel: str = ""  # condition when a channel is chosen ($channel)
-    category: str = ""  # condition when a category is chosen ($category)
-    dimensions: tuple[str, ...] = ()
-    # The time column the period join compares, and the relation it joins: ``{span}`` becomes
-    # the same bounds as literals, so DuckDB skips the row groups outside every period.
-    span_column: str = ""
-    span_relation: str = "periods"
-    span_from_month: bool = False  # cohorts: activity from the first month of the period
-
+__all__ = ["METRICS", "ROLLUPS", "SOURCES", "Metric", "Rollup", "Source", "Unit", "base_metrics",
+           "get_metric"]
 
 IN_CATEGORY = ("(SELECT pr.product_id FROM products pr JOIN category_paths cp "
                "ON cp.category_id = pr.category_id WHERE cp.ancestor_id = $category)")
@@ -160,44 +150,9 @@ SOURCES = {s.code: s for s in [
         GROUP BY p.label, o.customer_id""",
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
            span_column="o.paid_at", span_relation="repurchase_window"),
+    *logistics_metrics.SOURCES,
 ]}
 
-
-@dataclass(frozen=True)
-class Metric:
-    code: str
-    name: str  # 中文名 (translated label)
-    formula: str
-    unit: Unit
-    source: str = ""
-    expression: str = ""  # base metrics: an SQL aggregate over the source
-    numerator: str = ""  # derived metrics: numerator / denominator, or minuend − subtrahend
-    denominator: str = ""
-    subtract: bool = False
-    notes: str = ""
-
-    @property
-    def is_base(self) -> bool:
-        return bool(self.expression)
-
-    @property
-    def condition(self) -> str:
-        """The row condition of the aggregate's ``FILTER (WHERE …)``, if any."""
-        found = _FILTER.search(self.expression)
-        return found.group(1) if found else ""
-
-    @property
-    def unfiltered(self) -> str:
-        """The aggregate without its ``FILTER`` (for a query that keeps only those rows)."""
-        return _FILTER.sub("", self.expression)
-
-
-_FILTER = re.compile(r" FILTER \(WHERE ([^()]*)\)")
-
-
-def _m(code, name, formula, unit, source="", expression="", **kw) -> Metric:
-    return Metric(code=code, name=name, formula=formula, unit=unit, source=source,
-                  expression=expression, **kw)
 
 
 METRICS = {m.code: m for m in [
@@ -344,6 +299,7 @@ METRICS = {m.code: m for m in [
     _m("product_conversion_rate", _("Product conversion rate"),
        "buyers of the product / visitors who viewed it", "rate",
        numerator="buyers_of_lines", denominator="product_viewers"),
+    *logistics_metrics.METRICS,
 ]}
 
 

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.analytics import storage
+from zhanggui.analytics import logistics_tables, storage
 from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.analytics.extract import EXTRACTS
 
@@ -406,3 +406,6 @@ DERIVED = {
         GROUP BY ALL
         ORDER BY a.cohort, a.month_number""", rollup=True),
 }
+# Parcels and their orders, for the logistics report (``logistics_tables``).
+DERIVED.update({name: _derived(inputs, label, sql)
+                for name, (inputs, label, sql) in logistics_tables.DERIVED.items()})
