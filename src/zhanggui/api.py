@@ -26,6 +26,8 @@ from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
 from zhanggui.listing.api import router as listing_router
 from zhanggui.orders.api import router as orders_router
+from zhanggui.orders.review_api import callbacks_router as payment_callbacks_router
+from zhanggui.orders.review_api import router as review_router
 from zhanggui.pricing.api import router as pricing_router
 from zhanggui.tasks.api import router as tasks_router
 from zhanggui.traffic.api import router as traffic_router
@@ -132,6 +134,9 @@ api.add_router(f"{V1}/catalog", catalog_router, tags=["catalog"])
 api.add_router(f"{V1}/inventory", inventory_router, tags=["inventory"])
 api.add_router(f"{V1}/listing", listing_router, tags=["listing"])
 api.add_router(f"{V1}/customers", customers_router, tags=["customers"])
+# Before the orders router, whose /{order_id} would take these paths.
+api.add_router(f"{V1}/orders/review", review_router, tags=["orders"])
+api.add_router(f"{V1}/orders/payment-callbacks", payment_callbacks_router, tags=["orders"])
 api.add_router(f"{V1}/orders", orders_router, tags=["orders"])
 api.add_router(f"{V1}/pricing", pricing_router, tags=["pricing"])
 api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])

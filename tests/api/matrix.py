@@ -21,6 +21,7 @@ from django.db import models
 from tests import factories
 from tests.api.support import NOBODY
 from tests.listing import matrix_cases as listing_cases
+from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
 from tests.tasks import matrix_cases as tasks_cases
 from tests.traffic.support import raw_event
@@ -579,6 +580,28 @@ ROWS: list[Row] = [
     Row("POST", f"{ORD}/{{order_id}}/review", review_order, "orders.review_order"),
     Row("POST", f"{ORD}/{{order_id}}/cancel", cancel_order, "orders.cancel_order"),
     Row("POST", f"{ORD}/{{order_id}}/complete", complete_order, "orders.complete_order"),
+    Row("GET", f"{ORD}/review/rules", review_cases.list_rules, "orders.view_reviewrule"),
+    Row("PATCH", f"{ORD}/review/rules/{{rule_id}}", review_cases.update_rule,
+        "orders.change_reviewrule"),
+    Row("GET", f"{ORD}/review/holds", review_cases.list_holds, "orders.view_orderhold"),
+    Row("POST", f"{ORD}/review/holds/{{hold_id}}/release", review_cases.release_hold,
+        "orders.release_hold"),
+    Row("POST", f"{ORD}/review/orders/{{order_id}}/recheck", review_cases.recheck_order,
+        "orders.review_order"),
+    Row("POST", f"{ORD}/review/orders/{{order_id}}/recipient", review_cases.update_recipient,
+        "orders.change_order"),
+    Row("POST", f"{ORD}/review/orders/{{order_id}}/seller-note", review_cases.update_seller_note,
+        "orders.change_order"),
+    Row("GET", f"{ORD}/review/blocked", review_cases.list_blocked, "orders.view_blockedbuyer",
+        masks=(personal("items.*.phone", mask_phone),)),
+    Row("POST", f"{ORD}/review/blocked", review_cases.block_buyer, "orders.add_blockedbuyer", 201),
+    Row("PATCH", f"{ORD}/review/blocked/{{entry_id}}", review_cases.update_blocked,
+        "orders.change_blockedbuyer"),
+    Row("DELETE", f"{ORD}/review/blocked/{{entry_id}}", review_cases.unblock_buyer,
+        "orders.delete_blockedbuyer"),
+    Row("POST", f"{ORD}/payment-callbacks", review_cases.receive_callback, "orders.record_payment"),
+    Row("GET", f"{ORD}/payment-callbacks", review_cases.list_callbacks,
+        "orders.view_paymentcallback"),
     Row("GET", f"{FUL}/shipments", list_shipments, "fulfillment.view_shipment"),
     Row("POST", f"{FUL}/orders/{{order_id}}/ship", ship_order, "fulfillment.ship_order", 201),
     Row("POST", f"{FUL}/shipments/{{shipment_id}}/deliver", mark_delivered,

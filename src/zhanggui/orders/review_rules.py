@@ -265,18 +265,18 @@ def check_address_incomplete(facts: OrderFacts, params: Mapping) -> str | None:
 
 PROVINCE_SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区",
                      "特别行政区")
+_NAMES = "|".join(re.escape(p.name) for p in PROVINCES)
+_SUFFIXES = "|".join(re.escape(s) for s in PROVINCE_SUFFIXES)
+_NAMED = re.compile(rf"(?:({_NAMES})(?:{_SUFFIXES})|({_NAMES})$)")
+_BY_NAME = {p.name: p for p in PROVINCES}
 
 
 def named_province(text: str):
     """The province a city or street names at its start in full form ("上海市…",
     "浙江省…") or exactly ("上海"), else None. A road named after a province ("北京路",
     "吉林大街") names none."""
-    text = "".join(text.split())
-    for province in PROVINCES:
-        if text == province.name or any(text.startswith(province.name + suffix)
-                                         for suffix in PROVINCE_SUFFIXES):
-            return province
-    return None
+    match = _NAMED.match("".join(text.split()))
+    return _BY_NAME[match.group(1) or match.group(2)] if match else None
 
 
 def check_address_suspicious(facts: OrderFacts, params: Mapping) -> str | None:
