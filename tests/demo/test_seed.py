@@ -216,6 +216,8 @@ def test_shipments_exist_exactly_for_shipped_orders_with_unique_tracking(store):
         first = (Reservation.objects.filter(reference=f"order:{shipment.order.number}")
                  .select_related("stock").order_by("stock_id").first())
         assert shipment.warehouse_id == first.stock.warehouse_id
+        assert sorted(shipment.lines.values_list("order_line_id", "quantity")) == sorted(
+            shipment.order.lines.values_list("pk", "quantity"))
 
 
 def test_stock_ledger_explains_every_row_and_available_never_went_negative(store):

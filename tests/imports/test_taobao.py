@@ -8,7 +8,7 @@ from tests.imports.conftest import business_digest, errors_of, run_import, write
 from zhanggui.aftersales.models import Refund
 from zhanggui.customers.models import Customer
 from zhanggui.fulfillment.models import Shipment
-from zhanggui.orders.models import Order
+from zhanggui.orders.models import Order, OrderLine
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,11 @@ def test_refunds_and_shipments_as_the_export_says(files):
     assert (unpaid.paid_amount, unpaid.paid_at) == (Decimal("0.00"), None)
     assert set(Shipment.objects.values_list("carrier", "tracking_number")) == {
         ("sf", "SF1000000001"), ("yto", "YT2000000001")}
+    for shipment in Shipment.objects.all():  # each parcel holds its orders' lines, packed
+        lines = OrderLine.objects.filter(shipment_lines__shipment=shipment)
+        assert {line.order_id for line in lines} >= {shipment.order_id}
+        assert all(sl.quantity == sl.packed_quantity == sl.order_line.quantity
+                   for sl in shipment.lines.select_related("order_line"))
     assert Customer.objects.filter(channel="taobao").count() == 3
 
 

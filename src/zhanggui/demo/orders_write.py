@@ -8,7 +8,7 @@ from zhanggui.aftersales.models import AftersalesLine, AftersalesRequest, Refund
 from zhanggui.demo.context import bulk_insert, chunked, historical_timestamps, weighted
 from zhanggui.demo.numbers import Numbers
 from zhanggui.demo.plans import Movement, OrderPlan, StockState
-from zhanggui.fulfillment.models import Carrier, Shipment, ShipmentStatus
+from zhanggui.fulfillment.models import Carrier, Shipment, ShipmentLine, ShipmentStatus
 from zhanggui.inventory.models import Reservation, ReservationStatus, Stock, StockMovement
 from zhanggui.orders.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from zhanggui.orders.rules import SHIPPED_STATES
@@ -112,6 +112,10 @@ def _write_shipments(batch: list[OrderPlan], shipper: Staff) -> None:
     Shipment.objects.bulk_create(rows)
     for order, row in zip(shipped, rows, strict=True):
         order.shipment_pk = row.pk
+    ShipmentLine.objects.bulk_create([
+        ShipmentLine(shipment_id=o.shipment_pk, order_line_id=li.pk, sku_id=li.sku.pk,
+                     quantity=li.quantity, packed_quantity=li.quantity)
+        for o in shipped for li in o.lines])
 
 
 def _reservation_state(order: OrderPlan):

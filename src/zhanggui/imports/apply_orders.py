@@ -13,7 +13,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.aftersales.models import Refund
 from zhanggui.core.money import ZERO, default_currency
 from zhanggui.customers.models import Customer
-from zhanggui.fulfillment.models import Shipment, ShipmentStatus
+from zhanggui.fulfillment.models import RoutingReason, Shipment, ShipmentLine, ShipmentStatus
 from zhanggui.imports import keys, rules
 from zhanggui.imports.bulk import insert_rows
 from zhanggui.imports.profiles.base import Options
@@ -35,7 +35,8 @@ class OrderWriter:
         self.actor = actor
         self.references = references
         self.counts = counts
-        self.tracking_numbers: set[tuple[str, str]] = set()
+        # (carrier, tracking number) → the parcel this import made for it
+        self.tracking_numbers: dict[tuple[str, str], Shipment | None] = {}
 
     def write(self, drafts: list[rules.OrderDraft]) -> None:
         existing = self._existing_ids([d.order_id for d in drafts])
@@ -145,25 +146,48 @@ class OrderWriter:
         self.counts["refunds_created"] += len(refunds)
 
     def _write_shipments(self, pairs: list[tuple[rules.OrderDraft, Order]]) -> None:
-        wanted = []
+        wanted, joining = [], {}
         for draft, order in pairs:
             carrier = keys.carrier_code(draft.header.get("carrier", ""))
             tracking = draft.header.get("tracking_number", "")
             if order.status not in SHIPPED_STATES or not (carrier and tracking):
                 continue
             if (carrier, tracking) in self.tracking_numbers:
-                continue  # several orders in one parcel: the first one carries it
-            self.tracking_numbers.add((carrier, tracking))
+                # Several orders in one parcel: the first one makes it, the others join it.
+                joining.setdefault((carrier, tracking), []).append(order)
+                continue
             wanted.append((draft, order, carrier, tracking))
+            self.tracking_numbers[(carrier, tracking)] = None
+        self._write_parcels(wanted)
+        for key, orders in joining.items():
+            if self.tracking_numbers.get(key) is not None:
+                self._parcel_lines(self.tracking_numbers[key], orders)
+
+    def _write_parcels(self, wanted) -> None:
         if not wanted:
             return
         taken = set(Shipment.objects.filter(tracking_number__in=[w[3] for w in wanted])
                     .values_list("carrier", "tracking_number"))
-        shipments = [self._shipment(draft, order, carrier, tracking)
-                     for draft, order, carrier, tracking in wanted
-                     if (carrier, tracking) not in taken]
-        Shipment.objects.bulk_create(shipments, batch_size=BATCH_SIZE)
-        self.counts["shipments_created"] += len(shipments)
+        made = [(self._shipment(draft, order, carrier, tracking), order)
+                for draft, order, carrier, tracking in wanted
+                if (carrier, tracking) not in taken]
+        Shipment.objects.bulk_create([shipment for shipment, _order in made],
+                                     batch_size=BATCH_SIZE)
+        for shipment, _order in made:
+            self.tracking_numbers[(shipment.carrier, shipment.tracking_number)] = shipment
+        self._parcel_lines(None, [order for _shipment, order in made],
+                           parcels={order.pk: shipment for shipment, order in made})
+        self.counts["shipments_created"] += len(made)
+
+    def _parcel_lines(self, parcel: Shipment | None, orders: list[Order], *,
+                      parcels: dict[int, Shipment] | None = None) -> None:
+        """The orders' lines, all packed, in their parcel (``parcel``, or each order's own)."""
+        lines = OrderLine.objects.filter(order_id__in=[o.pk for o in orders]).values_list(
+            "pk", "order_id", "sku_id", "quantity")
+        ShipmentLine.objects.bulk_create([
+            ShipmentLine(shipment=parcel or parcels[order_id], order_line_id=pk, sku_id=sku_id,
+                         quantity=quantity, packed_quantity=quantity)
+            for pk, order_id, sku_id, quantity in lines], batch_size=BATCH_SIZE)
 
     def _shipment(self, draft: rules.OrderDraft, order: Order, carrier: str,
                   tracking: str) -> Shipment:
@@ -171,7 +195,7 @@ class OrderWriter:
         warehouse_id = self.references.warehouses.get(code) or self.references.import_warehouse_id()
         delivered = order.completed_at if order.status != "shipped" else None
         return Shipment(order_id=order.pk, warehouse_id=warehouse_id, carrier=carrier,
-                        tracking_number=tracking,
+                        tracking_number=tracking, routing_reason=RoutingReason.IMPORTED,
                         status=ShipmentStatus.DELIVERED if delivered else ShipmentStatus.SHIPPED,
                         shipped_at=order.shipped_at or order.paid_at or order.placed_at,
                         delivered_at=delivered, shipped_by=self.actor)
