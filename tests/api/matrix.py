@@ -20,6 +20,7 @@ from django.db import models
 
 from tests import factories
 from tests.api.support import NOBODY
+from tests.fulfillment import matrix_cases_carriers as carrier_cases
 from tests.listing import matrix_cases as listing_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
@@ -50,6 +51,7 @@ V1 = "/api/v1"
 class Case:
     path: dict[str, Any] = field(default_factory=dict)
     body: dict[str, Any] | None = None
+    query: dict[str, Any] | None = None  # the query string of a GET
     target: models.Model | None = None
     # Asserts the expected effect of an allowed call, given the response body and the caller;
     # it may also just return a bool (False fails the test).
@@ -606,6 +608,25 @@ ROWS: list[Row] = [
     Row("POST", f"{FUL}/orders/{{order_id}}/ship", ship_order, "fulfillment.ship_order", 201),
     Row("POST", f"{FUL}/shipments/{{shipment_id}}/deliver", mark_delivered,
         "fulfillment.mark_delivered"),
+    Row("GET", f"{FUL}/carrier-services", carrier_cases.list_carrier_services,
+        ("fulfillment.view_carrierservice", "fulfillment.view_ratecardrow")),
+    Row("POST", f"{FUL}/carrier-services", carrier_cases.create_carrier_service,
+        "fulfillment.manage_carriers", 201),
+    Row("PATCH", f"{FUL}/carrier-services/{{service_id}}", carrier_cases.update_carrier_service,
+        "fulfillment.manage_carriers"),
+    Row("PUT", f"{FUL}/carrier-services/{{service_id}}/rates", carrier_cases.set_rate_card,
+        "fulfillment.manage_carriers"),
+    Row("POST", f"{FUL}/carrier-services/{{service_id}}/waybill-range",
+        carrier_cases.load_waybill_range, "fulfillment.manage_carriers"),
+    Row("GET", f"{FUL}/carrier-services/quote", carrier_cases.quote,
+        ("fulfillment.view_carrierservice", "fulfillment.view_ratecardrow")),
+    Row("POST", f"{FUL}/tracking-events", carrier_cases.record_tracking_events,
+        "fulfillment.record_tracking"),
+    Row("GET", f"{FUL}/shipments/{{shipment_id}}/tracking-events",
+        carrier_cases.list_tracking_events,
+        ("fulfillment.view_shipment", "fulfillment.view_trackingevent")),
+    Row("POST", f"{FUL}/shipments/{{shipment_id}}/tracking-events",
+        carrier_cases.record_console_event, "fulfillment.record_tracking", 201),
     Row("GET", f"{AFT}/requests", list_requests, "aftersales.view_aftersalesrequest"),
     Row("GET", f"{AFT}/requests/{{request_id}}", get_request,
         ("aftersales.view_aftersalesrequest", "aftersales.view_aftersalesline")),

@@ -42,7 +42,7 @@ def _path(row: Row, params: dict) -> str:
 
 def _call(client: ApiClient, row: Row, case, params: dict | None = None):
     return client.request(row.method, _path(row, case.path if params is None else params),
-                          case.body)
+                          case.body, query=case.query)
 
 
 class Caller:

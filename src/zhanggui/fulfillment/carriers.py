@@ -21,6 +21,7 @@ from django.db.models.functions import Length
 
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
+from zhanggui.core.errors import NotFound
 from zhanggui.core.money import ZERO, to_money
 from zhanggui.core.regions import get_province
 from zhanggui.fulfillment.errors import (
@@ -202,8 +203,11 @@ def list_services(*, active: bool | None = None):
 
 
 def get_service(service_id: int) -> CarrierService:
-    """Raises: CarrierService.DoesNotExist (404 in the API)."""
-    return list_services().get(pk=service_id)
+    """Raises: NotFound."""
+    try:
+        return list_services().get(pk=service_id)
+    except CarrierService.DoesNotExist:
+        raise NotFound() from None
 
 
 # ---- writes --------------------------------------------------------------------------------

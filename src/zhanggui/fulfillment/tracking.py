@@ -211,7 +211,7 @@ def _one_event(shipment: Shipment, *, kind: str, occurred_at: datetime, location
                         location=event.location[:80], description=event.description[:200],
                         source=source)
     _apply({shipment.pk: shipment}, {shipment.pk: [row]}, source=source, actor=actor)
-    return row
+    return TrackingEvent.objects.get(carrier=row.carrier, event_id=row.event_id)
 
 
 def _lock_in_flight(shipment: Shipment) -> Shipment:
