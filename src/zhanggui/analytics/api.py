@@ -36,9 +36,11 @@ def refresh(request: HttpRequest, full: bool = False):
             summary="A report: KPIs, charts, tables and how each is computed")
 def report(request: HttpRequest, name: str, start: Day | None = None, end: Day | None = None,
            compare_start: Day | None = None, compare_end: Day | None = None,
-           channel: str = "", category_id: Id | None = None) -> dict:
+           channel: str = "", category_id: Id | None = None, warehouse_id: Id | None = None,
+           carrier: str = "") -> dict:
     require_perm(request, "analytics.view_reports")
     parsed = queries.parse_request(name, start=start, end=end, compare_start=compare_start,
                                    compare_end=compare_end, channel=channel,
-                                   category_id=category_id)
+                                   category_id=category_id, warehouse_id=warehouse_id,
+                                   carrier=carrier)
     return queries.run_report(parsed)

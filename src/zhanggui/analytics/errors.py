@@ -19,3 +19,17 @@ class UnknownReport(DomainError):
     code = "unknown_report"
     http_status = 404
     default_message = _("There is no report named %(name)s.")
+
+
+class WarehouseOutdated(WarehouseEmpty):
+    """A warehouse built before a report's tables existed (the next refresh adds them)."""
+
+    code = "warehouse_outdated"
+    default_message = _("The analytics warehouse was built before this report existed: run a "
+                        "refresh first.")
+
+
+class InvalidFilter(DomainError):
+    code = "invalid_filter"
+    http_status = 422
+    default_message = _("The filter is not valid: %(problem)s.")

@@ -123,7 +123,7 @@ def export_parameters(name: str, report: dict, cleaned: dict) -> dict:
     moves with the day), the other filters as given."""
     parameters = {"name": name, "start": str(report["period"]["start"]),
                   "end": str(report["period"]["end"])}
-    for key in ("compare_start", "compare_end", "channel", "category_id"):
+    for key in ("compare_start", "compare_end", "channel", "category_id", "warehouse_id", "carrier"):
         if cleaned.get(key) not in (None, ""):
             value = cleaned[key]
             parameters[key] = value if isinstance(value, int | str) else value.isoformat()

@@ -3,13 +3,17 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import duckdb
 from django.utils.translation import gettext as _
 
 from zhanggui.analytics import reader, reports
 from zhanggui.analytics.engine import Filters
-from zhanggui.analytics.errors import InvalidPeriod, UnknownReport, WarehouseEmpty
+from zhanggui.analytics.errors import InvalidFilter, InvalidPeriod, UnknownReport, WarehouseEmpty
 from zhanggui.analytics.rules import Period
 from zhanggui.core.timeutil import shop_today
+from zhanggui.fulfillment.models import Carrier
+
+CARRIERS = set(Carrier.values)
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -27,7 +31,8 @@ class ReportRequest:
 
 def parse_request(name: str, *, start: date | None = None, end: date | None = None,
                   compare_start: date | None = None, compare_end: date | None = None,
-                  channel: str = "", category_id: int | None = None) -> ReportRequest:
+                  channel: str = "", category_id: int | None = None,
+                  warehouse_id: int | None = None, carrier: str = "") -> ReportRequest:
     """Validate a request. ``end`` is exclusive; without dates, the last 30 days up to today
     (today included).
 
@@ -35,6 +40,8 @@ def parse_request(name: str, *, start: date | None = None, end: date | None = No
         UnknownReport: no report of that name.
         InvalidPeriod: the end is not after the start, the period is longer than three years,
             or only one end of the comparison period is given.
+        InvalidFilter: a carrier that is none of ``fulfillment.Carrier`` (the warehouse and
+            carrier filters apply to the logistics report; the others ignore them).
     """
     if name not in reports.REPORTS:
         raise UnknownReport(name=name)
@@ -51,8 +58,12 @@ def parse_request(name: str, *, start: date | None = None, end: date | None = No
         if compare_end <= compare_start:
             raise InvalidPeriod(problem=_("the comparison period must end after it starts"))
         compare = Period("previous", compare_start, compare_end)
+    carrier = carrier.strip()
+    if carrier and carrier not in CARRIERS:
+        raise InvalidFilter(problem=_("there is no carrier %(carrier)s") % {"carrier": carrier})
     return ReportRequest(name=name, period=Period("current", start, end), compare=compare,
-                         filters=Filters(channel=channel.strip(), category_id=category_id))
+                         filters=Filters(channel=channel.strip(), category_id=category_id,
+                                         warehouse_id=warehouse_id, carrier=carrier))
 
 
 def run_report(request: ReportRequest) -> dict:
@@ -80,6 +91,16 @@ def filter_choices() -> tuple[list[str], list[tuple[int, str]]]:
 
     walk(None)
     return channels, ordered
+
+
+def logistics_choices() -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    """The warehouses the warehouse knows and the carriers (for the logistics filters)."""
+    try:
+        warehouses = [(w, name) for w, name in reader.query(
+            "SELECT warehouse_id, name FROM warehouses ORDER BY warehouse_id")]
+    except (WarehouseEmpty, duckdb.Error):  # none yet, or a warehouse built before parcels
+        warehouses = []
+    return warehouses, [(code, str(label)) for code, label in Carrier.choices]
 
 
 def list_metrics() -> list[dict]:

@@ -20,7 +20,8 @@ VIEW_PERMISSION = "analytics.view_reports"
 REFRESH_PERMISSION = "analytics.refresh_warehouse"
 
 TITLES = {"overview": _("Overview"), "traffic": _("Traffic"), "sales": _("Sales"),
-          "customers": _("Customers"), "aftersales": _("After-sales and payments")}
+          "customers": _("Customers"), "aftersales": _("After-sales and payments"),
+          "logistics": _("Logistics")}
 
 
 class FilterForm(forms.Form):
@@ -44,10 +45,29 @@ class FilterForm(forms.Form):
         self.fields["category_id"].choices = everything + categories
 
 
+class LogisticsFilterForm(FilterForm):
+    """The logistics report's filters: a warehouse and a carrier instead of a category."""
+
+    warehouse_id = forms.TypedChoiceField(label=_("Warehouse"), required=False, coerce=int,
+                                          empty_value=None)
+    carrier = forms.ChoiceField(label=_("Carrier"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["category_id"]
+        warehouses, carriers = queries.logistics_choices()
+        everything = [("", _("All"))]
+        self.fields["warehouse_id"].choices = everything + warehouses
+        self.fields["carrier"].choices = everything + carriers
+
+
+FORMS = {"logistics": LogisticsFilterForm}
+
+
 def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied
-    form = FilterForm(request.GET or None)
+    form = FORMS.get(name, FilterForm)(request.GET or None)
     context = {**admin_site.each_context(request), "title": TITLES.get(name, name),
                "form": form, "name": name, "reports": TITLES,
                "report": None, "error": None}

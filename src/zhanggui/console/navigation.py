@@ -33,6 +33,7 @@ SECTIONS = [
         (_("Sales"), "bar_chart", _report("sales")),
         (_("Customers"), "diversity_3", _report("customers")),
         (_("After-sales and payments"), "assignment_return", _report("aftersales")),
+        (_("Logistics"), "local_shipping", _report("logistics")),
         (_("Warehouse runs"), "database", "analytics.warehouserun"),
     ]),
     (_("Products"), [

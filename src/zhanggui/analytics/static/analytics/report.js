@@ -43,6 +43,12 @@
                         labels.vs_previous + " " + change(k.comparison_previous, k.unit)));
     card.appendChild(el("div", {"class": "text-xs", "data-compare": "last_year", "data-kind": k.comparison_last_year.kind},
                         labels.vs_last_year + " " + change(k.comparison_last_year, k.unit)));
+    if (k.target !== undefined) {  // a goal (the 48-hour ship rate's 95 %): met or not
+      const met = k.meets_target === null ? "" : (k.meets_target ? " text-green-700" : " text-red-700");
+      card.appendChild(el("div", {"class": "text-xs kpi-target" + met, "data-meets": String(k.meets_target)},
+                          labels.target + " ≥ " + format(k.target, k.unit)));
+    }
+    if (k.note) card.appendChild(el("div", {"class": "text-xs text-base-500 kpi-note"}, k.note));
     kpis.appendChild(card);
   });
 
@@ -60,10 +66,22 @@
               series: series};
     }
     const crowded = chart.x.length > 6;
+    // Rates are fractions in the data and percentages on screen; a missing value stays a gap.
+    const scale = chart.unit === "rate" ? 100 : 1;
+    const value = (v) => (v === null || v === undefined ? null : Number(v) * scale);
+    const axis = chart.unit === "rate" ? {axisLabel: {formatter: "{value}%"}} : {};
+    const axes = chart.same_axis || chart.target !== undefined ? [chart.series[0]] : chart.series;
+    const drawn = series.map((s, i) => ({...s, yAxisIndex: Math.min(i, axes.length - 1), data: s.data.map(value)}));
+    if (chart.target !== undefined && drawn.length) {  // the goal as a dashed line
+      drawn[0].markLine = {symbol: "none", lineStyle: {type: "dashed", color: "#dc2626"},
+                           label: {formatter: chart.target_label || "", position: "insideEndTop"},
+                           data: [{yAxis: chart.target * scale}]};
+    }
     return {tooltip: {trigger: "axis"}, legend: {top: 0}, grid: {left: 70, right: 50, top: 40, bottom: crowded ? 90 : 40},
             xAxis: {type: "category", data: chart.x, axisLabel: {interval: 0, rotate: crowded ? 40 : 0, fontSize: 11}},
-            yAxis: chart.series.map((s, i) => ({type: "value", position: i ? "right" : "left"})),
-            series: series.map((s, i) => ({...s, yAxisIndex: Math.min(i, 1), data: s.data.map(Number)}))};
+            yAxis: axes.map((s, i) => ({type: "value", position: i ? "right" : "left", ...axis,
+                                        ...(chart.target !== undefined ? {max: 100, min: 0} : {})})),
+            series: drawn};
   }
   const charts = document.getElementById("charts");
   report.charts.forEach((chart) => {
