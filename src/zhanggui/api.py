@@ -22,6 +22,7 @@ from zhanggui.catalog.api import router as catalog_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
 from zhanggui.fulfillment.api import router as fulfillment_router
+from zhanggui.fulfillment.api_parcels import router as fulfillment_parcels_router
 from zhanggui.fulfillment.api_tracking import router as fulfillment_tracking_router
 from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
@@ -141,6 +142,7 @@ api.add_router(f"{V1}/orders/payment-callbacks", payment_callbacks_router, tags=
 api.add_router(f"{V1}/orders", orders_router, tags=["orders"])
 api.add_router(f"{V1}/pricing", pricing_router, tags=["pricing"])
 api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])
+api.add_router(f"{V1}/fulfillment", fulfillment_parcels_router, tags=["fulfillment"])
 api.add_router(f"{V1}/fulfillment", fulfillment_tracking_router, tags=["fulfillment"])
 api.add_router(f"{V1}/aftersales", aftersales_router, tags=["aftersales"])
 api.add_router(f"{V1}/imports", imports_router, tags=["imports"])

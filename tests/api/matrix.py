@@ -21,6 +21,7 @@ from django.db import models
 from tests import factories
 from tests.api.support import NOBODY
 from tests.fulfillment import matrix_cases_carriers as carrier_cases
+from tests.fulfillment import matrix_cases_parcels as parcel_cases
 from tests.listing import matrix_cases as listing_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
@@ -608,6 +609,16 @@ ROWS: list[Row] = [
     Row("POST", f"{FUL}/orders/{{order_id}}/ship", ship_order, "fulfillment.ship_order", 201),
     Row("POST", f"{FUL}/shipments/{{shipment_id}}/deliver", mark_delivered,
         "fulfillment.mark_delivered"),
+    Row("POST", f"{FUL}/parcels/allocate", parcel_cases.allocate, "fulfillment.plan_shipments"),
+    Row("GET", f"{FUL}/parcels/merge-candidates", parcel_cases.merge_candidates,
+        "fulfillment.view_shipment"),
+    Row("POST", f"{FUL}/parcels/merge", parcel_cases.merge, "fulfillment.plan_shipments"),
+    Row("GET", f"{FUL}/parcels/{{shipment_id}}", parcel_cases.get_parcel,
+        "fulfillment.view_shipment"),
+    Row("POST", f"{FUL}/parcels/{{shipment_id}}/split", parcel_cases.split,
+        "fulfillment.plan_shipments", 201),
+    Row("POST", f"{FUL}/parcels/{{shipment_id}}/ship", parcel_cases.ship,
+        "fulfillment.ship_order"),
     Row("GET", f"{FUL}/carrier-services", carrier_cases.list_carrier_services,
         ("fulfillment.view_carrierservice", "fulfillment.view_ratecardrow")),
     Row("POST", f"{FUL}/carrier-services", carrier_cases.create_carrier_service,
