@@ -148,6 +148,14 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     # the owner's alerts and the security policy
     account_actions.raise_alert("refund", message="大额退款", obj=store["delivered"], actor=None)
     account_actions.set_security_policy(owner_requires_second_factor=False, actor=owner)
+    # a task (of the tests' own kind) with a comment, and a task route
+    from tests.tasks.support import test_kinds
+    from zhanggui.tasks import actions as task_actions
+
+    test_kinds()
+    task = task_actions.open_task("test_followup", subject=store["delivered"], title="跟进")
+    task_actions.comment_task(task, text="已联系买家", actor=owner)
+    task_actions.save_task_route("test_followup", role="service", actor=owner)
     return {**store, "import_run": run}
 
 
@@ -294,6 +302,8 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "analytics.warehouserun": {"view": REPORTS_VIEW},
     "imports.importrun": {"view": OWNER},
     "imports.importprofile": {"view": OWNER, "delete": OWNER},
+    "tasks.task": {"view": STORE_VIEW},
+    "tasks.taskroute": {"view": OWNER, "add": OWNER},
 }
 
 
@@ -330,6 +340,7 @@ PAGES: dict[str, Page] = {
     "admin:accounts_staff_deactivate_one": Page(OWNER, _object("owner")),
     "admin:accounts_staff_change_roles": Page(OWNER, _object("owner")),
     "admin:accounts_staff_create_token": Page(OWNER, _object("owner")),
+    "admin:accounts_staff_set_lead": Page(OWNER, _object("owner")),
     # Operations: GET shows the form, POST runs it
     "admin:catalog_product_list_one": Page(roles("operator", "designer"), _object("product")),
     "admin:catalog_product_delist_one": Page(roles("operator", "designer"), _object("product")),
@@ -393,6 +404,10 @@ PAGES.update({
     "admin:exports_exportjob_status": Page(OWNER, lambda store: {"job_id": _job(store)["object_id"]}),
     "admin:exports_exportjob_download": Page(OWNER, lambda store: {"job_id": _job(store)["object_id"]}),
     "admin:orders_order_export": Page(STORE_VIEW, post_only=True),
+    # the task page's forms (each checks who may do it on POST)
+    "admin:tasks_task_assign": Page(STORE_VIEW, _pk("tasks.task"), post_only=True),
+    "admin:tasks_task_comment": Page(STORE_VIEW, _pk("tasks.task"), post_only=True),
+    "admin:tasks_task_resolve": Page(STORE_VIEW, _pk("tasks.task"), post_only=True),
 })
 # Pages that forward to another page, which checks.
 PAGES["admin:imports_importprofile_add"] = Page(

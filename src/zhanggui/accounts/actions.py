@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhanggui.accounts.errors import (
     CannotDeactivateSelf,
+    InvalidLead,
     InvalidVerificationCode,
     NoSecondFactorSetup,
     StaffAlreadyInactive,
@@ -102,6 +103,41 @@ def change_staff_roles(staff: Staff, *, roles: Iterable[str], actor: Staff | Non
     raise_alert(AlertKind.ROLE_CHANGE, obj=staff, actor=actor, message=_(
         "The roles of %(staff)s changed from %(before)s to %(after)s.") % {
             "staff": staff, "before": ", ".join(before) or "—", "after": ", ".join(roles) or "—"})
+    return staff
+
+
+@transaction.atomic
+def set_staff_lead(staff: Staff, *, lead: Staff | None, actor: Staff | None) -> Staff:
+    """Set (or clear, with ``None``) the lead overdue tasks of ``staff`` are escalated to.
+
+    Raises:
+        InvalidLead: the lead is the staff member, is inactive, or is led by them (a cycle).
+    """
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    if lead is not None:
+        lead = Staff.objects.get(pk=lead.pk)
+        problem = None
+        if lead.pk == staff.pk:
+            problem = _("nobody leads themselves")
+        elif not lead.is_active:
+            problem = _("the account is inactive")
+        else:
+            above, seen = lead, set()
+            while above.lead_id is not None and above.pk not in seen:
+                seen.add(above.pk)
+                if above.lead_id == staff.pk:
+                    problem = _("they are led by %(staff)s") % {"staff": staff}
+                    break
+                above = above.lead
+        if problem:
+            raise InvalidLead(lead=str(lead), staff=str(staff), problem=problem)
+    if staff.lead_id == (lead.pk if lead else None):
+        return staff
+    before = {"lead": staff.lead_id}
+    staff.lead = lead
+    staff.save(update_fields=["lead"])
+    log_operation(staff, action="accounts.set_staff_lead", actor=actor, before=before,
+                  after={"lead": staff.lead_id})
     return staff
 
 

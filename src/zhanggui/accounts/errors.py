@@ -13,6 +13,11 @@ class UnknownRole(InvalidInput):
     default_message = _("Unknown role: %(role)s.")
 
 
+class InvalidLead(InvalidInput):
+    code = "invalid_lead"
+    default_message = _("%(lead)s cannot be the lead of %(staff)s: %(problem)s")
+
+
 class CannotDeactivateSelf(Conflict):
     code = "cannot_deactivate_self"
     default_message = _("You cannot deactivate your own account.")

@@ -73,6 +73,10 @@ SECTIONS = [
         (_("Payments"), "payments", "orders.payment"),
         (_("Shipments"), "local_shipping", "fulfillment.shipment"),
     ]),
+    (_("Tasks"), [
+        (_("Tasks"), "task_alt", "tasks.task"),
+        (_("Task routes"), "alt_route", "tasks.taskroute"),
+    ]),
     (_("After-sales"), [
         (_("After-sales requests"), "assignment_return", "aftersales.aftersalesrequest"),
         (_("Returned lines"), "undo", "aftersales.aftersalesline"),

@@ -18,5 +18,6 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     orders,
     pricing,
     security,
+    tasks,
     traffic,
 )

@@ -65,6 +65,27 @@ CHANGE_ROLES = Operation(
     help_text=_("Roles decide what the staff member can see and do. Every change is logged "
                 "and raises an alert for the owner."),
 )
+class LeadForm(OperationForm):
+    lead = forms.ModelChoiceField(label=_("lead"), required=False,
+                                  queryset=Staff.objects.filter(is_active=True))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None:
+            self.fields["lead"].queryset = Staff.objects.filter(is_active=True).exclude(pk=obj.pk)
+            if not self.is_bound:
+                self.initial["lead"] = obj.lead_id
+
+
+SET_LEAD = Operation(
+    title=_("Set lead"),
+    perform=lambda staff, data, actor: actions.set_staff_lead(staff, lead=data["lead"],
+                                                              actor=actor),
+    done_message=_("Lead set."),
+    form_class=LeadForm,
+    help_text=_("Overdue tasks of this staff member are escalated to the lead; without one, "
+                "to the owner."),
+)
 REVOKE_TOKEN = Operation(
     title=_("Revoke API tokens"),
     perform=lambda token, data, actor: actions.revoke_api_token(token, actor=actor),
@@ -88,14 +109,14 @@ class StaffAdmin(ConsoleModelAdmin):
     ordering = ("username",)
     fieldsets = (
         (_("Account"), {"fields": ("username", "display_name", "email", "phone", "is_active")}),
-        (_("Roles"), {"fields": ("roles_display",)}),
+        (_("Roles"), {"fields": ("roles_display", "lead")}),
         (_("Activity"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"fields": ("username", "display_name", "email", "password1",
                                         "password2", "roles")}),)
     add_form = StaffCreationForm
     actions = ["deactivate_selected"]
-    actions_detail = ["deactivate_one", "change_roles", "create_token"]
+    actions_detail = ["deactivate_one", "change_roles", "create_token", "set_lead"]
 
     has_deactivate_staff_permission = permission_check("accounts.change_staff")
     has_create_token_permission = permission_check("accounts.add_apitoken")
@@ -128,6 +149,11 @@ class StaffAdmin(ConsoleModelAdmin):
     @display(description=_("roles"))
     def roles_display(self, staff: Staff) -> str:
         return role_names(group.name for group in staff.groups.all())
+
+    @action(description=_("Set lead"), permissions=["deactivate_staff"], icon="supervisor_account",
+            url_path="lead")
+    def set_lead(self, request, object_id):
+        return run_single(self, request, object_id, SET_LEAD)
 
     @admin.action(description=_("Deactivate selected staff"), permissions=["deactivate_staff"])
     def deactivate_selected(self, request, queryset):
