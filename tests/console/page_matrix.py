@@ -144,7 +144,24 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     attempt = {"user_agent": "tests", "ip_address": "127.0.0.1", "username": "someone",
                "http_accept": "*/*", "path_info": "/login/"}
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    # automatic review: a held order, a block-list entry, a refused payment callback
+    from zhanggui.orders import callbacks, review, review_config
+
+    held = factories.make_order(sku=sku, customer=store["customer"], status="paid")
+    review.update_seller_note(held, note="改地址", actor=None)
+    review.auto_review_order(held)
+    review_config.block_buyer(phone="13700009999", reason="刷单", actor=None)
+    callbacks.receive_payment_callback(transaction_id="T-page", order_number="NONE",
+                                       amount=Decimal("1.00"), method="alipay", succeeded=True,
+                                       actor=None)
     Client().force_login(owner)  # a login session (accounts.StaffSession)
+    # a tracking event on the delivered order's parcel (carrier services are seeded)
+    from django.utils import timezone
+
+    from zhanggui.fulfillment import tracking
+
+    tracking.record_console_event(store["delivered"].shipments.first(), kind="collected",
+                                  occurred_at=timezone.now(), actor=None)
     # the owner's alerts and the security policy
     account_actions.raise_alert("refund", message="大额退款", obj=store["delivered"], actor=None)
     account_actions.set_security_policy(owner_requires_second_factor=False, actor=owner)
@@ -290,7 +307,14 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "orders.order": {"view": STORE_VIEW},
     "orders.orderline": {"view": STORE_VIEW},
     "orders.payment": {"view": CUSTOMER_VIEW},
+    "orders.reviewrule": {"view": roles("operator", "service", "finance", "analyst"), "add": OWNER},
+    "orders.orderhold": {"view": roles("operator", "service", "finance", "analyst")},
+    "orders.blockedbuyer": {"view": roles("operator", "service"), "add": roles("service"),
+                            "delete": roles("service")},
+    "orders.paymentcallback": {"view": roles("finance")},
     "fulfillment.shipment": {"view": STORE_VIEW},
+    "fulfillment.carrierservice": {"view": STORE_VIEW, "add": roles("warehouse")},
+    "fulfillment.trackingevent": {"view": STORE_VIEW},
     "aftersales.aftersalesrequest": {"view": STORE_VIEW},
     "aftersales.aftersalesline": {"view": STORE_VIEW},
     "aftersales.refund": {"view": CUSTOMER_VIEW},
@@ -349,6 +373,10 @@ PAGES: dict[str, Page] = {
     "admin:inventory_stock_receive_one": Page(roles("warehouse"), _pk("inventory.stock")),
     "admin:inventory_stock_adjust_one": Page(roles("warehouse"), _pk("inventory.stock")),
     "admin:orders_order_review_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_release_holds_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_recheck_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_fix_recipient_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_seller_note_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_cancel_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_open_aftersales_one": Page(roles("service"), _object("delivered")),
     "admin:orders_order_ship_one": Page(roles("warehouse"), _object("pending")),
@@ -357,6 +385,14 @@ PAGES: dict[str, Page] = {
     "admin:orders_order_refund_one": Page(roles("finance"), _object("delivered")),
     "admin:fulfillment_shipment_mark_delivered_one": Page(roles("warehouse"),
                                                           _pk("fulfillment.shipment")),
+    "admin:fulfillment_shipment_record_event_one": Page(roles("warehouse"),
+                                                        _pk("fulfillment.shipment")),
+    "admin:fulfillment_shipment_split_one": Page(roles("warehouse"), _pk("fulfillment.shipment")),
+    "admin:fulfillment_shipment_ship_one": Page(roles("warehouse"), _pk("fulfillment.shipment")),
+    "admin:fulfillment_shipment_allocate_orders": Page(roles("warehouse")),
+    "admin:fulfillment_carrierservice_load_waybill_range_one": Page(
+        roles("warehouse"), _pk("fulfillment.carrierservice")),
+    "admin:fulfillment_trackingevent_import_file": Page(roles("warehouse")),
     "admin:aftersales_aftersalesrequest_approve_one": Page(roles("service"), _object("request")),
     "admin:aftersales_aftersalesrequest_reject_one": Page(roles("service"), _object("request")),
     "admin:aftersales_aftersalesrequest_receive_one": Page(roles("warehouse"),

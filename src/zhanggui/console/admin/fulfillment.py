@@ -1,5 +1,6 @@
-"""Console pages of fulfillment: shipments are created by shipping an order (see the
-order page) and change only through the mark-delivered action."""
+"""Console pages of fulfillment: parcels (shipments) are made from reviewed orders and change
+only through actions — merge, split, ship (fulfillment_parcels), tracking events
+(fulfillment_carriers), mark delivered."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,8 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import action, display
 
 from zhanggui.console import history
+from zhanggui.console.admin.fulfillment_carriers import ShipmentTracking, TrackingEventInline
+from zhanggui.console.admin.fulfillment_parcels import ShipmentLineInline, ShipmentParcels
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge
 from zhanggui.console.list_search import IndexedSearchMixin
@@ -23,22 +26,29 @@ DELIVERED = Operation(
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
+class ShipmentAdmin(ShipmentParcels, ShipmentTracking, IndexedSearchMixin, ReadOnlyAdminMixin,
+                    ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
-    list_display = ("tracking_number", "carrier", "order", "warehouse", "status_display",
-                    "shipped_at", "delivered_at", "shipped_by")
-    list_filter = (("carrier", ChoicesDropdownFilter), ("status", ChoicesDropdownFilter),
-                   ("warehouse", RelatedDropdownFilter), ("shipped_at", DateRangeFilter))
-    list_select_related = ("order", "warehouse", "shipped_by")
+    list_display = ("__str__", "tracking_number", "carrier", "order", "warehouse",
+                    "status_display", "routing_reason", "wave", "shipped_at", "delivered_at")
+    list_filter = (("status", ChoicesDropdownFilter), ("carrier", ChoicesDropdownFilter),
+                   ("warehouse", RelatedDropdownFilter), ("routing_reason", ChoicesDropdownFilter),
+                   ("shipped_at", DateRangeFilter))
+    list_select_related = ("order", "warehouse", "wave")
     search_fields = ("tracking_number__startswith", "order__number__startswith")
     search_help_text = _("Tracking number or order number, or their beginning.")
-    actions = ["mark_delivered_selected"]
-    actions_detail = ["mark_delivered_one"]
+    actions = ["merge_selected", "mark_delivered_selected"]
+    actions_detail = ["ship_one", "split_one", "mark_delivered_one", "record_event_one"]
+    actions_list = ["allocate_orders"]
+    inlines = [ShipmentLineInline, TrackingEventInline]  # contents, then the timeline
 
     has_mark_delivered_permission = permission_check("fulfillment.mark_delivered")
 
     def detail_action_possible(self, shipment: Shipment, action_name: str) -> bool:
-        return shipment.status == ShipmentStatus.SHIPPED
+        possible = getattr(self, action_name.removesuffix("_one") + "_possible", None)
+        if possible is not None:  # split_possible, ship_possible, record_event_possible
+            return possible(shipment)
+        return shipment.status in (ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT)
 
     @display(description=_("status"), ordering="status")
     def status_display(self, shipment: Shipment) -> str:
