@@ -196,3 +196,16 @@ def test_the_numbers_equal_a_pandas_computation_on_the_same_extract(parcels):
     assert values["logistics_cost"] == costed.cost_amount.sum()
     assert values["logistics_cost_per_kg"] == (
         costed.cost_amount.sum() / (Decimal(int(costed.weight_grams.sum())) / 1000)).quantize(Decimal("0.01"))
+
+
+def test_the_logistics_sources_keep_the_placeholders_every_source_has():
+    """Their warehouse and carrier conditions go in with the period bounds, so anything that
+    fills a source's ``{span}``, ``{channel}`` and ``{category}`` reads them too."""
+    from zhanggui.analytics import logistics_metrics
+
+    for source in logistics_metrics.SOURCES:
+        body = source.sql.format(channel="", category="", span="")
+        assert "$warehouse" not in body and "$carrier" not in body
+        sql = engine.source_sql(source.code, [m for m in METRICS.values() if m.source == source.code],
+                                [WEEK], Filters(warehouse_id=1, carrier="sf"))
+        assert "x.warehouse_id = $warehouse" in sql and "x.carrier = $carrier" in sql

@@ -113,10 +113,13 @@ def _statement(source: Source, metrics: list[Metric], periods: list[Period], fil
         metrics = [dataclasses.replace(m, expression=source.expressions[m.code]) for m in metrics]
     span = span_condition(source.span_column, window_relations(periods)[source.span_relation],
                           from_month=source.span_from_month) if source.span_column else ""
+    # A source's warehouse and carrier conditions (the logistics sources') go in with the
+    # period bounds: the sources keep the three placeholders every source has.
+    chosen = (source.warehouse if filters.warehouse_id is not None else "",
+              source.carrier if filters.carrier else "")
     body = source.sql.format(channel=source.channel if filters.channel else "",
                              category=source.category if filters.category_id is not None else "",
-                             warehouse=source.warehouse if filters.warehouse_id is not None else "",
-                             carrier=source.carrier if filters.carrier else "", span=span)
+                             span=" ".join(part for part in (span, *chosen) if part))
     keys = ", ".join(["period", *_dimensions(group_by)])
     head = f"WITH {period_tables(periods)}, src AS ({body})\n"
     # When every aggregate counts the same rows, the query keeps only those (a search-term

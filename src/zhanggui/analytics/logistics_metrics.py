@@ -38,21 +38,21 @@ SOURCES = [
                x.first_handed_over_at IS NULL AND x.status NOT IN ('paid', 'reviewed')
                    AND x.paid_at + INTERVAL {SHIP_HOURS} HOUR <= CAST(now() AS TIMESTAMP) AS unrecorded
         FROM order_shipping x JOIN periods p ON x.paid_at >= p.start_at AND x.paid_at < p.end_at
-        WHERE TRUE {{span}} {{channel}} {{warehouse}} {{carrier}}""",
+        WHERE TRUE {{span}} {{channel}}""",
            **_FILTERS, dimensions=DIMENSIONS, span_column="x.paid_at"),
     # Parcels collected in the period (by the collection scan, else the hand-over).
     Source("collected_parcels", """
         SELECT p.label AS period, x.*, CAST(x.handed_over_at AS DATE) AS day
         FROM parcel_facts x
         JOIN periods p ON x.handed_over_at >= p.start_at AND x.handed_over_at < p.end_at
-        WHERE TRUE {span} {channel} {warehouse} {carrier}""",
+        WHERE TRUE {span} {channel}""",
            **_FILTERS, dimensions=DIMENSIONS, span_column="x.handed_over_at"),
     # Parcels delivered in the period.
     Source("delivered_parcels", """
         SELECT p.label AS period, x.*, CAST(x.delivered_at AS DATE) AS day
         FROM parcel_facts x
         JOIN periods p ON x.delivered_at >= p.start_at AND x.delivered_at < p.end_at
-        WHERE TRUE {span} {channel} {warehouse} {carrier}""",
+        WHERE TRUE {span} {channel}""",
            **_FILTERS, dimensions=DIMENSIONS, span_column="x.delivered_at"),
 ]
 

@@ -16,8 +16,10 @@ class Source:
     sql: str
     channel: str = ""  # condition when a channel is chosen ($channel)
     category: str = ""  # condition when a category is chosen ($category)
-    warehouse: str = ""  # condition when a warehouse is chosen ($warehouse)
-    carrier: str = ""  # condition when a carrier is chosen ($carrier)
+    # Conditions when a warehouse ($warehouse) or a carrier ($carrier) is chosen, added to
+    # the period bounds ``{span}`` (the logistics sources').
+    warehouse: str = ""
+    carrier: str = ""
     dimensions: tuple[str, ...] = ()
     # The time column the period join compares, and the relation it joins: ``{span}`` becomes
     # the same bounds as literals, so DuckDB skips the row groups outside every period.

@@ -7,8 +7,8 @@ of two other metrics. Codes, Chinese names and formulas match ``GLOSSARY.md``; t
 
 Sources join ``periods`` (label, start_at, end_at: half-open, shop-local) and so compute
 several periods — the chosen one, the one before, the same one last year — in one scan.
-``{channel}`` and ``{category}`` (``{warehouse}`` and ``{carrier}`` in the logistics
-sources) are replaced by the filter's condition or by nothing. The types are in
+``{channel}`` and ``{category}`` are replaced by the filter's condition or by nothing
+(a warehouse's and a carrier's, of the logistics sources, go in with ``{span}``). The types are in
 ``metric_types``; the logistics sources and metrics in ``logistics_metrics``.
 """
 
