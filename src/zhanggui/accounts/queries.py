@@ -101,6 +101,13 @@ def count_unread_alerts() -> int:
     return Alert.objects.filter(read_at__isnull=True).count()
 
 
+def latest_alerts(limit: int) -> list:
+    """The newest ``limit`` alerts (read or not), newest first, with who caused them."""
+    from zhanggui.accounts.models import Alert
+
+    return list(Alert.objects.select_related("actor").order_by("-created_at", "-id")[:limit])
+
+
 def get_security_policy():
     """The shop's security policy (the defaults of the settings until the owner saves one)."""
     from django.conf import settings

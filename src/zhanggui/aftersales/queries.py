@@ -1,8 +1,10 @@
 """After-sales reads."""
 
-from django.db.models import QuerySet
+from datetime import datetime, timedelta
 
-from zhanggui.aftersales.models import AftersalesRequest, Refund
+from django.db.models import Count, Q, QuerySet
+
+from zhanggui.aftersales.models import AftersalesRequest, Refund, RequestKind, RequestStatus
 from zhanggui.core.errors import NotFound
 
 
@@ -39,3 +41,53 @@ def get_request_detail(request_id: int) -> AftersalesRequest:
                 .prefetch_related("lines__order_line").get(pk=request_id))
     except AftersalesRequest.DoesNotExist:
         raise NotFound() from None
+
+
+# ---- the workbench's to-dos -------------------------------------------------------------
+
+# A request waits for a decision (approve or reject) at most this many hours: the
+# platforms' rule of thumb (Taobao, JD: a seller answers a refund request within 48 hours).
+# It is due soon in the last DUE_SOON hours before that. Both are settings
+# (ZHANGGUI["AFTERSALES_DECISION_HOURS"], ZHANGGUI["AFTERSALES_DUE_SOON_HOURS"]).
+DECISION_HOURS = 48
+DUE_SOON_HOURS = 12
+
+TODOS = ("waiting", "due_soon", "overdue", "to_receive", "to_refund")
+
+
+def decision_hours() -> tuple[int, int]:
+    """(hours a request may wait for a decision, hours before that when it is due soon)."""
+    from django.conf import settings
+
+    shop = getattr(settings, "ZHANGGUI", {})
+    return (int(shop.get("AFTERSALES_DECISION_HOURS", DECISION_HOURS)),
+            int(shop.get("AFTERSALES_DUE_SOON_HOURS", DUE_SOON_HOURS)))
+
+
+def todo_condition(todo: str, now: datetime) -> Q:
+    """The requests of one to-do at ``now``: ``waiting`` for a decision, of those ``due_soon``
+    (the decision deadline falls in the next hours) and ``overdue`` (past it), goods
+    ``to_receive`` (approved returns and exchanges) and ``to_refund`` (approved refund-only
+    requests, received returns). The console's list filter and the counts use the same."""
+    sla, soon = decision_hours()
+    deadline_passed_if_before = now - timedelta(hours=sla)
+    waiting = Q(status=RequestStatus.REQUESTED)
+    conditions = {
+        "waiting": waiting,
+        "due_soon": waiting & Q(requested_at__gte=deadline_passed_if_before,
+                                requested_at__lt=deadline_passed_if_before + timedelta(hours=soon)),
+        "overdue": waiting & Q(requested_at__lt=deadline_passed_if_before),
+        "to_receive": Q(status=RequestStatus.APPROVED,
+                        kind__in=(RequestKind.RETURN, RequestKind.EXCHANGE)),
+        "to_refund": (Q(status=RequestStatus.APPROVED, kind=RequestKind.REFUND_ONLY)
+                      | Q(status=RequestStatus.RECEIVED, kind=RequestKind.RETURN)),
+    }
+    return conditions[todo]
+
+
+def todo_counts(now: datetime) -> dict[str, int]:
+    """How many requests each to-do of ``TODOS`` holds at ``now``: one query over the
+    requests that are still open (the status index)."""
+    open_statuses = (RequestStatus.REQUESTED, RequestStatus.APPROVED, RequestStatus.RECEIVED)
+    return AftersalesRequest.objects.filter(status__in=open_statuses).aggregate(
+        **{todo: Count("id", filter=todo_condition(todo, now)) for todo in TODOS})

@@ -149,8 +149,12 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
 
 
 def dashboard(request: HttpRequest, context: dict) -> dict:
-    """The workbench (``UNFOLD["DASHBOARD_CALLBACK"]``): the pages the user may open,
+    """The workbench (``UNFOLD["DASHBOARD_CALLBACK"]``): the user's to-dos, today's key
+    numbers and the latest alerts (``console.workbench``), and the pages the user may open,
     grouped by domain in the sidebar's order rather than by Django app."""
+    from zhanggui.console.workbench.view import workbench_context
+
+    context.update(workbench_context(request))
     pages = {f"{app['app_label']}.{page['object_name'].lower()}": page
              for app in context.get("app_list", []) for page in app["models"]}
     sections = []

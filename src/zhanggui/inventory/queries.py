@@ -1,6 +1,6 @@
 """Inventory reads used by other apps, the API and the console."""
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from zhanggui.core.errors import NotFound
 from zhanggui.inventory.models import Stock, StockMovement, Warehouse
@@ -55,3 +55,13 @@ def list_warehouses(*, is_active: bool | None = None, kind: str | None = None,
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("id")
+
+
+def low_stock_condition() -> Q:
+    """Stock rows below their low-stock threshold (``Stock.is_low``): available units fewer
+    than the threshold. The console's "low" level filter and the workbench count the same."""
+    return Q(available__lt=F("low_stock_threshold"))
+
+
+def count_low_stock() -> int:
+    return Stock.objects.filter(low_stock_condition()).count()

@@ -25,6 +25,7 @@ from zhanggui.console.mixins import (
     permission_check,
 )
 from zhanggui.console.operations import Operation, run_bulk, run_single
+from zhanggui.console.workbench.filters import AftersalesTodoFilter
 
 
 def _dispositions(data: dict) -> dict[int, str]:
@@ -100,7 +101,8 @@ class AftersalesRequestAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_display = ("number", "order", "kind", "reason_code", "status_display",
                     "requested_amount_display", "requested_at", "decided_at")
     list_filter = (("status", ChoicesDropdownFilter), ("kind", ChoicesDropdownFilter),
-                   ("reason_code", ChoicesDropdownFilter), ("requested_at", DateRangeFilter))
+                   ("reason_code", ChoicesDropdownFilter), ("requested_at", DateRangeFilter),
+                   AftersalesTodoFilter)  # the workbench's to-dos link here
     list_select_related = ("order",)
     search_fields = ("number", "order__number")
     fieldsets = (

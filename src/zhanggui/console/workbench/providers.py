@@ -1,0 +1,101 @@
+"""The to-dos whose data exists: orders, after-sales, stock and listing quality.
+
+Each count reads the same condition as the list its link opens (the apps' ``queries``
+functions and the lists' filters), so the number on the workbench is the number of rows
+the list shows; ``tests/console/test_workbench.py`` checks that for every provider.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from zhanggui.aftersales import queries as aftersales_queries
+from zhanggui.console.workbench.registry import DANGER, WARNING, Context, Todo, register
+from zhanggui.inventory import queries as inventory_queries
+from zhanggui.listing import queries as listing_queries
+from zhanggui.orders import queries as order_queries
+
+
+def _list(model_label: str, query: str) -> str:
+    app_label, model_name = model_label.split(".")
+    return f"{reverse(f'admin:{app_label}_{model_name}_changelist')}?{query}"
+
+
+# ---- batches: one query each, shared by the to-dos that read them ------------------------
+
+def order_counts(context: Context) -> dict:
+    return order_queries.count_by_status("paid", "reviewed")
+
+
+def aftersales_counts(context: Context) -> dict:
+    return aftersales_queries.todo_counts(context.now)
+
+
+# ---- orders -------------------------------------------------------------------------------
+
+register(Todo(
+    "orders_to_review", _("Orders to review"), "fact_check",
+    ("orders.view_order", "orders.review_order"),
+    count=lambda ctx: ctx.batch(order_counts)["paid"],
+    url=lambda: _list("orders.order", "status__exact=paid"),
+    help=_("Paid and not yet reviewed (审单).")))
+
+register(Todo(
+    "orders_to_ship", _("Orders to ship"), "local_shipping",
+    ("orders.view_order", "fulfillment.ship_order"),
+    count=lambda ctx: ctx.batch(order_counts)["reviewed"],
+    url=lambda: _list("orders.order", "status__exact=reviewed"),
+    help=_("Reviewed and not yet shipped.")))
+
+# ---- after-sales --------------------------------------------------------------------------
+
+_REQUESTS = "aftersales.aftersalesrequest"
+_DECIDE = ("aftersales.view_aftersalesrequest", "aftersales.decide_request")
+
+register(Todo(
+    "aftersales_overdue", _("After-sales requests past their deadline"), "alarm", _DECIDE,
+    count=lambda ctx: ctx.batch(aftersales_counts)["overdue"],
+    url=lambda: _list(_REQUESTS, "todo=overdue"), severity=DANGER,
+    help=_("Waiting for a decision longer than the shop's deadline.")))
+
+register(Todo(
+    "aftersales_due_soon", _("After-sales requests due soon"), "timer", _DECIDE,
+    count=lambda ctx: ctx.batch(aftersales_counts)["due_soon"],
+    url=lambda: _list(_REQUESTS, "todo=due_soon"), severity=WARNING,
+    help=_("The decision deadline falls within the next hours.")))
+
+register(Todo(
+    "aftersales_waiting", _("After-sales requests waiting"), "assignment_return", _DECIDE,
+    count=lambda ctx: ctx.batch(aftersales_counts)["waiting"],
+    url=lambda: _list(_REQUESTS, "todo=waiting"),
+    help=_("Requested and not yet approved or rejected.")))
+
+register(Todo(
+    "returns_to_receive", _("Returns to receive"), "move_to_inbox",
+    ("aftersales.view_aftersalesrequest", "aftersales.receive_return"),
+    count=lambda ctx: ctx.batch(aftersales_counts)["to_receive"],
+    url=lambda: _list(_REQUESTS, "todo=to_receive"),
+    help=_("Approved returns and exchanges whose goods have not arrived.")))
+
+register(Todo(
+    "refunds_to_issue", _("Refunds to issue"), "currency_exchange",
+    ("aftersales.view_aftersalesrequest", "aftersales.issue_refund"),
+    count=lambda ctx: ctx.batch(aftersales_counts)["to_refund"],
+    url=lambda: _list(_REQUESTS, "todo=to_refund"),
+    help=_("Approved refund-only requests and received returns.")))
+
+# ---- stock and listing quality ------------------------------------------------------------
+
+register(Todo(
+    "low_stock", _("Low-stock SKUs"), "production_quantity_limits",
+    ("inventory.view_stock", "inventory.receive_stock"),
+    count=lambda ctx: inventory_queries.count_low_stock(),
+    url=lambda: _list("inventory.stock", "level=low"), severity=WARNING,
+    help=_("Stock rows (a SKU in a warehouse) with fewer units available than their "
+           "low-stock threshold.")))
+
+register(Todo(
+    "listings_blocked", _("Listings with blocking findings"), "block",
+    ("listing.view_productscore",),
+    count=lambda ctx: listing_queries.list_scores(severity="blocking").count(),
+    url=lambda: _list("listing.productscore", "severity=blocking"), severity=WARNING,
+    help=_("Products the listing checks would refuse to list.")))
