@@ -44,7 +44,15 @@ PARCEL_FACTS_SQL = f"""
         FROM line_values v JOIN order_totals t USING (order_id) JOIN orders o USING (order_id)
         WHERE o.paid_at IS NOT NULL AND o.status <> 'cancelled'
         GROUP BY v.shipment_id
-    ), lined AS (SELECT DISTINCT shipment_id FROM shipment_lines)
+    ), unlined AS (
+        -- parcels from before parcels had lines: an order none of whose live parcels has
+        -- lines spreads its GMV evenly over them
+        SELECT s.shipment_id, o.paid_amount / count(*) OVER (PARTITION BY s.order_id) AS gmv_basis
+        FROM shipments s JOIN orders o USING (order_id)
+        WHERE s.status <> 'cancelled' AND o.paid_at IS NOT NULL AND o.status <> 'cancelled'
+          AND s.shipment_id NOT IN (SELECT shipment_id FROM shipment_lines)
+          AND s.order_id NOT IN (SELECT order_id FROM line_values)
+    )
     SELECT s.shipment_id, s.order_id, s.warehouse_id, s.carrier, s.service_level,
            s.promised_days, s.status, s.issue, s.issue IN ('damaged', 'lost') AS damaged_or_lost,
            o.channel, o.province_code, {region_group_sql("o.province_code")} AS region_group,
@@ -52,11 +60,9 @@ PARCEL_FACTS_SQL = f"""
            coalesce(s.collected_at, s.shipped_at) AS handed_over_at,
            s.promised_at, s.delivered_at, s.failed_at, s.weight_grams,
            CAST(s.weight_grams / 1000 AS DECIMAL(18, 3)) AS weight_kg, s.cost_amount,
-           CAST(CASE WHEN lined.shipment_id IS NOT NULL THEN coalesce(b.gmv_basis, 0)
-                     WHEN o.paid_at IS NOT NULL AND o.status <> 'cancelled' THEN o.paid_amount
-                     ELSE 0 END AS DECIMAL(14, 2)) AS gmv_basis
+           CAST(coalesce(b.gmv_basis, u.gmv_basis, 0) AS DECIMAL(14, 2)) AS gmv_basis
     FROM shipments s LEFT JOIN orders o USING (order_id)
-    LEFT JOIN basis b USING (shipment_id) LEFT JOIN lined USING (shipment_id)
+    LEFT JOIN basis b USING (shipment_id) LEFT JOIN unlined u USING (shipment_id)
     WHERE s.status <> 'cancelled'
     ORDER BY handed_over_at NULLS LAST, s.shipment_id"""
 
