@@ -54,6 +54,10 @@ VISIBLE = {role: pages | {MY_EXPORTS} for role, pages in VISIBLE.items()}
 TASKS = {"tasks.task"}  # every role but the designer; the routes are the owner's
 VISIBLE = {role: pages | (TASKS if role not in ("owner", "designer") else set())
            for role, pages in VISIBLE.items()}
+# Carrier services and tracking events: every role that sees the orders' parcels.
+FULFILLMENT = {"fulfillment.trackingevent", "fulfillment.carrierservice"}
+VISIBLE = {role: pages | (FULFILLMENT if "fulfillment.shipment" in pages else set())
+           for role, pages in VISIBLE.items()}
 
 
 @pytest.mark.parametrize("role", sorted(VISIBLE))
@@ -78,8 +82,8 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     sidebar = html[html.index('id="nav-sidebar-apps"'):]
     groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
     assert groups == [
-        "数据分析", "商品", "商品质量", "库存", "营销价格", "订单", _chinese("Tasks"), "售后", "客户",
-        "流量", "数据导入", "团队与审计", _chinese("Exports")]
+        "数据分析", "商品", "商品质量", "库存", "营销价格", "订单", _chinese("Fulfillment"),
+        _chinese("Tasks"), "售后", "客户", "流量", "数据导入", "团队与审计", _chinese("Exports")]
 
 
 def _chinese(msgid: str) -> str:

@@ -73,6 +73,10 @@ SECTIONS = [
         (_("Payments"), "payments", "orders.payment"),
         (_("Shipments"), "local_shipping", "fulfillment.shipment"),
     ]),
+    (_("Fulfillment"), [
+        (_("Tracking events"), "route", "fulfillment.trackingevent"),
+        (_("Carrier services"), "local_post_office", "fulfillment.carrierservice"),
+    ]),
     (_("Tasks"), [
         (_("Tasks"), "task_alt", "tasks.task"),
         (_("Task routes"), "alt_route", "tasks.taskroute"),

@@ -13,6 +13,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     catalog,
     customers,
     fulfillment,
+    fulfillment_carriers,
     inventory,
     listing,
     orders,
