@@ -1,4 +1,4 @@
-"""The to-dos whose data exists: orders, after-sales, stock and listing quality.
+"""The to-dos whose data exists: orders, after-sales, stock, listing quality and tasks.
 
 Each count reads the same condition as the list its link opens (the apps' ``queries``
 functions and the lists' filters), so the number on the workbench is the number of rows
@@ -13,6 +13,7 @@ from zhanggui.console.workbench.registry import DANGER, WARNING, Context, Todo, 
 from zhanggui.inventory import queries as inventory_queries
 from zhanggui.listing import queries as listing_queries
 from zhanggui.orders import queries as order_queries
+from zhanggui.tasks import queries as task_queries
 
 
 def _list(model_label: str, query: str) -> str:
@@ -99,3 +100,31 @@ register(Todo(
     count=lambda ctx: listing_queries.list_scores(severity="blocking").count(),
     url=lambda: _list("listing.productscore", "severity=blocking"), severity=WARNING,
     help=_("Products the listing checks would refuse to list.")))
+
+# ---- tasks (zhanggui.tasks) ---------------------------------------------------------------
+
+_TASKS = "tasks.task"
+_WORK_TASKS = ("tasks.view_task", "tasks.change_task")
+
+
+def task_counts(context: Context) -> dict:
+    return task_queries.task_counts_for(context.user, now=context.now)
+
+
+register(Todo(
+    "tasks_mine_overdue", _("My overdue tasks"), "running_with_errors", _WORK_TASKS,
+    count=lambda ctx: ctx.batch(task_counts)["mine_overdue"],
+    url=lambda: _list(_TASKS, "scope=mine&overdue=yes"), severity=DANGER,
+    help=_("Open tasks assigned to me and past their due time.")))
+
+register(Todo(
+    "tasks_mine", _("Tasks assigned to me"), "task_alt", _WORK_TASKS,
+    count=lambda ctx: ctx.batch(task_counts)["mine"],
+    url=lambda: _list(_TASKS, "scope=mine"),
+    help=_("Open tasks assigned to me, overdue ones included.")))
+
+register(Todo(
+    "tasks_escalated_to_me", _("Tasks escalated to me"), "campaign", _WORK_TASKS,
+    count=lambda ctx: ctx.batch(task_counts)["escalated_to_me"],
+    url=lambda: _list(_TASKS, "scope=escalated"), severity=DANGER,
+    help=_("Open tasks not handled in time by the people I lead.")))
