@@ -24,6 +24,7 @@ from zhanggui.customers.api import router as customers_router
 from zhanggui.fulfillment.api import router as fulfillment_router
 from zhanggui.fulfillment.api_parcels import router as fulfillment_parcels_router
 from zhanggui.fulfillment.api_tracking import router as fulfillment_tracking_router
+from zhanggui.fulfillment.api_waves import router as fulfillment_waves_router
 from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
 from zhanggui.listing.api import router as listing_router
@@ -144,6 +145,7 @@ api.add_router(f"{V1}/pricing", pricing_router, tags=["pricing"])
 api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])
 api.add_router(f"{V1}/fulfillment", fulfillment_parcels_router, tags=["fulfillment"])
 api.add_router(f"{V1}/fulfillment", fulfillment_tracking_router, tags=["fulfillment"])
+api.add_router(f"{V1}/fulfillment", fulfillment_waves_router, tags=["fulfillment"])
 api.add_router(f"{V1}/aftersales", aftersales_router, tags=["aftersales"])
 api.add_router(f"{V1}/imports", imports_router, tags=["imports"])
 api.add_router(f"{V1}/traffic", traffic_router, tags=["traffic"])

@@ -22,6 +22,7 @@ from tests import factories
 from tests.api.support import NOBODY
 from tests.fulfillment import matrix_cases_carriers as carrier_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
+from tests.fulfillment import matrix_cases_waves as wave_cases
 from tests.listing import matrix_cases as listing_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
@@ -638,6 +639,35 @@ ROWS: list[Row] = [
         ("fulfillment.view_shipment", "fulfillment.view_trackingevent")),
     Row("POST", f"{FUL}/shipments/{{shipment_id}}/tracking-events",
         carrier_cases.record_console_event, "fulfillment.record_tracking", 201),
+    Row("POST", f"{FUL}/waves", wave_cases.build_waves, "fulfillment.build_waves", 201),
+    Row("GET", f"{FUL}/waves", wave_cases.list_waves, "fulfillment.view_wave"),
+    Row("GET", f"{FUL}/waves/{{wave_id}}", wave_cases.get_wave, "fulfillment.view_wave"),
+    Row("GET", f"{FUL}/waves/{{wave_id}}/pick-list", wave_cases.pick_list,
+        "fulfillment.view_wave"),
+    Row("GET", f"{FUL}/waves/{{wave_id}}/pick-list/pdf", wave_cases.pick_list_pdf,
+        "fulfillment.view_wave"),
+    Row("POST", f"{FUL}/waves/{{wave_id}}/picked", wave_cases.confirm_picked,
+        "fulfillment.build_waves"),
+    Row("POST", f"{FUL}/waves/{{wave_id}}/remove", wave_cases.remove_from_wave,
+        "fulfillment.build_waves"),
+    Row("POST", f"{FUL}/waves/{{wave_id}}/cancel", wave_cases.cancel_wave,
+        "fulfillment.build_waves"),
+    Row("GET", f"{FUL}/shipments/{{shipment_id}}/packing", wave_cases.get_packing,
+        "fulfillment.view_shipment"),
+    Row("POST", f"{FUL}/shipments/{{shipment_id}}/scan", wave_cases.scan,
+        "fulfillment.pack_shipment"),
+    Row("POST", f"{FUL}/shipments/{{shipment_id}}/finish-packing", wave_cases.finish_packing,
+        "fulfillment.pack_shipment"),
+    Row("POST", f"{FUL}/shipments/{{shipment_id}}/unpack", wave_cases.unpack,
+        "fulfillment.pack_shipment"),
+    Row("POST", f"{FUL}/shipments/tracking-numbers", wave_cases.assign_tracking_numbers,
+        "fulfillment.pack_shipment"),
+    Row("POST", f"{FUL}/shipments/{{shipment_id}}/tracking-number",
+        wave_cases.set_tracking_number, "fulfillment.pack_shipment"),
+    Row("POST", f"{FUL}/shipments/labels", wave_cases.labels,
+        ("fulfillment.pack_shipment", "customers.view_personal_data")),
+    Row("POST", f"{FUL}/shipments/packing-slips", wave_cases.packing_slips,
+        "fulfillment.pack_shipment"),
     Row("GET", f"{AFT}/requests", list_requests, "aftersales.view_aftersalesrequest"),
     Row("GET", f"{AFT}/requests/{{request_id}}", get_request,
         ("aftersales.view_aftersalesrequest", "aftersales.view_aftersalesline")),
