@@ -146,3 +146,21 @@ def test_legacy_mark_delivered_still_delivers(db):
     parcel = shipped_parcels(1)[0]
     actions.mark_delivered(parcel, actor=None)
     assert Order.objects.get(pk=parcel.order_id).status == "delivered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_callback_delivered_twice_at_once_records_once(postgres_only):
+    from tests.concurrency import run_in_threads
+
+    parcel = shipped_parcels(2, shipped_at=timezone.now() - timedelta(days=2))
+    batch = [event(parcel[0], "c1", "collected", 1), event(parcel[1], "c2", "collected", 1),
+             event(parcel[0], "d1", "delivered", 20), event(parcel[1], "d2", "delivered", 21)]
+    results = run_in_threads(4, lambda index: record(*batch))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r.recorded for r in results) == 4
+    assert sum(r.duplicates for r in results) == 12
+    assert TrackingEvent.objects.count() == 4
+    order = Order.objects.get(pk=parcel[0].order_id)
+    assert order.status == "delivered"
+    assert OperationLog.objects.filter(action="orders.mark_delivered",
+                                       object_id=str(order.pk)).count() == 1
