@@ -154,6 +154,16 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     callbacks.receive_payment_callback(transaction_id="T-page", order_number="NONE",
                                        amount=Decimal("1.00"), method="alipay", succeeded=True,
                                        actor=None)
+    # automatic review: a held order, a block-list entry, a refused payment callback
+    from zhanggui.orders import callbacks, review, review_config
+
+    held = factories.make_order(sku=sku, customer=store["customer"], status="paid")
+    review.update_seller_note(held, note="改地址", actor=None)
+    review.auto_review_order(held)
+    review_config.block_buyer(phone="13700009999", reason="刷单", actor=None)
+    callbacks.receive_payment_callback(transaction_id="T-page", order_number="NONE",
+                                       amount=Decimal("1.00"), method="alipay", succeeded=True,
+                                       actor=None)
     Client().force_login(owner)  # a login session (accounts.StaffSession)
     # a tracking event on the delivered order's parcel (carrier services are seeded)
     from django.utils import timezone
@@ -312,6 +322,11 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "orders.blockedbuyer": {"view": roles("operator", "service"), "add": roles("service"),
                             "delete": roles("service")},
     "orders.paymentcallback": {"view": roles("finance")},
+    "orders.reviewrule": {"view": roles("operator", "service", "finance", "analyst"), "add": OWNER},
+    "orders.orderhold": {"view": roles("operator", "service", "finance", "analyst")},
+    "orders.blockedbuyer": {"view": roles("operator", "service"), "add": roles("service"),
+                            "delete": roles("service")},
+    "orders.paymentcallback": {"view": roles("finance")},
     "fulfillment.shipment": {"view": STORE_VIEW},
     "fulfillment.carrierservice": {"view": STORE_VIEW, "add": roles("warehouse")},
     "fulfillment.trackingevent": {"view": STORE_VIEW},
@@ -373,6 +388,10 @@ PAGES: dict[str, Page] = {
     "admin:inventory_stock_receive_one": Page(roles("warehouse"), _pk("inventory.stock")),
     "admin:inventory_stock_adjust_one": Page(roles("warehouse"), _pk("inventory.stock")),
     "admin:orders_order_review_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_release_holds_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_recheck_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_fix_recipient_one": Page(roles("service"), _object("pending")),
+    "admin:orders_order_seller_note_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_release_holds_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_recheck_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_fix_recipient_one": Page(roles("service"), _object("pending")),

@@ -71,6 +71,10 @@ SECTIONS = [
         (_("Orders"), "receipt_long", "orders.order"),
         (_("Order lines"), "list_alt", "orders.orderline"),
         (_("Payments"), "payments", "orders.payment"),
+        (_("Order holds"), "pending_actions", "orders.orderhold"),
+        (_("Review rules"), "rule", "orders.reviewrule"),
+        (_("Block list"), "block", "orders.blockedbuyer"),
+        (_("Payment callbacks"), "webhook", "orders.paymentcallback"),
         (_("Shipments"), "local_shipping", "fulfillment.shipment"),
     ]),
     (_("Fulfillment"), [

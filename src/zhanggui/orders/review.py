@@ -150,6 +150,23 @@ def release_hold(hold: OrderHold, *, actor: Staff | None, note: str = "") -> Ord
     return hold
 
 
+@transaction.atomic
+def release_order_holds(order: Order, *, actor: Staff | None, note: str = "") -> int:
+    """Release every open hold of ``order`` at once (then it is reviewed, as when its last
+    hold is released). Returns how many were released.
+
+    Raises:
+        HoldAlreadyReleased: the order has no open hold.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    holds = list(order.holds.filter(released_at=None).order_by("id"))
+    if not holds:
+        raise HoldAlreadyReleased()
+    for hold in holds:
+        release_hold(hold, actor=actor, note=note)
+    return len(holds)
+
+
 def release_all_holds(order: Order, *, actor: Staff | None, note: str, resolution: str) -> int:
     """Release every open hold of a locked order (its cancellation, an owner's override);
     called inside the caller's transaction. Returns how many were released."""
@@ -219,6 +236,6 @@ def update_seller_note(order: Order, *, note: str, actor: Staff | None) -> Order
     return order
 
 
-__all__ = ["ReviewSummary", "auto_review_order", "auto_review_orders",
-           "recheck_order", "release_all_holds", "release_hold", "update_recipient",
+__all__ = ["ReviewSummary", "auto_review_order", "auto_review_orders", "recheck_order",
+           "release_all_holds", "release_hold", "release_order_holds", "update_recipient",
            "update_seller_note"]

@@ -12,6 +12,15 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import action, display
 
 from zhanggui.console import history
+from zhanggui.console.admin.review import (  # also registers the review pages
+    FIX_RECIPIENT,
+    RECHECK,
+    RELEASE_ORDER,
+    SELLER_NOTE,
+    OrderHoldInline,
+    hold_reasons,
+    open_holds_prefetch,
+)
 from zhanggui.console.filters import ChannelFilter, DateRangeFilter
 from zhanggui.console.formatting import badge, channel, link, money, options_text, percent
 from zhanggui.console.forms import NoteForm, ReasonForm
@@ -65,6 +74,13 @@ COMPLETE = Operation(
 )
 
 
+# Review detail actions → when they are offered.
+REVIEW_STEPS = {
+    "release_holds_one": lambda order: order.is_held,
+    "recheck_one": lambda order: order.status == OrderStatus.PAID,
+    "fix_recipient_one": lambda order: order.status in (OrderStatus.PAID, OrderStatus.REVIEWED),
+    "seller_note_one": lambda order: order.status not in (OrderStatus.CANCELLED, OrderStatus.CLOSED),
+}
 # Detail action → the status it leads to; offered only where the state machine allows it.
 STEP_TARGETS = {"review_one": OrderStatus.REVIEWED, "ship_one": OrderStatus.SHIPPED,
                 "mark_delivered_one": OrderStatus.DELIVERED,
@@ -122,12 +138,13 @@ class PaymentInline(ReadOnlyTabularInline):
 @admin.register(Order)
 class OrderAdmin(OrderExportMixin, PhoneSearchMixin, IndexedSearchMixin, ReadOnlyAdminMixin,
                  ConsoleModelAdmin):
-    list_display = ("number", "placed_at", "customer", "status_display", "total_display",
+    list_display = ("number", "placed_at", "customer", "status_display", "holds_display",
+                    "total_display",
                     "paid_display", "recipient_name", "recipient_phone", "city",
                     "channel_display")
     list_filter = (("status", ChoicesDropdownFilter), ChannelFilter,
                    ("placed_at", DateRangeFilter), ("paid_at", DateRangeFilter),
-                   ("province_code", ChoicesDropdownFilter), "is_imported",
+                   ("province_code", ChoicesDropdownFilter), "is_imported", "is_held",
                    ("customer", AutocompleteSelectFilter))  # thousands: searched, not listed
     list_select_related = ("customer",)
     search_fields = ("number__startswith", "external_id__exact", "customer__code__exact",
@@ -149,15 +166,18 @@ class OrderAdmin(OrderExportMixin, PhoneSearchMixin, IndexedSearchMixin, ReadOnl
                                     "cancel_reason")}),
     )
     personal_fields = RECIPIENT_PERSONAL
-    inlines = [OrderLineInline, PaymentInline, ShipmentInline, AftersalesRequestInline,
+    inlines = [OrderHoldInline, OrderLineInline, PaymentInline, ShipmentInline, AftersalesRequestInline,
                RefundInline]
     change_form_after_template = history.TEMPLATE
     actions = ["review_selected", "cancel_selected", "ship_selected", "mark_delivered_selected",
                "complete_selected"]
-    actions_detail = ["review_one", "ship_one", "mark_delivered_one", "complete_one",
+    actions_detail = ["release_holds_one", "recheck_one", "fix_recipient_one", "seller_note_one",
+                      "review_one", "ship_one", "mark_delivered_one", "complete_one",
                       "open_aftersales_one", "refund_one", "cancel_one"]
 
     has_review_order_permission = permission_check("orders.review_order")
+    has_release_hold_permission = permission_check("orders.release_hold")
+    has_change_order_permission = permission_check("orders.change_order")
     has_cancel_order_permission = permission_check("orders.cancel_order")
     has_complete_order_permission = permission_check("orders.complete_order")
     has_ship_order_permission = permission_check("fulfillment.ship_order")
@@ -173,8 +193,17 @@ class OrderAdmin(OrderExportMixin, PhoneSearchMixin, IndexedSearchMixin, ReadOnl
     def status_display(self, order: Order) -> str:
         return badge(order.status, order.get_status_display())
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(open_holds_prefetch())
+
+    @display(description=_("holds"))
+    def holds_display(self, order: Order) -> str:
+        return hold_reasons(order)
+
     def detail_action_possible(self, order: Order, action_name: str) -> bool:
         """Only the steps the order's status allows (no 审单 on a shipped order)."""
+        if action_name in REVIEW_STEPS:
+            return REVIEW_STEPS[action_name](order)
         if action_name in ("refund_one", "open_aftersales_one"):
             return order.status in rules.PAID_STATES and order.refundable_amount > 0
         if action_name == "cancel_one" and order.status in rules.PAID_STATES:
@@ -248,6 +277,26 @@ class OrderAdmin(OrderExportMixin, PhoneSearchMixin, IndexedSearchMixin, ReadOnl
     @admin.action(description=_("Complete selected orders"), permissions=["complete_order"])
     def complete_selected(self, request, queryset):
         return run_bulk(self, request, queryset, COMPLETE)
+
+    @action(description=_("Release holds"), permissions=["release_hold"], icon="lock_open",
+            url_path="release-holds")
+    def release_holds_one(self, request, object_id):
+        return run_single(self, request, object_id, RELEASE_ORDER)
+
+    @action(description=_("Recheck"), permissions=["review_order"], icon="rule",
+            url_path="recheck")
+    def recheck_one(self, request, object_id):
+        return run_single(self, request, object_id, RECHECK)
+
+    @action(description=_("Fix address"), permissions=["change_order"], icon="edit_location",
+            url_path="fix-recipient")
+    def fix_recipient_one(self, request, object_id):
+        return run_single(self, request, object_id, FIX_RECIPIENT)
+
+    @action(description=_("Seller note"), permissions=["change_order"], icon="edit_note",
+            url_path="seller-note")
+    def seller_note_one(self, request, object_id):
+        return run_single(self, request, object_id, SELLER_NOTE)
 
     @action(description=_("Review"), permissions=["review_order"], icon="fact_check",
             url_path="review")
