@@ -63,9 +63,11 @@ class OrderOut(Schema):
     district: str
     address_detail: str
     buyer_note: str
+    seller_note: str
     placed_at: datetime
     paid_at: datetime | None
     shipped_at: datetime | None
+    is_held: bool = Field(description="held by automatic-review rules (see /orders/review/holds)")
 
     @staticmethod
     def resolve_recipient_name(obj, context):
