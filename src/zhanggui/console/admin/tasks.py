@@ -157,7 +157,7 @@ class TaskAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     fieldsets = (
         (_("Task"), {"fields": (("title", "kind_display"), "subject_display", "detail",
                                 ("status_display", "priority"))}),
-        (_("Owner"), {"fields": (("role", "assignee"), ("opened_at", "due_display"),
+        (_("Assignment"), {"fields": (("role", "assignee"), ("opened_at", "due_display"),
                                  ("escalation_level", "escalated_to", "escalated_at"))}),
         (_("Resolution"), {"fields": (("resolution_display", "resolved_at", "resolved_by"),
                                       "resolution_note", "created_by")}),
