@@ -45,7 +45,7 @@ def _cards(page: Page):
     return page.locator("#workbench-todos .workbench-todo")
 
 
-def test_the_warehouse_opens_its_workbench_and_its_to_ship_list(browser_page, live_server,
+def test_the_warehouse_opens_its_workbench_and_its_parcels_to_pick(browser_page, live_server,
                                                                 todo_store):
     page = browser_page
     violations = _watch_csp(page)
@@ -64,8 +64,8 @@ def test_the_warehouse_opens_its_workbench_and_its_to_ship_list(browser_page, li
     screenshot(page, "workbench_warehouse.png")
 
     cards.first.click()
-    expect(page).to_have_url(re.compile(r"/orders/order/\?status__exact=reviewed$"))
-    expect(page.locator("#result_list tbody tr")).to_have_count(EXPECTED["orders_to_ship"])
+    expect(page).to_have_url(re.compile(r"/fulfillment/shipment/\?status__exact=pending$"))
+    expect(page.locator("#result_list tbody tr")).to_have_count(EXPECTED["parcels_to_pick"])
     assert violations == []
 
 

@@ -13,22 +13,33 @@ from tests import factories
 from tests.listing.support import clean_product
 from zhanggui.aftersales import actions as aftersales_actions
 from zhanggui.aftersales.models import AftersalesRequest
+from zhanggui.fulfillment import allocation, waves
+from zhanggui.fulfillment.tasks_kinds import DELIVERY_FAILED, PARCEL_NOT_COLLECTED, TRACKING_STALLED
 from zhanggui.listing import actions as listing_actions
+from zhanggui.orders.tasks_kinds import ORDER_HELD, PAYMENT_CALLBACK_FAILED
+from zhanggui.tasks import actions as task_actions
 
 # What the store below holds for each to-do (rows the to-do's list must show).
-EXPECTED = {"orders_to_review": 3, "orders_to_ship": 1, "aftersales_waiting": 3,
+EXPECTED = {"orders_to_review": 3, "orders_to_ship": 4, "aftersales_waiting": 3,
             "aftersales_due_soon": 1, "aftersales_overdue": 1, "returns_to_receive": 1,
-            "refunds_to_issue": 2, "low_stock": 1, "listings_blocked": 1}
+            "refunds_to_issue": 2, "low_stock": 1, "listings_blocked": 1,
+            "parcels_to_pick": 1, "parcels_picking": 3, "held_orders": 1,
+            "payment_callbacks_failed": 1, "parcels_not_collected": 1,
+            "parcels_tracking_stalled": 1, "parcels_delivery_failed": 1}
 
-# The to-dos each role sees (its permissions), in the role's order.
+# The to-dos each role sees (its permissions), in the role's order, what is past a deadline
+# first whatever the role.
 ROLE_TODOS = {
-    "owner": ["aftersales_overdue", "orders_to_review", "orders_to_ship", "aftersales_due_soon",
-              "aftersales_waiting", "refunds_to_issue", "returns_to_receive", "low_stock",
-              "listings_blocked"],
-    "service": ["aftersales_overdue", "orders_to_review", "aftersales_due_soon",
-                "aftersales_waiting"],  # past a deadline first, whatever the role
-    "warehouse": ["orders_to_ship", "low_stock", "returns_to_receive"],
-    "finance": ["refunds_to_issue"],
+    "owner": ["aftersales_overdue", "held_orders", "payment_callbacks_failed",
+              "parcels_delivery_failed", "parcels_not_collected", "parcels_tracking_stalled",
+              "orders_to_review", "orders_to_ship", "parcels_to_pick", "parcels_picking",
+              "aftersales_due_soon", "aftersales_waiting", "refunds_to_issue",
+              "returns_to_receive", "low_stock", "listings_blocked"],
+    "service": ["aftersales_overdue", "held_orders", "orders_to_review", "aftersales_due_soon",
+                "aftersales_waiting", "parcels_delivery_failed", "parcels_tracking_stalled"],
+    "warehouse": ["parcels_to_pick", "parcels_picking", "parcels_not_collected",
+                  "orders_to_ship", "low_stock", "returns_to_receive"],
+    "finance": ["refunds_to_issue", "payment_callbacks_failed"],
     "operator": ["listings_blocked"],
     "designer": ["listings_blocked"],
     "analyst": [],
@@ -80,6 +91,19 @@ def build_todo_store() -> dict:
     refunded = factories.make_received_return(order("delivered"))
     aftersales_actions.issue_refund(refunded.order, amount=Decimal("100.00"), reason="return",
                                     request=refunded, actor=None)
+
+    # Parcels: the reviewed orders' (three) go into a pick wave, one more waits for the next.
+    for _n in range(2):
+        order("reviewed")
+    allocation.allocate_orders(actor=None)
+    waves.build_waves(actor=None)
+    allocation.allocate_orders([order("reviewed")], actor=None)
+    # Abnormal orders and parcels, as the apps open them: one task of each kind.
+    parcel = delivered[0].shipments.get()
+    for kind, subject in ((ORDER_HELD, paid[2]), (PAYMENT_CALLBACK_FAILED, paid[2]),
+                          (PARCEL_NOT_COLLECTED, parcel), (TRACKING_STALLED, parcel),
+                          (DELIVERY_FAILED, parcel)):
+        task_actions.open_task(kind, subject=subject, title=f"{kind} {subject.pk}")
 
     good = clean_product()
     bad = clean_product(title="全网第一 国家级 连衣裙", description="")

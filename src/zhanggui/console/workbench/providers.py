@@ -16,7 +16,7 @@ from zhanggui.orders import queries as order_queries
 from zhanggui.tasks import queries as task_queries
 
 
-def _list(model_label: str, query: str) -> str:
+def list_url(model_label: str, query: str) -> str:
     app_label, model_name = model_label.split(".")
     return f"{reverse(f'admin:{app_label}_{model_name}_changelist')}?{query}"
 
@@ -37,14 +37,14 @@ register(Todo(
     "orders_to_review", _("Orders to review"), "fact_check",
     ("orders.view_order", "orders.review_order"),
     count=lambda ctx: ctx.batch(order_counts)["paid"],
-    url=lambda: _list("orders.order", "status__exact=paid"),
+    url=lambda: list_url("orders.order", "status__exact=paid"),
     help=_("Paid and not yet reviewed (审单).")))
 
 register(Todo(
     "orders_to_ship", _("Orders to ship"), "local_shipping",
     ("orders.view_order", "fulfillment.ship_order"),
     count=lambda ctx: ctx.batch(order_counts)["reviewed"],
-    url=lambda: _list("orders.order", "status__exact=reviewed"),
+    url=lambda: list_url("orders.order", "status__exact=reviewed"),
     help=_("Reviewed and not yet shipped.")))
 
 # ---- after-sales --------------------------------------------------------------------------
@@ -55,33 +55,33 @@ _DECIDE = ("aftersales.view_aftersalesrequest", "aftersales.decide_request")
 register(Todo(
     "aftersales_overdue", _("After-sales requests past their deadline"), "alarm", _DECIDE,
     count=lambda ctx: ctx.batch(aftersales_counts)["overdue"],
-    url=lambda: _list(_REQUESTS, "todo=overdue"), severity=DANGER,
+    url=lambda: list_url(_REQUESTS, "todo=overdue"), severity=DANGER,
     help=_("Waiting for a decision longer than the shop's deadline.")))
 
 register(Todo(
     "aftersales_due_soon", _("After-sales requests due soon"), "timer", _DECIDE,
     count=lambda ctx: ctx.batch(aftersales_counts)["due_soon"],
-    url=lambda: _list(_REQUESTS, "todo=due_soon"), severity=WARNING,
+    url=lambda: list_url(_REQUESTS, "todo=due_soon"), severity=WARNING,
     help=_("The decision deadline falls within the next hours.")))
 
 register(Todo(
     "aftersales_waiting", _("After-sales requests waiting"), "assignment_return", _DECIDE,
     count=lambda ctx: ctx.batch(aftersales_counts)["waiting"],
-    url=lambda: _list(_REQUESTS, "todo=waiting"),
+    url=lambda: list_url(_REQUESTS, "todo=waiting"),
     help=_("Requested and not yet approved or rejected.")))
 
 register(Todo(
     "returns_to_receive", _("Returns to receive"), "move_to_inbox",
     ("aftersales.view_aftersalesrequest", "aftersales.receive_return"),
     count=lambda ctx: ctx.batch(aftersales_counts)["to_receive"],
-    url=lambda: _list(_REQUESTS, "todo=to_receive"),
+    url=lambda: list_url(_REQUESTS, "todo=to_receive"),
     help=_("Approved returns and exchanges whose goods have not arrived.")))
 
 register(Todo(
     "refunds_to_issue", _("Refunds to issue"), "currency_exchange",
     ("aftersales.view_aftersalesrequest", "aftersales.issue_refund"),
     count=lambda ctx: ctx.batch(aftersales_counts)["to_refund"],
-    url=lambda: _list(_REQUESTS, "todo=to_refund"),
+    url=lambda: list_url(_REQUESTS, "todo=to_refund"),
     help=_("Approved refund-only requests and received returns.")))
 
 # ---- stock and listing quality ------------------------------------------------------------
@@ -90,7 +90,7 @@ register(Todo(
     "low_stock", _("Low-stock SKUs"), "production_quantity_limits",
     ("inventory.view_stock", "inventory.receive_stock"),
     count=lambda ctx: inventory_queries.count_low_stock(),
-    url=lambda: _list("inventory.stock", "level=low"), severity=WARNING,
+    url=lambda: list_url("inventory.stock", "level=low"), severity=WARNING,
     help=_("Stock rows (a SKU in a warehouse) with fewer units available than their "
            "low-stock threshold.")))
 
@@ -98,7 +98,7 @@ register(Todo(
     "listings_blocked", _("Listings with blocking findings"), "block",
     ("listing.view_productscore",),
     count=lambda ctx: listing_queries.list_scores(severity="blocking").count(),
-    url=lambda: _list("listing.productscore", "severity=blocking"), severity=WARNING,
+    url=lambda: list_url("listing.productscore", "severity=blocking"), severity=WARNING,
     help=_("Products the listing checks would refuse to list.")))
 
 # ---- tasks (zhanggui.tasks) ---------------------------------------------------------------
@@ -114,17 +114,17 @@ def task_counts(context: Context) -> dict:
 register(Todo(
     "tasks_mine_overdue", _("My overdue tasks"), "running_with_errors", _WORK_TASKS,
     count=lambda ctx: ctx.batch(task_counts)["mine_overdue"],
-    url=lambda: _list(_TASKS, "scope=mine&overdue=yes"), severity=DANGER,
+    url=lambda: list_url(_TASKS, "scope=mine&overdue=yes"), severity=DANGER,
     help=_("Open tasks assigned to me and past their due time.")))
 
 register(Todo(
     "tasks_mine", _("Tasks assigned to me"), "task_alt", _WORK_TASKS,
     count=lambda ctx: ctx.batch(task_counts)["mine"],
-    url=lambda: _list(_TASKS, "scope=mine"),
+    url=lambda: list_url(_TASKS, "scope=mine"),
     help=_("Open tasks assigned to me, overdue ones included.")))
 
 register(Todo(
     "tasks_escalated_to_me", _("Tasks escalated to me"), "campaign", _WORK_TASKS,
     count=lambda ctx: ctx.batch(task_counts)["escalated_to_me"],
-    url=lambda: _list(_TASKS, "scope=escalated"), severity=DANGER,
+    url=lambda: list_url(_TASKS, "scope=escalated"), severity=DANGER,
     help=_("Open tasks not handled in time by the people I lead.")))

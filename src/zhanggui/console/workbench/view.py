@@ -11,7 +11,11 @@ from django.utils.translation import pgettext
 
 from zhanggui.accounts import queries as account_queries
 from zhanggui.console.formatting import money, percent
-from zhanggui.console.workbench import numbers, providers  # noqa: F401  (providers register)
+from zhanggui.console.workbench import (  # noqa: F401  (the providers register on import)
+    numbers,
+    providers,
+    providers_fulfillment,
+)
 from zhanggui.console.workbench.registry import (
     DANGER,
     Context,
