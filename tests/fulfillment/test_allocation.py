@@ -251,3 +251,27 @@ def test_split_quantities_refuses_empty_or_whole_splits():
     for bad in ({}, {1: 3, 2: 1}, {1: 4}, {3: 1}, {1: 0}):
         with pytest.raises(ValueError):
             rules.split_quantities({1: 3, 2: 1}, bad)
+
+
+def test_a_cancelled_order_leaves_the_parcels_still_in_the_warehouse(big_shop):
+    from zhanggui.aftersales import actions as aftersales_actions
+
+    skus = big_shop
+    customer = factories.make_customer()
+    kept = _reviewed(customer, [(skus[0], 1)])
+    refunded = _reviewed(customer, [(skus[1], 2)])
+    alone = _reviewed(factories.make_customer(), [(skus[2], 1)])
+    allocation.allocate_orders(actor=None)
+    allocation.merge_shipments(Shipment.objects.filter(order__customer=customer), actor=None)
+    for order in (refunded, alone):
+        aftersales_actions.issue_refund(order, amount=order.total_amount, reason="买家取消",
+                                        actor=None)
+        order.refresh_from_db()
+        assert order.status == "cancelled"
+    assert allocation.allocate_orders(actor=None) == 0
+    merged = Shipment.objects.get(order__customer=customer)
+    assert set(merged.lines.values_list("order_line__order", flat=True)) == {kept.pk}
+    assert Shipment.objects.get(order=alone).status == ShipmentStatus.CANCELLED
+    shipping.ship_shipment(merged, carrier="sf", tracking_number="SF0099", actor=None)
+    kept.refresh_from_db()
+    assert kept.status == "shipped" and ledger_mismatches() == []

@@ -46,9 +46,11 @@ def policy() -> FulfillmentPolicy:
 # ---- allocation ------------------------------------------------------------------------------
 
 def allocate_orders(orders: Iterable[Order] | None = None, *, actor: Staff | None) -> int:
-    """Give every reviewed order's units that are in no parcel yet a pending parcel.
-    Returns the parcels created. Orders another process is allocating are skipped (their
-    rows are locked), so two runs never place the same units twice."""
+    """Give every reviewed order's units that are in no parcel yet a pending parcel (after
+    taking cancelled orders out of the parcels still in the warehouse). Returns the parcels
+    created. Orders another process is allocating are skipped (their rows are locked), so
+    two runs never place the same units twice."""
+    drop_cancelled_orders(actor=actor)
     with transaction.atomic():
         candidates = Order.objects.filter(status=OrderStatus.REVIEWED)
         if orders is not None:
@@ -192,6 +194,34 @@ def _what_is_there(demand: dict[int, int], available: dict[rules.Part, int],
             warehouse = min(stocked, key=lambda w: (distances[w], w))
             parts[(sku, warehouse)] = min(units, available[(sku, warehouse)])
     return parts
+
+
+@transaction.atomic
+def drop_cancelled_orders(*, actor: Staff | None) -> int:
+    """Take the lines of cancelled orders (a paid order refunded in full before it left)
+    out of the parcels still in the warehouse; a parcel left empty is cancelled (its lines
+    stay, for the record). The orders' reservations were released by the cancellation.
+    Returns the parcels changed."""
+    stale = (ShipmentLine.objects.filter(shipment__status__in=OPEN,
+                                         order_line__order__status=OrderStatus.CANCELLED)
+             .values_list("pk", "shipment_id"))
+    by_parcel: dict[int, list[int]] = defaultdict(list)
+    for line_id, parcel_id in stale:
+        by_parcel[parcel_id].append(line_id)
+    if not by_parcel:
+        return 0
+    for parcel in Shipment.objects.select_for_update().filter(pk__in=by_parcel).order_by("pk"):
+        lines = by_parcel[parcel.pk]
+        if parcel.lines.exclude(pk__in=lines).exists():
+            ShipmentLine.objects.filter(pk__in=lines).delete()
+            change = {"lines_removed": len(lines)}
+        else:
+            parcel.status = ShipmentStatus.CANCELLED
+            parcel.save(update_fields=["status", "updated_at"])
+            change = {"status": ShipmentStatus.CANCELLED}
+        log_operation(parcel, action="fulfillment.drop_cancelled_orders", actor=actor,
+                      after=change)
+    return len(by_parcel)
 
 
 # ---- merge --------------------------------------------------------------------------------
