@@ -165,13 +165,18 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
                                        amount=Decimal("1.00"), method="alipay", succeeded=True,
                                        actor=None)
     Client().force_login(owner)  # a login session (accounts.StaffSession)
-    # a tracking event on the delivered order's parcel (carrier services are seeded)
+    # a tracking event on the delivered order's parcel, and a carrier service (the seeded
+    # ones may have been flushed by a transactional test)
     from django.utils import timezone
 
-    from zhanggui.fulfillment import tracking
+    from zhanggui.fulfillment import carriers, tracking
+    from zhanggui.fulfillment.models import CarrierService
 
     tracking.record_console_event(store["delivered"].shipments.first(), kind="collected",
                                   occurred_at=timezone.now(), actor=None)
+    if not CarrierService.objects.filter(carrier="sto", level="standard").exists():
+        carriers.create_carrier_service(carrier="sto", level="standard", name="申通快递",
+                                        promised_days=3, actor=None)
     # the owner's alerts and the security policy
     account_actions.raise_alert("refund", message="大额退款", obj=store["delivered"], actor=None)
     account_actions.set_security_policy(owner_requires_second_factor=False, actor=owner)

@@ -264,3 +264,17 @@ def test_held_orders_add_only_their_task_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(BULK_QUERIES + 8 * QUERIES_PER_TASK):
         summary = review.auto_review_orders(ids)
     assert summary == review.ReviewSummary(32, 8)
+
+
+def test_default_rules_are_written_again_into_an_emptied_table():
+    from zhanggui.orders.review_params import DEFAULT_RULES
+
+    seeded = [(r.kind, r.name, r.is_active, r.params) for r in ReviewRule.objects.order_by("position")]
+    assert seeded == [(k, n, a, review_config.review_rules.validate_params(k, p))
+                      for k, n, a, p in DEFAULT_RULES]
+    assert review_config.seed_default_rules() == 0
+    OrderHold.objects.all().delete()
+    ReviewRule.objects.all().delete()
+    assert review_config.seed_default_rules() == len(DEFAULT_RULES)
+    assert [(r.kind, r.is_active) for r in ReviewRule.objects.order_by("position")] == [
+        (k, a) for k, _n, a, _p in DEFAULT_RULES]

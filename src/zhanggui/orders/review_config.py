@@ -10,7 +10,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.core.crypto import phone_index
 from zhanggui.customers import rules as customer_rules
 from zhanggui.customers.models import Customer
-from zhanggui.orders import review_rules
+from zhanggui.orders import review_params, review_rules
 from zhanggui.orders.errors import BlockEntryEmpty, BlockEntryExists, InvalidRuleParams
 from zhanggui.orders.models import BlockedBuyer, ReviewRule
 
@@ -37,6 +37,18 @@ def create_rule(kind: str, *, name: str, actor: Staff | None, params: dict | Non
     log_operation(rule, action="orders.create_review_rule", actor=actor,
                   after=snapshot(rule, RULE_FIELDS))
     return rule
+
+
+@transaction.atomic
+def seed_default_rules(*, actor: Staff | None = None) -> int:
+    """Write the default rules (``review_params.DEFAULT_RULES``) when there are none (a new
+    or flushed database; the migration seeded them once). Returns how many were written."""
+    if ReviewRule.objects.select_for_update().exists():
+        return 0
+    for index, (kind, name, active, params) in enumerate(review_params.DEFAULT_RULES):
+        create_rule(kind, name=name, params=params, is_active=active, position=(index + 1) * 10,
+                    actor=actor)
+    return len(review_params.DEFAULT_RULES)
 
 
 def _name(name: str) -> str:

@@ -157,3 +157,23 @@ def _clean(spec: Param, value):
     if spec.type == "words":
         return _clean_words(value)
     return _clean_provinces(value)
+
+
+# The shop's starting rules (kind, name, active, parameters) in order: what the data
+# migration seeded and ``review_config.seed_default_rules`` writes into an empty table (a
+# flushed demo database). Names are the shop's data, in its language.
+DEFAULT_RULES: tuple[tuple[str, str, bool, dict], ...] = (
+    (K.BLOCKED_BUYER, "黑名单买家", True, {}),
+    (K.BUYER_NOTE, "买家留言", True, {}),
+    (K.SELLER_NOTE, "卖家备注", True, {}),
+    (K.ADDRESS_INCOMPLETE, "地址不完整", True, {"min_length": 5}),
+    (K.ADDRESS_SUSPICIOUS, "可疑地址", True,
+     {"words": ["信箱", "邮政信箱", "PO Box", "P.O. Box", "自提柜", "快递柜"]}),
+    (K.AMOUNT_ABOVE, "大额订单", True, {"threshold": "5000.00"}),
+    (K.PRICE_ANOMALY, "价格异常", True, {"fraction": "0.5"}),
+    (K.STOCK_SHORT, "库存不足", True, {}),
+    (K.REPEAT_ADDRESS, "同地址/电话多单（防刷单）", True, {"max_orders": 3, "hours": 24}),
+    (K.QUANTITY_ABOVE, "单品数量过多", False, {"max_units": 20}),
+    (K.NEW_BUYER_AMOUNT, "新买家大额首单", False, {"threshold": "2000.00"}),
+    (K.REMOTE_REGION, "偏远地区", False, {"province_codes": []}),
+)
