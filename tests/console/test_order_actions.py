@@ -103,7 +103,7 @@ def test_shipping_takes_a_carrier_and_tracking_number_for_each_order(login, sku)
     assert set(Shipment.objects.values_list("tracking_number", flat=True)) == {"SF001", "ZT002"}
     first.refresh_from_db()
     assert first.status == "shipped"
-    logged = OperationLog.objects.filter(action="fulfillment.ship_order", actor=client.staff)
+    logged = OperationLog.objects.filter(action="fulfillment.ship_shipment", actor=client.staff)
     assert logged.count() == 2
 
 

@@ -19,7 +19,9 @@ from zhanggui.orders.models import Order, OrderStatus
 
 
 def _mark_delivered(order: Order, actor) -> Shipment:
-    shipment = order.shipments.filter(status=ShipmentStatus.SHIPPED).order_by("shipped_at").first()
+    shipment = (Shipment.objects.filter(lines__order_line__order=order,
+                                        status__in=(ShipmentStatus.SHIPPED, ShipmentStatus.IN_TRANSIT))
+                .order_by("shipped_at").first())
     if shipment is None:
         raise InvalidTransition(current=order.get_status_display(),
                                 target=OrderStatus.DELIVERED.label)

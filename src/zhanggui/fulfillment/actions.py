@@ -3,20 +3,16 @@
 Parcels are made in ``allocation`` (routing, merge, split) and shipped in ``shipping``."""
 
 from django.db import transaction
-from django.utils import timezone
 
-from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.core.errors import InvalidTransition
-from zhanggui.fulfillment import allocation, shipping
+from zhanggui.fulfillment import allocation, shipping, tracking
 from zhanggui.fulfillment.errors import (
-    AlreadyDelivered,
     NothingToShip,
     ParcelsShipSeparately,
     TrackingNumberRequired,
 )
-from zhanggui.fulfillment.models import Shipment, ShipmentStatus
-from zhanggui.orders import actions as order_actions
+from zhanggui.fulfillment.models import Shipment
 from zhanggui.orders.models import Order, OrderStatus
 
 
@@ -51,18 +47,12 @@ def ship_order(order: Order, *, carrier: str, tracking_number: str, actor: Staff
 
 @transaction.atomic
 def mark_delivered(shipment: Shipment, *, actor: Staff | None) -> Shipment:
-    """Record delivery of a shipment; the order becomes delivered.
+    """Staff confirm a parcel's delivery: recorded as a tracking event from the console, so
+    the parcel, its orders (delivered once all their parcels are) and its tasks move as with
+    the carrier's own event (``tracking.mark_delivered_manually``).
 
     Raises:
         AlreadyDelivered: delivered before.
+        ShipmentNotInFlight: the parcel has not left the warehouse (or is cancelled).
     """
-    shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
-    if shipment.status == ShipmentStatus.DELIVERED:
-        raise AlreadyDelivered()
-    shipment.status, shipment.delivered_at = ShipmentStatus.DELIVERED, timezone.now()
-    shipment.save(update_fields=["status", "delivered_at", "updated_at"])
-    order_actions.mark_order_delivered(shipment.order, actor=actor)
-    log_operation(shipment, action="fulfillment.mark_delivered", actor=actor,
-                  before={"status": ShipmentStatus.SHIPPED},
-                  after={"status": ShipmentStatus.DELIVERED})
-    return shipment
+    return tracking.mark_delivered_manually(shipment, actor)
