@@ -90,26 +90,27 @@ def make_service(carrier: str = "zto", level: str = "standard", *rows, name: str
 
 
 def shipped_parcels(parts: int = 1, *, carrier: str = "zto", shipped_at=None) -> list[Shipment]:
-    """A reviewed order of ``parts`` lines sent as ``parts`` parcels (one line each), every
-    parcel handed to ``carrier`` at ``shipped_at`` (default now) with its own tracking
-    number, and the order shipped. Parcels are written through the ORM (the reservations
-    stay as they were): tracking tests need parcels in flight, not the warehouse's way there.
-    """
-    from django.utils import timezone
-
-    from zhanggui.fulfillment.models import ShipmentLine, ShipmentStatus
+    """A reviewed order of ``parts`` lines sent as ``parts`` parcels (one line each) through
+    the real allocation, split and shipping actions, every parcel handed to ``carrier`` with
+    its own tracking number; ``shipped_at`` (default now) is then written over the hand-over
+    time, so tests can place the parcels in time."""
+    from zhanggui.fulfillment import shipping
 
     warehouse = factories.make_warehouse()
     skus = [stocked_sku(warehouse, 10) for _ in range(parts)]
     order = reviewed_order([(sku, 1) for sku in skus])
-    at = shipped_at or timezone.now()
+    allocation.allocate_orders([order], actor=None)
+    first = order.shipments.get()
+    for line in list(first.lines.order_by("id"))[1:]:
+        allocation.split_shipment(first, quantities={line.pk: line.quantity}, actor=None)
     parcels = []
-    for line in order.lines.order_by("id"):
-        parcel = Shipment.objects.create(
-            order=order, warehouse=warehouse, status=ShipmentStatus.SHIPPED, carrier=carrier,
-            tracking_number=f"T{next(_seq):010d}", shipped_at=at)
-        ShipmentLine.objects.create(shipment=parcel, order_line=line, sku_id=line.sku_id,
-                                    quantity=line.quantity, packed_quantity=line.quantity)
-        parcels.append(parcel)
-    order_actions.mark_order_shipped(order, actor=None)
+    for parcel in order.shipments.order_by("id"):
+        parcels.append(shipping.ship_shipment(parcel, actor=None, carrier=carrier,
+                                              tracking_number=f"T{next(_seq):010d}"))
+    if shipped_at is not None:
+        Shipment.objects.filter(pk__in=[p.pk for p in parcels]).update(shipped_at=shipped_at)
+        for parcel in parcels:
+            parcel.shipped_at = shipped_at
+    order.refresh_from_db()
+    assert order.status == "shipped", order.status
     return parcels

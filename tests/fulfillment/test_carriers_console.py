@@ -59,7 +59,7 @@ def test_a_refused_rate_card_is_shown_and_nothing_is_saved(login):
 def test_roles_without_manage_carriers_cannot_add_or_change(login, role):
     client = login(role)
     assert client.post(reverse(ADD), service_form()).status_code == 403
-    zto = CarrierService.objects.get(carrier="zto", level="standard")
+    zto = make_service("zto", "standard", ((), 1000, "5", 1000, "2"), name="中通")
     url = reverse("admin:fulfillment_carrierservice_change", args=[zto.pk])
     assert client.get(url).status_code == 200  # read-only
     response = client.post(url, {"name": "改名", "carrier": "zto", "level": "standard",

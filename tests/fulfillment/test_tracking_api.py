@@ -109,9 +109,9 @@ def test_service_role_reads_but_cannot_change_carriers(db):
     from tests import factories
 
     client = ApiClient(factories.make_staff("service"))
+    zto = make_service("zto", "standard", ((), 1000, "5", 1000, "2"), name="中通")
     services = client.request("GET", "/api/v1/fulfillment/carrier-services")
-    assert services.status_code == 200 and services.json()
-    zto = CarrierService.objects.get(carrier="zto", level="standard")
+    assert services.status_code == 200 and zto.pk in [s["id"] for s in services.json()]
     response = client.request("PATCH", f"/api/v1/fulfillment/carrier-services/{zto.pk}",
                               {"name": "改名"})
     assert_error(response, 403, "permission_denied")
