@@ -167,6 +167,13 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     Client().force_login(owner)  # a login session (accounts.StaffSession)
     # a tracking event on the delivered order's parcel, and a carrier service (the seeded
     # ones may have been flushed by a transactional test)
+    # a wave of one parcel of a reviewed order, with an accepted and a refused scan
+    from zhanggui.fulfillment import packing, waves
+
+    factories.make_order(sku=sku, customer=store["customer"], status="reviewed")
+    wave = waves.build_waves(actor=None, max_parcels=1)[0]
+    packing.scan(wave.shipments.get(), sku.code, actor=None)
+    packing.scan(wave.shipments.get(), "NOT-IN-PARCEL", actor=None)
     from django.utils import timezone
 
     from zhanggui.fulfillment import carriers, tracking
@@ -320,6 +327,7 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "pricing.pricehistory": {"view": PRICING_VIEW},
     "pricing.offerusage": {"view": PRICING_VIEW},
     "orders.order": {"view": STORE_VIEW},
+    "fulfillment.wave": {"view": STORE_VIEW},
     "orders.orderline": {"view": STORE_VIEW},
     "orders.payment": {"view": CUSTOMER_VIEW},
     "orders.reviewrule": {"view": roles("operator", "service", "finance", "analyst"), "add": OWNER},
@@ -398,6 +406,12 @@ PAGES: dict[str, Page] = {
     "admin:orders_order_fix_recipient_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_seller_note_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_release_holds_one": Page(roles("service"), _object("pending")),
+    "admin:fulfillment_wave_build_waves": Page(roles("warehouse")),
+    "admin:fulfillment_wave_confirm_picked_one": Page(roles("warehouse"), _pk("fulfillment.wave")),
+    "admin:fulfillment_wave_remove_parcel_one": Page(roles("warehouse"), _pk("fulfillment.wave")),
+    "admin:fulfillment_wave_cancel_one": Page(roles("warehouse"), _pk("fulfillment.wave")),
+    "admin:fulfillment_wave_pick_list_pdf": Page(STORE_VIEW, _pk("fulfillment.wave")),
+    "admin:fulfillment_packing_bench": Page(roles("warehouse")),
     "admin:orders_order_recheck_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_fix_recipient_one": Page(roles("service"), _object("pending")),
     "admin:orders_order_seller_note_one": Page(roles("service"), _object("pending")),

@@ -32,8 +32,10 @@ LISTING = {"listing.productscore", "listing.auditrun", "listing.wordlistentry",
            "listing.listingpolicy"}
 TRAFFIC = {"traffic.event"}
 MY_EXPORTS = Page("admin:exports_exportjob_changelist")  # every staff member's own
+PACKING_BENCH = Page("admin:fulfillment_packing_bench", permission="fulfillment.pack_shipment")
 ANALYTICS = {label for _title, entries in SECTIONS for _t, _i, label in entries
-             if isinstance(label, Page) and label != MY_EXPORTS} | {"analytics.warehouserun"}
+             if isinstance(label, Page) and label not in (MY_EXPORTS, PACKING_BENCH)} | {
+    "analytics.warehouserun"}
 TEAM = {"accounts.staff", "auth.group", "accounts.apitoken", "accounts.staffsession",
         "accounts.operationlog"}
 
@@ -58,6 +60,9 @@ VISIBLE = {role: pages | (TASKS if role not in ("owner", "designer") else set())
 FULFILLMENT = {"fulfillment.trackingevent", "fulfillment.carrierservice"}
 VISIBLE = {role: pages | (FULFILLMENT if "fulfillment.shipment" in pages else set())
            for role, pages in VISIBLE.items()}
+# Waves: every role that sees the parcels; the packing bench: who packs.
+VISIBLE = {role: pages | ({"fulfillment.wave"} if "fulfillment.shipment" in pages else set())
+           | ({PACKING_BENCH} if role == "warehouse" else set()) for role, pages in VISIBLE.items()}
 
 
 # Automatic review: rules and holds for the roles that see orders (the warehouse excepted), the

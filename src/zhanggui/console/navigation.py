@@ -78,6 +78,9 @@ SECTIONS = [
         (_("Shipments"), "local_shipping", "fulfillment.shipment"),
     ]),
     (_("Fulfillment"), [
+        (_("Waves"), "waves", "fulfillment.wave"),
+        (_("Packing bench"), "barcode_reader",
+         Page("admin:fulfillment_packing_bench", permission="fulfillment.pack_shipment")),
         (_("Tracking events"), "route", "fulfillment.trackingevent"),
         (_("Carrier services"), "local_post_office", "fulfillment.carrierservice"),
     ]),

@@ -220,6 +220,20 @@ def unpack(shipment: Shipment, *, actor: Staff | None) -> Shipment:
     return shipment
 
 
+def find_parcel(text: str) -> Shipment | None:
+    """The parcel the bench looks up: by tracking number (any carrier; the parcel still in
+    the warehouse first), else by parcel id."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    numbered = Shipment.objects.filter(tracking_number=text).order_by("-id")
+    found = (numbered.filter(status__in=[*PACKABLE, ShipmentStatus.PACKED]).first()
+             or numbered.first())
+    if found is None and text.isdigit() and len(text) < 19:
+        found = Shipment.objects.filter(pk=int(text)).first()
+    return found
+
+
 def packing_lines(shipment: Shipment) -> list[dict]:
     """The bench's view of a parcel: each line with its SKU, barcode, packed and expected."""
     return [

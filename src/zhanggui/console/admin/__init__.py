@@ -14,6 +14,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     customers,
     fulfillment,
     fulfillment_carriers,
+    fulfillment_waves,
     inventory,
     listing,
     orders,

@@ -10,6 +10,7 @@ from unfold.decorators import action, display
 from zhanggui.console import history
 from zhanggui.console.admin.fulfillment_carriers import ShipmentTracking, TrackingEventInline
 from zhanggui.console.admin.fulfillment_parcels import ShipmentLineInline, ShipmentParcels
+from zhanggui.console.admin.fulfillment_waves import ShipmentWarehouseActions
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge
 from zhanggui.console.list_search import IndexedSearchMixin
@@ -26,8 +27,8 @@ DELIVERED = Operation(
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(ShipmentParcels, ShipmentTracking, IndexedSearchMixin, ReadOnlyAdminMixin,
-                    ConsoleModelAdmin):
+class ShipmentAdmin(ShipmentParcels, ShipmentTracking, ShipmentWarehouseActions,
+                    IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
     list_display = ("__str__", "tracking_number", "carrier", "order", "warehouse",
                     "status_display", "routing_reason", "wave", "shipped_at", "delivered_at")
@@ -37,7 +38,8 @@ class ShipmentAdmin(ShipmentParcels, ShipmentTracking, IndexedSearchMixin, ReadO
     list_select_related = ("order", "warehouse", "wave")
     search_fields = ("tracking_number__startswith", "order__number__startswith")
     search_help_text = _("Tracking number or order number, or their beginning.")
-    actions = ["merge_selected", "mark_delivered_selected"]
+    actions = ["merge_selected", "mark_delivered_selected",
+               *ShipmentWarehouseActions.warehouse_actions]
     actions_detail = ["ship_one", "split_one", "mark_delivered_one", "record_event_one"]
     actions_list = ["allocate_orders"]
     inlines = [ShipmentLineInline, TrackingEventInline]  # contents, then the timeline
