@@ -50,7 +50,9 @@ def test_each_to_do_count_is_the_number_of_rows_its_list_shows(todo_store, role)
 
 def test_the_expected_counts_are_what_the_tables_hold(todo_store):
     """The fixture's numbers, counted without the workbench's conditions."""
-    assert Order.objects.filter(status="paid").count() == EXPECTED["orders_to_review"]
+    paid = Order.objects.filter(status="paid")
+    assert paid.filter(is_held=False).count() == EXPECTED["orders_to_review"]
+    assert paid.filter(is_held=True).count() == EXPECTED["held_orders"]
     assert sum(stock.is_low for stock in Stock.objects.all()) == EXPECTED["low_stock"]
     waiting = AftersalesRequest.objects.filter(status="requested")
     assert waiting.count() == EXPECTED["aftersales_waiting"]

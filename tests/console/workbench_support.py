@@ -16,7 +16,9 @@ from zhanggui.aftersales.models import AftersalesRequest
 from zhanggui.fulfillment import allocation, waves
 from zhanggui.fulfillment.tasks_kinds import DELIVERY_FAILED, PARCEL_NOT_COLLECTED, TRACKING_STALLED
 from zhanggui.listing import actions as listing_actions
-from zhanggui.orders.tasks_kinds import ORDER_HELD, PAYMENT_CALLBACK_FAILED
+from zhanggui.orders import review, review_config
+from zhanggui.orders.models import Order
+from zhanggui.orders.tasks_kinds import PAYMENT_CALLBACK_FAILED
 from zhanggui.tasks import actions as task_actions
 
 # What the store below holds for each to-do (rows the to-do's list must show).
@@ -100,10 +102,16 @@ def build_todo_store() -> dict:
     allocation.allocate_orders([order("reviewed")], actor=None)
     # Abnormal orders and parcels, as the apps open them: one task of each kind.
     parcel = delivered[0].shipments.get()
-    for kind, subject in ((ORDER_HELD, paid[2]), (PAYMENT_CALLBACK_FAILED, paid[2]),
+    for kind, subject in ((PAYMENT_CALLBACK_FAILED, paid[2]),
                           (PARCEL_NOT_COLLECTED, parcel), (TRACKING_STALLED, parcel),
                           (DELIVERY_FAILED, parcel)):
         task_actions.open_task(kind, subject=subject, title=f"{kind} {subject.pk}")
+
+    # An order held by the automatic review: above the amount a person must check.
+    review_config.create_rule("amount_above", name="大额订单", params={"threshold": "1000.00"},
+                              actor=None)
+    held = order("paid", quantity=20)
+    assert review.auto_review_order(held).held == 1 and Order.objects.get(pk=held.pk).is_held
 
     good = clean_product()
     bad = clean_product(title="全网第一 国家级 连衣裙", description="")

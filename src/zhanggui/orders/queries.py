@@ -10,7 +10,7 @@ from zhanggui.core.errors import NotFound
 from zhanggui.core.search import Found, Hit, SearchQuery, code_condition, code_variants, may_view
 from zhanggui.customers.queries import can_see_personal_data
 from zhanggui.customers.rules import mask_phone
-from zhanggui.orders.models import Order
+from zhanggui.orders.models import Order, OrderStatus
 
 
 def get_order(order_id: int) -> Order:
@@ -84,9 +84,14 @@ def _order_hit(order: Order, query: SearchQuery, show_phone: bool) -> Hit:
     return make(str(Order._meta.get_field("recipient_phone").verbose_name), phone)
 
 
-def count_by_status(*statuses: str) -> dict[str, int]:
-    """How many orders are in each of ``statuses`` (0 for none): one query on the status
-    index. The workbench's to-dos (paid: to review, reviewed: to ship) read it."""
-    rows = Order.objects.filter(status__in=statuses).values("status").annotate(n=Count("id"))
-    found = {row["status"]: row["n"] for row in rows.order_by()}
-    return {status: found.get(status, 0) for status in statuses}
+def count_review_work() -> dict[str, int]:
+    """The workbench's order to-dos: ``to_review`` (paid, not held by a review rule),
+    ``to_ship`` (reviewed) and ``held`` (held by review rules). Two indexed counts: by
+    status, and the partial index of held orders."""
+    rows = (Order.objects.filter(status__in=(OrderStatus.PAID, OrderStatus.REVIEWED))
+            .values("status", "is_held").annotate(n=Count("id")).order_by())
+    counts = {(row["status"], row["is_held"]): row["n"] for row in rows}
+    return {"to_review": counts.get((OrderStatus.PAID, False), 0),
+            "to_ship": sum(n for (status, _held), n in counts.items()
+                           if status == OrderStatus.REVIEWED),
+            "held": Order.objects.filter(is_held=True).count()}

@@ -24,7 +24,7 @@ def list_url(model_label: str, query: str) -> str:
 # ---- batches: one query each, shared by the to-dos that read them ------------------------
 
 def order_counts(context: Context) -> dict:
-    return order_queries.count_by_status("paid", "reviewed")
+    return order_queries.count_review_work()
 
 
 def aftersales_counts(context: Context) -> dict:
@@ -36,14 +36,21 @@ def aftersales_counts(context: Context) -> dict:
 register(Todo(
     "orders_to_review", _("Orders to review"), "fact_check",
     ("orders.view_order", "orders.review_order"),
-    count=lambda ctx: ctx.batch(order_counts)["paid"],
-    url=lambda: list_url("orders.order", "status__exact=paid"),
-    help=_("Paid and not yet reviewed (审单).")))
+    count=lambda ctx: ctx.batch(order_counts)["to_review"],
+    url=lambda: list_url("orders.order", "status__exact=paid&is_held__exact=0"),
+    help=_("Paid, not yet reviewed (审单) and not held by a review rule.")))
+
+register(Todo(
+    "held_orders", _("Held orders"), "front_hand",
+    ("orders.view_order", "orders.release_hold"),
+    count=lambda ctx: ctx.batch(order_counts)["held"],
+    url=lambda: list_url("orders.order", "is_held__exact=1"), severity=WARNING,
+    help=_("Orders the review rules held: release, fix or cancel them.")))
 
 register(Todo(
     "orders_to_ship", _("Orders to ship"), "local_shipping",
     ("orders.view_order", "fulfillment.ship_order"),
-    count=lambda ctx: ctx.batch(order_counts)["reviewed"],
+    count=lambda ctx: ctx.batch(order_counts)["to_ship"],
     url=lambda: list_url("orders.order", "status__exact=reviewed"),
     help=_("Reviewed and not yet shipped.")))
 

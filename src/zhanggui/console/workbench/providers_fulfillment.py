@@ -1,7 +1,7 @@
 """The to-dos of the daily fulfillment loop: parcels in the warehouse (to pick, being picked,
 packed and waiting for the carrier) and the abnormal orders and parcels that the apps turn
-into tasks (held orders, refused payment callbacks, parcels not collected, stalled tracking,
-failed deliveries).
+into tasks (refused payment callbacks, parcels not collected, stalled tracking, failed
+deliveries; held orders are counted on the orders themselves, in ``providers``).
 
 A parcel count is the shipment list filtered by its status; an abnormal to-do counts the
 open tasks of its kind that concern the staff member (``tasks.queries.task_counts_for``'s
@@ -16,7 +16,7 @@ from zhanggui.console.workbench.providers import list_url, task_counts
 from zhanggui.console.workbench.registry import WARNING, Context, Todo, register
 from zhanggui.fulfillment.models import Shipment, ShipmentStatus
 from zhanggui.fulfillment.tasks_kinds import DELIVERY_FAILED, PARCEL_NOT_COLLECTED, TRACKING_STALLED
-from zhanggui.orders.tasks_kinds import ORDER_HELD, PAYMENT_CALLBACK_FAILED
+from zhanggui.orders.tasks_kinds import PAYMENT_CALLBACK_FAILED
 
 _IN_WAREHOUSE = (ShipmentStatus.PENDING, ShipmentStatus.PICKING, ShipmentStatus.PACKED)
 _WAVES = ("fulfillment.view_shipment", "fulfillment.build_waves")
@@ -59,9 +59,6 @@ def _abnormal(code, label, icon, kind, permissions, help_text):
                   help=help_text))
 
 
-_abnormal("held_orders", _("Held orders"), "front_hand", ORDER_HELD,
-          ("orders.view_order", "orders.release_hold"),
-          _("Orders the review rules held: release, fix or cancel them."))
 _abnormal("payment_callbacks_failed", _("Refused payment callbacks"), "credit_card_off",
           PAYMENT_CALLBACK_FAILED, ("orders.view_paymentcallback", "orders.record_payment"),
           _("Payment notifications that could not be applied to their order."))
