@@ -213,6 +213,16 @@ def test_orders_not_paid_are_skipped_and_recheck_refuses_them():
         review.recheck_order(order, actor=None)
 
 
+def test_an_unknown_province_is_refused():
+    from zhanggui.orders.errors import UnknownProvince
+
+    order = factories.make_order(status="paid")
+    with pytest.raises(UnknownProvince):
+        review.update_recipient(order, recipient=recipient(province_code="999999"), actor=None)
+    order.refresh_from_db()
+    assert order.province_code == "330000"
+
+
 def test_the_recipient_of_a_shipped_order_cannot_change():
     order = factories.make_order(status="shipped")
     with pytest.raises(RecipientLocked):

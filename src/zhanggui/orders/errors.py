@@ -103,3 +103,8 @@ class CallbackAmountMismatch(CallbackRefused):
 class CallbackNotApplicable(CallbackRefused):
     code = "callback_not_applicable"
     default_message = _("Order %(number)s is %(status)s: the payment cannot be recorded.")
+
+
+class UnknownProvince(InvalidInput):
+    code = "unknown_province"
+    default_message = _("There is no province with the code %(code)s.")

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _t
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import OperationLog, Staff
 from zhanggui.core.errors import InvalidTransition
+from zhanggui.core.regions import get_province
 from zhanggui.customers import rules as customer_rules
 from zhanggui.orders import actions, review_queries, review_rules, rules
-from zhanggui.orders.errors import HoldAlreadyReleased, RecipientLocked
+from zhanggui.orders.errors import HoldAlreadyReleased, RecipientLocked, UnknownProvince
 from zhanggui.orders.models import Order, OrderHold, OrderStatus
 from zhanggui.orders.review_rules import Hold, RuleSpec
 from zhanggui.orders.tasks_kinds import close_order_tasks, open_order_tasks
@@ -202,8 +203,11 @@ def update_recipient(order: Order, *, recipient: actions.Recipient, actor: Staff
     re-checked or its holds are released.
 
     Raises:
+        UnknownProvince: the province code is not one of ``core.regions``.
         RecipientLocked: the order is unpaid, shipped or closed.
     """
+    if get_province(recipient.province_code) is None:
+        raise UnknownProvince(code=recipient.province_code)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status not in (OrderStatus.PAID, OrderStatus.REVIEWED):
         raise RecipientLocked(status=OrderStatus(order.status).label)
