@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import Sku
-from zhanggui.core.errors import Conflict, DomainError, InvalidInput
-from zhanggui.fulfillment import carriers
+from zhanggui.core.errors import Conflict, DomainError
+from zhanggui.fulfillment import carriers, errors
 from zhanggui.fulfillment import rules_warehouse as rules
 from zhanggui.fulfillment.models import (
     CarrierService,
@@ -49,8 +49,7 @@ class PackingIncomplete(Conflict):
     default_message = _("%(missing)d unit(s) of the parcel are not scanned yet.")
 
 
-class InvalidWeight(InvalidInput):
-    code = "invalid_weight"
+class InvalidWeight(errors.InvalidWeight):
     default_message = _("Enter the parcel's weight in grams, between 1 and %(max)d.")
 
 
