@@ -22,10 +22,10 @@ def service_form(**changes) -> dict:
     data = {"carrier": "sto", "level": "standard", "name": "申通快递", "promised_days": "3",
             "is_active": "on", "rates-TOTAL_FORMS": "2", "rates-INITIAL_FORMS": "0",
             "rates-MIN_NUM_FORMS": "0", "rates-MAX_NUM_FORMS": "1000",
-            "rates-0-province_codes": [], "rates-0-first_weight_grams": "1000",
+            "rates-0-province_codes": "", "rates-0-first_weight_grams": "1000",
             "rates-0-first_fee_amount": "5.00", "rates-0-additional_weight_grams": "1000",
             "rates-0-additional_fee_amount": "2.00",
-            "rates-1-province_codes": ["650000", "540000"], "rates-1-first_weight_grams": "1000",
+            "rates-1-province_codes": "新疆、540000", "rates-1-first_weight_grams": "1000",
             "rates-1-first_fee_amount": "15.00", "rates-1-additional_weight_grams": "1000",
             "rates-1-additional_fee_amount": "12.00", "rates-1-promised_days": "6",
             "_save": "1"}
@@ -48,9 +48,11 @@ def test_a_service_with_its_rate_card_is_created_through_the_actions(login):
 def test_a_refused_rate_card_is_shown_and_nothing_is_saved(login):
     client = login("warehouse")
     response = client.post(reverse(ADD), service_form(**{
-        "rates-1-province_codes": ["650000"], "rates-0-province_codes": ["650000"]}))
+        "rates-1-province_codes": "新疆", "rates-0-province_codes": "650000"}))
     assert response.status_code == 200
-    assert "650000" in response.content.decode()
+    assert "650000" in response.content.decode()  # in more than one row
+    unknown = client.post(reverse(ADD), service_form(**{"rates-1-province_codes": "火星, 新疆"}))
+    assert unknown.status_code == 200 and "火星" in unknown.content.decode()
     assert not CarrierService.objects.filter(carrier="sto").exists()
     assert not RateCardRow.objects.filter(service__carrier="sto").exists()
 

@@ -4,6 +4,8 @@ shipment page — the parcel's timeline and a "record event" operation (``Shipme
 mixed into ``ShipmentAdmin``). Every save calls ``fulfillment.carriers`` /
 ``fulfillment.tracking``."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -26,7 +28,7 @@ from zhanggui.console.mixins import (
     permission_check,
 )
 from zhanggui.console.operations import Operation, OperationForm, run_single
-from zhanggui.core.regions import PROVINCE_CHOICES
+from zhanggui.core.regions import PROVINCES, get_province
 from zhanggui.fulfillment import carriers, tracking
 from zhanggui.fulfillment.models import (
     CarrierService,
@@ -44,10 +46,41 @@ RECORD = "fulfillment.record_tracking"
 
 # ---- carrier services -------------------------------------------------------------------
 
+class ProvincesField(forms.CharField):
+    """Provinces typed as names or codes (新疆、西藏 or 650000, 540000), shown as names;
+    cleaned to a list of codes. Empty: the row covers every other province."""
+
+    SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "、".join(getattr(get_province(code), "name", code) for code in value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list | tuple):
+            return list(value)
+        codes, unknown = [], []
+        for part in self.SEPARATORS.split(str(value or "").strip()):
+            if not part:
+                continue
+            province = get_province(part) or next(
+                (p for p in PROVINCES if part in (p.name, p.name_en) or part.startswith(p.name)),
+                None)
+            if province is None:
+                unknown.append(part)
+            elif province.code not in codes:
+                codes.append(province.code)
+        if unknown:
+            raise forms.ValidationError(_("Unknown provinces: %(names)s")
+                                        % {"names": "、".join(unknown)})
+        return codes
+
+
 class RateRowForm(forms.ModelForm):
-    province_codes = forms.MultipleChoiceField(
-        label=_("provinces"), choices=PROVINCE_CHOICES, required=False,
-        help_text=_("none: every other province"))
+    province_codes = ProvincesField(
+        label=_("provinces"), required=False,
+        help_text=_("names or codes, e.g. 新疆、西藏; empty: every other province"))
 
     class Meta:
         model = RateCardRow
@@ -59,6 +92,7 @@ class RateCardRowInline(TabularInline):
     model = RateCardRow
     form = RateRowForm
     extra = 0
+    hide_title = True  # the row's columns say what it is
     fields = RateRowForm.Meta.fields
 
     def has_add_permission(self, request, obj=None) -> bool:
