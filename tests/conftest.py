@@ -6,6 +6,7 @@ from pytest_django.plugin import blocking_manager_key
 from tests import factories
 from tests.browser.support import browser_page  # noqa: F401  (a fixture for every directory)
 from zhanggui.accounts.roles import sync_roles
+from zhanggui.orders.review_config import seed_default_rules
 
 
 def _is_transactional(item: pytest.Item) -> bool:
@@ -29,6 +30,7 @@ def pytest_runtest_teardown(item, nextitem):
     if nextitem is not None and _is_transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
             sync_roles()
+            seed_default_rules()  # the review rules the orders migration seeded are data too
 
 
 @pytest.fixture(autouse=True)
