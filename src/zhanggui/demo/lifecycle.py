@@ -14,6 +14,7 @@ from django.conf import settings
 from zhanggui.core.regions import RegionGroup, get_province
 from zhanggui.demo import aftersales_plan, timeline
 from zhanggui.demo.context import Clock, minutes, weighted
+from zhanggui.demo.logistics_plan import Logistics
 from zhanggui.demo.numbers import Numbers
 from zhanggui.demo.plans import Attempt, OrderPlan
 from zhanggui.orders.models import OrderStatus, PaymentFailureReason, PaymentMethod
@@ -42,8 +43,9 @@ Steps = list[tuple[str, datetime]]
 
 
 class Lifecycle:
-    def __init__(self, rng: random.Random, clock: Clock, numbers: Numbers):
-        self.rng, self.clock, self.numbers = rng, clock, numbers
+    def __init__(self, rng: random.Random, clock: Clock, numbers: Numbers,
+                 logistics: Logistics):
+        self.rng, self.clock, self.numbers, self.logistics = rng, clock, numbers, logistics
         self.timeout = timedelta(minutes=settings.ZHANGGUI["UNPAID_ORDER_TIMEOUT_MINUTES"])
         self.auto_complete = timedelta(days=settings.ZHANGGUI["AUTO_COMPLETE_DAYS"])
 
@@ -65,7 +67,7 @@ class Lifecycle:
         review = clock.during(rng, at + minutes(rng, 1, 30), 8, 23)
         if not order.forced_status and rng.randrange(1000) < CANCEL_PAID_PERMILLE:
             return [(S.PAID, at), *self._refund_before_shipping(order, at, review)]
-        shipped = self._ship_time(review)
+        shipped = self._ship_time(order, at, review)
         delivered = self._delivery_time(order, shipped)
         if rng.randrange(100) < BUYER_CONFIRMS_PCT:
             completed = delivered + minutes(rng, 30, 4 * 24 * 60)
@@ -109,14 +111,18 @@ class Lifecycle:
         steps = [(S.REVIEWED, review)] if review < requested else []
         return [*steps, (S.CANCELLED, request.refunded_at)]
 
-    def _ship_time(self, reviewed: datetime) -> datetime:
+    def _ship_time(self, order: OrderPlan, paid_at: datetime, reviewed: datetime) -> datetime:
         rng, clock = self.rng, self.clock
         shipped = clock.during(rng, reviewed + minutes(rng, 30, 18 * 60), 9, 19)
         if timeline.festival_pct(clock.local(shipped).date()) >= 200:
             shipped = clock.during(rng, shipped + timedelta(days=rng.randint(0, 2)), 9, 19)
+        if self.logistics.ships_late(order, paid_at):
+            shipped = max(shipped, self.logistics.late_ship_time(paid_at))
         return shipped
 
     def _delivery_time(self, order: OrderPlan, shipped: datetime) -> datetime:
+        """When the road brings the parcel (a day or two near the warehouses, more to remote
+        regions), then as its carrier keeps its promise or not (``logistics_plan``)."""
         province = get_province(order.address.province_code)
         if order.address.is_remote:
             days = self.rng.randint(3, 6)
@@ -125,7 +131,17 @@ class Lifecycle:
         else:
             days = self.rng.randint(2, 4)
         arrival = shipped + timedelta(days=days) + minutes(self.rng, -240, 240)
-        return self.clock.during(self.rng, max(arrival, shipped + timedelta(hours=8)), 8, 21)
+        natural = self.clock.during(self.rng, max(arrival, shipped + timedelta(hours=8)), 8, 21)
+        journey = self.logistics.journey(order, shipped, natural)
+        order.carrier = journey.carrier
+        order.collected_at, order.promised_at = journey.collected_at, journey.promised_at
+        order.failed_attempt_at = None
+        first_try = journey.delivered_at - timedelta(days=1) - minutes(self.logistics.rng, 0, 60)
+        if (not order.forced_status and journey.delivered_at <= self.clock.now
+                and first_try > journey.collected_at + timedelta(hours=6)
+                and self.logistics.failed_attempt(order)):
+            order.failed_attempt_at = first_try
+        return journey.delivered_at
 
     def _force(self, order: OrderPlan, steps: Steps) -> Steps:
         """Move a showcase order so that it reached ``forced_status`` minutes ago."""
@@ -135,10 +151,14 @@ class Lifecycle:
             order.attempts.clear()
             return []
         target = PATH.index(order.forced_status)
-        reached = now - (minutes(rng, 60, 3 * 24 * 60) if order.forced_status == S.DELIVERED
-                         else minutes(rng, 3, 40))
+        if order.forced_age is not None:
+            reached = now - order.forced_age
+        else:
+            reached = now - (minutes(rng, 60, 3 * 24 * 60) if order.forced_status == S.DELIVERED
+                             else minutes(rng, 3, 40))
         shift = reached - steps[target][1]
         self._shift(order, shift)
+        order.shift_journey(shift)
         return [(status, at + shift) for status, at in steps[: target + 1]]
 
     @staticmethod
@@ -159,6 +179,9 @@ class Lifecycle:
             setattr(order, TIMESTAMP_FIELD[status], at)
             current = status
         order.status = current
+        if order.shipped_at is None:  # never handed over: no carrier yet
+            order.carrier = ""
+            order.collected_at = order.promised_at = order.failed_attempt_at = None
         if current not in (S.CANCELLED, S.CLOSED):
             order.cancel_reason = ""
         if order.paid_at is not None:
@@ -168,11 +191,11 @@ class Lifecycle:
         order.requests = [r for r in order.requests if r.requested_at <= now]
 
 
-def run_lifecycles(rng: random.Random, clock: Clock, numbers: Numbers,
-                   orders: list[OrderPlan]) -> None:
+def run_lifecycles(rng: random.Random, clock: Clock, numbers: Numbers, orders: list[OrderPlan],
+                   logistics: Logistics) -> None:
     """Play every order forward, add returns on delivered ones, then number the orders in
     the order they were placed."""
-    lifecycle = Lifecycle(rng, clock, numbers)
+    lifecycle = Lifecycle(rng, clock, numbers, logistics)
     for order in orders:
         lifecycle.run(order)
         if order.delivered_at is not None and not order.forced_status:

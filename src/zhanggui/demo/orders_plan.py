@@ -7,6 +7,7 @@ Amounts are computed with the same rules ``orders.actions.place_order`` uses:
 """
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -131,13 +132,17 @@ def plan_orders(options: SeedOptions, clock: Clock, customers: list[CustomerInfo
             orders.append(order)
     regulars = [c for c in customers if c.planned_orders > 1] or customers
     for status in SHOWCASE_STATES:
-        for _n in range(3):
+        for n in range(3):
             window = [clock.now - timedelta(days=15), clock.now]
             order = _order(rng, chooser, rng.choice(regulars), clock.now - timedelta(days=20),
                            window)
             if order is not None:
-                order.forced_status = status
+                order.forced_status, order.forced_age, order.live = SHOWCASE_ROLES.get(
+                    (status, n), (status, None, ""))
+                if status == "reviewed":
+                    order.buyer_note = ""  # to pass review and reach a wave
                 orders.append(order)
+    orders += live_showcases(rng, clock, chooser, regulars, skus)
     return orders
 
 
@@ -203,3 +208,72 @@ def _shipping(payable_goods: Decimal, is_remote: bool, in_promotion: bool) -> De
     if payable_goods >= threshold or (in_promotion and not is_remote):
         return ZERO
     return Decimal(15) if is_remote else Decimal(8)
+
+
+# What the showcase orders of ``SHOWCASE_STATES`` do in the live phase (``demo.live``), by
+# (forced status, index): how long ago they reached it and their live role. Shipped ones stay
+# with the carrier (not collected, stalled, delivery failed); reviewed ones reach a wave.
+SHOWCASE_ROLES = {
+    ("shipped", 0): ("shipped", timedelta(hours=30), "not_collected"),
+    ("shipped", 1): ("shipped", timedelta(days=5, hours=12), "stalled"),
+    ("shipped", 2): ("shipped", timedelta(days=2, hours=12), "failed"),
+    ("delivered", 1): ("shipped", timedelta(hours=27), "not_collected"),
+    ("delivered", 2): ("shipped", timedelta(days=4, hours=20), "stalled"),
+    ("reviewed", 0): ("reviewed", timedelta(hours=5), ""),
+    ("reviewed", 1): ("reviewed", timedelta(hours=4), ""),
+    ("reviewed", 2): ("reviewed", timedelta(hours=3), ""),
+}
+# Orders the review rules hold: one buyer's four orders to one address within a day (one
+# with a note, one above the large-order threshold), and one to a remote region.
+HELD_AGES = {"note": timedelta(hours=20), "repeat": timedelta(hours=9),
+             "again": timedelta(hours=8), "amount": timedelta(minutes=35),
+             "remote": timedelta(hours=5, minutes=30)}
+REMOTE_ADDRESS = ("650000", "乌鲁木齐", "天山区", "830000")
+# The live phase sets the large-order rule to this threshold (the demo's goods are cheap).
+AMOUNT_SHOWCASE = Decimal(800)
+
+
+def live_showcases(rng: random.Random, clock: Clock, chooser: SkuChooser,
+                   regulars: list[CustomerInfo], skus: list[SkuInfo]) -> list[OrderPlan]:
+    """The held orders each review rule explains (buyer note, large amount, four orders to
+    one address within hours, remote region)."""
+    window = [clock.now - timedelta(days=15), clock.now]
+    placed = clock.now - timedelta(days=20)
+    customer = next((c for c in regulars if not c.addresses[0].is_remote), regulars[0])
+    plans = []
+    for special, age in HELD_AGES.items():
+        if special == "amount":
+            order = _large_order(rng, customer, placed, skus, window)
+        else:
+            order = _order(rng, chooser, customer, placed, window)
+        if order is None:
+            continue
+        if order.address is not customer.addresses[0]:  # priced for the one address
+            order = price_order(rng, customer, customer.addresses[0], placed,
+                                [(line.sku, line.quantity) for line in order.lines])
+        order.buyer_note = ""
+        if special == "note":
+            order.buyer_note = rng.choice(BUYER_NOTES)
+        elif special == "remote":
+            province, city, district, postal = REMOTE_ADDRESS
+            order = price_order(rng, customer, replace(
+                customer.addresses[0], province_code=province, city=city, district=district,
+                postal_code=postal, is_remote=True), placed,
+                [(line.sku, line.quantity) for line in order.lines])
+            order.buyer_note = ""
+        order.forced_status, order.forced_age = "reviewed", age
+        plans.append(order)
+    return plans
+
+
+def _large_order(rng: random.Random, customer: CustomerInfo, placed_at: datetime,
+                 skus: list[SkuInfo], moments: list[datetime]) -> OrderPlan | None:
+    """The dearest SKUs on sale, as many as a buyer may take, until above the threshold."""
+    wanted, goods = [], Decimal(0)
+    for sku in sorted((s for s in skus if all(s.sellable_at(m) for m in moments)),
+                      key=lambda s: (-s.price, s.pk)):
+        wanted.append((sku, sku.top.max_quantity))
+        goods += sku.price * sku.top.max_quantity
+        if goods > AMOUNT_SHOWCASE * Decimal("1.3"):
+            return price_order(rng, customer, customer.addresses[0], placed_at, wanted)
+    return None

@@ -1,33 +1,24 @@
 """Bulk writes of the simulated history: stock rows and their ledger, orders with lines,
 payments, shipments and reservations, and after-sales requests with refunds."""
 
-import random
-
 from zhanggui.accounts.models import Staff
 from zhanggui.aftersales.models import AftersalesLine, AftersalesRequest, Refund, RequestStatus
-from zhanggui.demo.context import bulk_insert, chunked, historical_timestamps, weighted
+from zhanggui.demo.context import bulk_insert, chunked, historical_timestamps
 from zhanggui.demo.numbers import Numbers
+from zhanggui.demo.parcels_write import ParcelWriter
 from zhanggui.demo.plans import Movement, OrderPlan, StockState
-from zhanggui.fulfillment.models import Carrier, Shipment, ShipmentLine, ShipmentStatus
+from zhanggui.fulfillment.models import Shipment, TrackingEvent
 from zhanggui.inventory.models import Reservation, ReservationStatus, Stock, StockMovement
 from zhanggui.orders.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus
 from zhanggui.orders.rules import SHIPPED_STATES
 
-C = Carrier
-CARRIERS = {
-    "HZ01": weighted(((C.ZTO, 30), (C.YTO, 25), (C.SF, 15), (C.YUNDA, 15), (C.STO, 15))),
-    "GZ01": weighted(((C.JTEXPRESS, 30), (C.YUNDA, 25), (C.SF, 20), (C.ZTO, 15), (C.EMS, 10))),
-    "CD01": weighted(((C.STO, 25), (C.YTO, 20), (C.ZTO, 20), (C.EMS, 20), (C.JD, 15))),
-}
 
-
-def assign_carriers(rng: random.Random, numbers: Numbers, orders: list[OrderPlan]) -> None:
+def assign_tracking_numbers(numbers: Numbers, orders: list[OrderPlan]) -> None:
     """Shipped orders leave from the warehouse of their first reservation (lowest stock id,
-    as ``fulfillment.actions.ship_order``) with one of its usual carriers."""
+    as ``fulfillment.actions.ship_order``) with the carrier the lifecycle gave them
+    (``logistics_plan``) and one of its waybill numbers."""
     for order in orders:
         if order.shipped_at is not None:
-            code = _shipping_stock(order).warehouse.code
-            order.carrier = CARRIERS.get(code, CARRIERS["HZ01"]).pick(rng)
             order.tracking_number = numbers.tracking(order.carrier)
 
 
@@ -56,8 +47,8 @@ def write_stock(stocks: list[StockState], movements: list[Movement], staff: dict
             for m in batch])
 
 
-def write_orders(orders: list[OrderPlan], staff: dict[str, Staff]) -> None:
-    with historical_timestamps(Order, Shipment):
+def write_orders(orders: list[OrderPlan], staff: dict[str, Staff], parcels: ParcelWriter) -> None:
+    with historical_timestamps(Order, Shipment, TrackingEvent):
         for batch in chunked(orders):
             rows = [_order_row(o) for o in batch]
             Order.objects.bulk_create(rows)
@@ -69,7 +60,8 @@ def write_orders(orders: list[OrderPlan], staff: dict[str, Staff]) -> None:
                     PaymentStatus.SUCCEEDED if a.succeeded else PaymentStatus.FAILED),
                     failure_reason=a.reason, transaction_id=a.transaction_id, created_at=a.at)
                 for o in batch for a in o.attempts])
-            _write_shipments(batch, staff["warehouse"])
+            parcels.write([o for o in batch if o.status in SHIPPED_STATES], staff["warehouse"],
+                          {o.pk: _shipping_stock(o).warehouse for o in batch if o.shipped_at})
     _write_reservations(orders)
 
 
@@ -99,23 +91,6 @@ def _write_lines(batch: list[OrderPlan]) -> None:
     OrderLine.objects.bulk_create(rows)
     for plan, row in zip(plans, rows, strict=True):
         plan.pk = row.pk
-
-
-def _write_shipments(batch: list[OrderPlan], shipper: Staff) -> None:
-    shipped = [o for o in batch if o.status in SHIPPED_STATES]
-    rows = [Shipment(order_id=o.pk, warehouse_id=_shipping_stock(o).warehouse.pk,
-                     carrier=o.carrier, tracking_number=o.tracking_number,
-                     status=ShipmentStatus.DELIVERED if o.delivered_at else ShipmentStatus.SHIPPED,
-                     shipped_at=o.shipped_at, delivered_at=o.delivered_at, shipped_by=shipper,
-                     created_at=o.shipped_at, updated_at=o.delivered_at or o.shipped_at)
-            for o in shipped]
-    Shipment.objects.bulk_create(rows)
-    for order, row in zip(shipped, rows, strict=True):
-        order.shipment_pk = row.pk
-    ShipmentLine.objects.bulk_create([
-        ShipmentLine(shipment_id=o.shipment_pk, order_line_id=li.pk, sku_id=li.sku.pk,
-                     quantity=li.quantity, packed_quantity=li.quantity)
-        for o in shipped for li in o.lines])
 
 
 def _reservation_state(order: OrderPlan):

@@ -5,7 +5,7 @@ obeying the same rules (see ``orders_plan``, ``lifecycle``, ``stock_sim``).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from zhanggui.core.money import ZERO
@@ -165,6 +165,8 @@ class OrderPlan:
     total: Decimal
     buyer_note: str = ""
     forced_status: str = ""            # a recent showcase order held in this state
+    forced_age: timedelta | None = None  # …reached that long ago (default: minutes ago)
+    live: str = ""                     # finished by the live phase's actions (``live_plan``)
     number: str = ""
     status: str = "pending_payment"
     attempts: list[Attempt] = field(default_factory=list)
@@ -180,9 +182,18 @@ class OrderPlan:
     refunded_amount: Decimal = ZERO
     carrier: str = ""
     tracking_number: str = ""
+    collected_at: datetime | None = None
+    promised_at: datetime | None = None
+    failed_attempt_at: datetime | None = None
+    live_review_at: datetime | None = None
     requests: list[RequestPlan] = field(default_factory=list)
     pk: int | None = None
     shipment_pk: int | None = None
+
+    def shift_journey(self, shift: timedelta) -> None:
+        for name in ("collected_at", "promised_at", "failed_attempt_at"):
+            if getattr(self, name) is not None:
+                setattr(self, name, getattr(self, name) + shift)
 
     @property
     def last_change_at(self) -> datetime:

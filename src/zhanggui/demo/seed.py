@@ -12,15 +12,27 @@ from time import perf_counter
 
 from django.db import transaction
 
-from zhanggui.catalog.models import Product
-from zhanggui.demo import customers_seed, log_write, master_logs, orders_write, pricing_seed, traffic_seed
+from zhanggui.catalog.models import Product, Sku
+from zhanggui.demo import (
+    customers_seed,
+    live,
+    live_plan,
+    live_setup,
+    log_write,
+    master_logs,
+    orders_write,
+    pricing_seed,
+    traffic_seed,
+)
 from zhanggui.demo.basics import seed_staff, seed_warehouses
 from zhanggui.demo.catalog_seed import seed_catalog
 from zhanggui.demo.context import Clock, SeedOptions, stream
 from zhanggui.demo.data_people import STAFF
 from zhanggui.demo.lifecycle import run_lifecycles
+from zhanggui.demo.logistics_plan import Logistics
 from zhanggui.demo.numbers import Numbers
 from zhanggui.demo.orders_plan import plan_orders
+from zhanggui.demo.parcels_write import ParcelWriter
 from zhanggui.demo.stock_sim import StockSimulation
 from zhanggui.inventory.queries import ledger_mismatches
 from zhanggui.orders.models import Order
@@ -79,7 +91,8 @@ def seed_demo(options: SeedOptions, write: Callable[[str], None] = print) -> See
 
 def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, int]:
     staff = seed_staff()
-    progress.done("roles and staff", f"{len(staff)} logins")
+    services = live_setup.prepare_shop(clock, staff)
+    progress.done("roles and staff", f"{len(staff)} logins, {len(services)} carrier services")
     catalog = seed_catalog(options, clock)
     master_logs.write_catalog_logs(catalog.drafts, staff)
     progress.done("catalog", f"{catalog.categories} categories, {len(catalog.drafts)} products, "
@@ -89,11 +102,13 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     orders = plan_orders(options, clock, customers, catalog.skus)
     progress.done("order plan", f"{len(orders)} orders, {len(customers)} customers")
     numbers = Numbers(stream(options, "numbers"))
-    run_lifecycles(stream(options, "lifecycle"), clock, numbers, orders)
+    logistics = Logistics(stream(options, "logistics"), clock, services)
+    run_lifecycles(stream(options, "lifecycle"), clock, numbers, orders, logistics)
+    live_plan.mark_live(clock, orders)
     progress.done("payments, fulfillment, after-sales")
     simulation = StockSimulation(stream(options, "stock"), clock, catalog.skus, warehouses, orders)
     movements = simulation.run()
-    orders_write.assign_carriers(stream(options, "carriers"), numbers, orders)
+    orders_write.assign_tracking_numbers(numbers, orders)
     progress.done("stock simulation", f"{len(simulation.stocks)} stock rows, {len(movements)} "
                                       f"movements, {simulation.urgent_receipts} urgent receipts")
     _note_first_orders(customers, orders)
@@ -103,13 +118,17 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
                              clock.at(clock.first_day - timedelta(days=1), 9))
     receipt_logs = master_logs.write_receipt_logs(movements, staff)
     progress.done("stock and ledger written")
-    orders_write.write_orders(orders, staff)
+    parcels = ParcelWriter(clock, services, dict(Sku.objects.values_list("pk", "weight_grams")))
+    orders_write.write_orders(orders, staff, parcels)
     orders_write.write_aftersales(orders, staff)
-    progress.done("orders written", f"{sum(len(o.lines) for o in orders)} lines")
+    progress.done("orders written", f"{sum(len(o.lines) for o in orders)} lines, "
+                                    f"{parcels.parcels} parcels, {parcels.events} tracking events")
     traffic_seed.seed_traffic(options, clock, catalog.drafts, orders, progress)
     progress.done("pricing", f"{pricing_seed.seed_pricing(clock, staff)} offers and templates")
     order_logs = log_write.write_order_logs(orders, staff)
     progress.done("operation log written", f"{order_logs + receipt_logs} entries")
+    today = live.run_live(stream(options, "live"), clock, staff, services, orders)
+    progress.done("today, through the actions", ", ".join(f"{v} {k}" for k, v in today.items()))
     return {"products": len(catalog.drafts), "skus": len(catalog.skus),
             "customers": len(customers), "orders": len(orders), "movements": len(movements)}
 
