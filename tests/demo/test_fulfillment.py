@@ -14,7 +14,6 @@ from tests.demo.conftest import TODAY
 from zhanggui.accounts.models import Staff
 from zhanggui.analytics import logistics, warehouse
 from zhanggui.analytics.rules import Period
-from zhanggui.console.workbench.view import workbench_context
 from zhanggui.demo.context import Clock, SeedOptions
 from zhanggui.fulfillment import carriers
 from zhanggui.fulfillment.models import (
@@ -181,6 +180,8 @@ def test_the_live_day_keeps_the_demo_clock(store):
 
 
 def _todos(username: str) -> dict[str, int]:
+    from zhanggui.console.workbench.view import workbench_context
+
     request = RequestFactory().get("/")
     request.user = Staff.objects.get(username=username)
     context = workbench_context(request, now=CLOCK.now)["workbench"]
