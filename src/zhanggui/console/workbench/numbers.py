@@ -105,23 +105,31 @@ def _shipped_in_time(today: Window, yesterday: Window) -> dict:
     parcel handed over (``ship_unrecorded_orders`` of the logistics report)."""
     delta = timedelta(hours=SHIP_HOURS)
     cohorts = {"today": today.shifted(delta), "yesterday": yesterday.shifted(delta)}
-    parcels = (Shipment.objects.exclude(status=ShipmentStatus.CANCELLED)
-               .annotate(handed_over_at=Coalesce("collected_at", "shipped_at"))
-               .filter(Q(order=OuterRef("pk")) | Q(lines__order_line__order=OuterRef("pk")),
-                       handed_over_at__isnull=False))
+    handed = (Shipment.objects.exclude(status=ShipmentStatus.CANCELLED)
+              .annotate(handed_over_at=Coalesce("collected_at", "shipped_at"))
+              .filter(handed_over_at__isnull=False))
+    # An order's parcels: the ones opened for it, and those carrying its lines (a merged
+    # parcel's first order is another). Two EXISTS, each on its foreign-key index (an OR
+    # of the two joins inside one EXISTS walks every parcel).
+    own = handed.filter(order=OuterRef("pk"))
+    carrying = handed.filter(lines__order_line__order=OuterRef("pk"))
+    in_time = Q(handed_over_at__lte=OuterRef("deadline"))
     orders = (Order.objects.filter(paid_at__gte=cohorts["yesterday"].start,
                                    paid_at__lt=cohorts["today"].end)
               .exclude(status=OrderStatus.CANCELLED)
               .annotate(deadline=ExpressionWrapper(F("paid_at") + delta,
                                                    output_field=DateTimeOutput()))
-              .annotate(handed_over=Exists(parcels),
-                        in_time=Exists(parcels.filter(handed_over_at__lte=OuterRef("deadline")))))
-    unrecorded = Q(handed_over=False) & ~Q(status__in=(OrderStatus.PAID, OrderStatus.REVIEWED))
+              .annotate(own=Exists(own), carrying=Exists(carrying),
+                        own_in_time=Exists(own.filter(in_time)),
+                        carrying_in_time=Exists(carrying.filter(in_time))))
+    shipped_in_time = Q(own_in_time=True) | Q(carrying_in_time=True)
+    unrecorded = (Q(own=False, carrying=False)
+                  & ~Q(status__in=(OrderStatus.PAID, OrderStatus.REVIEWED)))
     result = {}
     for label, window in cohorts.items():
         due = window.condition("paid_at") & ~unrecorded
         result[f"due_{label}"] = Count("id", filter=due)
-        result[f"shipped_{label}"] = Count("id", filter=due & Q(in_time=True))
+        result[f"shipped_{label}"] = Count("id", filter=due & shipped_in_time)
     return orders.aggregate(**result)
 
 
