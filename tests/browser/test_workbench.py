@@ -63,7 +63,7 @@ def test_the_warehouse_opens_its_workbench_and_its_parcels_to_pick(browser_page,
     expect(page.locator("#workbench-alerts")).to_have_count(0)
     screenshot(page, "workbench_warehouse.png")
 
-    cards.first.click()
+    page.locator('[data-todo="parcels_to_pick"]').click()
     expect(page).to_have_url(re.compile(r"/fulfillment/shipment/\?status__exact=pending$"))
     expect(page.locator("#result_list tbody tr")).to_have_count(EXPECTED["parcels_to_pick"])
     assert violations == []

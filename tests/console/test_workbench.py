@@ -82,7 +82,7 @@ def test_overdue_is_red_and_due_soon_amber(todo_store):
 def test_the_warehouse_and_service_see_their_own_work_first(todo_store):
     warehouse = [todo.code for todo in shown_todos(_page(client_for("warehouse")))]
     service = [todo.code for todo in shown_todos(_page(client_for("service")))]
-    assert warehouse[0] == "parcels_to_pick" and "orders_to_review" not in warehouse
+    assert warehouse[0] == "waves_to_pick" and "orders_to_review" not in warehouse
     assert service[:2] == ["aftersales_overdue", "held_orders"]  # red first
     assert "low_stock" not in service
     for role, codes in (("warehouse", warehouse), ("service", service[1:])):

@@ -1,5 +1,5 @@
-"""The to-dos of the daily fulfillment loop: parcels in the warehouse (to pick, being picked,
-packed and waiting for the carrier) and the abnormal orders and parcels that the apps turn
+"""The to-dos of the daily fulfillment loop: pick waves, parcels in the warehouse (to pick,
+being picked, packed and waiting for the carrier) and the abnormal orders and parcels that the apps turn
 into tasks (refused payment callbacks, parcels not collected, stalled tracking, failed
 deliveries; held orders are counted on the orders themselves, in ``providers``).
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhanggui.console.workbench.providers import list_url, task_counts
 from zhanggui.console.workbench.registry import WARNING, Context, Todo, register
-from zhanggui.fulfillment.models import Shipment, ShipmentStatus
+from zhanggui.fulfillment.models import Shipment, ShipmentStatus, Wave, WaveStatus
 from zhanggui.fulfillment.tasks_kinds import DELIVERY_FAILED, PARCEL_NOT_COLLECTED, TRACKING_STALLED
 from zhanggui.orders.tasks_kinds import PAYMENT_CALLBACK_FAILED
 
@@ -41,6 +41,13 @@ def _parcels(code, label, icon, permissions, status, help_text):
                   url=lambda: list_url("fulfillment.shipment", f"status__exact={status}"),
                   help=help_text))
 
+
+register(Todo(
+    "waves_to_pick", _("Waves to pick"), "conveyor_belt",
+    ("fulfillment.view_wave", "fulfillment.build_waves"),
+    count=lambda ctx: Wave.objects.filter(status=WaveStatus.PICKING).count(),
+    url=lambda: list_url("fulfillment.wave", f"status__exact={WaveStatus.PICKING}"),
+    help=_("Pick waves built and not yet confirmed as picked.")))
 
 _parcels("parcels_to_pick", _("Parcels to pick"), "inventory", _WAVES, ShipmentStatus.PENDING,
          _("Parcels made from reviewed orders and not yet in a pick wave."))

@@ -63,9 +63,9 @@ REGISTRY: dict[str, Todo] = {}
 # were registered). A staff member with several roles gets the order of the first role
 # listed here that they hold.
 ROLE_ORDER: dict[str, list[str]] = {
-    "warehouse": ["parcels_to_pick", "parcels_picking", "parcels_packed", "parcels_not_collected",
-                  "orders_to_ship", "low_stock", "returns_to_receive", "tasks_mine_overdue",
-                  "tasks_mine"],
+    "warehouse": ["waves_to_pick", "parcels_to_pick", "parcels_picking", "parcels_packed",
+                  "parcels_not_collected", "orders_to_ship", "low_stock", "returns_to_receive",
+                  "tasks_mine_overdue", "tasks_mine"],
     "service": ["held_orders", "orders_to_review", "aftersales_overdue", "aftersales_due_soon",
                 "aftersales_waiting", "parcels_delivery_failed", "parcels_tracking_stalled",
                 "tasks_mine_overdue", "tasks_mine"],
@@ -76,7 +76,8 @@ ROLE_ORDER: dict[str, list[str]] = {
     "owner": ["tasks_escalated_to_me", "tasks_mine_overdue", "aftersales_overdue",
               "held_orders", "payment_callbacks_failed", "parcels_delivery_failed",
               "parcels_not_collected", "parcels_tracking_stalled", "orders_to_review",
-              "orders_to_ship", "parcels_to_pick", "parcels_picking", "parcels_packed",
+              "orders_to_ship", "waves_to_pick", "parcels_to_pick", "parcels_picking",
+              "parcels_packed",
               "aftersales_due_soon", "aftersales_waiting", "refunds_to_issue",
               "returns_to_receive", "low_stock", "listings_blocked", "tasks_mine"],
 }
