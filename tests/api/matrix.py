@@ -665,7 +665,7 @@ ROWS: list[Row] = [
     Row("POST", f"{FUL}/shipments/{{shipment_id}}/tracking-number",
         wave_cases.set_tracking_number, "fulfillment.pack_shipment"),
     Row("POST", f"{FUL}/shipments/labels", wave_cases.labels,
-        ("fulfillment.pack_shipment", "customers.view_personal_data")),
+        ("fulfillment.pack_shipment", "fulfillment.print_labels")),
     Row("POST", f"{FUL}/shipments/packing-slips", wave_cases.packing_slips,
         "fulfillment.pack_shipment"),
     Row("GET", f"{AFT}/requests", list_requests, "aftersales.view_aftersalesrequest"),

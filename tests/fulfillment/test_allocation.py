@@ -69,7 +69,7 @@ def shop(db):
 
 
 def test_a_reviewed_order_becomes_one_parcel_at_the_nearest_warehouse(shop):
-    near, far, skus = shop
+    near, _far, skus = shop
     order = _reviewed(factories.make_customer(), [(skus[0], 2), (skus[1], 1)])
     assert allocation.allocate_orders(actor=None) == 1
     parcel = Shipment.objects.get()
@@ -140,7 +140,7 @@ def test_shipping_parcels_one_by_one_ships_the_order_after_the_last(db):
 
 
 def test_merge_refuses_other_addresses_and_parcels_in_a_wave(shop):
-    near, far, skus = shop
+    _near, _far, skus = shop
     customer = factories.make_customer()
     one = _reviewed(customer, [(skus[0], 1)])
     other = _reviewed(customer, [(skus[1], 1)], province="310000")  # another address

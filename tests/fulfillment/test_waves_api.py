@@ -1,14 +1,16 @@
 """The warehouse-floor API as a client uses it: build a wave, read its pick list, scan
-(a wrong item answered 409 and still recorded), finish, label; labels only for staff who
-may see the recipient."""
+(a wrong item answered 409 and still recorded), finish, label; labels (the full recipient) only
+for staff with their own permission."""
 
 import base64
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from tests import factories
 from tests.api.support import ApiClient
 from tests.fulfillment.support import parcel_of, stocked_sku
+from zhanggui.accounts.models import Staff
 from zhanggui.fulfillment.models import CarrierService, PackScan, Shipment
 
 pytestmark = pytest.mark.django_db
@@ -64,20 +66,23 @@ def test_tracking_numbers_in_batch_refused_when_the_range_runs_out(warehouse_cli
     assert not Shipment.objects.exclude(tracking_number="").exists()
 
 
-def test_labels_need_personal_data_permission_and_mark_the_parcels_printed(warehouse_client):
+def test_labels_need_their_own_permission_and_mark_the_parcels_printed(warehouse_client):
     parcel = parcel_of([(stocked_sku(factories.make_warehouse()), 1)])
     Shipment.objects.filter(pk=parcel.pk).update(carrier="sf", tracking_number="SF123456789")
     body = {"shipment_ids": [parcel.pk]}
+    packer = factories.make_staff("analyst")  # may pack, but not print the full recipient
+    packer.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="fulfillment", codename__in=["pack_shipment", "view_shipment"]))
+    packer_client = ApiClient(Staff.objects.get(pk=packer.pk))
 
-    denied = warehouse_client.post(f"{FUL}/shipments/labels", body)
+    denied = packer_client.post(f"{FUL}/shipments/labels", body)
     assert denied.status_code == 403
     assert Shipment.objects.get(pk=parcel.pk).label_printed_at is None
 
-    slips = warehouse_client.post(f"{FUL}/shipments/packing-slips", body)  # no personal data
+    slips = packer_client.post(f"{FUL}/shipments/packing-slips", body)  # no personal data
     assert slips.status_code == 200 and slips.json()["pages"] == 1
 
-    owner = ApiClient(factories.make_staff("owner"))
-    printed = owner.post(f"{FUL}/shipments/labels", body)
+    printed = warehouse_client.post(f"{FUL}/shipments/labels", body)
     assert printed.status_code == 200
     assert base64.b64decode(printed.json()["content_base64"]).startswith(b"%PDF-")
     assert Shipment.objects.get(pk=parcel.pk).label_printed_at is not None

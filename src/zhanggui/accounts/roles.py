@@ -91,7 +91,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.change_warehouse", "inventory.change_stock",
         "fulfillment.ship_order", "fulfillment.mark_delivered", "fulfillment.add_shipment",
         "fulfillment.build_waves", "fulfillment.pack_shipment", "fulfillment.plan_shipments",
-        "fulfillment.record_tracking", "fulfillment.manage_carriers",
+        "fulfillment.record_tracking", "fulfillment.manage_carriers", "fulfillment.print_labels",
         "aftersales.receive_return",
         *TASKS_WORK,
     ],

@@ -284,9 +284,9 @@ def set_tracking_number(request, shipment_id: Id, payload: TrackingNumberIn):
 
 @router.post("/shipments/labels", response={200: PdfOut, **ERRORS})
 def labels(request, payload: ShipmentIdsIn):
-    """The parcels' shipping labels (full recipient for the carrier: staff who may see
-    customers' personal data only); the parcels are marked printed."""
-    require_perm(request, "fulfillment.pack_shipment", "customers.view_personal_data")
+    """The parcels' shipping labels (the full recipient for the carrier: staff with
+    ``fulfillment.print_labels`` only, each print logged); the parcels are marked printed."""
+    require_perm(request, "fulfillment.pack_shipment", "fulfillment.print_labels")
     shipments = _shipments(payload.shipment_ids)
     pdf = documents.print_labels(shipments, actor=request.user)
     return {"filename": "labels.pdf", "pages": len(shipments),

@@ -4,7 +4,7 @@ one a parcel, the tracking number as a Code128 barcode), packing slips (A5, one 
 and a wave's pick list (A4).
 
 Labels carry the recipient's full name, phone and address for the carrier: the caller
-checks ``customers.view_personal_data`` before printing them (API and console do).
+checks ``fulfillment.print_labels`` before printing them (API and console do).
 Packing slips and pick lists hold no personal data. Each builder makes a few bulk queries
 whatever the number of parcels.
 """

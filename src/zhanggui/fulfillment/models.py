@@ -245,6 +245,9 @@ class Shipment(TimeStampedModel):
             ("pack_shipment", _("Can pack shipments and print labels")),
             ("plan_shipments", _("Can route, merge and split shipments")),
             ("record_tracking", _("Can record tracking events")),
+            # The label carries the full recipient for the carrier: printing it is a right of
+            # its own (the warehouse's), logged per parcel, while screens keep masking.
+            ("print_labels", _("Can print shipping labels with the full recipient")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["carrier", "tracking_number"],

@@ -37,7 +37,7 @@ from zhanggui.inventory.models import Warehouse, WarehouseKind
 
 BUILD = "fulfillment.build_waves"
 PACK = "fulfillment.pack_shipment"
-PERSONAL = "customers.view_personal_data"
+LABELS = "fulfillment.print_labels"
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -324,15 +324,15 @@ ASSIGN_NUMBERS = Operation(
 
 
 class ShipmentWarehouseActions:
-    """Mixed into ``ShipmentAdmin``: assign tracking numbers, print labels (staff who may
-    see the recipient's personal data), print packing slips."""
+    """Mixed into ``ShipmentAdmin``: assign tracking numbers, print labels (staff with
+    ``fulfillment.print_labels``: the label carries the full recipient), print packing slips."""
 
     warehouse_actions = ["assign_tracking_numbers_selected", "print_labels_selected",
                          "print_packing_slips_selected"]
     has_pack_shipment_permission = permission_check(PACK)
 
     def has_print_labels_permission(self, request, obj=None) -> bool:
-        return request.user.has_perms([PACK, PERSONAL])
+        return request.user.has_perms([PACK, LABELS])
 
     @admin.action(description=_("Assign tracking numbers"), permissions=["pack_shipment"])
     def assign_tracking_numbers_selected(self, request, queryset):
