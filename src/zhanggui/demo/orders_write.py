@@ -47,8 +47,8 @@ def write_stock(stocks: list[StockState], movements: list[Movement], staff: dict
             for m in batch])
 
 
-def write_orders(orders: list[OrderPlan], staff: dict[str, Staff], parcels: ParcelWriter) -> None:
-    with historical_timestamps(Order, Shipment, TrackingEvent):
+def write_orders(orders: list[OrderPlan], staff: dict[str, Staff]) -> None:
+    with historical_timestamps(Order):
         for batch in chunked(orders):
             rows = [_order_row(o) for o in batch]
             Order.objects.bulk_create(rows)
@@ -60,9 +60,16 @@ def write_orders(orders: list[OrderPlan], staff: dict[str, Staff], parcels: Parc
                     PaymentStatus.SUCCEEDED if a.succeeded else PaymentStatus.FAILED),
                     failure_reason=a.reason, transaction_id=a.transaction_id, created_at=a.at)
                 for o in batch for a in o.attempts])
-            parcels.write([o for o in batch if o.status in SHIPPED_STATES], staff["warehouse"],
-                          {o.pk: _shipping_stock(o).warehouse for o in batch if o.shipped_at})
     _write_reservations(orders)
+
+
+def write_parcels(orders: list[OrderPlan], staff: dict[str, Staff], parcels: ParcelWriter) -> None:
+    """The shipped orders' parcels, with their lines and tracking events."""
+    shipped = [o for o in orders if o.status in SHIPPED_STATES]
+    with historical_timestamps(Shipment, TrackingEvent):
+        for batch in chunked(shipped):
+            parcels.write(batch, staff["warehouse"],
+                          {o.pk: _shipping_stock(o).warehouse for o in batch})
 
 
 def _order_row(o: OrderPlan) -> Order:

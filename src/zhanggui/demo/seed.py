@@ -119,10 +119,12 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     receipt_logs = master_logs.write_receipt_logs(movements, staff)
     progress.done("stock and ledger written")
     parcels = ParcelWriter(clock, services, dict(Sku.objects.values_list("pk", "weight_grams")))
-    orders_write.write_orders(orders, staff, parcels)
+    orders_write.write_orders(orders, staff)
     orders_write.write_aftersales(orders, staff)
-    progress.done("orders written", f"{sum(len(o.lines) for o in orders)} lines, "
-                                    f"{parcels.parcels} parcels, {parcels.events} tracking events")
+    progress.done("orders written", f"{sum(len(o.lines) for o in orders)} lines")
+    orders_write.write_parcels(orders, staff, parcels)
+    progress.done("parcels and tracking written", f"{parcels.parcels} parcels, "
+                                                  f"{parcels.events} tracking events")
     traffic_seed.seed_traffic(options, clock, catalog.drafts, orders, progress)
     progress.done("pricing", f"{pricing_seed.seed_pricing(clock, staff)} offers and templates")
     order_logs = log_write.write_order_logs(orders, staff)
