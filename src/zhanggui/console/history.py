@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "orders.apply_refund": _("refund applied to the order"),
     "fulfillment.ship_order": _("parcel shipped"),
     "fulfillment.ship_shipment": _("parcel shipped"),
+    "fulfillment.record_tracking": _("tracking event recorded"),
     "fulfillment.allocate_orders": _("parcels made of reviewed orders"),
     "fulfillment.merge_shipments": _("parcels merged"),
     "fulfillment.split_shipment": _("parcel split"),

@@ -47,6 +47,8 @@ def ship_shipment(shipment: Shipment, *, actor: Staff | None, carrier: str | Non
     if not carrier or not tracking_number:
         raise TrackingNumberRequired()
     carrier = Carrier(carrier)
+    if parcel.service is not None and parcel.service.carrier != carrier:
+        parcel.service = None  # handed to another carrier than its service's
     if (Shipment.objects.filter(carrier=carrier, tracking_number=tracking_number)
             .exclude(pk=parcel.pk).exists()):
         raise DuplicateTrackingNumber(tracking_number=tracking_number)

@@ -60,8 +60,8 @@ def _split(shipment: Shipment, data: dict, actor) -> Shipment:
 
 
 class ShipParcelForm(OperationForm):
-    carrier = forms.ChoiceField(label=_("carrier"), choices=Carrier.choices, required=False,
-                                help_text=_("empty: the parcel's carrier"))
+    carrier = forms.ChoiceField(label=_("carrier"), choices=[("", "—"), *Carrier.choices],
+                                required=False, help_text=_("empty: the parcel's carrier"))
     tracking_number = forms.CharField(label=_("tracking number"), max_length=40, required=False,
                                       help_text=_("empty: the number assigned before"))
 
