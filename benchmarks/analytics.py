@@ -1787,6 +1787,12 @@ def measure_reports(pp: Periods, threads: int) -> tuple[dict, float]:
     current = reports.rules.Period("current", pp.start, pp.end)
     results = {}
     for name, build in reports.REPORTS.items():
+        if not (hasattr(hand, name) and hasattr(baseline, name)):
+            # A report without hand-written baselines yet (the logistics report) is not timed
+            # here rather than compared against nothing; its numbers are tested against
+            # pandas in tests/analytics/test_logistics_metrics.py.
+            log(f"  {name}: no hand-written DuckDB/pandas baseline yet, not measured")
+            continue
         measured = interleaved_medians({
             "product": lambda build=build: build(current, None, Filters()).as_dict(),
             "duckdb_sql": lambda name=name: getattr(hand, name)(pp),
