@@ -6,13 +6,15 @@ how to count it, the console list that shows exactly the rows counted, and how u
 non-zero count is. Counts that share a query name the same *batch* (a function of the
 ``Context``), which runs once per page however many to-dos read it.
 
-Adding a to-do is a few lines in ``providers.py``::
+Adding a to-do is a few lines in a providers module (imported by ``view``)::
 
-    register(Todo("tasks_mine", _("Tasks assigned to me"), "task_alt", ("tasks.view_task",),
+    register(Todo("tasks_mine", _("Tasks assigned to me"), "task_alt",
+                  ("tasks.view_task", "tasks.change_task"),
                   count=lambda ctx: ctx.batch(task_counts)["mine"],
-                  url=lambda: reverse("admin:tasks_task_changelist") + "?mine=1"))
+                  url=lambda: list_url("tasks.task", "scope=mine")))
 
-and, if the role should see it early, its code in ``ROLE_ORDER``.
+and, if a role should see it early, its code in ``ROLE_ORDER``. The list the URL opens must
+filter exactly the rows counted (``tests/console/test_workbench.py`` checks every to-do).
 """
 
 from collections.abc import Callable
