@@ -214,6 +214,7 @@ def drop_cancelled_orders(*, actor: Staff | None) -> int:
         lines = by_parcel[parcel.pk]
         if parcel.lines.exclude(pk__in=lines).exists():
             ShipmentLine.objects.filter(pk__in=lines).delete()
+            parcel.save(update_fields=["updated_at"])  # the warehouse re-reads its lines
             change = {"lines_removed": len(lines)}
         else:
             parcel.status = ShipmentStatus.CANCELLED
@@ -346,6 +347,7 @@ def split_shipment(shipment: Shipment, *, quantities: dict[int, int], actor: Sta
         elif stay[pk] != line.quantity:
             line.quantity = stay[pk]
             line.save(update_fields=["quantity"])
+    parcel.save(update_fields=["updated_at"])  # the analytics warehouse re-reads its lines
     log_operation(new, action="fulfillment.split_shipment", actor=actor,
                   after={"from": parcel.pk, "warehouse": target,
                          "lines": {str(lines[pk].order_line_id): units for pk, units in move.items()}})
