@@ -189,8 +189,10 @@ def _todos(username: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(("role", "codes"), [
-    ("warehouse", ("parcels_picking", "parcels_not_collected")),
-    ("service", ("held_orders", "tasks_mine")),
+    ("warehouse", ("waves_to_pick", "parcels_to_pick", "parcels_picking", "parcels_packed",
+                   "parcels_not_collected")),
+    ("service", ("held_orders", "parcels_tracking_stalled", "parcels_delivery_failed",
+                 "tasks_mine", "tasks_mine_overdue")),
 ])
 def test_the_workbench_has_work_for_warehouse_and_service(store, role, codes):
     todos = _todos(role)

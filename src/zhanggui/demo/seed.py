@@ -2,7 +2,9 @@
 
 The history is simulated in memory with the rules the actions use and written in bulk;
 calling the per-order actions 30,000 times would take far too long. The invariants the
-actions enforce hold afterwards (``tests/demo`` checks them against the database).
+actions enforce hold afterwards (``tests/demo`` checks them against the database). Then the
+last day is played through the real actions on the demo's clock (``live``): automatic
+review, tasks and their escalation, the abnormal-parcel sweeps, waves and packing.
 """
 
 from collections.abc import Callable
