@@ -40,8 +40,12 @@ EXCLUDED_TABLES: dict[str, str] = {
 # Tables that ``migrate`` fills in a fresh installation. They are backed up like the others,
 # but a restore replaces their rows instead of refusing because they are not empty: other
 # rows refer to content types, permissions and groups by id, and the ids a fresh ``migrate``
-# hands out need not be the ones of the shop that was backed up.
-REPLACED_TABLES = ("auth_group_permissions", "auth_permission", "auth_group", "django_content_type")
+# hands out need not be the ones of the shop that was backed up. The shop's settings seeded
+# by migrations (review rules, carrier services with their rate cards, the fulfillment
+# policy) are the backed-up shop's own after a restore, the same way.
+REPLACED_TABLES = ("auth_group_permissions", "auth_permission", "auth_group", "django_content_type",
+                   "orders_reviewrule", "fulfillment_ratecardrow", "fulfillment_carrierservice",
+                   "fulfillment_fulfillmentpolicy")
 
 # Django's built-in field types and how their values are carried. A custom field (an
 # encrypted one, say) is carried by the built-in type it derives from, as stored: ciphertext
