@@ -5,8 +5,11 @@ from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.urls import reverse
 
+from tests import factories
+from tests.orders.review_matrix_cases import review_objects
 from zhanggui.accounts.actions import raise_alert
 from zhanggui.accounts.models import AlertKind
+from zhanggui.fulfillment import waves
 
 CONSOLE_APPS = {"auth", "accounts", "catalog", "inventory", "customers", "orders",
                 "fulfillment", "aftersales"}
@@ -21,6 +24,9 @@ def test_every_changelist_and_change_page_renders_for_the_owner(login):
     client = login("owner")
     assert not client.staff.is_superuser
     raise_alert(AlertKind.REFUND, message="a large refund", actor=client.staff)
+    review_objects()  # a hold, a block-list entry, a payment callback
+    factories.make_order(status="reviewed")
+    waves.build_waves(actor=None, max_parcels=1)  # a wave of that order's parcel
     # The security policy is one page, its list: its change page leads there.
     pages_checked = {"accounts.securitypolicy"}
     for model, model_admin in admin.site._registry.items():
