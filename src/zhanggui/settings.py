@@ -295,6 +295,9 @@ ZHANGGUI_ALERT_EMAILS = bool(EMAIL_HOST)
 ZHANGGUI = {
     "CURRENCY": "CNY",
     "UNPAID_ORDER_TIMEOUT_MINUTES": int(os.environ.get("ZHANGGUI_UNPAID_TIMEOUT_MINUTES", "30")),
+    # Automatic review (docs/review.md) queued when an order is paid; off: only the 5-minute
+    # sweep and a person's recheck evaluate paid orders.
+    "AUTO_REVIEW_ON_PAYMENT": os.environ.get("ZHANGGUI_AUTO_REVIEW_ON_PAYMENT", "1") != "0",
     "LOW_STOCK_THRESHOLD": 50,
     # Promotion eligibility pre-check: event price at or below the lowest price of the last
     # PROMOTION_LOWEST_PRICE_DAYS days, and at least PROMOTION_MIN_SALES units sold.

@@ -129,3 +129,14 @@ def list_callbacks():
     return Case(check=lambda data, staff: _listed(data)
                 and PaymentCallback.objects.filter(status="refused").exists())
 
+
+
+def review_objects() -> dict:
+    """One object of each review model for the console's page tests: a held order (with its
+    hold), a block-list entry and a refused payment callback."""
+    held = _held_order()
+    entry = review_config.block_buyer(phone="13700008888", reason="多次拒收", actor=None)
+    refused = callbacks.receive_payment_callback(
+        transaction_id="T-pages", order_number="NO-SUCH", amount=Decimal("1.00"), method="alipay",
+        succeeded=True, actor=None).callback
+    return {"held": held, "blocked": entry, "callback": refused}

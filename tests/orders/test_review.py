@@ -288,3 +288,10 @@ def test_default_rules_are_written_again_into_an_emptied_table():
     assert review_config.seed_default_rules() == len(DEFAULT_RULES)
     assert [(r.kind, r.is_active) for r in ReviewRule.objects.order_by("position")] == [
         (k, a) for k, _n, a, _p in DEFAULT_RULES]
+
+
+def test_automatic_review_on_payment_can_be_switched_off(django_capture_on_commit_callbacks,
+                                                          settings):
+    settings.ZHANGGUI = {**settings.ZHANGGUI, "AUTO_REVIEW_ON_PAYMENT": False}
+    order = pay(place(), django_capture_on_commit_callbacks)
+    assert order.status == "paid" and order.review_checked_at is None  # the sweep's, later

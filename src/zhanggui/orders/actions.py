@@ -284,6 +284,8 @@ def record_payment(order: Order, *, method: str, amount: Decimal, succeeded: boo
 
 
 def _queue_review(order_id: int) -> None:
+    if not settings.ZHANGGUI.get("AUTO_REVIEW_ON_PAYMENT", True):
+        return  # the beat sweep still reviews the order
     from zhanggui.orders.tasks import queue_auto_review  # tasks import this module
 
     queue_auto_review(order_id)

@@ -40,14 +40,17 @@ def create_rule(kind: str, *, name: str, actor: Staff | None, params: dict | Non
 
 
 @transaction.atomic
-def seed_default_rules(*, actor: Staff | None = None) -> int:
-    """Write the default rules (``review_params.DEFAULT_RULES``) when there are none (a new
-    or flushed database; the migration seeded them once). Returns how many were written."""
+def seed_default_rules() -> int:
+    """Write the default rules (``review_params.DEFAULT_RULES``) when there are none: what
+    the data migration seeded, restored into a flushed database (the demo's reset, the tests
+    after a transactional test). Like the migration it writes no operation log. Returns how
+    many were written."""
     if ReviewRule.objects.select_for_update().exists():
         return 0
-    for index, (kind, name, active, params) in enumerate(review_params.DEFAULT_RULES):
-        create_rule(kind, name=name, params=params, is_active=active, position=(index + 1) * 10,
-                    actor=actor)
+    ReviewRule.objects.bulk_create([
+        ReviewRule(kind=kind, name=name, is_active=active, position=(index + 1) * 10,
+                   params=review_rules.validate_params(kind, params))
+        for index, (kind, name, active, params) in enumerate(review_params.DEFAULT_RULES)])
     return len(review_params.DEFAULT_RULES)
 
 

@@ -175,8 +175,7 @@ def check_price_anomaly(facts: OrderFacts, params: Mapping) -> str | None:
             return _t("%(sku)s paid %(paid)s a unit, below its cost %(cost)s") % {
                 "sku": line.sku_code, "paid": _money(paid, facts.currency),
                 "cost": _money(line.unit_cost, facts.currency)}
-        floor = to_money(line.usual_price * fraction)
-        if paid < floor:
+        if paid < line.usual_price * fraction:  # exact: no rounding of the floor
             return _t("%(sku)s paid %(paid)s a unit, below %(share)s%% of its list price "
                       "%(price)s") % {
                 "sku": line.sku_code, "paid": _money(paid, facts.currency),
