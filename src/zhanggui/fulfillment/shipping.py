@@ -38,7 +38,8 @@ def ship_shipment(shipment: Shipment, *, actor: Staff | None, carrier: str | Non
         TrackingNumberRequired: no carrier or tracking number, given or assigned before.
         DuplicateTrackingNumber: the carrier's tracking number belongs to another parcel.
     """
-    parcel = Shipment.objects.select_for_update().select_related("service").get(pk=shipment.pk)
+    parcel = (Shipment.objects.select_for_update(of=("self",)).select_related("service")
+              .get(pk=shipment.pk))
     if parcel.status not in SHIPPABLE:
         raise ParcelNotShippable(parcel=parcel.pk, status=parcel.get_status_display())
     carrier = carrier or parcel.carrier or (parcel.service.carrier if parcel.service else "")

@@ -279,7 +279,7 @@ def _close_parts(parts: Mapping[Part, int], *, reference: str, status: str,
                  actor: Staff | None) -> list[Reservation]:
     """Release or consume these units of ``reference``'s active reservations: a whole
     reservation is closed, a part is split off as a closed row and the rest stays active."""
-    active = list(Reservation.objects.select_for_update().select_related("stock")
+    active = list(Reservation.objects.select_for_update(of=("self",)).select_related("stock")
                   .filter(reference=reference, status=ReservationStatus.ACTIVE)
                   .order_by("stock_id"))
     by_part = {(r.stock.sku_id, r.stock.warehouse_id): r for r in active}
