@@ -8,7 +8,7 @@ lists, shipping labels, and the workbench.
 Uses its own PostgreSQL database (default ``zg_bench_fulfillment`` on the server of
 ``DATABASE_URL``), dropped, created and migrated at the start, so the seeded review rules,
 carrier services and fulfillment policy are those a new shop gets. The store: 3 warehouses
-(浙江, 广东, 四川), 300 SKUs stocked in each with bin locations, 4,000 customers and
+(浙江, 广东, 四川), 300 SKUs stocked in each with bin locations, 20,000 customers and
 ``ORDERS`` paid orders of 1–3 lines written in bulk with their reservations (about 5 % with
 a buyer note, 3 % to remote provinces, a few big amounts — so some are held).
 
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 ORDERS = int(os.environ.get("BENCH_ORDERS", "10000"))
-CUSTOMERS = 4000
+CUSTOMERS = 20_000
 SKUS = 300
 WAREHOUSES = (("WH-ZJ", "杭州仓", "330000", "杭州"), ("WH-GD", "广州仓", "440000", "广州"),
               ("WH-SC", "成都仓", "510000", "成都"))
