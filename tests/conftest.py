@@ -1,12 +1,18 @@
 """Shared fixtures. Factories live in ``tests/factories.py`` and are called explicitly."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from pytest_django.plugin import blocking_manager_key
 
 from tests import factories
 from tests.browser.support import browser_page  # noqa: F401  (a fixture for every directory)
 from zhanggui.accounts.roles import sync_roles
 from zhanggui.orders.review_config import seed_default_rules
+
+_seed_carrier_services = import_module(
+    "zhanggui.fulfillment.migrations.0007_seed_carrier_services").forwards
 
 
 def _is_transactional(item: pytest.Item) -> bool:
@@ -17,7 +23,8 @@ def _is_transactional(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """Re-create the role groups after a transactional test.
+    """Re-create the role groups, review rules and example carrier services after a
+    transactional test.
 
     A transactional test ends by flushing every table, the role groups that the migrations
     created included; whichever test runs next in the same worker (xdist decides) must still
@@ -31,6 +38,7 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             sync_roles()
             seed_default_rules()  # the review rules the orders migration seeded are data too
+            _seed_carrier_services(django_apps, None)  # and the example carrier services
 
 
 @pytest.fixture(autouse=True)
