@@ -6,15 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from tests.api.case import Case
 from tests.fulfillment.support import make_service, shipped_parcels
 from zhanggui.fulfillment import tracking
 from zhanggui.fulfillment.models import CarrierService, RateCardRow, Shipment, TrackingEvent
-
-
-def Case(**fields):  # stands for tests.api.matrix.Case (which imports this module)
-    from tests.api.matrix import Case as MatrixCase
-
-    return MatrixCase(**fields)
 
 
 def _zto() -> CarrierService:

@@ -4,15 +4,10 @@ merge, split, ship, a parcel's detail)."""
 from decimal import Decimal
 
 from tests import factories
+from tests.api.case import Case
 from zhanggui.fulfillment import allocation
 from zhanggui.fulfillment.models import Shipment
 from zhanggui.orders import actions as order_actions
-
-
-def Case(**fields):  # stands for tests.api.matrix.Case (which imports this module)
-    from tests.api.matrix import Case as MatrixCase
-
-    return MatrixCase(**fields)
 
 
 def _reviewed_pair(quantity: int = 1) -> list:

@@ -4,15 +4,10 @@ scan-to-pack, tracking numbers, labels and packing slips."""
 import base64
 
 from tests import factories
+from tests.api.case import Case
 from tests.fulfillment.support import parcel_of, stocked_sku
 from zhanggui.fulfillment import packing, waves
 from zhanggui.fulfillment.models import CarrierService, PackScan, Shipment, Wave
-
-
-def Case(**fields):  # stands for tests.api.matrix.Case (which imports this module)
-    from tests.api.matrix import Case as MatrixCase
-
-    return MatrixCase(**fields)
 
 
 def _fresh(obj):

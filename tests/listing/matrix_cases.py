@@ -2,15 +2,10 @@
 imports this module, hence ``Case`` is looked up when a case is built)."""
 
 from tests import factories
+from tests.api.case import Case
 from zhanggui.catalog.models import Product
 from zhanggui.listing import actions
 from zhanggui.listing.models import AuditRun, ProductScore
-
-
-def Case(**fields):  # stands for tests.api.matrix.Case
-    from tests.api.matrix import Case as MatrixCase
-
-    return MatrixCase(**fields)
 
 
 def _listed(data: dict) -> None:

@@ -4,14 +4,9 @@
 from decimal import Decimal
 
 from tests import factories
+from tests.api.case import Case
 from zhanggui.orders import callbacks, review, review_config
 from zhanggui.orders.models import BlockedBuyer, Order, PaymentCallback, ReviewRule
-
-
-def Case(**fields):  # stands for tests.api.matrix.Case
-    from tests.api.matrix import Case as MatrixCase
-
-    return MatrixCase(**fields)
 
 
 def _listed(data: dict) -> None:

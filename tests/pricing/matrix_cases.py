@@ -4,13 +4,8 @@ this module, hence ``Case`` is looked up when a case is built)."""
 from decimal import Decimal
 
 from tests import factories
+from tests.api.case import Case
 from zhanggui.pricing.models import Coupon, CouponTemplate, Promotion, ShippingTemplate
-
-
-def Case(**fields):  # stands for tests.api.matrix.Case
-    from tests.api.matrix import Case as MatrixCase
-
-    return MatrixCase(**fields)
 
 
 def _listed(data: dict) -> None:

@@ -2,15 +2,10 @@
 task of the service role, so no caller holds it as assignee)."""
 
 from tests import factories
+from tests.api.case import Case
 from tests.tasks.support import test_kinds
 from zhanggui.tasks import actions
 from zhanggui.tasks.models import Task, TaskComment, TaskRoute
-
-
-def Case(**fields):  # stands for tests.api.matrix.Case (which imports this module)
-    from tests.api.matrix import Case as MatrixCase
-
-    return MatrixCase(**fields)
 
 
 def _task() -> Task:
