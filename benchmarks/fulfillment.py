@@ -41,11 +41,14 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_db import bench_database_url, log, recreate_database  # noqa: E402
+
 ORDERS = int(os.environ.get("BENCH_ORDERS", "10000"))
 CUSTOMERS = 20_000
 SKUS = 300
@@ -55,29 +58,6 @@ PROVINCES = ("330000", "320000", "310000", "440000", "350000", "510000", "420000
              "370000", "410000", "430000", "500000")
 REMOTE = ("650000", "540000", "630000")
 WORKBENCH_RENDERS = 20
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def bench_database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-    parts = urlsplit(base)
-    if parts.path.strip("/") in ("", "test", "postgres"):
-        parts = parts._replace(path="/zg_bench_fulfillment")
-    return urlunsplit(parts)
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.strip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # ---- the store ----------------------------------------------------------------------------
@@ -261,7 +241,7 @@ def measure_workbench(owner) -> float:
 
 
 def main() -> None:
-    url = bench_database_url()
+    url = bench_database_url("zg_bench_fulfillment")
     recreate_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhanggui.settings")

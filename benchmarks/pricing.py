@@ -34,38 +34,19 @@ from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_db import bench_database_url, ensure_database, log  # noqa: E402
+
 CLIENTS = 8
 ORDERS_PER_CLIENT = 40
 RAW_PER_CLIENT = 400
 ENGINE_RUNS = 400
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def bench_database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-    parts = urlsplit(base)
-    if parts.path.strip("/") in ("", "test", "postgres"):
-        parts = parts._replace(path="/zhanggui_bench_pricing")
-    return urlunsplit(parts)
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.strip("/")
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # ---- the pure engine ----------------------------------------------------------------------
@@ -250,7 +231,7 @@ def bench_raw(skus) -> float:
 
 
 def main() -> None:
-    url = bench_database_url()
+    url = bench_database_url("zhanggui_bench_pricing")
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhanggui.settings")
