@@ -9,7 +9,11 @@ from unfold.decorators import action, display
 
 from zhanggui.console import history
 from zhanggui.console.admin.fulfillment_carriers import ShipmentTracking, TrackingEventInline
-from zhanggui.console.admin.fulfillment_parcels import ShipmentLineInline, ShipmentParcels
+from zhanggui.console.admin.fulfillment_parcels import (
+    MergeableFilter,
+    ShipmentLineInline,
+    ShipmentParcels,
+)
 from zhanggui.console.admin.fulfillment_waves import ShipmentWarehouseActions
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge
@@ -34,7 +38,7 @@ class ShipmentAdmin(ShipmentParcels, ShipmentTracking, ShipmentWarehouseActions,
                     "status_display", "routing_reason", "wave", "shipped_at", "delivered_at")
     list_filter = (("status", ChoicesDropdownFilter), ("carrier", ChoicesDropdownFilter),
                    ("warehouse", RelatedDropdownFilter), ("routing_reason", ChoicesDropdownFilter),
-                   ("shipped_at", DateRangeFilter))
+                   MergeableFilter, ("shipped_at", DateRangeFilter))
     list_select_related = ("order", "warehouse", "wave")
     search_fields = ("tracking_number__startswith", "order__number__startswith")
     search_help_text = _("Tracking number or order number, or their beginning.")

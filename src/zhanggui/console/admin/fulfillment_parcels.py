@@ -33,6 +33,23 @@ class ShipmentLineInline(ReadOnlyTabularInline):
         return line.order_line.sku_code
 
 
+class MergeableFilter(admin.SimpleListFilter):
+    """合单建议: the waiting parcels that have a partner of the same buyer and address in the
+    same warehouse (``allocation.merge_candidates``), to select and merge."""
+
+    title = _("merge suggestions")
+    parameter_name = "mergeable"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("can be merged"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "1":
+            return queryset
+        ids = [parcel.pk for group in allocation.merge_candidates() for parcel in group]
+        return queryset.filter(pk__in=ids)
+
+
 class SplitForm(OperationForm):
     """One quantity field per line of the parcel, and where the new parcel leaves from."""
 
