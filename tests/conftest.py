@@ -42,6 +42,17 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(autouse=True)
+def celery_joins_allowed():
+    """Celery marks "inside an eager task, do not wait for a result" in one process-wide
+    flag that each eager call saves and restores: eager tasks run at once in several threads
+    (the concurrency tests) can leave it set, and a later test's ``result.get()`` would be
+    refused. Every test starts with it cleared, as a fresh process does."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def warehouse_dir(settings, tmp_path):
     """Every test gets an empty analytics warehouse of its own."""
     from zhanggui.analytics import reader
