@@ -47,8 +47,8 @@ def merge_candidates() -> Case:
 def merge() -> Case:
     parcels = _parcels()
     return Case(body={"shipment_ids": [p.pk for p in parcels]}, target=parcels[0],
-                check=lambda data, staff: not Shipment.objects.filter(pk=parcels[1].pk).exists()
-                and len(data["lines"]) == 2)
+                check=lambda data, staff: Shipment.objects.get(pk=parcels[1].pk).status
+                == "cancelled" and len(data["lines"]) == 2)
 
 
 def get_parcel() -> Case:

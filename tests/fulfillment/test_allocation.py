@@ -195,7 +195,7 @@ def test_merge_then_split_returns_the_same_lines_amounts_and_reservations(big_sh
     orders = [_reviewed(customer, [(skus[i], q) for i, q in basket]) for basket in baskets]
     before = {o.pk: (_reserved(o), _amounts(o)) for o in orders}
     allocation.allocate_orders(orders, actor=None)
-    parcels = Shipment.objects.filter(order__customer=customer)
+    parcels = Shipment.objects.filter(order__customer=customer).exclude(status="cancelled")
     if not auto:
         assert parcels.count() == len(orders)
         allocation.merge_shipments(parcels, actor=None)
@@ -269,7 +269,7 @@ def test_a_cancelled_order_leaves_the_parcels_still_in_the_warehouse(big_shop):
         order.refresh_from_db()
         assert order.status == "cancelled"
     assert allocation.allocate_orders(actor=None) == 0
-    merged = Shipment.objects.get(order__customer=customer)
+    merged = Shipment.objects.exclude(status="cancelled").get(order__customer=customer)
     assert set(merged.lines.values_list("order_line__order", flat=True)) == {kept.pk}
     assert Shipment.objects.get(order=alone).status == ShipmentStatus.CANCELLED
     shipping.ship_shipment(merged, carrier="sf", tracking_number="SF0099", actor=None)

@@ -31,7 +31,8 @@ def test_the_merge_suggestions_list_the_parcels_of_one_buyer_and_merging_them(lo
     client.post(reverse(SHIPMENTS), {"action": "merge_selected",
                                      ACTION_CHECKBOX_NAME: [first.pk, second.pk]})
     merged = Shipment.objects.get(pk=first.pk)
-    assert not Shipment.objects.filter(pk=second.pk).exists()
+    emptied = Shipment.objects.get(pk=second.pk)  # kept, cancelled, for the record
+    assert (emptied.status, emptied.lines.count()) == ("cancelled", 0)
     assert merged.lines.count() == 2 and merged.routing_reason == "merged"
     page = client.get(reverse(SHIPMENTS), {"mergeable": "1"})
     assert first.pk not in {row.pk for row in page.context["cl"].result_list}

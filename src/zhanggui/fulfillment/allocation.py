@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
@@ -177,7 +178,7 @@ class _Allocator:
         """Under the auto-merge policy each new parcel joins the oldest waiting parcel of the
         same buyer, address and warehouse (the merged parcel keeps the older id)."""
         for shipment, _plan in created:
-            if not Shipment.objects.filter(pk=shipment.pk).exists():
+            if not Shipment.objects.filter(pk=shipment.pk, status=ShipmentStatus.PENDING).exists():
                 continue  # merged into an earlier parcel of this run
             partner = _merge_partner(shipment)
             if partner is not None:
@@ -260,7 +261,7 @@ def merge_candidates(*, warehouse: Warehouse | None = None, limit: int = 200) ->
 @transaction.atomic
 def merge_shipments(shipments: Iterable[Shipment], *, actor: Staff | None) -> Shipment:
     """Merge waiting parcels of the same buyer and address in one warehouse into the first
-    (lowest id): their lines move there, the emptied parcels are deleted.
+    (lowest id): their lines move there, the emptied parcels are cancelled.
 
     Raises:
         ParcelNotWaiting: a parcel is already in a wave, packed or shipped.
@@ -288,7 +289,11 @@ def merge_shipments(shipments: Iterable[Shipment], *, actor: Staff | None) -> Sh
             line.shipment = target
             line.save(update_fields=["shipment"])
             kept[line.order_line_id] = line
-    Shipment.objects.filter(pk__in=[p.pk for p in others]).delete()
+    # The emptied parcels stay, cancelled, for the record (the log names them, and the
+    # analytics warehouse, which reads changed rows, sees them leave).
+    Shipment.objects.filter(pk__in=[p.pk for p in others]).update(
+        status=ShipmentStatus.CANCELLED, routing_reason=RoutingReason.MERGED,
+        updated_at=timezone.now())
     target.routing_reason = RoutingReason.MERGED
     target.save(update_fields=["routing_reason", "updated_at"])
     log_operation(target, action="fulfillment.merge_shipments", actor=actor,
