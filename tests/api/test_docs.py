@@ -31,3 +31,26 @@ def test_openapi_schema_lists_every_router(db):
     assert {"TokenAuth", "StaffSessionAuth"} <= set(schema["components"]["securitySchemes"])
     cost = schema["components"]["schemas"]["SkuOut"]["properties"]["cost_amount"]
     assert {"type": "null"} in cost["anyOf"]
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI document names each schema by its class name: two classes of one name
+    (an ``EventOut`` of traffic and one of tracking) would be documented as one, and clients
+    and the fuzz run would read one operation's answers against the other's schema."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import zhanggui.api  # noqa: F401  (every router and its schemas imported)
+
+    by_name = defaultdict(set)
+    for schema in _subclasses(Schema):
+        if schema.__module__.startswith("zhanggui."):
+            by_name[schema.__name__].add(f"{schema.__module__}.{schema.__qualname__}")
+    assert {name: places for name, places in by_name.items() if len(places) > 1} == {}

@@ -99,7 +99,7 @@ class DispositionIn(Schema):
     disposition: Literal["restock", "scrap"]
 
 
-class ReceiveIn(Schema):
+class ReturnReceiveIn(Schema):
     dispositions: list[DispositionIn] = Field(min_length=1)
 
 
@@ -172,7 +172,7 @@ def reject_request(request, request_id: int, payload: RejectIn):
 
 
 @router.post("/requests/{request_id}/receive", response={200: RequestDetailOut, **ERRORS})
-def receive_return(request, request_id: int, payload: ReceiveIn):
+def receive_return(request, request_id: int, payload: ReturnReceiveIn):
     """Book returned goods: each after-sales line is restocked or scrapped."""
     require_perm(request, "aftersales.receive_return")
     dispositions = {item.line_id: item.disposition for item in payload.dispositions}

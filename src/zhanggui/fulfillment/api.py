@@ -22,16 +22,20 @@ class ShipmentOut(Schema):
     order_id: int
     order_number: str
     warehouse_id: int
-    carrier: Carrier
+    carrier: Carrier | None  # none yet for a parcel still in the warehouse
     tracking_number: str
     status: ShipmentStatus
-    shipped_at: datetime
+    shipped_at: datetime | None
     delivered_at: datetime | None
     shipped_by_id: int | None
 
     @staticmethod
     def resolve_order_number(obj) -> str:
         return obj.order.number
+
+    @staticmethod
+    def resolve_carrier(obj) -> str | None:
+        return obj.carrier or None
 
 
 class ShipmentFilter(FilterSchema):

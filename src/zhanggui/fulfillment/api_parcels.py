@@ -75,7 +75,7 @@ class SplitIn(Schema):
     warehouse_id: Id | None = None
 
 
-class ShipIn(Schema):
+class ShipParcelIn(Schema):
     carrier: Carrier | None = None
     tracking_number: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"\S")
 
@@ -124,7 +124,7 @@ def split(request, shipment_id: Id, payload: SplitIn):
 
 
 @router.post("/parcels/{shipment_id}/ship", response={200: ParcelOut, **ERRORS})
-def ship(request, shipment_id: Id, payload: ShipIn):
+def ship(request, shipment_id: Id, payload: ShipParcelIn):
     """Hand a parcel to its carrier (its tracking number given here or assigned before)."""
     require_perm(request, "fulfillment.ship_order")
     return shipping.ship_shipment(queries.get_shipment(shipment_id), carrier=payload.carrier,

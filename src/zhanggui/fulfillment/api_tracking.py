@@ -146,7 +146,7 @@ class ConsoleEventIn(Schema):
     description: str = Field("", max_length=200)
 
 
-class EventOut(Schema):
+class TrackingEventOut(Schema):
     id: int
     carrier: str
     event_id: str
@@ -246,14 +246,14 @@ def record_tracking_events(request, payload: EventsIn):
             "unknown": result.unknown, "unknown_rows": list(result.unknown_rows)}
 
 
-@router.get("/shipments/{shipment_id}/tracking-events", response={200: list[EventOut], **ERRORS})
+@router.get("/shipments/{shipment_id}/tracking-events", response={200: list[TrackingEventOut], **ERRORS})
 def list_tracking_events(request, shipment_id: Id):
     """The parcel's timeline, oldest first."""
     require_perm(request, "fulfillment.view_shipment", "fulfillment.view_trackingevent")
     return list(tracking.events_of(queries.get_shipment(shipment_id)))
 
 
-@router.post("/shipments/{shipment_id}/tracking-events", response={201: EventOut, **ERRORS})
+@router.post("/shipments/{shipment_id}/tracking-events", response={201: TrackingEventOut, **ERRORS})
 def record_console_event(request, shipment_id: Id, payload: ConsoleEventIn):
     """Record one event by hand (what the carrier said on the phone or shows on its site)."""
     require_perm(request, "fulfillment.record_tracking")

@@ -130,7 +130,7 @@ class FinishIn(Schema):
     weight_grams: int = Field(ge=0, le=MAX_PARCEL_GRAMS * 10)
 
 
-class AssignIn(ShipmentIdsIn):
+class WaybillAssignIn(ShipmentIdsIn):
     service_id: Id | None = None
 
 
@@ -264,7 +264,7 @@ def unpack(request, shipment_id: Id):
 
 
 @router.post("/shipments/tracking-numbers", response={200: AssignedOut, **ERRORS})
-def assign_tracking_numbers(request, payload: AssignIn):
+def assign_tracking_numbers(request, payload: WaybillAssignIn):
     """Tracking numbers from the waybill range of ``service_id`` (else each parcel's service,
     else the shop default); parcels with a number keep it. All or nothing."""
     require_perm(request, "fulfillment.pack_shipment")

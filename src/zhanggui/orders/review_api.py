@@ -60,7 +60,7 @@ class HoldFilter(Schema):
     kind: RuleKind | None = None
 
 
-class NoteIn(Schema):
+class ReviewNoteIn(Schema):
     note: str = Field("", max_length=255)
 
 
@@ -154,7 +154,7 @@ def list_holds(request, filters: Query[HoldFilter]):
 
 
 @router.post("/holds/{hold_id}/release", response={200: HoldOut, **ERRORS})
-def release_hold(request, hold_id: int, payload: NoteIn):
+def release_hold(request, hold_id: int, payload: ReviewNoteIn):
     require_perm(request, "orders.release_hold")
     return review.release_hold(review_queries.get_hold(hold_id), actor=request.user,
                                note=payload.note)
