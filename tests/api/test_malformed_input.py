@@ -124,6 +124,8 @@ def test_the_largest_id_is_a_valid_filter_that_finds_nothing(as_role):
 
 def test_a_huge_id_in_the_path_is_not_found(as_role):
     assert_error(as_role("owner").get(f"{V1}/orders/{HUGE}"), 404, "not_found")
+    # found through a foreign key (a product's listing score), which Django does not range-check
+    assert_error(as_role("owner").get(f"{V1}/listing/products/{HUGE}"), 404, "not_found")
 
 
 @pytest.mark.parametrize(("method", "path", "body"), [

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, QuerySet
 from zhanggui.catalog import queries as catalog_queries
 from zhanggui.catalog.models import Category, Product
 from zhanggui.core.errors import NotFound
+from zhanggui.core.schemas import ID_MAX
 from zhanggui.inventory import queries as inventory_queries
 from zhanggui.listing import media as listing_media
 from zhanggui.listing import rules
@@ -138,6 +139,8 @@ def products_to_audit(product_ids: Iterable[int] | None = None) -> QuerySet[Prod
 
 
 def get_score(product_id: int) -> ProductScore:
+    if not 1 <= product_id <= ID_MAX:  # a lookup through the foreign key is not range-checked
+        raise NotFound()
     try:
         return ProductScore.objects.select_related("product").get(product_id=product_id)
     except ProductScore.DoesNotExist:
