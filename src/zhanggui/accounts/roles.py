@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     DESIGNER = "designer", _("Designer")
     ANALYST = "analyst", _("Analyst")
+    # A drop-ship supplier's own staff: sees and ships that supplier's orders, uploads its
+    # stock feed; nothing else (docs/supply.md).
+    SUPPLIER = "supplier", _("Supplier")
 
 
 def _view(*models_: str) -> list[str]:
@@ -57,6 +60,17 @@ LISTING_CHECKS = ["listing.run_audit", *_view(
 TASKS_VIEW = ["tasks.view_task"]
 TASKS_WORK = ["tasks.view_task", "tasks.change_task"]
 
+# Supply (zhanggui.suppliers): supplier records and costs are for finance and the owner;
+# the warehouse receives purchase orders without seeing costs.
+SUPPLIER_MODELS = ("suppliers.supplier", "suppliers.suppliercontact", "suppliers.supplieritem",
+                   "suppliers.suppliermessage")
+PURCHASE_MODELS = ("suppliers.purchaseorder", "suppliers.purchaseorderline", "suppliers.receipt",
+                   "suppliers.receiptline")
+FORECAST_VIEW = _view("inventory.forecastfit", "inventory.demandforecast")
+RECEIVING = [*_view(*PURCHASE_MODELS), "suppliers.receive_purchaseorder", "suppliers.add_receipt",
+             "inventory.sync_stock_feed", "inventory.view_stockfeedrun",
+             "fulfillment.view_supplierorder"]
+
 # Automatic order review (orders.review): see the rules and the holds.
 REVIEW_VIEW = ["orders.view_reviewrule", "orders.view_orderhold"]
 
@@ -73,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *LISTING_CHECKS,
         *REVIEW_VIEW, "orders.change_reviewrule", "orders.view_blockedbuyer",
         *TASKS_WORK,
+        *FORECAST_VIEW, "fulfillment.view_supplierorder", *_crud("marketing.adspend"),
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -94,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "fulfillment.record_tracking", "fulfillment.manage_carriers", "fulfillment.print_labels",
         "aftersales.receive_return",
         *TASKS_WORK,
+        *RECEIVING, *FORECAST_VIEW,
     ],
     Role.FINANCE: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer"),
@@ -102,6 +118,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *REVIEW_VIEW, "orders.view_paymentcallback",
         *_view(*PRICING_MODELS, "pricing.pricehistory", "pricing.offerusage"),
         *TASKS_WORK,
+        *[p for m in SUPPLIER_MODELS for p in _crud(m)],
+        *[p for m in ("suppliers.purchaseorder", "suppliers.purchaseorderline") for p in _crud(m)],
+        *_view("suppliers.receipt", "suppliers.receiptline", "suppliers.supplypolicy",
+               "inventory.costchange", "inventory.stockfeedrun", "fulfillment.supplierorder",
+               "marketing.adspend"),
+        "suppliers.send_purchaseorder", "suppliers.close_purchaseorder", *FORECAST_VIEW,
     ],
     Role.DESIGNER: [
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
@@ -115,6 +137,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "traffic.view_event", *REVIEW_VIEW,
         "analytics.view_reports", "analytics.view_warehouserun",
         *TASKS_VIEW,
+        *FORECAST_VIEW, "marketing.view_adspend",
+    ],
+    Role.SUPPLIER: [
+        "fulfillment.view_supplierorder", "fulfillment.ship_supplierorder",
+        "inventory.sync_stock_feed", "inventory.view_stockfeedrun",
     ],
 }
 

@@ -370,3 +370,10 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# Drop-ship supplier orders live in their own module; imported here so Django registers them.
+from zhanggui.fulfillment.models_dropship import (  # noqa: E402, F401
+    SupplierOrder,
+    SupplierOrderStatus,
+)
