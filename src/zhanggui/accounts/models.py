@@ -134,6 +134,7 @@ class AlertKind(models.TextChoices):
     ROLE_CHANGE = "role_change", _("Role or permission change")
     CUSTOMER_EXPORT = "customer_export", _("Customer data export")
     TASK_OVERDUE = "task_overdue", _("Task overdue")
+    FEED_STALE = "feed_stale", _("Supplier stock feed stale")
 
 
 class Alert(models.Model):
