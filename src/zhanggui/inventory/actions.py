@@ -21,6 +21,11 @@ from zhanggui.inventory.errors import (
     ReasonRequired,
     ReservationMismatch,
 )
+from zhanggui.inventory.forecasts import (  # noqa: F401 (re-exported: the forecast action)
+    ForecastDay,
+    ForecastRecord,
+    record_forecasts,
+)
 from zhanggui.inventory.models import (
     MovementKind,
     Reservation,
