@@ -164,3 +164,40 @@ def make_received_return(order: Order, *, quantity: int = 1, reason_code: str = 
     aftersales_actions.approve_request(request, actor=None)
     return aftersales_actions.receive_return(
         request, dispositions={request.lines.get().pk: disposition}, actor=None)
+
+
+# ---- suppliers (issue 15) -------------------------------------------------------------------
+
+def make_supplier(*, code: str | None = None, name: str | None = None, **fields):
+    from zhanggui.suppliers.models import Supplier
+
+    n = next(_seq)
+    return Supplier.objects.create(code=code or f"SUP{n:04d}", name=name or f"供应商{n}",
+                                   **fields)
+
+
+def make_supplier_item(supplier, sku: Sku, *, unit_cost: str = "30.00",
+                       lead_time_days: str = "7.0", **fields):
+    from zhanggui.suppliers.models import SupplierItem
+
+    return SupplierItem.objects.create(supplier=supplier, sku=sku, unit_cost=Decimal(unit_cost),
+                                       lead_time_days=Decimal(lead_time_days), **fields)
+
+
+def make_purchase_order(*, supplier=None, warehouse: Warehouse | None = None,
+                        lines: list[tuple[Sku, int]] | None = None, sent: bool = False,
+                        actor: Staff | None = None):
+    """A draft PO (sent when ``sent``); the supplier gets an item for each SKU it lacks."""
+    from zhanggui.suppliers import actions as supplier_actions
+    from zhanggui.suppliers.models import SupplierItem
+
+    supplier = supplier or make_supplier()
+    lines = lines or [(make_sku(), 10)]
+    for sku, _quantity in lines:
+        if not SupplierItem.objects.filter(supplier=supplier, sku=sku).exists():
+            make_supplier_item(supplier, sku)
+    po = supplier_actions.create_purchase_order(supplier, warehouse=warehouse or make_warehouse(),
+                                                lines=lines, actor=actor)
+    if sent:
+        po = supplier_actions.send_purchase_order(po, actor=actor)
+    return po

@@ -1,0 +1,103 @@
+"""Reads of the suppliers app that other apps (replenishment, drop-ship, the console) use."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet, Sum
+
+from zhanggui.core.errors import NotFound
+from zhanggui.suppliers.models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    Supplier,
+    SupplierItem,
+    SupplyPolicy,
+)
+
+# Purchase orders whose open units are still expected.
+OPEN_STATUSES = (PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.SENT,
+                 PurchaseOrderStatus.PARTLY_RECEIVED)
+
+
+def get_policy() -> SupplyPolicy:
+    """The shop's supply policy (the single row, created with the defaults on first use)."""
+    policy = SupplyPolicy.objects.order_by("pk").first()
+    if policy is not None:
+        return policy
+    try:
+        with transaction.atomic():
+            return SupplyPolicy.objects.create(pk=1)
+    except IntegrityError:  # another process created it at the same moment
+        return SupplyPolicy.objects.order_by("pk").first()
+
+
+def preferred_items(sku_ids: Iterable[int]) -> dict[int, SupplierItem]:
+    """SKU id → the supplier item to order it from: the preferred item of an active supplier,
+    else the cheapest item of an active supplier (ties: lowest supplier id). SKUs no active
+    supplier supplies are absent."""
+    ids = set(sku_ids)
+    if not ids:
+        return {}
+    items = (SupplierItem.objects.filter(sku_id__in=ids, supplier__is_active=True)
+             .select_related("supplier", "sku")
+             .order_by("sku_id", "-is_preferred", "unit_cost", "supplier_id"))
+    chosen: dict[int, SupplierItem] = {}
+    for item in items:
+        chosen.setdefault(item.sku_id, item)
+    return chosen
+
+
+def on_order(sku_ids: Iterable[int], warehouse_ids: Iterable[int] | None = None,
+             ) -> dict[tuple[int, int], int]:
+    """(SKU id, warehouse id) → units on open purchase orders (draft, sent, partly received):
+    ordered − accepted per line, never negative. ``warehouse_ids`` None: every warehouse.
+    Pairs with nothing open are absent."""
+    ids = set(sku_ids)
+    if not ids:
+        return {}
+    lines = PurchaseOrderLine.objects.filter(
+        sku_id__in=ids, purchase_order__status__in=OPEN_STATUSES,
+        quantity__gt=F("received_quantity"))
+    if warehouse_ids is not None:
+        lines = lines.filter(purchase_order__warehouse_id__in=set(warehouse_ids))
+    rows = (lines.values("sku_id", "purchase_order__warehouse_id")
+            .annotate(units=Sum(F("quantity") - F("received_quantity"))))
+    return {(row["sku_id"], row["purchase_order__warehouse_id"]): int(row["units"])
+            for row in rows if row["units"]}
+
+
+def get_supplier(supplier_id: int) -> Supplier:
+    try:
+        return Supplier.objects.get(pk=supplier_id)
+    except Supplier.DoesNotExist:
+        raise NotFound() from None
+
+
+def get_purchase_order(po_id: int) -> PurchaseOrder:
+    try:
+        return PurchaseOrder.objects.select_related("supplier", "warehouse").get(pk=po_id)
+    except PurchaseOrder.DoesNotExist:
+        raise NotFound() from None
+
+
+def list_suppliers(*, is_active: bool | None = None, query: str = "") -> QuerySet[Supplier]:
+    qs = Supplier.objects.all()
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    if query:
+        from django.db.models import Q
+        qs = qs.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    return qs.order_by("code")
+
+
+def list_purchase_orders(*, status: str | None = None, supplier_id: int | None = None,
+                         warehouse_id: int | None = None) -> QuerySet[PurchaseOrder]:
+    qs = PurchaseOrder.objects.select_related("supplier", "warehouse")
+    if status:
+        qs = qs.filter(status=status)
+    if supplier_id:
+        qs = qs.filter(supplier_id=supplier_id)
+    if warehouse_id:
+        qs = qs.filter(warehouse_id=warehouse_id)
+    return qs.order_by("-created_at", "-id")
