@@ -15,6 +15,7 @@ STAFF = (
     ("finance", "财务 陈静"),
     ("designer", "美工 杨帆"),
     ("analyst", "数据分析 赵磊"),
+    ("supplier", "供应商 义乌优选代发"),
 )
 
 # The most common surnames with rough relative frequencies.

@@ -24,6 +24,7 @@ from zhanggui.demo import (
     master_logs,
     orders_write,
     pricing_seed,
+    supply_seed,
     traffic_seed,
 )
 from zhanggui.demo.basics import seed_staff, seed_warehouses
@@ -110,9 +111,13 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     progress.done("payments, fulfillment, after-sales")
     simulation = StockSimulation(stream(options, "stock"), clock, catalog.skus, warehouses, orders)
     movements = simulation.run()
+    suppliers = supply_seed.seed_suppliers(clock, catalog.skus)
+    purchase_orders = supply_seed.write_purchase_history(stream(options, "supply"), clock,
+                                                         movements, suppliers, staff)
     orders_write.assign_tracking_numbers(numbers, orders)
     progress.done("stock simulation", f"{len(simulation.stocks)} stock rows, {len(movements)} "
-                                      f"movements, {simulation.urgent_receipts} urgent receipts")
+                                      f"movements, {simulation.urgent_receipts} urgent receipts, "
+                                      f"{purchase_orders} purchase orders")
     _note_first_orders(customers, orders)
     customers_seed.write_customers(options, clock, customers)
     progress.done("customers written", f"{len(customers)}")

@@ -181,12 +181,12 @@ class StockSimulation:
         prefix = self.prefix[stock.sku.pk]
         soon = _forecast(prefix, index, LOOKAHEAD_DAYS)
         if not soon:
-            return 0, _minimum_order(stock.sku)
+            return 0, minimum_order(stock.sku)
         cover = _forecast(prefix, index, COVER_DAYS)
         routed = sum(s.routed_units for s in stock.sku.stocks)
         mine, whole = stock.routed_units + 1, routed + len(stock.sku.stocks)
         reorder_point = soon * mine // whole + SAFETY_UNITS
-        return reorder_point, max(_minimum_order(stock.sku), reorder_point + cover * mine // whole)
+        return reorder_point, max(minimum_order(stock.sku), reorder_point + cover * mine // whole)
 
     def low_stock_thresholds(self) -> None:
         """A threshold per row from its velocity: twice today's reorder point, at least 10."""
@@ -207,14 +207,19 @@ def _forecast(prefix: list[int], index: int, days: int) -> int:
     return units
 
 
-def _minimum_order(sku: SkuInfo) -> int:
+def minimum_order(sku: SkuInfo) -> int:
     """Suppliers' minimum order: more units of cheap goods."""
     if sku.price < 50:
         return 100
     return 60 if sku.price < 150 else 30
 
 
+def case_size(sku: SkuInfo) -> int:
+    """Units per case the supplier ships (its pack size)."""
+    return 20 if sku.price < 50 else 10
+
+
 def _case_rounded(sku: SkuInfo, units: int) -> int:
-    case = 20 if sku.price < 50 else 10
+    case = case_size(sku)
     return max(case, -(-units // case) * case)
 
