@@ -14,6 +14,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import Sku
 from zhanggui.core.regions import get_province
 from zhanggui.inventory import locks, rules
+from zhanggui.inventory.costs import record_landed_cost  # noqa: F401 (re-exported)
 from zhanggui.inventory.errors import (
     InsufficientStock,
     InvalidQuantity,

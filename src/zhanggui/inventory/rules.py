@@ -3,7 +3,9 @@
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
+from zhanggui.core.money import to_money
 from zhanggui.core.regions import RegionGroup, get_province
 
 _R = RegionGroup
@@ -83,3 +85,22 @@ def choose_stock(candidates: Iterable[Candidate], quantity: int) -> Candidate | 
         return None
     return min(enough, key=lambda c: (not c.same_province, not c.same_region, -c.available,
                                       c.warehouse_id))
+
+
+def moving_average_cost(*, on_hand_before: int, cost_before: Decimal, quantity: int,
+                        unit_landed_cost: Decimal) -> Decimal:
+    """A SKU's cost after receiving ``quantity`` units at ``unit_landed_cost``: the moving
+    average ``(on_hand × cost + quantity × landed) / (on_hand + quantity)``, to the cent
+    (ROUND_HALF_UP). Stock below zero counts as none (nothing to average with), so with
+    nothing on hand the result is the landed cost.
+
+    Raises:
+        ValueError: when ``quantity`` is not positive or a cost is negative.
+    """
+    if quantity <= 0:
+        raise ValueError("a receipt brings at least one unit")
+    if cost_before < 0 or unit_landed_cost < 0:
+        raise ValueError("costs are never negative")
+    held = max(on_hand_before, 0)
+    total = Decimal(held) * cost_before + Decimal(quantity) * unit_landed_cost
+    return to_money(total / Decimal(held + quantity))
