@@ -59,3 +59,12 @@ def test_history_pos_are_closed_sent_before_they_arrived_with_inspected_receipts
 def test_suppliers_answer_messages(store):
     assert SupplierMessage.objects.filter(direction="in").count() == \
         SupplierMessage.objects.filter(direction="out").count() > 0
+
+
+def test_ad_spend_follows_sales_with_a_few_products_below_the_roi_floor(store):
+    from zhanggui.marketing.models import AdSpend
+
+    assert AdSpend.objects.filter(product__isnull=True).exists()
+    advertised = AdSpend.objects.filter(product__isnull=False)
+    assert advertised.values("product").distinct().count() >= 3
+    assert not AdSpend.objects.filter(amount__lt=5).exists()

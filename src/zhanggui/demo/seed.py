@@ -21,6 +21,7 @@ from zhanggui.demo import (
     live_plan,
     live_setup,
     log_write,
+    marketing_seed,
     master_logs,
     orders_write,
     pricing_seed,
@@ -134,6 +135,8 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
                                                   f"{parcels.events} tracking events")
     traffic_seed.seed_traffic(options, clock, catalog.drafts, orders, progress)
     progress.done("pricing", f"{pricing_seed.seed_pricing(clock, staff)} offers and templates")
+    spend = marketing_seed.write_ad_spend(stream(options, "marketing"), clock, orders, staff)
+    progress.done("ad spend", f"{spend} days × channels")
     order_logs = log_write.write_order_logs(orders, staff)
     progress.done("operation log written", f"{order_logs + receipt_logs} entries")
     today = live.run_live(stream(options, "live"), clock, staff, services, orders)
