@@ -165,6 +165,11 @@ WAREHOUSES = Extract(
 EXTRACTS = (ORDERS, ORDER_LINES, PAYMENTS, REFUNDS, AFTERSALES, EVENTS, CUSTOMERS, PRODUCTS,
             CATEGORIES, SHIPMENTS, SHIPMENT_LINES, WAREHOUSES)
 
+# The supply side (suppliers, purchase orders, receipts, drop-ship orders, ad spend, stock).
+from zhanggui.analytics.extract_supply import SUPPLY_EXTRACTS  # noqa: E402  (it imports Extract)
+
+EXTRACTS += SUPPLY_EXTRACTS
+
 
 def read_rows(extract: Extract, *, where: str = "", params: tuple = ()) -> Iterator[list[tuple]]:
     """Yield the rows of an extract in batches, read through Django's connection (so the
