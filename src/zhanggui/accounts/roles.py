@@ -124,6 +124,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                "inventory.costchange", "inventory.stockfeedrun", "fulfillment.supplierorder",
                "marketing.adspend"),
         "suppliers.send_purchaseorder", "suppliers.close_purchaseorder", *FORECAST_VIEW,
+        # Finance decides on an over-delivery (pays for the extra units) and books it.
+        "suppliers.receive_purchaseorder", "suppliers.add_receipt",
+        "suppliers.accept_over_receipt",
     ],
     Role.DESIGNER: [
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",

@@ -1,5 +1,6 @@
 """Writes of the suppliers app: purchase orders (create, edit draft lines, send, close,
-cancel). Receiving lives in ``receiving.py``, supplier master data in ``actions_master.py``.
+cancel); receiving (``receiving.py``) and supplier master data (``actions_master.py``) are
+re-exported here, so other apps call ``suppliers.actions`` only.
 
 Every action runs in one transaction, writes the operation log and raises a ``DomainError``
 subclass on refusal (nothing changed).
@@ -17,7 +18,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import Sku
 from zhanggui.core.money import MAX_AMOUNT, to_money
 from zhanggui.inventory.models import Warehouse, WarehouseKind
-from zhanggui.suppliers import queries, rules
+from zhanggui.suppliers import follow_ups, queries, rules
 from zhanggui.suppliers.errors import (
     CancelReasonRequired,
     DuplicatePurchaseLine,
@@ -218,7 +219,7 @@ def close_purchase_order(po: PurchaseOrder, *, actor: Staff | None,
     po.save(update_fields=["status", "closed_at", "updated_at"])
     log_operation(po, action="suppliers.close_purchase_order", actor=actor,
                   before={"status": before}, after={"status": po.status}, note=note)
-    _after_po_finished(po)
+    _after_po_finished(po, actor)
     return po
 
 
@@ -242,12 +243,17 @@ def cancel_purchase_order(po: PurchaseOrder, *, reason: str,
     po.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
     log_operation(po, action="suppliers.cancel_purchase_order", actor=actor,
                   before={"status": before}, after={"status": po.status}, note=po.cancel_reason)
-    _after_po_finished(po)
+    _after_po_finished(po, actor)
     return po
 
 
-def _after_po_finished(po: PurchaseOrder) -> None:
+def _after_po_finished(po: PurchaseOrder, actor: Staff | None = None) -> None:
     """Close the PO's open follow-ups (overdue) once nothing more is expected."""
-    from zhanggui.suppliers import follow_ups  # tasks glue; kept apart from the rules here
+    follow_ups.close_overdue_task(po, actor=actor)
 
-    follow_ups.close_overdue_task(po)
+
+# Re-exported: receiving with inspection lives in its own module.
+from zhanggui.suppliers.receiving import (  # noqa: E402, F401
+    ReceiptLineInput,
+    receive_purchase_order,
+)

@@ -6,3 +6,6 @@ class SuppliersConfig(AppConfig):
     name = "zhanggui.suppliers"
     label = "suppliers"
     verbose_name = _("Suppliers and purchasing")
+
+    def ready(self) -> None:
+        from zhanggui.suppliers import tasks_kinds  # noqa: F401  (registers the task kinds)

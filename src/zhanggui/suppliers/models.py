@@ -164,6 +164,7 @@ class PurchaseOrder(TimeStampedModel):
             ("send_purchaseorder", _("Can send purchase orders")),
             ("receive_purchaseorder", _("Can receive purchase orders")),
             ("close_purchaseorder", _("Can close or cancel purchase orders")),
+            ("accept_over_receipt", _("Can accept more units than were ordered")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(freight_amount__gte=0),
