@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhanggui.tasks.tasks.escalate_overdue",
         "schedule": 600.0,
     },
+    "sweep-overdue-purchase-orders": {
+        "task": "zhanggui.suppliers.tasks.sweep_overdue_purchase_orders_task",
+        "schedule": 3600.0,
+    },
 }
 
 LANGUAGE_CODE = "zh-hans"
