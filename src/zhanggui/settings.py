@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhanggui.fulfillment.tasks.sweep_abnormal_parcels_task",
         "schedule": 900.0,
     },
+    "sweep-drop-ship": {
+        "task": "zhanggui.fulfillment.tasks.sweep_drop_ship_task",
+        "schedule": 300.0,
+    },
     "escalate-overdue-tasks": {
         "task": "zhanggui.tasks.tasks.escalate_overdue",
         "schedule": 600.0,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
-from zhanggui.fulfillment import rules
+from zhanggui.fulfillment import dropship, rules
 from zhanggui.fulfillment.errors import CannotMerge, InvalidSplit, ParcelNotWaiting
 from zhanggui.fulfillment.models import (
     FulfillmentPolicy,
@@ -95,6 +95,7 @@ class _Allocator:
             for shipment, plan in created for line_id, units in plan.lines.items()])
         if self.policy.auto_merge:
             self._merge_new(created)
+        dropship.sync_supplier_orders([shipment for shipment, _plan in created], actor=self.actor)
         log_operation(created[0][0], action="fulfillment.allocate_orders", actor=self.actor,
                       after={"orders": len({s.order_id for s, _p in created}),
                              "parcels": len(created)})
@@ -223,6 +224,7 @@ def drop_cancelled_orders(*, actor: Staff | None) -> int:
             change = {"status": ShipmentStatus.CANCELLED}
         log_operation(parcel, action="fulfillment.drop_cancelled_orders", actor=actor,
                       after=change)
+    dropship.sync_supplier_orders(by_parcel, actor=actor)
     return len(by_parcel)
 
 
@@ -299,6 +301,7 @@ def merge_shipments(shipments: Iterable[Shipment], *, actor: Staff | None) -> Sh
     log_operation(target, action="fulfillment.merge_shipments", actor=actor,
                   after={"merged": [p.pk for p in others],
                          "orders": sorted(o.number for o in orders.values())})
+    dropship.sync_supplier_orders(parcels, actor=actor)
     return target
 
 
@@ -356,6 +359,7 @@ def split_shipment(shipment: Shipment, *, quantities: dict[int, int], actor: Sta
     log_operation(new, action="fulfillment.split_shipment", actor=actor,
                   after={"from": parcel.pk, "warehouse": target,
                          "lines": {str(lines[pk].order_line_id): units for pk, units in move.items()}})
+    dropship.sync_supplier_orders([parcel, new], actor=actor)
     return new
 
 

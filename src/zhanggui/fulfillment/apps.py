@@ -7,4 +7,7 @@ class FulfillmentConfig(AppConfig):
     verbose_name = _("Fulfillment")
 
     def ready(self) -> None:
-        from zhanggui.fulfillment import tasks_kinds  # noqa: F401  (registers the task kinds)
+        from zhanggui.fulfillment import (
+            dropship_kinds,  # noqa: F401  (and those of drop-shipping)
+            tasks_kinds,  # noqa: F401  (registers the task kinds)
+        )

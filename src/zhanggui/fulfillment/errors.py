@@ -135,3 +135,17 @@ class ShipmentNotInFlight(Conflict):
     code = "shipment_not_in_flight"
     default_message = _("Only a parcel handed to the carrier can get tracking events "
                         "(this one is %(status)s).")
+
+
+# ---- drop-ship supplier orders (fulfillment.dropship) ---------------------------------------
+
+class SupplierOrderClosed(Conflict):
+    code = "supplier_order_closed"
+    default_message = _("Supplier order %(number)s is %(status)s: it can no longer be accepted "
+                        "or shipped.")
+
+
+class NotSupplierAccount(Conflict):
+    code = "not_supplier_account"
+    default_message = _("Supplier order %(number)s belongs to another supplier.")
+    http_status = 403

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
-from zhanggui.fulfillment import rules
+from zhanggui.fulfillment import dropship, rules
 from zhanggui.fulfillment.errors import (
     DuplicateTrackingNumber,
     ParcelNotShippable,
@@ -68,6 +68,7 @@ def ship_shipment(shipment: Shipment, *, actor: Staff | None, carrier: str | Non
                          "orders": sorted(order.number for order in orders)})
     for order in _fully_shipped(orders):
         order_actions.mark_order_shipped(order, actor=actor, note=str(parcel))
+    dropship.parcel_shipped(parcel, actor=actor)  # a drop-ship parcel's supplier order
     return parcel
 
 

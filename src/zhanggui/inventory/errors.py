@@ -26,3 +26,27 @@ class ReasonRequired(InvalidInput):
 class ReservationMismatch(Conflict):
     code = "reservation_mismatch"
     default_message = _("No active reservation matches %(reference)s.")
+
+
+class NotDropShipWarehouse(Conflict):
+    code = "not_drop_ship_warehouse"
+    default_message = _("Warehouse %(warehouse)s is not a supplier's drop-ship warehouse: only "
+                        "those take a stock feed.")
+
+
+class NotYourWarehouse(Conflict):
+    code = "not_your_warehouse"
+    default_message = _("A supplier account may sync only its own supplier's warehouse.")
+    http_status = 403
+
+
+class FeedRejected(InvalidInput):
+    """Some rows of a stock feed are bad; nothing was applied. ``errors`` lists them (line,
+    SKU code, message)."""
+
+    code = "feed_rejected"
+    default_message = _("%(count)s rows of the stock feed are bad: nothing was applied.")
+
+    def __init__(self, errors: list[dict], **params):
+        self.errors = errors
+        super().__init__(count=len(errors), **params)
