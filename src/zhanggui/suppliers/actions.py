@@ -252,7 +252,17 @@ def _after_po_finished(po: PurchaseOrder, actor: Staff | None = None) -> None:
     follow_ups.close_overdue_task(po, actor=actor)
 
 
-# Re-exported: receiving with inspection lives in its own module.
+# Re-exported: receiving with inspection and the master data live in their own modules.
+from zhanggui.suppliers.actions_master import (  # noqa: E402, F401
+    add_supplier_item,
+    create_supplier,
+    delete_supplier_contact,
+    delete_supplier_item,
+    record_supplier_message,
+    save_supplier_contact,
+    save_supplier_item,
+    update_supplier,
+)
 from zhanggui.suppliers.receiving import (  # noqa: E402, F401
     ReceiptLineInput,
     receive_purchase_order,
