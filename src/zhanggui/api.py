@@ -27,11 +27,13 @@ from zhanggui.fulfillment.api_tracking import router as fulfillment_tracking_rou
 from zhanggui.fulfillment.api_waves import router as fulfillment_waves_router
 from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
+from zhanggui.inventory.api_forecast import router as inventory_forecast_router
 from zhanggui.listing.api import router as listing_router
 from zhanggui.orders.api import router as orders_router
 from zhanggui.orders.review_api import callbacks_router as payment_callbacks_router
 from zhanggui.orders.review_api import router as review_router
 from zhanggui.pricing.api import router as pricing_router
+from zhanggui.suppliers.api_replenishment import router as suppliers_replenishment_router
 from zhanggui.tasks.api import router as tasks_router
 from zhanggui.traffic.api import router as traffic_router
 
@@ -135,6 +137,7 @@ V1 = "/v1"
 api.add_router(f"{V1}/accounts", accounts_router, tags=["accounts"])
 api.add_router(f"{V1}/catalog", catalog_router, tags=["catalog"])
 api.add_router(f"{V1}/inventory", inventory_router, tags=["inventory"])
+api.add_router(f"{V1}/inventory", inventory_forecast_router, tags=["inventory"])
 api.add_router(f"{V1}/listing", listing_router, tags=["listing"])
 api.add_router(f"{V1}/customers", customers_router, tags=["customers"])
 # Before the orders router, whose /{order_id} would take these paths.
@@ -151,3 +154,5 @@ api.add_router(f"{V1}/imports", imports_router, tags=["imports"])
 api.add_router(f"{V1}/traffic", traffic_router, tags=["traffic"])
 api.add_router(f"{V1}/analytics", analytics_router, tags=["analytics"])
 api.add_router(f"{V1}/tasks", tasks_router, tags=["tasks"])
+# Before any suppliers router with a /{id} path, which would take /reorder-list.
+api.add_router(f"{V1}/suppliers", suppliers_replenishment_router, tags=["suppliers"])

@@ -24,6 +24,7 @@ from tests.fulfillment import matrix_cases_waves as wave_cases
 from tests.listing import matrix_cases as listing_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
+from tests.suppliers import matrix_cases_replenishment as replenishment_cases
 from tests.tasks import matrix_cases as tasks_cases
 from zhanggui.accounts.roles import ROLE_PERMISSIONS, Role
 from zhanggui.customers.rules import PERSONAL_DATA_PERMISSION, mask_address, mask_email, mask_name, mask_phone
@@ -281,4 +282,13 @@ ROWS: list[Row] = [
         ("tasks.view_task", "tasks.change_task")),
     Row("GET", f"{V1}/tasks/routes", tasks_cases.list_routes, "tasks.change_taskroute"),
     Row("PUT", f"{V1}/tasks/routes/{{kind}}", tasks_cases.save_route, "tasks.change_taskroute"),
+    Row("GET", f"{V1}/suppliers/reorder-list", replenishment_cases.reorder_list,
+        "suppliers.view_supplier", masks=(cost("groups.*.total_cost"),
+                                          cost("groups.*.rows.*.unit_cost"),
+                                          cost("groups.*.rows.*.line_cost"))),
+    Row("POST", f"{V1}/suppliers/reorder-list/draft-purchase-orders",
+        replenishment_cases.draft_purchase_orders,
+        ("suppliers.view_supplier", "suppliers.add_purchaseorder"), 201),
+    Row("GET", f"{INV}/skus/{{sku_id}}/forecast", replenishment_cases.sku_forecast,
+        ("inventory.view_forecastfit", "inventory.view_demandforecast")),
 ]
