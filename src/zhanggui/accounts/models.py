@@ -135,6 +135,7 @@ class AlertKind(models.TextChoices):
     CUSTOMER_EXPORT = "customer_export", _("Customer data export")
     TASK_OVERDUE = "task_overdue", _("Task overdue")
     FEED_STALE = "feed_stale", _("Supplier stock feed stale")
+    DROPSHIP_ROI_LOW = "dropship_roi_low", _("Drop-ship ROI below the floor")
 
 
 class Alert(models.Model):
