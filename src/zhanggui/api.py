@@ -22,17 +22,21 @@ from zhanggui.catalog.api import router as catalog_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
 from zhanggui.fulfillment.api import router as fulfillment_router
+from zhanggui.fulfillment.api_dropship import router as fulfillment_dropship_router
 from zhanggui.fulfillment.api_parcels import router as fulfillment_parcels_router
 from zhanggui.fulfillment.api_tracking import router as fulfillment_tracking_router
 from zhanggui.fulfillment.api_waves import router as fulfillment_waves_router
 from zhanggui.imports.api import router as imports_router
 from zhanggui.inventory.api import router as inventory_router
+from zhanggui.inventory.api_feed import router as inventory_feed_router
 from zhanggui.inventory.api_forecast import router as inventory_forecast_router
 from zhanggui.listing.api import router as listing_router
+from zhanggui.marketing.api import router as marketing_router
 from zhanggui.orders.api import router as orders_router
 from zhanggui.orders.review_api import callbacks_router as payment_callbacks_router
 from zhanggui.orders.review_api import router as review_router
 from zhanggui.pricing.api import router as pricing_router
+from zhanggui.suppliers.api import router as suppliers_router
 from zhanggui.suppliers.api_replenishment import router as suppliers_replenishment_router
 from zhanggui.tasks.api import router as tasks_router
 from zhanggui.traffic.api import router as traffic_router
@@ -156,3 +160,7 @@ api.add_router(f"{V1}/analytics", analytics_router, tags=["analytics"])
 api.add_router(f"{V1}/tasks", tasks_router, tags=["tasks"])
 # Before any suppliers router with a /{id} path, which would take /reorder-list.
 api.add_router(f"{V1}/suppliers", suppliers_replenishment_router, tags=["suppliers"])
+api.add_router(f"{V1}/suppliers", suppliers_router, tags=["suppliers"])
+api.add_router(f"{V1}/fulfillment", fulfillment_dropship_router, tags=["fulfillment"])
+api.add_router(f"{V1}/inventory", inventory_feed_router, tags=["inventory"])
+api.add_router(f"{V1}/marketing", marketing_router, tags=["marketing"])

@@ -18,3 +18,6 @@ class Case:
     # Asserts the expected effect of an allowed call, given the response body and the caller;
     # it may also just return a bool (False fails the test).
     check: Callable[[Any, Staff], bool | None] = lambda data, staff: None
+    # Prepares an allowed caller before the call (e.g. makes a supplier-role caller an account
+    # of the setup's supplier: supplier accounts see their own supplier's objects only).
+    prepare: Callable[[Staff], None] = lambda staff: None

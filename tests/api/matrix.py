@@ -19,11 +19,13 @@ from tests.api import matrix_cases as core
 from tests.api.case import Case
 from tests.api.support import NOBODY
 from tests.fulfillment import matrix_cases_carriers as carrier_cases
+from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
 from tests.fulfillment import matrix_cases_waves as wave_cases
 from tests.listing import matrix_cases as listing_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
+from tests.suppliers import matrix_cases as supplier_cases
 from tests.suppliers import matrix_cases_replenishment as replenishment_cases
 from tests.tasks import matrix_cases as tasks_cases
 from zhanggui.accounts.roles import ROLE_PERMISSIONS, Role
@@ -97,6 +99,7 @@ def holds(role: str, permissions: tuple[str, ...]) -> bool:
 ACC, CAT, INV, CUS = f"{V1}/accounts", f"{V1}/catalog", f"{V1}/inventory", f"{V1}/customers"
 ORD, FUL, AFT = f"{V1}/orders", f"{V1}/fulfillment", f"{V1}/aftersales"
 LST = f"{V1}/listing"
+SUP = f"{V1}/suppliers"
 
 ROWS: list[Row] = [
     Row("GET", f"{ACC}/me", core.me, None),
@@ -291,4 +294,71 @@ ROWS: list[Row] = [
         ("suppliers.view_supplier", "suppliers.add_purchaseorder"), 201),
     Row("GET", f"{INV}/skus/{{sku_id}}/forecast", replenishment_cases.sku_forecast,
         ("inventory.view_forecastfit", "inventory.view_demandforecast")),
+    # Drop-shipping (一件代发), the supplier's stock feed, ad spend (issue 15).
+    Row("GET", f"{FUL}/supplier-orders", dropship_cases.list_supplier_orders,
+        "fulfillment.view_supplierorder", masks=(cost("items.*.cost_amount"),)),
+    Row("POST", f"{FUL}/supplier-orders/export", dropship_cases.export_supplier_orders,
+        "fulfillment.ship_supplierorder"),
+    Row("GET", f"{FUL}/supplier-orders/{{order_id}}", dropship_cases.get_supplier_order,
+        "fulfillment.view_supplierorder", masks=(cost("cost_amount"),)),
+    Row("POST", f"{FUL}/supplier-orders/{{order_id}}/recipient", dropship_cases.reveal_recipient,
+        "fulfillment.ship_supplierorder"),
+    Row("POST", f"{FUL}/supplier-orders/{{order_id}}/accept",
+        dropship_cases.accept_supplier_order, "fulfillment.ship_supplierorder"),
+    Row("POST", f"{FUL}/supplier-orders/{{order_id}}/ship", dropship_cases.ship_supplier_order,
+        "fulfillment.ship_supplierorder"),
+    Row("POST", f"{INV}/warehouses/{{warehouse_id}}/feed", dropship_cases.sync_stock_feed,
+        "inventory.sync_stock_feed", 201),
+    Row("GET", f"{V1}/marketing/ad-spend", dropship_cases.list_ad_spend, "marketing.view_adspend"),
+    Row("POST", f"{V1}/marketing/ad-spend", dropship_cases.create_ad_spend,
+        "marketing.add_adspend", 201),
+    Row("PATCH", f"{V1}/marketing/ad-spend/{{spend_id}}", dropship_cases.update_ad_spend,
+        "marketing.change_adspend"),
+    Row("DELETE", f"{V1}/marketing/ad-spend/{{spend_id}}", dropship_cases.delete_ad_spend,
+        "marketing.delete_adspend"),
+    # Suppliers and purchase orders (tests/suppliers/matrix_cases.py).
+    Row("GET", f"{SUP}/purchase-orders", supplier_cases.list_purchase_orders,
+        "suppliers.view_purchaseorder", masks=(cost("items.*.total_cost"),)),
+    Row("POST", f"{SUP}/purchase-orders", supplier_cases.create_purchase_order,
+        "suppliers.add_purchaseorder", 201),
+    Row("GET", f"{SUP}/purchase-orders/{{po_id}}", supplier_cases.get_purchase_order,
+        "suppliers.view_purchaseorder",
+        masks=(cost("total_cost"), cost("freight_cost"), cost("lines.*.unit_cost"),
+               cost("receipts.*.freight_cost"), cost("receipts.*.lines.*.landed_unit_cost"))),
+    Row("PUT", f"{SUP}/purchase-orders/{{po_id}}/lines", supplier_cases.update_purchase_order_lines,
+        "suppliers.change_purchaseorder"),
+    Row("POST", f"{SUP}/purchase-orders/{{po_id}}/send", supplier_cases.send_purchase_order,
+        "suppliers.send_purchaseorder"),
+    Row("POST", f"{SUP}/purchase-orders/{{po_id}}/receive", supplier_cases.receive_purchase_order,
+        "suppliers.receive_purchaseorder", 201),
+    Row("POST", f"{SUP}/purchase-orders/{{po_id}}/close", supplier_cases.close_purchase_order,
+        "suppliers.close_purchaseorder"),
+    Row("POST", f"{SUP}/purchase-orders/{{po_id}}/cancel", supplier_cases.cancel_purchase_order,
+        "suppliers.close_purchaseorder"),
+    Row("GET", f"{SUP}/purchase-orders/{{po_id}}/pdf", supplier_cases.purchase_order_pdf,
+        "suppliers.view_purchaseorder"),
+    Row("GET", SUP, supplier_cases.list_suppliers, "suppliers.view_supplier"),
+    Row("POST", SUP, supplier_cases.create_supplier, "suppliers.add_supplier", 201),
+    Row("GET", f"{SUP}/{{supplier_id}}", supplier_cases.get_supplier, "suppliers.view_supplier"),
+    Row("PATCH", f"{SUP}/{{supplier_id}}", supplier_cases.update_supplier,
+        "suppliers.change_supplier"),
+    Row("GET", f"{SUP}/{{supplier_id}}/items", supplier_cases.list_supplier_items,
+        ("suppliers.view_supplier", "suppliers.view_supplieritem"),
+        masks=(cost("*.unit_cost"),)),
+    Row("PUT", f"{SUP}/{{supplier_id}}/items/{{sku_id}}", supplier_cases.save_supplier_item,
+        ("suppliers.add_supplieritem", "suppliers.change_supplieritem")),
+    Row("DELETE", f"{SUP}/{{supplier_id}}/items/{{sku_id}}", supplier_cases.delete_supplier_item,
+        "suppliers.delete_supplieritem"),
+    Row("GET", f"{SUP}/{{supplier_id}}/contacts", supplier_cases.list_supplier_contacts,
+        ("suppliers.view_supplier", "suppliers.view_suppliercontact")),
+    Row("POST", f"{SUP}/{{supplier_id}}/contacts", supplier_cases.add_supplier_contact,
+        "suppliers.add_suppliercontact", 201),
+    Row("PUT", f"{SUP}/{{supplier_id}}/contacts/{{contact_id}}",
+        supplier_cases.update_supplier_contact, "suppliers.change_suppliercontact"),
+    Row("DELETE", f"{SUP}/{{supplier_id}}/contacts/{{contact_id}}",
+        supplier_cases.delete_supplier_contact, "suppliers.delete_suppliercontact"),
+    Row("GET", f"{SUP}/{{supplier_id}}/messages", supplier_cases.list_supplier_messages,
+        ("suppliers.view_supplier", "suppliers.view_suppliermessage")),
+    Row("POST", f"{SUP}/{{supplier_id}}/messages", supplier_cases.record_supplier_message,
+        "suppliers.add_suppliermessage", 201),
 ]

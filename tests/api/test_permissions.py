@@ -117,6 +117,7 @@ def test_every_role_with_permission_reads_with_fields_masked_as_declared(db, row
     reference = None
     for role in row.allowed:
         client = caller.as_role(role)
+        case.prepare(client.staff)
         before = database_fingerprint()
         response = _call(client, row, case)
         assert response.status_code == row.status, (role, response.content)
@@ -132,6 +133,7 @@ def test_every_role_with_permission_reads_with_fields_masked_as_declared(db, row
 def test_every_role_with_permission_writes_with_the_expected_effect(db, row, role):
     case = row.setup()
     client = ApiClient(staff_of(role))
+    case.prepare(client.staff)
 
     response = _call(client, row, case)
 

@@ -27,6 +27,8 @@ class WarehouseOut(Schema):
     province_code: str
     city: str
     is_active: bool
+    feed_synced_at: datetime | None = Field(
+        None, description="drop-ship warehouses: when the supplier's stock feed last synced")
 
 
 class WarehouseFilter(FilterSchema):
