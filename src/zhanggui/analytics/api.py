@@ -42,5 +42,5 @@ def report(request: HttpRequest, name: str, start: Day | None = None, end: Day |
     parsed = queries.parse_request(name, start=start, end=end, compare_start=compare_start,
                                    compare_end=compare_end, channel=channel,
                                    category_id=category_id, warehouse_id=warehouse_id,
-                                   carrier=carrier)
+                                   carrier=carrier, access=queries.viewer_access(request.user))
     return queries.run_report(parsed)

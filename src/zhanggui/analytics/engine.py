@@ -16,6 +16,7 @@ from django.conf import settings
 from zhanggui.analytics import reader
 from zhanggui.analytics.metrics import METRICS, ROLLUPS, SOURCES, Metric, Rollup, Source, base_metrics
 from zhanggui.analytics.rules import Period, ratio, window_ending
+from zhanggui.analytics.supply_metrics import SALES_WINDOW_DAYS
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def window_relations(periods: list[Period]) -> dict[str, list[Period]]:
     the setting), under the same labels."""
     return {"periods": list(periods),
             "refund_window": [window_ending(p, 30) for p in periods],
-            "repurchase_window": [window_ending(p, repurchase_window_days()) for p in periods]}
+            "repurchase_window": [window_ending(p, repurchase_window_days()) for p in periods],
+            "sales_window": [window_ending(p, SALES_WINDOW_DAYS) for p in periods]}
 
 
 def _timestamp(day) -> str:

@@ -144,4 +144,5 @@ def build_report_export(parameters: dict, staff) -> Export:
     for key in ("start", "end", "compare_start", "compare_end"):
         if filters.get(key):
             filters[key] = date.fromisoformat(filters[key])
-    return as_export(queries.run_report(queries.parse_request(name, **filters)))
+    return as_export(queries.run_report(queries.parse_request(
+        name, access=queries.viewer_access(staff), **filters)))

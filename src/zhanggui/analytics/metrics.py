@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.analytics import logistics_metrics
+from zhanggui.analytics import logistics_metrics, supply_metrics
 from zhanggui.analytics.metric_types import Metric, Source, Unit
 from zhanggui.analytics.metric_types import metric as _m
 
@@ -106,7 +106,7 @@ SOURCES = {s.code: s for s in [
         JOIN periods p ON l.paid_at >= p.start_at AND l.paid_at < p.end_at
         WHERE l.status <> 'cancelled' {span} {channel} {category}""",
            channel="AND l.channel = $channel", category=f"AND l.product_id IN {IN_CATEGORY}",
-           dimensions=("day", "product_id", "channel", "top_category"),
+           dimensions=("day", "product_id", "channel", "top_category", "sku_id"),
            span_column="l.paid_at"),
     Source("refunds", """
         SELECT p.label AS period, r.*, CAST(r.created_at AS DATE) AS day
@@ -151,6 +151,7 @@ SOURCES = {s.code: s for s in [
            channel="AND o.channel = $channel", category=f"AND {ORDER_IN_CATEGORY}",
            span_column="o.paid_at", span_relation="repurchase_window"),
     *logistics_metrics.SOURCES,
+    *supply_metrics.SOURCES,
 ]}
 
 
@@ -300,6 +301,7 @@ METRICS = {m.code: m for m in [
        "buyers of the product / visitors who viewed it", "rate",
        numerator="buyers_of_lines", denominator="product_viewers"),
     *logistics_metrics.METRICS,
+    *supply_metrics.METRICS,
 ]}
 
 

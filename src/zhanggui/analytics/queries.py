@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from zhanggui.analytics import reader, reports
 from zhanggui.analytics.engine import Filters
 from zhanggui.analytics.errors import InvalidFilter, InvalidPeriod, UnknownReport, WarehouseEmpty
+from zhanggui.analytics.report_base import NO_ACCESS, Access
 from zhanggui.analytics.rules import Period
 from zhanggui.core.timeutil import shop_today
 from zhanggui.fulfillment.models import Carrier
@@ -27,12 +28,20 @@ class ReportRequest:
     period: Period
     compare: Period | None
     filters: Filters
+    access: Access = NO_ACCESS  # cost figures and supplier names (the supply reports)
+
+
+def viewer_access(user) -> Access:
+    """What ``user`` may see in the supply reports beyond the reports themselves."""
+    return Access(cost=user.has_perm("catalog.view_cost"),
+                  suppliers=user.has_perm("suppliers.view_supplier"))
 
 
 def parse_request(name: str, *, start: date | None = None, end: date | None = None,
                   compare_start: date | None = None, compare_end: date | None = None,
                   channel: str = "", category_id: int | None = None,
-                  warehouse_id: int | None = None, carrier: str = "") -> ReportRequest:
+                  warehouse_id: int | None = None, carrier: str = "",
+                  access: Access = NO_ACCESS) -> ReportRequest:
     """Validate a request. ``end`` is exclusive; without dates, the last 30 days up to today
     (today included).
 
@@ -63,11 +72,15 @@ def parse_request(name: str, *, start: date | None = None, end: date | None = No
         raise InvalidFilter(problem=_("there is no carrier %(carrier)s") % {"carrier": carrier})
     return ReportRequest(name=name, period=Period("current", start, end), compare=compare,
                          filters=Filters(channel=channel.strip(), category_id=category_id,
-                                         warehouse_id=warehouse_id, carrier=carrier))
+                                         warehouse_id=warehouse_id, carrier=carrier),
+                         access=access)
 
 
 def run_report(request: ReportRequest) -> dict:
     build = reports.REPORTS[request.name]
+    if request.name in reports.WITH_ACCESS:  # they mask costs and supplier names
+        return build(request.period, request.compare, request.filters,
+                     access=request.access).as_dict()
     return build(request.period, request.compare, request.filters).as_dict()
 
 

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.analytics import logistics_tables, storage
+from zhanggui.analytics import logistics_tables, storage, supply_tables
 from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.analytics.extract import EXTRACTS
 
@@ -409,3 +409,6 @@ DERIVED = {
 # Parcels and their orders, for the logistics report (``logistics_tables``).
 DERIVED.update({name: _derived(inputs, label, sql)
                 for name, (inputs, label, sql) in logistics_tables.DERIVED.items()})
+# Suppliers, drop-ship orders, purchase orders and stock, for the supply reports (``supply_tables``).
+DERIVED.update({name: _derived(inputs, label, sql)
+                for name, (inputs, label, sql) in supply_tables.DERIVED.items()})

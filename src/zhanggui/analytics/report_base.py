@@ -22,6 +22,20 @@ from zhanggui.core.regions import get_province
 NO_FILTERS = Filters()
 
 
+@dataclass(frozen=True)
+class Access:
+    """What a viewer of a report may see beyond the reports themselves: cost figures
+    (``catalog.view_cost``) and suppliers' names (``suppliers.view_supplier``). The reports
+    that carry either leave them out (a supplier shows as its code) for the others — the
+    guides: cost prices and supplier information only for those allowed, masked for the rest."""
+
+    cost: bool = False
+    suppliers: bool = False
+
+
+NO_ACCESS = Access()
+
+
 @dataclass
 class Report:
     code: str

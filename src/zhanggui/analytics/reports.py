@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.aftersales.models import ReasonCode
-from zhanggui.analytics import engine, logistics, rules
+from zhanggui.analytics import dropship_report, engine, logistics, rules, stock_report, suppliers_report
 from zhanggui.analytics.engine import Filters
 from zhanggui.analytics.metrics import METRICS
 from zhanggui.analytics.report_base import (  # noqa: F401  (the names reports.* has always had)
@@ -518,3 +518,7 @@ FAILURE_NAMES = dict(PaymentFailureReason.choices)
 
 REPORTS = {"overview": overview, "traffic": traffic, "sales": sales, "customers": customers,
            "aftersales": aftersales, "logistics": logistics.logistics}
+# The supply reports take the viewer's ``access`` (cost figures, supplier names).
+REPORTS.update({"suppliers": suppliers_report.suppliers, "stock": stock_report.stock,
+                "dropship": dropship_report.dropship})
+WITH_ACCESS = {"suppliers", "stock", "dropship"}

@@ -21,7 +21,8 @@ REFRESH_PERMISSION = "analytics.refresh_warehouse"
 
 TITLES = {"overview": _("Overview"), "traffic": _("Traffic"), "sales": _("Sales"),
           "customers": _("Customers"), "aftersales": _("After-sales and payments"),
-          "logistics": _("Logistics")}
+          "logistics": _("Logistics"), "suppliers": _("Suppliers"), "stock": _("Stock health"),
+          "dropship": _("Drop-ship profit")}
 
 
 class FilterForm(forms.Form):
@@ -61,7 +62,16 @@ class LogisticsFilterForm(FilterForm):
         self.fields["carrier"].choices = everything + carriers
 
 
-FORMS = {"logistics": LogisticsFilterForm}
+class SupplyFilterForm(FilterForm):
+    """The supply reports' filters: the period and the channel (of the sales)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["category_id"]
+
+
+FORMS = {"logistics": LogisticsFilterForm, "suppliers": SupplyFilterForm, "stock": SupplyFilterForm,
+         "dropship": SupplyFilterForm}
 
 
 def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
@@ -76,7 +86,8 @@ def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
         return TemplateResponse(request, "analytics/report.html", context, status=422)
     cleaned = form.cleaned_data if form.is_bound else {}
     try:
-        parsed = queries.parse_request(name, **{k: v for k, v in cleaned.items() if v not in (None, "")})
+        parsed = queries.parse_request(name, access=queries.viewer_access(request.user),
+                                       **{k: v for k, v in cleaned.items() if v not in (None, "")})
         report = queries.run_report(parsed)
     except WarehouseEmpty as error:
         # Not a failure of this request: the page explains it and offers the refresh.

@@ -34,6 +34,9 @@ SECTIONS = [
         (_("Customers"), "diversity_3", _report("customers")),
         (_("After-sales and payments"), "assignment_return", _report("aftersales")),
         (_("Logistics"), "local_shipping", _report("logistics")),
+        (_("Suppliers"), "handshake", _report("suppliers")),
+        (_("Stock health"), "inventory", _report("stock")),
+        (_("Drop-ship profit"), "paid", _report("dropship")),
         (_("Warehouse runs"), "database", "analytics.warehouserun"),
     ]),
     (_("Products"), [

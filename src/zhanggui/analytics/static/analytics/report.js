@@ -46,7 +46,7 @@
     if (k.target !== undefined) {  // a goal (the 48-hour ship rate's 95 %): met or not
       const met = k.meets_target === null ? "" : (k.meets_target ? " text-green-700" : " text-red-700");
       card.appendChild(el("div", {"class": "text-xs kpi-target" + met, "data-meets": String(k.meets_target)},
-                          labels.target + " ≥ " + format(k.target, k.unit)));
+                          labels.target + (k.target_at_most ? " ≤ " : " ≥ ") + format(k.target, k.unit)));
     }
     if (k.note) card.appendChild(el("div", {"class": "text-xs text-base-500 kpi-note"}, k.note));
     kpis.appendChild(card);
