@@ -185,6 +185,15 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     task = task_actions.open_task("test_followup", subject=store["delivered"], title="跟进")
     task_actions.comment_task(task, text="已联系买家", actor=owner)
     task_actions.save_task_route("test_followup", role="service", actor=owner)
+    from tests.fulfillment.dropship_support import drop_ship_order, drop_ship_supplier, supplied_sku
+    from zhanggui.inventory.feed import sync_stock_feed
+    from zhanggui.marketing.actions import record_ad_spend
+
+    supplier = drop_ship_supplier()  # a supplier order, a feed run, an ad spend entry
+    drop_ship_order(supplier, sku=supplied_sku(supplier))
+    sync_stock_feed(supplier.warehouse, rows={sku.code: 3}, actor=None)
+    record_ad_spend(day=timezone.localdate(), channel="zhitongche", product=product,
+                    amount=Decimal("50.00"), actor=owner)
     return {**store, "import_run": run}
 
 
@@ -207,7 +216,8 @@ def roles(*names: str) -> frozenset[str]:
 
 
 OWNER = roles()
-ALL_ROLES = frozenset(ROLES)
+# Every role of the shop's staff: a supplier's account (role "supplier") sees its orders only.
+ALL_ROLES = frozenset(ROLES) - {"supplier"}
 STORE_VIEW = roles("operator", "service", "warehouse", "finance", "analyst")  # orders & co.
 STOCK_VIEW = roles("operator", "warehouse", "finance", "analyst")
 CUSTOMER_VIEW = roles("operator", "service", "finance", "analyst")
@@ -341,6 +351,10 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "imports.importprofile": {"view": OWNER, "delete": OWNER},
     "tasks.task": {"view": STORE_VIEW},
     "tasks.taskroute": {"view": OWNER, "add": OWNER},
+    "fulfillment.supplierorder": {"view": roles("operator", "warehouse", "finance")},
+    "inventory.stockfeedrun": {"view": roles("warehouse", "finance")},
+    "marketing.adspend": {"view": roles("operator", "finance", "analyst"),
+                          "add": roles("operator"), "delete": roles("operator")},
 }
 
 
@@ -491,3 +505,17 @@ def _content_type_id(model_label: str) -> int:
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(admin_model(model_label)).pk
+
+
+# Drop-shipping: a supplier's account opens the lists (its own rows only) and the feed upload;
+# another supplier's order or feed run — here, any: the caller is no supplier's account — is 403.
+_SUPPLIER_ORDER = _pk("fulfillment.supplierorder")
+PAGES.update({
+    "admin:fulfillment_supplierorder_changelist": Page(roles("operator", "warehouse", "finance",
+                                                             "supplier")),
+    "admin:inventory_stockfeedrun_changelist": Page(roles("warehouse", "finance", "supplier")),
+    "admin:fulfillment_supplierorder_accept_one": Page(OWNER, _SUPPLIER_ORDER),
+    "admin:fulfillment_supplierorder_enter_tracking_one": Page(OWNER, _SUPPLIER_ORDER),
+    "admin:fulfillment_supplierorder_recipient_one": Page(OWNER, _SUPPLIER_ORDER),
+    "admin:inventory_stockfeedrun_upload_feed": Page(roles("warehouse", "supplier")),
+})

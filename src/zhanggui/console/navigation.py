@@ -87,6 +87,13 @@ SECTIONS = [
         (_("Tracking events"), "route", "fulfillment.trackingevent"),
         (_("Carrier services"), "local_post_office", "fulfillment.carrierservice"),
     ]),
+    (_("Drop-shipping"), [
+        (_("Supplier orders"), "local_shipping", "fulfillment.supplierorder"),
+        (_("Stock feed"), "sync", "inventory.stockfeedrun"),
+    ]),
+    (_("Marketing"), [
+        (_("Ad spend"), "campaign", "marketing.adspend"),
+    ]),
     (_("Tasks"), [
         (_("Tasks"), "task_alt", "tasks.task"),
         (_("Task routes"), "alt_route", "tasks.taskroute"),
@@ -151,11 +158,23 @@ def _entry(title, icon: str, model_label: "str | Page") -> dict:
     }
 
 
+# A supplier's account (role "supplier") sees its orders and its stock feed, nothing else.
+SUPPLIER_ENTRIES = ("fulfillment.supplierorder", "inventory.stockfeedrun")
+
+
+def _supplier_only(request: HttpRequest) -> bool:
+    from zhanggui.suppliers.queries_dropship import is_supplier_account
+
+    return is_supplier_account(request.user)
+
+
 def sidebar_navigation(request: HttpRequest) -> list[dict]:
     """The sidebar groups with the entries ``request.user`` may open; empty groups are left out."""
     groups = []
+    supplier = _supplier_only(request)
     for title, entries in SECTIONS:
-        items = [_entry(*entry) for entry in entries if can_open(entry[2], request)]
+        items = [_entry(*entry) for entry in entries if can_open(entry[2], request)
+                 and (not supplier or entry[2] in SUPPLIER_ENTRIES)]
         if items:
             groups.append({"title": title, "separator": bool(groups), "collapsible": False,
                            "items": items})

@@ -269,6 +269,7 @@ def mark_supplier_orders_exported(orders: Iterable[SupplierOrder], *, actor: Sta
     return len(ids)
 
 
+@transaction.atomic
 def log_recipient_view(order: SupplierOrder, *, actor: Staff | None) -> None:
     """Record that ``actor`` saw the recipient's full name, phone and address of ``order``."""
     log_operation(order, action="fulfillment.view_supplier_order_recipient", actor=actor,

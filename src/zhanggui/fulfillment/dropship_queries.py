@@ -7,6 +7,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,7 +16,12 @@ from django.utils.translation import gettext as _
 from zhanggui.accounts.models import Staff
 from zhanggui.core.errors import NotFound
 from zhanggui.core.regions import get_province
-from zhanggui.fulfillment.models import ShipmentLine, SupplierOrder, SupplierOrderStatus
+from zhanggui.fulfillment.models import (
+    FulfillmentPolicy,
+    ShipmentLine,
+    SupplierOrder,
+    SupplierOrderStatus,
+)
 from zhanggui.suppliers import queries_dropship as supplier_queries
 
 TO_SHIP = (SupplierOrderStatus.NEW, SupplierOrderStatus.ACCEPTED)
@@ -47,14 +53,20 @@ def get_supplier_order_for(staff: Staff, order_id: int) -> SupplierOrder:
         raise NotFound() from None
 
 
-def count_to_do(staff: Staff, *, late_before=None) -> dict[str, int]:
-    """The supplier's to-dos: new orders, and orders to ship paid before ``late_before``."""
+def late_cutoff(now=None):
+    """Orders to ship whose sales order was paid at or before this are late
+    (``FulfillmentPolicy.ship_within_hours`` after payment)."""
+    hours = FulfillmentPolicy.objects.get_or_create(pk=1)[0].ship_within_hours
+    return (now or timezone.now()) - timedelta(hours=hours)
+
+
+def count_to_do(staff: Staff, *, now=None) -> dict[str, int]:
+    """The to-dos of the orders ``staff`` may see: new ones, and late ones (still to ship,
+    paid longer ago than the policy allows)."""
     qs = supplier_orders_for(staff)
-    counts = {"new": qs.filter(status=SupplierOrderStatus.NEW).count()}
-    if late_before is not None:
-        counts["late"] = qs.filter(status__in=TO_SHIP,
-                                   shipment__order__paid_at__lte=late_before).count()
-    return counts
+    return {"new": qs.filter(status=SupplierOrderStatus.NEW).count(),
+            "late": qs.filter(status__in=TO_SHIP,
+                              shipment__order__paid_at__lte=late_cutoff(now)).count()}
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,46 @@ def feed_delta(*, quantity: int, on_hand: int, reserved: int) -> int:
     """The on-hand change that makes ``available`` the feed's quantity: on-hand becomes
     quantity + reserved (never below what is reserved)."""
     return quantity + reserved - on_hand
+
+
+SKU_HEADERS = ("sku_code", "sku", "code", "商家编码", "sku编码", "货号")
+QUANTITY_HEADERS = ("quantity", "qty", "stock", "available", "数量", "库存", "可用库存", "可售库存")
+
+
+class FeedFileError(ValueError):
+    """The file is not a stock feed at all (no header with a SKU and a quantity column)."""
+
+
+def decode_feed(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), else GB18030 as Chinese Excel saves it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def parse_feed_csv(text: str) -> list[FeedRow]:
+    """The rows of a CSV stock feed: a header naming the SKU code and quantity columns (in
+    English or Chinese, any order, other columns ignored), then one SKU a line. Line numbers
+    are the file's (the header is line 1); blank lines are skipped.
+
+    Raises:
+        FeedFileError: no header with both columns.
+    """
+    import csv
+
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    names = [cell.strip().lower() for cell in (header or [])]
+    sku_at = next((i for i, name in enumerate(names) if name in SKU_HEADERS), None)
+    quantity_at = next((i for i, name in enumerate(names) if name in QUANTITY_HEADERS), None)
+    if sku_at is None or quantity_at is None:
+        raise FeedFileError(_("The first line must name the SKU code column (sku_code or 商家编码) "
+                              "and the quantity column (quantity or 库存)."))
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        get = lambda at, cells=cells: cells[at].strip() if at < len(cells) else ""  # noqa: E731
+        rows.append(FeedRow(line, get(sku_at), get(quantity_at)))
+    return rows

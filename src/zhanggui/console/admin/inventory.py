@@ -187,8 +187,10 @@ class ReservationAdmin(IndexedSearchMixin, ReadOnlyAdminMixin, ConsoleModelAdmin
 @admin.register(Warehouse)
 class WarehouseAdmin(MasterDataAdmin):
     change_form_after_template = history.TEMPLATE
-    list_display = ("code", "name", "kind", "province_code", "city", "is_active")
+    list_display = ("code", "name", "kind", "province_code", "city", "is_active",
+                    "feed_synced_at")
     list_filter = (("kind", ChoicesDropdownFilter), ("province_code", ChoicesDropdownFilter),
                    "is_active")
     search_fields = ("code", "name", "city")
-    readonly_fields = ("created_at", "updated_at")
+    # Drop-ship warehouses: the time of the supplier's last stock feed (set by the feed only).
+    readonly_fields = ("feed_synced_at", "created_at", "updated_at")
