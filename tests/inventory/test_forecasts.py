@@ -28,7 +28,7 @@ def test_record_forecasts_stores_fits_and_days_per_warehouse_and_all(db):
     stored = ForecastFit.objects.get(sku=sku, warehouse=warehouse)
     assert stored.mean_daily_demand == Decimal("1.250")
     assert (stored.censored_days, stored.xyz_class, stored.model) == (4, "X", "AutoETS")
-    assert list(stored.days.values_list("quantity", "lower", "upper"))[0] == (
+    assert stored.days.values_list("quantity", "lower", "upper").first() == (
         Decimal("1.250"), Decimal("0.250"), Decimal("2.250"))
     assert DemandForecast.objects.count() == 9
     assert OperationLog.objects.filter(action="inventory.record_forecasts").count() == 1
