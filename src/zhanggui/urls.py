@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from zhanggui.api import api
 from zhanggui.console.admin.analytics import report_urls
+from zhanggui.console.admin.replenishment import supply_urls
 from zhanggui.console.search import search_urls
 
 console_urls, app_name, namespace = admin.site.urls
@@ -16,6 +17,6 @@ console_urls, app_name, namespace = admin.site.urls
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", ([*report_urls(admin.site), *search_urls(admin.site),
+    path("", ([*report_urls(admin.site), *search_urls(admin.site), *supply_urls(admin.site),
                 *console_urls], app_name, namespace)),
 ]

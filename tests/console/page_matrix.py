@@ -185,6 +185,14 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     task = task_actions.open_task("test_followup", subject=store["delivered"], title="跟进")
     task_actions.comment_task(task, text="已联系买家", actor=owner)
     task_actions.save_task_route("test_followup", role="service", actor=owner)
+    # a stored demand forecast of the SKU (the forecast list and the SKU's forecast page)
+    from tests.suppliers.replenishment_support import make_fit
+    from zhanggui.inventory.models import Stock
+
+    make_fit(sku, None, d=2, sigma=1, days=3)
+    stock = Stock.objects.filter(sku=sku).select_related("warehouse").first()
+    if stock is not None:
+        make_fit(sku, stock.warehouse, d=2, sigma=1, days=3)
     from tests.fulfillment.dropship_support import drop_ship_order, drop_ship_supplier, supplied_sku
     from zhanggui.inventory.feed import sync_stock_feed
     from zhanggui.marketing.actions import record_ad_spend
@@ -355,6 +363,7 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "inventory.stockfeedrun": {"view": roles("warehouse", "finance")},
     "marketing.adspend": {"view": roles("operator", "finance", "analyst"),
                           "add": roles("operator"), "delete": roles("operator")},
+    "inventory.forecastfit": {"view": roles("operator", "warehouse", "finance", "analyst")},
 }
 
 
@@ -479,6 +488,17 @@ PAGES.update({
     "admin:tasks_task_resolve": Page(STORE_VIEW, _pk("tasks.task"), post_only=True),
 })
 # Pages that forward to another page, which checks.
+# Replenishment: the reorder list (supplier records + creating POs: finance), the SKU
+# forecast page (the forecast viewers) and the SKU page's link to it.
+_FORECAST_VIEW = roles("operator", "warehouse", "finance", "analyst")
+PAGES.update({
+    "admin:suppliers_reorder_today": Page(roles("finance")),
+    "admin:inventory_sku_forecast": Page(_FORECAST_VIEW, lambda store: {
+        "sku_id": first_pk(admin_model("catalog.sku"))}),
+    "admin:catalog_sku_open_forecast": Page(
+        _FORECAST_VIEW, _pk("catalog.sku"),
+        redirect=lambda store: f"/supply/skus/{first_pk(admin_model('catalog.sku'))}/forecast/"),
+})
 PAGES["admin:imports_importprofile_add"] = Page(
     EVERYONE, redirect=lambda store: "/imports/importprofile/editor/")
 PAGES["admin:accounts_securitypolicy_change"] = Page(  # the policy is edited on its list page

@@ -73,11 +73,16 @@ class ReorderRow:
     forecast_model: str = ""
     forecast_at: datetime | None = None
     draft_number: str = ""  # an open draft PO already holding this SKU for this warehouse
+    is_due: bool = True  # at or below the reorder point
 
     @property
     def key(self) -> str:
         """The row's selection value: ``"<SKU id>:<warehouse id>"``."""
         return f"{self.sku_id}:{self.warehouse_id}"
+
+    @property
+    def stockout_percent(self) -> float:
+        return self.stockout_risk * 100
 
     @property
     def is_selectable(self) -> bool:
@@ -152,14 +157,14 @@ def open_drafts(pairs) -> dict[tuple[int, int], str]:
 
 
 def _row(fit: dict, *, available: int, on_order: int, item: SupplierItem | None,
-         policy: SupplyPolicy) -> ReorderRow | None:
+         policy: SupplyPolicy, only_due: bool = True) -> ReorderRow | None:
     lead = float(item.lead_time_days) if item else DEFAULT_LEAD_DAYS
     spread = float(item.lead_time_std_days) if item else 0.0
     d, sigma = float(fit["mean_daily_demand"]), float(fit["error_std"])
     figures = plan(available=available, on_order=on_order, d=d, sigma_d=sigma, lead_days=lead,
                    lead_std_days=spread, service_level=float(policy.service_level),
                    review_days=policy.review_days)
-    if not figures.is_due:
+    if only_due and not figures.is_due:
         return None
     quantity = (supplier_quantity(figures.order_quantity, moq=item.moq, pack_size=item.pack_size)
                 if item else figures.order_quantity)
@@ -170,7 +175,7 @@ def _row(fit: dict, *, available: int, on_order: int, item: SupplierItem | None,
         safety_stock=figures.safety_stock, reorder_point=figures.reorder_point,
         days_of_supply=figures.days_of_supply, stockout_risk=figures.stockout_risk,
         needed_quantity=figures.order_quantity, suggested_quantity=quantity,
-        forecast_model=fit["model"], forecast_at=fit["computed_at"])
+        forecast_model=fit["model"], forecast_at=fit["computed_at"], is_due=figures.is_due)
     if item is not None:
         row.supplier_id, row.moq, row.pack_size = item.supplier_id, item.moq, item.pack_size
         row.supplier_code, row.supplier_name = item.supplier.code, item.supplier.name
@@ -192,19 +197,8 @@ def _name_rows(rows: list[ReorderRow]) -> None:
         row.draft_number = drafts.get((row.sku_id, row.warehouse_id), "")
 
 
-def reorder_list(*, sku_ids=None, warehouse_id: int | None = None,
-                 supplier_id: int | None = None) -> ReorderList:
-    """What to order today: every SKU × warehouse at or below its reorder point, grouped by
-    supplier (by supplier code; rows by warehouse, then stock-out risk, highest first), and
-    the ones without a supplier apart.
-
-    Args:
-        sku_ids: only these SKUs (None: every SKU with a forecast).
-        warehouse_id: only this receiving warehouse.
-        supplier_id: only the SKUs this supplier supplies (its rows only).
-    """
-    policy = queries.get_policy()
-    fits = _fits(sku_ids, warehouse_id, supplier_id)
+def _plan_rows(fits: list[dict], policy: SupplyPolicy, *, supplier_id: int | None = None,
+               only_due: bool = True) -> list[ReorderRow]:
     ids = {fit["sku_id"] for fit in fits}
     warehouse_ids = {fit["warehouse_id"] for fit in fits}
     stock = dict(((s, w), a) for s, w, a in Stock.objects.filter(
@@ -219,11 +213,34 @@ def reorder_list(*, sku_ids=None, warehouse_id: int | None = None,
         if supplier_id and (item is None or item.supplier_id != supplier_id):
             continue
         row = _row(fit, available=stock.get(pair, 0), on_order=ordered.get(pair, 0),
-                   item=item, policy=policy)
+                   item=item, policy=policy, only_due=only_due)
         if row is not None:
             rows.append(row)
     _name_rows(rows)
     rows.sort(key=lambda r: (r.warehouse_code, -r.stockout_risk, r.sku_code))
+    return rows
+
+
+def _policy() -> SupplyPolicy:
+    """The supply policy, without creating its row (a read must not write): the defaults
+    until someone saves it."""
+    return SupplyPolicy.objects.order_by("pk").first() or SupplyPolicy()
+
+
+def reorder_list(*, sku_ids=None, warehouse_id: int | None = None,
+                 supplier_id: int | None = None) -> ReorderList:
+    """What to order today: every SKU × warehouse at or below its reorder point, grouped by
+    supplier (by supplier code; rows by warehouse, then stock-out risk, highest first), and
+    the ones without a supplier apart.
+
+    Args:
+        sku_ids: only these SKUs (None: every SKU with a forecast).
+        warehouse_id: only this receiving warehouse.
+        supplier_id: only the SKUs this supplier supplies (its rows only).
+    """
+    policy = _policy()
+    fits = _fits(sku_ids, warehouse_id, supplier_id)
+    rows = _plan_rows(fits, policy, supplier_id=supplier_id)
     grouped: dict[int, SupplierGroup] = {}
     no_supplier = []
     for row in rows:
@@ -235,6 +252,17 @@ def reorder_list(*, sku_ids=None, warehouse_id: int | None = None,
     groups = sorted(grouped.values(), key=lambda g: g.supplier_code)
     return ReorderList(service_level=policy.service_level, review_days=policy.review_days,
                        groups=groups, no_supplier=no_supplier, rows_checked=len(fits))
+
+
+def sku_replenishment(sku_id: int) -> list[ReorderRow]:
+    """The replenishment figures of one SKU in each own or third-party warehouse it has a
+    forecast for, due or not (the SKU forecast page), by warehouse code."""
+    fits = list(ForecastFit.objects.filter(
+        sku_id=sku_id, warehouse__isnull=False, warehouse__kind__in=REORDERED_KINDS)
+        .order_by().values("sku_id", "warehouse_id", "mean_daily_demand", "error_std", "model",
+                           "computed_at"))
+    rows = _plan_rows(fits, _policy(), only_due=False)
+    return sorted(rows, key=lambda row: row.warehouse_code)
 
 
 def count_to_reorder() -> int:

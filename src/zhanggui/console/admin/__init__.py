@@ -22,6 +22,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     marketing,
     orders,
     pricing,
+    replenishment,
     security,
     tasks,
     traffic,

@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Sum
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
@@ -214,8 +216,16 @@ class SkuAdmin(ConsoleModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     cost_fields = ("cost_amount", "cost_display")
     actions = ["change_prices"]
+    actions_detail = ["open_forecast"]
 
     has_change_prices_permission = permission_check("catalog.change_sku")
+    has_view_forecastfit_permission = permission_check("inventory.view_forecastfit")
+
+    @action(description=_("Demand forecast"), url_path="forecast-link", icon="monitoring",
+            permissions=["view_forecastfit"])
+    def open_forecast(self, request, object_id):
+        """The SKU's forecast chart and replenishment figures (``admin/replenishment.py``)."""
+        return redirect(reverse("admin:inventory_sku_forecast", args=[int(object_id)]))
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(available_sum=Sum("stocks__available"))
