@@ -11,11 +11,13 @@ from zhanggui.demo.data_people import DEMO_PASSWORD, STAFF
 from zhanggui.demo.plans import WarehouseInfo
 from zhanggui.inventory.models import Warehouse, WarehouseKind
 
-# (code, name, kind, province adcode, city): east, south and southwest China.
+# (code, name, kind, province adcode, city): east, south and southwest China, and the
+# drop-ship supplier's warehouse (demo/dropship_plan.py).
 WAREHOUSES = (
     ("HZ01", "杭州自营仓", WarehouseKind.OWN, "330000", "杭州"),
     ("GZ01", "广州云仓（第三方）", WarehouseKind.THIRD_PARTY, "440000", "广州"),
     ("CD01", "成都自营仓", WarehouseKind.OWN, "510000", "成都"),
+    ("YW01", "义乌一件代发仓（供应商）", WarehouseKind.DROP_SHIP, "330000", "义乌"),
 )
 
 

@@ -112,7 +112,7 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     progress.done("payments, fulfillment, after-sales")
     simulation = StockSimulation(stream(options, "stock"), clock, catalog.skus, warehouses, orders)
     movements = simulation.run()
-    suppliers = supply_seed.seed_suppliers(clock, catalog.skus)
+    suppliers = supply_seed.seed_suppliers(clock, catalog.skus, warehouses, staff.get("supplier"))
     purchase_orders = supply_seed.write_purchase_history(stream(options, "supply"), clock,
                                                          movements, suppliers, staff)
     orders_write.assign_tracking_numbers(numbers, orders)
@@ -133,6 +133,7 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     orders_write.write_parcels(orders, staff, parcels)
     progress.done("parcels and tracking written", f"{parcels.parcels} parcels, "
                                                   f"{parcels.events} tracking events")
+    progress.done("drop-ship supplier orders", f"{supply_seed.write_supplier_orders(clock)}")
     traffic_seed.seed_traffic(options, clock, catalog.drafts, orders, progress)
     progress.done("pricing", f"{pricing_seed.seed_pricing(clock, staff)} offers and templates")
     spend = marketing_seed.write_ad_spend(stream(options, "marketing"), clock, orders, staff)

@@ -14,6 +14,7 @@ from itertools import accumulate
 
 from zhanggui.core.regions import get_province
 from zhanggui.demo.context import Clock
+from zhanggui.demo.dropship_plan import DROP_SHIP_WAREHOUSE, is_drop_ship
 from zhanggui.demo.plans import Movement, OrderPlan, SkuInfo, StockState, WarehouseInfo
 from zhanggui.inventory.models import MovementKind
 from zhanggui.inventory.rules import Candidate, choose_stock
@@ -38,9 +39,12 @@ class StockSimulation:
         for sku in skus:
             if sku.listed_at is None:
                 continue  # drafts have never been stocked
+            drop_ship = is_drop_ship(sku)
             for warehouse in warehouses:
+                if (warehouse.code == DROP_SHIP_WAREHOUSE) != drop_ship:
+                    continue  # drop-ship goods are only in the supplier's warehouse
                 share = STOCKED_PCT.get(warehouse.code, 50)
-                if warehouse is warehouses[0] or rng.randrange(100) < share:
+                if drop_ship or warehouse is warehouses[0] or rng.randrange(100) < share:
                     self._add_stock(sku, warehouse)
         self.movements: list[Movement] = []
         self.urgent_receipts = 0
@@ -132,8 +136,12 @@ class StockSimulation:
         stock = self.stocks[preferred.stock_id]
         amount = _case_rounded(sku, quantity + SAFETY_UNITS)
         local = self.clock.local(at)
-        self._move(stock, MovementKind.RECEIVE, amount, 0, "紧急补货入库",
-                   f"PO{local:%y%m%d}-{stock.warehouse.code}-U", "warehouse", at)
+        if stock.warehouse.code == DROP_SHIP_WAREHOUSE:
+            self._move(stock, MovementKind.FEED, amount, 0, "供应商库存同步",
+                       f"FEED-{local:%y%m%d%H%M}", None, at)
+        else:
+            self._move(stock, MovementKind.RECEIVE, amount, 0, "紧急补货入库",
+                       f"PO{local:%y%m%d}-{stock.warehouse.code}-U", "warehouse", at)
         self.urgent_receipts += 1
         return choose_stock(self._candidates(sku, province), quantity)
 
@@ -171,6 +179,10 @@ class StockSimulation:
                 continue
             amount = _case_rounded(stock.sku, target - available)
             code = stock.warehouse.code
+            if code == DROP_SHIP_WAREHOUSE:  # the supplier's feed reports its stock
+                self._move(stock, MovementKind.FEED, amount, 0, "供应商库存同步",
+                           f"FEED-{local:%y%m%d}", None, at)
+                continue
             reason, reference = (("期初库存入库", f"INIT-{code}") if index == 0
                                  else ("采购入库", f"PO{local:%y%m%d}-{code}"))
             self._move(stock, MovementKind.RECEIVE, amount, 0, reason, reference, "warehouse", at)

@@ -15,10 +15,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from zhanggui.accounts.models import Staff
+from zhanggui.catalog.models import Sku
 from zhanggui.demo.context import Clock, bulk_insert
-from zhanggui.demo.plans import Movement, SkuInfo
+from zhanggui.demo.dropship_plan import DROP_SHIP_WAREHOUSE, is_drop_ship
+from zhanggui.demo.plans import Movement, SkuInfo, WarehouseInfo
 from zhanggui.demo.stock_sim import case_size, minimum_order
-from zhanggui.inventory.models import MovementKind
+from zhanggui.fulfillment.dropship import supplier_order_number
+from zhanggui.fulfillment.models import Shipment, ShipmentStatus, SupplierOrder, SupplierOrderStatus
+from zhanggui.inventory.models import MovementKind, Warehouse
 from zhanggui.suppliers.models import (
     MessageDirection,
     PaymentTerms,
@@ -47,9 +51,13 @@ SUPPLIERS = (
     ("SUP-SM1", "深圳华强数码科技", "electronics", PaymentTerms.NET_15, 8, 2.5, 4, 12),
     ("SUP-JJ1", "义乌优家日用品", "home", PaymentTerms.NET_60, 7, 2.0, 5, 10),
 )
+# The drop-ship supplier: ships the drop-ship goods to the buyers from its warehouse YW01.
+DROP_SHIP_SUPPLIER = ("SUP-DS1", "义乌优选代发", PaymentTerms.MONTHLY, 2, 0.5, 2)
+DROP_SHIP_MARKUP = Decimal("1.15")  # a drop-ship price is above the bulk purchase cost
 CONTACTS = {
     "SUP-FZ1": ("周婷", "业务经理"), "SUP-FZ2": ("黄磊", "销售"), "SUP-MZ1": ("林悦", "大客户经理"),
     "SUP-SP1": ("何勇", "厂长"), "SUP-SM1": ("郑浩", "销售主管"), "SUP-JJ1": ("吴丽", "跟单"),
+    "SUP-DS1": ("孙倩", "代发客服"),
 }
 
 
@@ -63,31 +71,44 @@ class SupplierPlan:
     reject_per_mille: int
 
 
-def seed_suppliers(clock: Clock, skus: list[SkuInfo]) -> dict[int, SupplierPlan]:
-    """Suppliers, their contacts and items; returns each SKU's supplier."""
+def seed_suppliers(clock: Clock, skus: list[SkuInfo], warehouses: list[WarehouseInfo],
+                   account: Staff | None) -> dict[int, SupplierPlan]:
+    """Suppliers, their contacts and items; returns each SKU's supplier. The drop-ship
+    supplier owns the drop-ship warehouse, and ``account`` is its staff login."""
     created = clock.at(clock.first_day - timedelta(days=380), 10)
     rows = [Supplier(code=code, name=name, payment_terms=terms, created_at=created,
                      updated_at=created)
             for code, name, _category, terms, *_rest in SUPPLIERS]
+    ds_code, ds_name, ds_terms, ds_lead, ds_spread, ds_reply = DROP_SHIP_SUPPLIER
+    ds_warehouse = next(w.pk for w in warehouses if w.code == DROP_SHIP_WAREHOUSE)
+    drop_shipper = Supplier(code=ds_code, name=ds_name, payment_terms=ds_terms,
+                            warehouse_id=ds_warehouse, created_at=created, updated_at=created)
+    rows.append(drop_shipper)
     bulk_insert(Supplier, rows)
+    if account is not None:
+        drop_shipper.accounts.add(account)
     bulk_insert(SupplierContact, [
         SupplierContact(supplier=row, name=CONTACTS[row.code][0], title=CONTACTS[row.code][1],
                         phone=f"1380000{index:04d}", is_primary=True)
         for index, row in enumerate(rows)])
     plans_by_category: dict[str, list[SupplierPlan]] = defaultdict(list)
     for row, (_code, _name, category, _terms, lead, spread, reply, reject) in zip(
-            rows, SUPPLIERS, strict=True):
+            rows, SUPPLIERS, strict=False):
         plans_by_category[category].append(
             SupplierPlan(row.pk, row.code, lead, spread, reply, reject))
+    ds_plan = SupplierPlan(drop_shipper.pk, ds_code, ds_lead, ds_spread, ds_reply, 0)
     chosen: dict[int, SupplierPlan] = {}
     items = []
     for sku in skus:
         candidates = plans_by_category[sku.top.key]
-        plan = candidates[sku.pk % len(candidates)]
+        drop_ship = is_drop_ship(sku)
+        plan = ds_plan if drop_ship else candidates[sku.pk % len(candidates)]
         chosen[sku.pk] = plan
         items.append(SupplierItem(
             supplier_id=plan.pk, sku_id=sku.pk, supplier_code=f"{plan.code[-3:]}-{sku.code}",
-            unit_cost=sku.cost, moq=minimum_order(sku), pack_size=case_size(sku),
+            unit_cost=(sku.cost * DROP_SHIP_MARKUP).quantize(CENT) if drop_ship else sku.cost,
+            moq=1 if drop_ship else minimum_order(sku),
+            pack_size=1 if drop_ship else case_size(sku),
             lead_time_days=Decimal(plan.lead_days), lead_time_std_days=Decimal(str(plan.lead_spread)),
             created_at=created, updated_at=created))
     bulk_insert(SupplierItem, items)
@@ -168,3 +189,36 @@ def _write_messages(rng, clock: Clock, by_pk: dict[int, SupplierPlan], staff: St
                                             direction=MessageDirection.FROM_SUPPLIER,
                                             sent_at=reply, body="收到，按计划发货。"))
     bulk_insert(SupplierMessage, messages)
+
+
+def write_supplier_orders(clock: Clock) -> int:
+    """The drop-ship supplier's orders of the history: one per parcel its warehouse shipped,
+    at the supplier's price, shipped when the parcel left (the supplier's hand-over)."""
+    supplier = Supplier.objects.get(code=DROP_SHIP_SUPPLIER[0])
+    # The history ships an order in one parcel: an order mixing drop-ship and own goods may
+    # leave from YW01 with a few own goods, priced at their cost.
+    unit_cost = dict(Sku.objects.values_list("pk", "cost_amount"))
+    unit_cost.update(SupplierItem.objects.filter(supplier=supplier)
+                     .values_list("sku_id", "unit_cost"))
+    parcels = (Shipment.objects.filter(warehouse_id=supplier.warehouse_id)
+               .prefetch_related("lines").order_by("created_at", "pk"))
+    rows, per_day = [], defaultdict(int)
+    for parcel in parcels:
+        day = clock.local(parcel.created_at).date()
+        per_day[day] += 1
+        status = {ShipmentStatus.PENDING: SupplierOrderStatus.NEW,
+                  ShipmentStatus.CANCELLED: SupplierOrderStatus.CANCELLED}.get(
+            parcel.status, SupplierOrderStatus.SHIPPED)
+        rows.append(SupplierOrder(
+            number=supplier_order_number(day, per_day[day]), shipment_id=parcel.pk,
+            supplier=supplier, status=status,
+            cost_amount=sum((unit_cost[line.sku_id] * line.quantity for line in parcel.lines.all()),
+                            Decimal("0.00")),
+            accepted_at=parcel.created_at + timedelta(minutes=20)
+            if status != SupplierOrderStatus.NEW else None,
+            shipped_at=parcel.shipped_at, created_at=parcel.created_at,
+            updated_at=parcel.shipped_at or parcel.created_at))
+    bulk_insert(SupplierOrder, rows)
+    Warehouse.objects.filter(pk=supplier.warehouse_id).update(
+        feed_synced_at=clock.now - timedelta(minutes=6))
+    return len(rows)
