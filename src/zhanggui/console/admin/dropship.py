@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
@@ -81,7 +82,7 @@ class LateFilter(admin.SimpleListFilter):
 @admin.register(SupplierOrder)
 class SupplierOrderAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
-    list_display = ("number", "status_display", "supplier", "order_number", "paid_at",
+    list_display = ("number", "status_display", "supplier_name", "order_number", "paid_at",
                     "items_display", "destination", "tracking", "cost_amount", "created_at")
     cost_fields = ("cost_amount", "cost_display")
     list_filter = (("status", ChoicesDropdownFilter), LateFilter,
@@ -89,7 +90,7 @@ class SupplierOrderAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_select_related = ("supplier", "shipment", "shipment__order")
     search_fields = ("number__startswith", "shipment__order__number__startswith")
     search_help_text = _("Supplier order number or order number, or their beginning.")
-    fields = ("number", "status_display", "supplier", "order_number", "paid_at",
+    fields = ("number", "status_display", "supplier_name", "order_number", "paid_at",
               "items_display", "destination", "tracking", "cost_display", "created_at",
               "accepted_at", "shipped_at", "exported_at")
     readonly_fields = fields
@@ -129,9 +130,14 @@ class SupplierOrderAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     def order_number(self, order: SupplierOrder) -> str:
         return order.shipment.order.number
 
-    @display(description=_("paid at"))
-    def paid_at(self, order: SupplierOrder):
-        return order.shipment.order.paid_at
+    @display(description=_("supplier"), ordering="supplier__code")
+    def supplier_name(self, order: SupplierOrder) -> str:
+        return str(order.supplier)
+
+    @display(description=_("paid at"), ordering="shipment__order__paid_at")
+    def paid_at(self, order: SupplierOrder) -> str:
+        paid = order.shipment.order.paid_at
+        return timezone.localtime(paid).strftime("%Y-%m-%d %H:%M") if paid else "—"
 
     @display(description=_("items"))
     def items_display(self, order: SupplierOrder) -> str:
