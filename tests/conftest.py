@@ -108,3 +108,10 @@ def role_staff(db):
 def no_login_delay(settings):
     """Failed logins are answered slowly in production; tests check the delay explicitly."""
     settings.ZHANGGUI_LOGIN_DELAY_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def no_forecast_after_refresh(settings):
+    """Demand forecasting after each warehouse refresh is off: the forecast tests turn it on
+    (it would cost every test that refreshes the warehouse a forecasting run)."""
+    settings.ZHANGGUI_FORECAST_AFTER_REFRESH = False

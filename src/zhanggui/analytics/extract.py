@@ -161,9 +161,12 @@ WAREHOUSES = Extract(
              ("kind", "VARCHAR"), ("province_code", "VARCHAR")),
 )
 
+# Extracts in modules of their own (they import ``Extract`` from here, so they come last).
+from zhanggui.analytics.extract_stock import STOCK_MOVEMENTS  # noqa: E402
+
 # A by_parent table comes after its parent (it is re-read for the parents that changed).
 EXTRACTS = (ORDERS, ORDER_LINES, PAYMENTS, REFUNDS, AFTERSALES, EVENTS, CUSTOMERS, PRODUCTS,
-            CATEGORIES, SHIPMENTS, SHIPMENT_LINES, WAREHOUSES)
+            CATEGORIES, SHIPMENTS, SHIPMENT_LINES, WAREHOUSES, STOCK_MOVEMENTS)
 
 # The supply side (suppliers, purchase orders, receipts, drop-ship orders, ad spend, stock).
 from zhanggui.analytics.extract_supply import SUPPLY_EXTRACTS  # noqa: E402  (it imports Extract)

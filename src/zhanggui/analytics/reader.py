@@ -208,7 +208,7 @@ def _derived_statements(root: Path, present: set[str], changed: set[str],
 # Facts read through a view over their files even in memory: the rollups built from them
 # answer the reports (the events are most of the warehouse; only a category filter or a
 # grouping no rollup has reads them).
-ON_DISK = {"events"}
+ON_DISK = {"events", "stock_movements"}
 
 
 def _in_transaction(db: duckdb.DuckDBPyConnection, statements: list[str]) -> None:

@@ -65,3 +65,12 @@ def low_stock_condition() -> Q:
 
 def count_low_stock() -> int:
     return Stock.objects.filter(low_stock_condition()).count()
+
+
+def latest_forecast_at():
+    """When the newest stored demand forecast was computed (None before the first)."""
+    from django.db.models import Max
+
+    from zhanggui.inventory.models import ForecastFit
+
+    return ForecastFit.objects.aggregate(latest=Max("computed_at"))["latest"]

@@ -403,3 +403,48 @@ def lowest_price_in(sku: Sku, *, days: int | None = None, at: datetime | None = 
               .order_by("-recorded_at", "-id").values_list("recorded_at", "price_amount").first())
     history = within + ([before] if before else [])
     return rules.lowest_price(history, since=since, current=sku.price_amount)
+
+
+@dataclass(frozen=True)
+class PromotionWindow:
+    """When a promotion runs and which SKUs it covers (``sku_ids`` None = the whole shop)."""
+
+    starts_at: datetime | None
+    ends_at: datetime | None
+    sku_ids: frozenset[int] | None
+
+
+def list_promotion_windows(*, start: datetime, end: datetime) -> list[PromotionWindow]:
+    """Active promotions running at some moment of [``start``, ``end``), with their scope
+    resolved to SKU ids (a category covers its subcategories' products). The demand
+    forecasts read them as events known in advance."""
+    from zhanggui.catalog.models import Category
+    from zhanggui.pricing.models import ScopeKind
+
+    promotions = Promotion.objects.filter(
+        Q(starts_at__isnull=True) | Q(starts_at__lt=end),
+        Q(ends_at__isnull=True) | Q(ends_at__gt=start), is_active=True).order_by("id")
+    children: dict[int | None, list[int]] = {}
+    windows = []
+    for promotion in promotions:
+        ids = {int(i) for i in promotion.scope_ids or ()}
+        if promotion.scope == ScopeKind.ALL:
+            skus = None
+        elif promotion.scope == ScopeKind.SKUS:
+            skus = frozenset(ids)
+        elif promotion.scope == ScopeKind.PRODUCTS:
+            skus = frozenset(Sku.objects.filter(product_id__in=ids).values_list("id", flat=True))
+        else:
+            if not children:
+                for pk, parent in Category.objects.values_list("id", "parent_id"):
+                    children.setdefault(parent, []).append(pk)
+            tree, stack = set(), list(ids)
+            while stack:
+                node = stack.pop()
+                if node not in tree:
+                    tree.add(node)
+                    stack.extend(children.get(node, ()))
+            skus = frozenset(Sku.objects.filter(product__category_id__in=tree)
+                             .values_list("id", flat=True))
+        windows.append(PromotionWindow(promotion.starts_at, promotion.ends_at, skus))
+    return windows

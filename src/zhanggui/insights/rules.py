@@ -1,0 +1,103 @@
+"""Pure calculations of the insights app (no database): demand variability and its XYZ
+class, the event calendar the forecasts know in advance, and the shrinkage of an estimated
+event uplift.
+"""
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from math import isfinite, sqrt
+
+# XYZ by the coefficient of variation of weekly demand (docs/supply.md "Demand forecasts").
+XYZ_X_BELOW = 0.5
+XYZ_Y_BELOW = 1.0
+VARIABILITY_WEEKS = 13
+
+# Event kinds, strongest first: a day that is two kinds counts as the first.
+DOUBLE_11 = "double_11"
+DOUBLE_11_PRESALE = "double_11_presale"
+MID_YEAR_618 = "mid_year_618"
+MID_YEAR_618_PRESALE = "mid_year_618_presale"
+PROMOTION = "promotion"
+EVENT_KINDS = (DOUBLE_11, DOUBLE_11_PRESALE, MID_YEAR_618, MID_YEAR_618_PRESALE, PROMOTION)
+
+# 双11: Nov 11; its presale (预售) days are Nov 1–10, when deposits are paid off and the
+# early offers run. 618: Jun 18, and Jun 1–17 before it.
+DOUBLE_11_PRESALE_FROM = 1
+MID_YEAR_618_PRESALE_FROM = 1
+
+# The uplift estimated from history is shrunk toward 1 as if this many event days without
+# any uplift had been seen as well.
+UPLIFT_PRIOR_DAYS = 7
+UPLIFT_BOUNDS = (0.2, 10.0)
+
+
+def weekly_variability(daily: Sequence[float], *, weeks: int = VARIABILITY_WEEKS) -> float | None:
+    """Coefficient of variation (sample std / mean) of weekly demand over the last ``weeks``
+    whole weeks of ``daily`` (oldest first; the last value is the latest day).
+
+    None when there are fewer than ``weeks`` weeks or no demand at all in them.
+    """
+    if weeks < 2 or len(daily) < 7 * weeks:
+        return None
+    recent = list(daily)[-7 * weeks:]
+    totals = [sum(recent[7 * n:7 * n + 7]) for n in range(weeks)]
+    mean = sum(totals) / weeks
+    if mean <= 0 or not isfinite(mean):
+        return None
+    variance = sum((t - mean) ** 2 for t in totals) / (weeks - 1)
+    return sqrt(variance) / mean
+
+
+def xyz_class(variability: float | None) -> str:
+    """X (steady, CV < 0.5), Y (varying, CV < 1.0) or Z (erratic, CV ≥ 1.0); "" when the
+    variability is unknown (too little history or no demand)."""
+    if variability is None or not isfinite(variability):
+        return ""
+    if variability < XYZ_X_BELOW:
+        return "X"
+    if variability < XYZ_Y_BELOW:
+        return "Y"
+    return "Z"
+
+
+def calendar_events(start: date, end: date) -> dict[date, str]:
+    """The shop-wide events known in advance on the days ``start`` … ``end`` (inclusive):
+    双11 and its presale days, 618 and the days before it."""
+    events: dict[date, str] = {}
+    for year in range(start.year, end.year + 1):
+        for day in _days(date(year, 11, DOUBLE_11_PRESALE_FROM), date(year, 11, 10)):
+            events[day] = DOUBLE_11_PRESALE
+        events[date(year, 11, 11)] = DOUBLE_11
+        for day in _days(date(year, 6, MID_YEAR_618_PRESALE_FROM), date(year, 6, 17)):
+            events[day] = MID_YEAR_618_PRESALE
+        events[date(year, 6, 18)] = MID_YEAR_618
+    return {day: kind for day, kind in events.items() if start <= day <= end}
+
+
+def _days(first: date, last: date):
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def stronger_event(first: str, second: str) -> str:
+    """Of two event kinds on one day, the one that counts (earlier in ``EVENT_KINDS``)."""
+    if not first:
+        return second
+    if not second:
+        return first
+    return min(first, second, key=EVENT_KINDS.index)
+
+
+def shrunk_uplift(actual: float, baseline: float, event_days: int, *,
+                  prior_days: int = UPLIFT_PRIOR_DAYS) -> float:
+    """The demand multiplier of an event kind: the pooled ratio of actual to baseline demand
+    on its past days, shrunk toward 1 by ``event_days / (event_days + prior_days)`` and kept
+    within ``UPLIFT_BOUNDS``. 1 without history (no days or no baseline)."""
+    if event_days <= 0 or baseline <= 0 or not isfinite(actual) or not isfinite(baseline):
+        return 1.0
+    ratio = actual / baseline
+    weight = event_days / (event_days + prior_days)
+    low, high = UPLIFT_BOUNDS
+    return min(high, max(low, 1.0 + (ratio - 1.0) * weight))
