@@ -17,12 +17,25 @@
   const lower = pad(data.forecast.map((f) => f.lower), history);
   const band = pad(data.forecast.map((f) => Math.max(f.upper - f.lower, 0)), history);
   const forecast = pad(data.forecast.map((f) => f.quantity), history);
+  // One line per figure of the day; the interval as "low – high", not the band's height.
+  function tooltip(params) {
+    const index = params[0].dataIndex;
+    const lines = [days[index]];
+    if (sold[index] !== null) lines.push(labels.sold + ": " + sold[index]);
+    if (stockout.has(days[index])) lines.push(labels.stockout);
+    if (forecast[index] !== null) {
+      lines.push(labels.forecast + ": " + forecast[index].toFixed(2));
+      lines.push(labels.interval + ": " + lower[index].toFixed(2) + " – " +
+                 (lower[index] + band[index]).toFixed(2));
+    }
+    return lines.join("<br>");
+  }
   const chart = echarts.init(target);
   chart.setOption({
     animation: false,
-    tooltip: {trigger: "axis"},
-    legend: {data: [labels.sold, labels.stockout, labels.forecast, labels.interval]},
-    grid: {left: 48, right: 24, top: 40, bottom: 56},
+    tooltip: {trigger: "axis", formatter: tooltip},
+    legend: {top: 4, data: [labels.sold, labels.stockout, labels.forecast, labels.interval]},
+    grid: {left: 48, right: 24, top: 44, bottom: 64},
     xAxis: {type: "category", data: days, boundaryGap: false},
     yAxis: {type: "value", min: 0},
     dataZoom: [{type: "inside"}, {type: "slider", height: 18, bottom: 8}],
