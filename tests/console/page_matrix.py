@@ -202,6 +202,19 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     sync_stock_feed(supplier.warehouse, rows={sku.code: 3}, actor=None)
     record_ad_spend(day=timezone.localdate(), channel="zhitongche", product=product,
                     amount=Decimal("50.00"), actor=owner)
+    # purchasing: a supplier with a contact, an item and a message; a PO partly received
+    # with a rejected unit (a receipt, a cost change, a task); the supply policy row
+    from zhanggui.suppliers import actions as supplier_actions
+    from zhanggui.suppliers.queries import get_policy
+
+    get_policy()
+    buyer = factories.make_supplier(name="义乌百货")
+    supplier_actions.save_supplier_contact(buyer, name="王经理", is_primary=True, actor=None)
+    supplier_actions.record_supplier_message(buyer, direction="out", body="请确认交期",
+                                             actor=None)
+    po = factories.make_purchase_order(supplier=buyer, lines=[(sku, 10)], sent=True)
+    supplier_actions.receive_purchase_order(po, actor=None, lines={po.lines.get().pk: (
+        supplier_actions.ReceiptLineInput(accepted=4, rejected=1, reject_reason="damaged"))})
     return {**store, "import_run": run}
 
 
@@ -364,6 +377,11 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "marketing.adspend": {"view": roles("operator", "finance", "analyst"),
                           "add": roles("operator"), "delete": roles("operator")},
     "inventory.forecastfit": {"view": roles("operator", "warehouse", "finance", "analyst")},
+    "suppliers.supplier": {"view": roles("finance"), "add": roles("finance"),
+                           "delete": roles("finance")},
+    "suppliers.purchaseorder": {"view": roles("warehouse", "finance"), "add": roles("finance")},
+    "suppliers.supplypolicy": {"view": roles("finance")},
+    "inventory.costchange": {"view": roles("finance")},
 }
 
 
@@ -498,6 +516,17 @@ PAGES.update({
     "admin:catalog_sku_open_forecast": Page(
         _FORECAST_VIEW, _pk("catalog.sku"),
         redirect=lambda store: f"/supply/skus/{first_pk(admin_model('catalog.sku'))}/forecast/"),
+})
+# Purchasing: the steps of a purchase order (finance sends, closes, cancels; the warehouse
+# and finance receive; whoever sees the order prints it) and a supplier's message form.
+_PO = _pk("suppliers.purchaseorder")
+PAGES.update({
+    "admin:suppliers_purchaseorder_send": Page(roles("finance"), _PO),
+    "admin:suppliers_purchaseorder_receive": Page(roles("warehouse", "finance"), _PO),
+    "admin:suppliers_purchaseorder_close": Page(roles("finance"), _PO),
+    "admin:suppliers_purchaseorder_cancel": Page(roles("finance"), _PO),
+    "admin:suppliers_purchaseorder_pdf": Page(roles("warehouse", "finance"), _PO),
+    "admin:suppliers_supplier_record_message": Page(roles("finance"), _pk("suppliers.supplier")),
 })
 PAGES["admin:imports_importprofile_add"] = Page(
     EVERYONE, redirect=lambda store: "/imports/importprofile/editor/")

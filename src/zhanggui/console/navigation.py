@@ -80,6 +80,12 @@ SECTIONS = [
         (_("Payment callbacks"), "webhook", "orders.paymentcallback"),
         (_("Shipments"), "local_shipping", "fulfillment.shipment"),
     ]),
+    (_("Supply"), [
+        (_("Suppliers"), "handshake", "suppliers.supplier"),
+        (_("Purchase orders"), "shopping_cart", "suppliers.purchaseorder"),
+        (_("Cost history"), "price_change", "inventory.costchange"),
+        (_("Supply policy"), "tune", "suppliers.supplypolicy"),
+    ]),
     (_("Fulfillment"), [
         (_("Waves"), "waves", "fulfillment.wave"),
         (_("Packing bench"), "barcode_reader",

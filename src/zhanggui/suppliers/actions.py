@@ -100,9 +100,12 @@ def _check_lines(supplier: Supplier, lines: Sequence[tuple[Sku, int]],
     return checked
 
 
-def _line_snapshot(po: PurchaseOrder) -> list[dict]:
-    return [{"sku": line.sku_id, "quantity": line.quantity, "unit_cost": str(line.unit_cost)}
-            for line in po.lines.order_by("id")]
+def _line_snapshot(po: PurchaseOrder) -> dict:
+    """The lines for the log: ``lines`` SKU code → units, ``line_costs`` SKU code → unit cost
+    (a key with "cost": the console hides it without ``catalog.view_cost``)."""
+    lines = list(po.lines.select_related("sku").order_by("id"))
+    return {"lines": {line.sku.code: line.quantity for line in lines},
+            "line_costs": {line.sku.code: str(line.unit_cost) for line in lines}}
 
 
 @transaction.atomic
@@ -141,7 +144,7 @@ def create_purchase_order(supplier: Supplier, *, warehouse: Warehouse,
         for sku, quantity, cost in checked)
     log_operation(po, action="suppliers.create_purchase_order", actor=actor, after={
         "supplier": supplier.code, "warehouse": warehouse.code, "source": source,
-        "lines": _line_snapshot(po)})
+        **_line_snapshot(po)})
     return po
 
 
@@ -171,7 +174,7 @@ def update_purchase_order_lines(po: PurchaseOrder, *, lines: Sequence[tuple[Sku,
         po.note = note
         po.save(update_fields=["note", "updated_at"])
     log_operation(po, action="suppliers.update_purchase_order_lines", actor=actor,
-                  before={"lines": before}, after={"lines": _line_snapshot(po)})
+                  before=before, after=_line_snapshot(po))
     return po
 
 

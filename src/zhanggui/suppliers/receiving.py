@@ -77,6 +77,14 @@ def _check_inputs(po: PurchaseOrder, po_lines: dict[int, PurchaseOrderLine],
         raise EmptyReceipt()
 
 
+def _counted(given: ReceiptLineInput) -> str:
+    """``+6 −1 (damaged) short 2`` for the log."""
+    text = f"+{given.accepted} −{given.rejected}"
+    if given.rejected:
+        text += f" ({given.reject_reason})"
+    return f"{text} short {given.short}" if given.short else text
+
+
 def _freight(value) -> Decimal:
     try:
         amount = to_money(value)
@@ -151,10 +159,10 @@ def receive_purchase_order(po: PurchaseOrder, *, lines: Mapping[int, ReceiptLine
     _settle(po, po_lines.values(), freight, at)
     log_operation(receipt, action="suppliers.receive_purchase_order", actor=actor,
                   before={"status": before}, after={
-                      "status": po.status, "po": po.number, "freight": str(freight),
-                      "over_receipt": allow_over_receipt,
-                      "lines": {str(k): [v.accepted, v.rejected, v.reject_reason, v.short]
-                                for k, v in lines.items()}}, note=note)
+                      "status": po.status, "purchase_order": po.number,
+                      "freight_cost": str(freight), "allow_over_receipt": allow_over_receipt,
+                      "lines": {po_lines[k].sku.code: _counted(v) for k, v in lines.items()}},
+                  note=note)
     if rejected:
         follow_ups.open_rejected_task(receipt, rejected=rejected, actor=actor)
     if po.status == Status.RECEIVED:

@@ -22,8 +22,10 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     marketing,
     orders,
     pricing,
+    purchasing,
     replenishment,
     security,
+    suppliers,
     tasks,
     traffic,
 )
