@@ -15,12 +15,12 @@ NOV = date(2026, 11, 2)
 
 def test_coefficient_of_variation_and_xyz_classes():
     assert r.coefficient_of_variation([4, 4, 4, 4]) == 0
-    # mean 2, population std 2 → 1.0
-    assert r.coefficient_of_variation([0, 4, 0, 4]) == pytest.approx(1.0)
-    # mean 3, std sqrt(((−1)² + 1²) / 2) = 1 → 1/3
-    assert r.coefficient_of_variation([2, 4]) == pytest.approx(1 / 3)
+    # mean 2, sample std sqrt(4 × 4 / 3) → 1.1547
+    assert r.coefficient_of_variation([0, 4, 0, 4]) == pytest.approx((16 / 3) ** 0.5 / 2)
+    # mean 3, sample std sqrt(((−1)² + 1²) / 1) = √2 → 0.4714
+    assert r.coefficient_of_variation([2, 4]) == pytest.approx(2 ** 0.5 / 3)
     assert r.coefficient_of_variation([0, 0, 0]) is None
-    assert r.coefficient_of_variation([]) is None
+    assert r.coefficient_of_variation([5]) is None and r.coefficient_of_variation([]) is None
     assert [r.xyz_class(cv) for cv in (0.0, 0.49, 0.5, 0.99, 1.0, 3.2, None)] == [
         "X", "X", "Y", "Y", "Z", "Z", "Z"]
 
@@ -123,3 +123,19 @@ def test_all_spend_of_days_with_sales_is_allocated_to_within_a_cent_per_sale(par
                                     product_spend={(NOV, 0): own}, shop_spend={NOV: shop})
     carried = (own if product_gmv.get((NOV, 0), 0) > 0 else 0) + (shop if day_total > 0 else 0)
     assert abs(sum(allocated.values(), D(0)) - carried) <= D("0.005") * len(sales)
+
+
+@given(st.lists(st.integers(0, 50), min_size=91, max_size=91))
+def test_the_xyz_class_agrees_with_the_forecasts(daily):
+    """The same variability and thresholds as ``insights.rules`` (which analytics may not
+    import): weekly totals of 13 weeks, sample std / mean."""
+    from zhanggui.insights import rules as insights_rules
+
+    weekly = {12 - n: sum(daily[7 * n:7 * n + 7]) for n in range(13)}  # 0 = the latest week
+    cv = r.coefficient_of_variation(r.weekly_series(weekly))
+    expected = insights_rules.weekly_variability(daily)
+    assert (cv is None) == (expected is None)
+    if cv is not None:
+        assert cv == pytest.approx(expected)
+        assert r.xyz_class(cv) == insights_rules.xyz_class(expected)
+    assert (r.X_BELOW, r.Y_BELOW) == (insights_rules.XYZ_X_BELOW, insights_rules.XYZ_Y_BELOW)

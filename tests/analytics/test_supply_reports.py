@@ -74,8 +74,8 @@ def test_stock_health_abc_xyz_and_slow_movers(supply):
     k1, k2 = rows[supply["k1"].pk], rows[supply["k2"].pk]
     # K1: ¥300 of goods paid (O1–O3), K2 ¥100: K1 reaches 75 %, so K2 (which crosses 80 %) is A too.
     assert (k1["abc_class"], k2["abc_class"]) == ("A", "A")
-    # Sales in one week of the 13: cv = sqrt(12) for both (population std / mean), so Z.
-    assert k1["cv"] == pytest.approx(12 ** 0.5) and k1["xyz_class"] == "Z"
+    # Sales in one week of the 13: cv = sqrt(13) for both (sample std / mean), so Z.
+    assert k1["cv"] == pytest.approx(13 ** 0.5) and k1["xyz_class"] == "Z"
     # K2: 2 sold in 28 days, 98 available → 1,372 days of supply: a slow mover for clearance.
     assert k2["days_of_supply"] == pytest.approx(k2["stock_available"] / (2 / 28))
     assert k2["is_slow"] and k2["action"] == "clearance"

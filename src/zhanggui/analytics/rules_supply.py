@@ -15,29 +15,31 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-# XYZ by the coefficient of variation of weekly units (the same thresholds as the forecasts'
-# insights.rules): X steady, Y variable, Z erratic.
+# XYZ by the coefficient of variation of weekly units, as the forecasts' ``insights.rules``
+# (sample std / mean, 13 weeks, the same thresholds; insights sits above analytics, so the
+# rule is repeated here and tests/analytics/test_rules_supply.py checks both agree):
+# X steady, Y variable, Z erratic.
 X_BELOW = 0.5
 Y_BELOW = 1.0
 XYZ_WEEKS = 13
 
 
 def coefficient_of_variation(values: Iterable[float]) -> float | None:
-    """Population standard deviation / mean of ``values``; None when the mean is 0 (nothing
-    sold: no variability to speak of) or there are no values."""
+    """Sample standard deviation / mean of ``values``; None when the mean is 0 (nothing
+    sold: no variability to speak of) or there are fewer than two values."""
     numbers = [float(v) for v in values]
-    if not numbers:
+    if len(numbers) < 2:
         return None
     mean = sum(numbers) / len(numbers)
     if mean <= 0:
         return None
-    variance = sum((v - mean) ** 2 for v in numbers) / len(numbers)
+    variance = sum((v - mean) ** 2 for v in numbers) / (len(numbers) - 1)
     return math.sqrt(variance) / mean
 
 
 def xyz_class(cv: float | None) -> str:
     """X when cv < 0.5, Y when cv < 1.0, Z otherwise — and Z without a cv (no demand in the
-    weeks looked at: nothing steady to plan on)."""
+    weeks looked at: nothing steady to plan on; the forecasts leave their class empty)."""
     if cv is None or cv >= Y_BELOW:
         return "Z"
     return "X" if cv < X_BELOW else "Y"

@@ -220,7 +220,7 @@ def _rules_explained(weeks_sql: str, last_sql: str) -> list[dict]:
     return [
         entry("abc_class", _("ABC class"), "SKUs by goods paid in the period, largest first: A until "
               "80 % of the total (the SKU that crosses it included), B until 95 %, C after"),
-        entry("xyz_class", _("XYZ class"), "coefficient of variation (population std / mean) of "
+        entry("xyz_class", _("XYZ class"), "coefficient of variation (sample std / mean) of "
               "weekly units over the 13 weeks that end with the period: X < 0.5, Y < 1.0, Z ≥ 1.0; "
               "no sale in the 13 weeks: Z", [weeks_sql]),
         entry("slow_mover", _("Slow mover"), f"units available > 0 and (days_of_supply > "
