@@ -198,7 +198,7 @@ def _name_rows(rows: list[ReorderRow]) -> None:
 
 
 def _plan_rows(fits: list[dict], policy: SupplyPolicy, *, supplier_id: int | None = None,
-               only_due: bool = True) -> list[ReorderRow]:
+               only_due: bool = True, named: bool = True) -> list[ReorderRow]:
     ids = {fit["sku_id"] for fit in fits}
     warehouse_ids = {fit["warehouse_id"] for fit in fits}
     stock = dict(((s, w), a) for s, w, a in Stock.objects.filter(
@@ -216,8 +216,9 @@ def _plan_rows(fits: list[dict], policy: SupplyPolicy, *, supplier_id: int | Non
                    item=item, policy=policy, only_due=only_due)
         if row is not None:
             rows.append(row)
-    _name_rows(rows)
-    rows.sort(key=lambda r: (r.warehouse_code, -r.stockout_risk, r.sku_code))
+    if named:
+        _name_rows(rows)
+        rows.sort(key=lambda r: (r.warehouse_code, -r.stockout_risk, r.sku_code))
     return rows
 
 
@@ -268,7 +269,10 @@ def sku_replenishment(sku_id: int) -> list[ReorderRow]:
 def count_to_reorder() -> int:
     """Rows of today's list still to draft: at or below the reorder point, with a supplier
     and not yet on a draft PO (the workbench's to-do; the list page's default view)."""
-    return sum(1 for row in reorder_list().rows if row.is_selectable)
+    rows = [row for row in _plan_rows(_fits(None, None, None), _policy(), named=False)
+            if row.supplier_id is not None and row.suggested_quantity > 0]
+    drafted = open_drafts((row.sku_id, row.warehouse_id) for row in rows)
+    return sum(1 for row in rows if (row.sku_id, row.warehouse_id) not in drafted)
 
 
 def suppliers_by_id(ids) -> dict[int, Supplier]:
