@@ -165,3 +165,17 @@ def test_the_api_gives_the_reports_with_the_viewers_access(client, supply):
     _login(client, "owner")
     orders = client.get("/api/v1/analytics/reports/dropship", QUERY).json()
     assert {r["profit"] for r in _table(orders, "orders")["rows"]} == {"25.00", "15.00", "5.00"}
+
+
+def test_a_background_export_keeps_the_requesters_access(supply):
+    from zhanggui.analytics.exports import build_report_export
+
+    parameters = {"name": "dropship", "start": "2026-11-01", "end": "2026-11-08"}
+    owners = build_report_export(parameters, factories.make_staff("owner"))
+    analysts = build_report_export(parameters, factories.make_staff("analyst"))
+
+    def headers(export):
+        return {c.label for t in export.tables for c in t.columns}
+
+    assert gettext("Profit") in headers(owners) and gettext("Profit") not in headers(analysts)
+    assert gettext("Drop-ship cost") not in headers(analysts)
