@@ -527,6 +527,10 @@ PAGES.update({
     "admin:suppliers_purchaseorder_cancel": Page(roles("finance"), _PO),
     "admin:suppliers_purchaseorder_pdf": Page(roles("warehouse", "finance"), _PO),
     "admin:suppliers_supplier_record_message": Page(roles("finance"), _pk("suppliers.supplier")),
+    # the SKU page's link to its cost history (finance), which checks
+    "admin:catalog_sku_open_cost_history": Page(
+        roles("finance"), _pk("catalog.sku"), redirect=lambda store: (
+            f"/inventory/costchange/?sku__id__exact={first_pk(admin_model('catalog.sku'))}")),
 })
 PAGES["admin:imports_importprofile_add"] = Page(
     EVERYONE, redirect=lambda store: "/imports/importprofile/editor/")

@@ -169,3 +169,19 @@ def test_cost_history_list_and_the_sku_link(login, po):
     html = client.get(url).content.decode()
     assert po.number in html
     assert login("warehouse").get(url).status_code == 403
+
+
+def test_the_sku_page_links_to_its_cost_history_for_finance(login, po):
+    sku = po.lines.first().sku
+    client = login("finance")
+    link = reverse("admin:catalog_sku_open_cost_history", args=[sku.pk])
+    assert link in client.get(reverse("admin:catalog_sku_change", args=[sku.pk])).content.decode()
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/inventory/costchange/?sku__id__exact={sku.pk}")
+    assert login("operator").get(link).status_code == 403
+
+
+def test_the_order_page_tells_its_history_in_words(login, po):
+    html = login("finance").get(_url("change", po)).content.decode()
+    assert "采购单已发出" in html or "purchase order sent" in html.lower()

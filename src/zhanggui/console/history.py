@@ -93,13 +93,22 @@ ACTION_LABELS = {
     "listing.override_listing_block": _("listed despite blocking findings"),
     "listing.audit_catalog": _("catalog listing audit"),
     "listing.queue_audit_run": _("catalog listing audit queued"),
+    "suppliers.create_purchase_order": _("purchase order created"),
+    "suppliers.update_purchase_order_lines": _("purchase order lines edited"),
+    "suppliers.send_purchase_order": _("purchase order sent"),
+    "suppliers.receive_purchase_order": _("goods received against the purchase order"),
+    "suppliers.close_purchase_order": _("purchase order closed"),
+    "suppliers.cancel_purchase_order": _("purchase order cancelled"),
+    "suppliers.record_supplier_message": _("supplier message recorded"),
 }
 GENERIC_VERBS = {"create": _("%(model)s created"), "update": _("%(model)s edited"),
                  "delete": _("%(model)s deleted")}
 KEY_LABELS = {"lines": _("lines"), "reason": _("reason"), "order": _("order"),
               "dispositions": _("dispositions"), "sessions_ended": _("sessions ended"),
               "tokens_revoked": _("tokens revoked"), "roles": _("roles"),
-              "score": _("quality score"), "blocking": _("blocking"), "warnings": _("warnings")}
+              "score": _("quality score"), "blocking": _("blocking"), "warnings": _("warnings"),
+              "line_costs": _("unit costs"),
+              "freight_cost": _("freight and other landed costs")}
 
 
 @dataclass(frozen=True)

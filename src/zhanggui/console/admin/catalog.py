@@ -216,16 +216,24 @@ class SkuAdmin(ConsoleModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     cost_fields = ("cost_amount", "cost_display")
     actions = ["change_prices"]
-    actions_detail = ["open_forecast"]
+    actions_detail = ["open_forecast", "open_cost_history"]
 
     has_change_prices_permission = permission_check("catalog.change_sku")
     has_view_forecastfit_permission = permission_check("inventory.view_forecastfit")
+    has_view_costchange_permission = permission_check("inventory.view_costchange")
 
     @action(description=_("Demand forecast"), url_path="forecast-link", icon="monitoring",
             permissions=["view_forecastfit"])
     def open_forecast(self, request, object_id):
         """The SKU's forecast chart and replenishment figures (``admin/replenishment.py``)."""
         return redirect(reverse("admin:inventory_sku_forecast", args=[int(object_id)]))
+
+    @action(description=_("Cost history"), url_path="cost-history-link", icon="price_change",
+            permissions=["view_costchange"])
+    def open_cost_history(self, request, object_id):
+        """The SKU's cost history: each receipt's landed cost averaged into its cost."""
+        return redirect(reverse("admin:inventory_costchange_changelist")
+                        + f"?sku__id__exact={int(object_id)}")
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(available_sum=Sum("stocks__available"))
