@@ -81,10 +81,13 @@ SECTIONS = [
         (_("Shipments"), "local_shipping", "fulfillment.shipment"),
     ]),
     (_("Supply"), [
+        (_("Reorder today"), "shopping_cart_checkout",
+         Page("admin:suppliers_reorder_today", permission="suppliers.add_purchaseorder")),
         (_("Suppliers"), "handshake", "suppliers.supplier"),
         (_("Purchase orders"), "shopping_cart", "suppliers.purchaseorder"),
         (_("Cost history"), "price_change", "inventory.costchange"),
         (_("Supply policy"), "tune", "suppliers.supplypolicy"),
+        (_("Demand forecasts"), "query_stats", "inventory.forecastfit"),
     ]),
     (_("Fulfillment"), [
         (_("Waves"), "waves", "fulfillment.wave"),
