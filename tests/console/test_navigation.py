@@ -107,17 +107,6 @@ VISIBLE = {role: (pages - {REORDER_TODAY})
            for role, pages in VISIBLE.items()}
 
 
-# Replenishment: the reorder list for finance (supplier records and creating purchase orders;
-# a custom page, so not one of the reports above), the stored forecasts for every role that
-# may see them.
-REORDER_TODAY = Page("admin:suppliers_reorder_today", permission="suppliers.add_purchaseorder")
-FORECASTS = {"operator", "warehouse", "finance", "analyst"}
-VISIBLE = {role: (pages - {REORDER_TODAY})
-           | ({REORDER_TODAY} if role in ("owner", "finance") else set())
-           | ({"inventory.forecastfit"} if role in FORECASTS else set())
-           for role, pages in VISIBLE.items()}
-
-
 @pytest.mark.parametrize("role", sorted(VISIBLE))
 def test_each_role_sees_only_its_menu_entries(login, role):
     html = login(role).get(reverse("admin:index")).content.decode()
