@@ -145,7 +145,7 @@ def test_the_owner_sees_costs_and_names_on_the_page_and_in_exports(client, suppl
     assert gettext("Profit") in csv and "25.00" in csv
 
 
-@pytest.mark.parametrize("role", ["service", "warehouse", "designer", "finance", "supplier"])
+@pytest.mark.parametrize("role", ["service", "warehouse", "designer", "supplier"])
 @pytest.mark.parametrize("name", ["suppliers", "stock", "dropship"])
 def test_roles_without_view_reports_are_refused(client, supply, role, name):
     _login(client, role)
@@ -153,6 +153,12 @@ def test_roles_without_view_reports_are_refused(client, supply, role, name):
     assert client.get(url, QUERY).status_code == 403
     response = client.get(f"/api/v1/analytics/reports/{name}", QUERY)
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
+def test_finance_reads_the_drop_ship_profit_with_costs(client, supply):
+    _login(client, "finance")
+    data = client.get("/api/v1/analytics/reports/dropship", QUERY).json()
+    assert all("profit" in r for r in _table(data, "orders")["rows"])
 
 
 def test_the_api_gives_the_reports_with_the_viewers_access(client, supply):

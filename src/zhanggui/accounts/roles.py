@@ -124,6 +124,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                "inventory.costchange", "inventory.stockfeedrun", "fulfillment.supplierorder",
                "marketing.adspend"),
         "suppliers.send_purchaseorder", "suppliers.close_purchaseorder", *FORECAST_VIEW,
+        # The reports (the guides give finance the profit and supplier figures).
+        "analytics.view_reports",
         # Finance decides on an over-delivery (pays for the extra units) and books it.
         "suppliers.receive_purchaseorder", "suppliers.add_receipt",
         "suppliers.accept_over_receipt",
