@@ -57,7 +57,8 @@ def test_warehouse_receives_partly_with_a_rejected_unit(login, po):
     assert ledger_mismatches() == []
     detail = client.get(_url("change", po)).content.decode()
     assert f"{po.number}-R1" in detail
-    assert "20.00" not in detail  # the warehouse sees no unit cost
+    assert "20.00" not in detail  # the warehouse sees no unit cost, nor the freight
+    assert "field-freight_amount" not in detail and "landed costs" not in detail
 
 
 def test_over_receipt_and_missing_reason_are_shown_and_change_nothing(login, po):

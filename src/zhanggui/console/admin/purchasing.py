@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
+from unfold.utils import display_for_label
 
 from zhanggui.console import history
 from zhanggui.console.admin.receiving_form import receive_view
-from zhanggui.console.formatting import badge
+from zhanggui.console.formatting import STATUS_COLOURS
 from zhanggui.console.forms import NoteForm, ReasonForm
 from zhanggui.console.mixins import (
     COST_PERMISSION,
@@ -67,6 +68,10 @@ CANCEL = Operation(
     perform=lambda po, data, actor: actions.cancel_purchase_order(po, reason=data["reason"],
                                                                   actor=actor),
     done_message=_("Purchase order cancelled."), form_class=ReasonForm)
+
+
+COLOURS = {**STATUS_COLOURS, "sent": "info", "partly_received": "warning",
+           "received": "primary", "closed": "success"}
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -128,12 +133,14 @@ class PurchaseOrderAdmin(ConsoleModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": ("supplier", "warehouse", "note")})]
+        receipts = ("freight_amount", "receipts_display") if request.user.has_perm(
+            COST_PERMISSION) else ("receipts_display",)
         return [
             (None, {"fields": ("number", "status_badge", "supplier", "warehouse", "note")}),
             (_("Dates"), {"fields": ("source", "created_by", "created_at", "sent_at",
                                      "expected_on", "received_at", "closed_at",
                                      "cancelled_at", "cancel_reason")}),
-            (_("Receipts"), {"fields": ("freight_amount", "receipts_display")}),
+            (_("Receipts"), {"fields": receipts}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -161,7 +168,7 @@ class PurchaseOrderAdmin(ConsoleModelAdmin):
 
     @display(description=_("status"), ordering="status")
     def status_badge(self, po: PurchaseOrder) -> str:
-        return badge(po.status, po.get_status_display())
+        return display_for_label((po.status, po.get_status_display()), "—", COLOURS)
 
     @display(description=_("overdue"), boolean=True)
     def overdue(self, po: PurchaseOrder) -> bool:

@@ -34,7 +34,7 @@ TEMPLATE = "console/supply/receive_purchase_order.html"
 
 def _count(label: str, sku: str, initial: int = 0) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, initial=initial, widget=(
-        UnfoldAdminIntegerFieldWidget(attrs={"data-sku": sku, "min": 0})))
+        UnfoldAdminIntegerFieldWidget(attrs={"data-sku": sku, "min": 0, "aria-label": label})))
 
 
 class ReceiveForm(forms.Form):
@@ -50,9 +50,11 @@ class ReceiveForm(forms.Form):
             self.fields[f"{key}_accepted"] = _count(_("%(sku)s accepted") % {"sku": code}, code,
                                                     initial=line.open_quantity)
             self.fields[f"{key}_rejected"] = _count(_("%(sku)s rejected") % {"sku": code}, code)
+            reason_label = _("%(sku)s reject reason") % {"sku": code}
             self.fields[f"{key}_reason"] = forms.ChoiceField(
-                label=_("%(sku)s reject reason") % {"sku": code}, choices=reasons,
-                required=False, widget=UnfoldAdminSelectWidget(attrs={"data-sku": code}))
+                label=reason_label, choices=reasons, required=False,
+                widget=UnfoldAdminSelectWidget(attrs={"data-sku": code,
+                                                      "aria-label": reason_label}))
             self.fields[f"{key}_short"] = _count(_("%(sku)s short") % {"sku": code}, code)
             self.rows.append((line, [self[f"{key}_{part}"] for part in
                                      ("accepted", "rejected", "reason", "short")]))
