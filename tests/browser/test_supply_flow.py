@@ -169,3 +169,9 @@ def test_reorder_draft_send_receive_partly_then_the_forecast_chart(browser_page,
     finance.goto(f"{base}/supply/skus/{sku.pk}/forecast/?warehouse={morning['warehouse'].pk}")
     expect(finance.locator("#forecast-chart canvas")).to_have_count(1)
     screenshot(finance, "supply-7-sku-forecast-warehouse.png")
+
+    # -- the list of stored forecasts, linking to the chart -----------------------------------
+    finance.goto(f"{base}/inventory/forecastfit/")
+    expect(finance.locator("#result_list")).to_contain_text(sku.code)
+    expect(finance.locator("#result_list")).to_contain_text("AutoETS")
+    screenshot(finance, "supply-8-forecast-list.png")
