@@ -4,6 +4,8 @@ warehouse, what it charges for a SKU, which suppliers a staff account works for.
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db.models import Q
+
 from zhanggui.accounts.models import Staff
 from zhanggui.accounts.roles import Role
 from zhanggui.suppliers.models import Supplier, SupplierItem
@@ -30,11 +32,17 @@ def item_costs(supplier_id: int, sku_ids: Iterable[int]) -> dict[int, Decimal]:
 
 def is_supplier_account(staff: Staff) -> bool:
     """Whether ``staff`` works for a supplier (role "supplier", or listed as one of a
-    supplier's accounts): such staff see only their suppliers' orders and warehouses."""
+    supplier's accounts): such staff see only their suppliers' orders and warehouses. One
+    query, remembered on the staff object (a request's user) for the rest of the request."""
     if not getattr(staff, "is_authenticated", False):
         return False
-    return (staff.groups.filter(name=Role.SUPPLIER).exists()
-            or Supplier.objects.filter(accounts=staff).exists())
+    known = getattr(staff, "_zhanggui_supplier_account", None)
+    if known is None:
+        known = Staff.objects.filter(
+            Q(groups__name=Role.SUPPLIER) | Q(supplier_accounts__isnull=False),
+            pk=staff.pk).exists()
+        staff._zhanggui_supplier_account = known
+    return known
 
 
 def account_supplier_ids(staff: Staff) -> list[int]:
