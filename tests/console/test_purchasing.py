@@ -186,3 +186,27 @@ def test_the_sku_page_links_to_its_cost_history_for_finance(login, po):
 def test_the_order_page_tells_its_history_in_words(login, po):
     html = login("finance").get(_url("change", po)).content.decode()
     assert "采购单已发出" in html or "purchase order sent" in html.lower()
+
+
+def test_workbench_counts_orders_to_receive_and_overdue_as_their_lists_show(login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.console.workbench_support import list_rows, shown_todos
+
+    late = factories.make_purchase_order(sent=True)
+    PurchaseOrder.objects.filter(pk=late.pk).update(
+        expected_on=timezone.localdate() - timedelta(days=1))
+    factories.make_purchase_order(sent=True)  # awaited, not late
+    factories.make_purchase_order()  # a draft: neither
+    finance = login("finance")
+    todos = {todo.code: todo for todo in shown_todos(finance.get("/").content.decode())}
+    assert todos["purchase_orders_overdue"].count == 1
+    assert todos["purchase_orders_to_receive"].count == 2
+    for todo in todos.values():
+        if todo.code.startswith("purchase_orders"):
+            assert list_rows(finance, todo.url) == todo.count, todo.code
+    warehouse_page = login("warehouse").get("/").content.decode()
+    assert 'data-todo="purchase_orders_to_receive"' in warehouse_page
+    assert 'data-todo="purchase_orders_overdue"' not in warehouse_page

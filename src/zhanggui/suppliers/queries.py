@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from zhanggui.core.errors import NotFound
 from zhanggui.suppliers.models import (
@@ -86,7 +86,6 @@ def list_suppliers(*, is_active: bool | None = None, query: str = "") -> QuerySe
     if is_active is not None:
         qs = qs.filter(is_active=is_active)
     if query:
-        from django.db.models import Q
         qs = qs.filter(Q(code__icontains=query) | Q(name__icontains=query))
     return qs.order_by("code")
 
@@ -101,3 +100,20 @@ def list_purchase_orders(*, status: str | None = None, supplier_id: int | None =
     if warehouse_id:
         qs = qs.filter(warehouse_id=warehouse_id)
     return qs.order_by("-created_at", "-id")
+
+
+# Awaited: sent to the supplier and not yet fully received.
+AWAITED_STATUSES = (PurchaseOrderStatus.SENT, PurchaseOrderStatus.PARTLY_RECEIVED)
+
+
+def overdue_condition(today) -> Q:
+    """Awaited purchase orders past their expected day (the console's "overdue" filter and the
+    workbench count the same)."""
+    return Q(status__in=AWAITED_STATUSES, expected_on__lt=today)
+
+
+def count_purchase_work(today) -> dict[str, int]:
+    """The workbench's counts in one query: ``to_receive`` (awaited orders) and ``overdue``."""
+    return PurchaseOrder.objects.aggregate(
+        to_receive=Count("pk", filter=Q(status__in=AWAITED_STATUSES)),
+        overdue=Count("pk", filter=overdue_condition(today)))

@@ -16,6 +16,7 @@ from zhanggui.console.workbench import (  # noqa: F401  (the providers register 
     providers,
     providers_dropship,
     providers_fulfillment,
+    providers_purchasing,
     providers_replenishment,
 )
 from zhanggui.console.workbench.registry import (
