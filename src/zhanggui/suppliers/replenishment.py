@@ -269,7 +269,10 @@ def sku_replenishment(sku_id: int) -> list[ReorderRow]:
 def count_to_reorder() -> int:
     """Rows of today's list still to draft: at or below the reorder point, with a supplier
     and not yet on a draft PO (the workbench's to-do; the list page's default view)."""
-    rows = [row for row in _plan_rows(_fits(None, None, None), _policy(), named=False)
+    fits = _fits(None, None, None)
+    if not fits:
+        return 0  # one query on a shop without forecasts
+    rows = [row for row in _plan_rows(fits, _policy(), named=False)
             if row.supplier_id is not None and row.suggested_quantity > 0]
     drafted = open_drafts((row.sku_id, row.warehouse_id) for row in rows)
     return sum(1 for row in rows if (row.sku_id, row.warehouse_id) not in drafted)

@@ -71,8 +71,8 @@ ROLE_ORDER: dict[str, list[str]] = {
     "service": ["held_orders", "orders_to_review", "aftersales_overdue", "aftersales_due_soon",
                 "aftersales_waiting", "parcels_delivery_failed", "parcels_tracking_stalled",
                 "tasks_mine_overdue", "tasks_mine"],
-    "finance": ["refunds_to_issue", "payment_callbacks_failed", "tasks_mine_overdue",
-                "tasks_mine"],
+    "finance": ["refunds_to_issue", "payment_callbacks_failed", "reorder_today",
+                "tasks_mine_overdue", "tasks_mine"],
     "operator": ["listings_blocked", "tasks_mine_overdue", "tasks_mine"],
     "designer": ["listings_blocked"],
     "owner": ["tasks_escalated_to_me", "tasks_mine_overdue", "aftersales_overdue",
@@ -81,7 +81,8 @@ ROLE_ORDER: dict[str, list[str]] = {
               "orders_to_ship", "waves_to_pick", "parcels_to_pick", "parcels_picking",
               "parcels_packed",
               "aftersales_due_soon", "aftersales_waiting", "refunds_to_issue",
-              "returns_to_receive", "low_stock", "listings_blocked", "tasks_mine"],
+              "returns_to_receive", "low_stock", "reorder_today", "listings_blocked",
+              "tasks_mine"],
 }
 ROLE_PRIORITY = ["owner", "service", "warehouse", "finance", "operator", "designer", "analyst"]
 
