@@ -29,6 +29,7 @@ from zhanggui.analytics.report_base import (
     _explain_derived,
     _kpi_query,
     _new,
+    uncompared_card,
 )
 from zhanggui.analytics.rules import Period
 from zhanggui.analytics.rules_supply import CENT, Sale
@@ -203,18 +204,12 @@ def dropship(period: Period, compare: Period | None = None, filters: Filters = N
 def _summary(report: Report, figures: DropshipFigures, access: Access) -> None:
     spend = sum((o["ad_spend"] for o in figures.orders), Decimal("0.00"))
     gmv = sum((o["paid"] for o in figures.orders), Decimal("0.00"))
-    none = {"kind": "none", "rate": None, "base": None, "current": None}
-
-    def card(code, name, value, unit):
-        return {"code": code, "name": str(name), "unit": unit, "value": value, "previous": None,
-                "last_year": None, "change_previous": None, "change_last_year": None,
-                "comparison_previous": none, "comparison_last_year": none}
-
-    report.kpis.append(card("dropship_allocated_ad_spend", _("Ad spend allocated to drop-ship"),
+    report.kpis.append(uncompared_card("dropship_allocated_ad_spend", _("Ad spend allocated to drop-ship"),
                             spend, "money"))
-    report.kpis.append(card("dropship_roi", _("Drop-ship ROI"), rules_supply.roi(gmv, spend), "number"))
+    report.kpis.append(uncompared_card("dropship_roi", _("Drop-ship ROI"),
+                                       rules_supply.roi(gmv, spend), "number"))
     if access.cost:
-        report.kpis.append(card("dropship_profit", _("Drop-ship profit"),
+        report.kpis.append(uncompared_card("dropship_profit", _("Drop-ship profit"),
                                 sum((o["profit"] for o in figures.orders), Decimal("0.00")), "money"))
 
 

@@ -145,6 +145,15 @@ ROLLUP_NOTE = _("A rollup the warehouse reader keeps in memory: the same numbers
 DERIVED_NAME = re.compile(r"\b(" + "|".join(reader.DERIVED) + r")\b")
 
 
+def uncompared_card(code: str, name, value, unit: str) -> dict:
+    """A KPI card of a figure that is not compared with other periods (a state as it is now,
+    or a figure derived in Python from the period's rows)."""
+    none = {"kind": "none", "rate": None, "base": None, "current": value}
+    return {"code": code, "name": str(name), "unit": unit, "value": value, "compared": False,
+            "previous": None, "last_year": None, "change_previous": None,
+            "change_last_year": None, "comparison_previous": none, "comparison_last_year": none}
+
+
 def _explain_derived(report: Report) -> Report:
     """Add to the "how is this computed" panel the definition of each derived table its
     queries read (and of the derived tables those read)."""

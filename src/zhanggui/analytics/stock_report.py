@@ -27,6 +27,7 @@ from zhanggui.analytics.report_base import (
     _explain_derived,
     _metric_column,
     _new,
+    uncompared_card,
 )
 from zhanggui.analytics.rules import Period
 from zhanggui.suppliers.queries import get_policy
@@ -138,29 +139,23 @@ def _reason(advice: rules_supply.StockAdvice, idle, units: int, limit: int) -> s
     return str(texts[advice.reason]) % {"days": days, "limit": limit, "idle": idle, "units": units}
 
 
-def _card(code: str, name, value, unit: str) -> dict:
-    """A KPI card of a figure that is not compared (stock is as it is now)."""
-    none = {"kind": "none", "rate": None, "base": None, "current": value}
-    return {"code": code, "name": str(name), "unit": unit, "value": value, "previous": None,
-            "last_year": None, "change_previous": None, "change_last_year": None,
-            "comparison_previous": none, "comparison_last_year": none}
-
-
 def _kpis(report: Report, rows: list[dict], access: Access) -> None:
     slow = [r for r in rows if r["is_slow"]]
     report.kpis += [
-        _card("skus", _("SKUs"), len(rows), "count"),
-        _card("stock_available", _("Units available"), sum(r["stock_available"] for r in rows), "count"),
-        _card("slow_movers", _("Slow movers"), len(slow), "count"),
-        _card("slow_units", _("Units of slow movers"), sum(r["stock_available"] for r in slow), "count"),
-        _card("delist_suggested", _("Suggested for delisting"),
+        uncompared_card("skus", _("SKUs"), len(rows), "count"),
+        uncompared_card("stock_available", _("Units available"),
+                        sum(r["stock_available"] for r in rows), "count"),
+        uncompared_card("slow_movers", _("Slow movers"), len(slow), "count"),
+        uncompared_card("slow_units", _("Units of slow movers"),
+                        sum(r["stock_available"] for r in slow), "count"),
+        uncompared_card("delist_suggested", _("Suggested for delisting"),
               sum(1 for r in slow if r["action"] == "delist"), "count"),
     ]
     if access.cost:
         report.kpis += [
-            _card("stock_value", _("Stock value at cost"), sum((r["stock_value"] for r in rows),
+            uncompared_card("stock_value", _("Stock value at cost"), sum((r["stock_value"] for r in rows),
                                                               Decimal("0.00")), "money"),
-            _card("slow_stock_value", _("Slow movers' stock value at cost"),
+            uncompared_card("slow_stock_value", _("Slow movers' stock value at cost"),
                   sum((r["stock_value"] for r in slow), Decimal("0.00")), "money")]
 
 
