@@ -211,10 +211,11 @@ ZHANGGUI_WAREHOUSE_DIR = Path(os.environ.get("ZHANGGUI_WAREHOUSE_DIR", VAR_DIR /
 # through views, without rollups.
 ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", True)
 # Demand forecasts (zhanggui.insights) after each warehouse refresh, at most once per
-# FORECAST_EVERY_MINUTES; JOBS worker processes (a Celery prefork worker forecasts in-process).
+# FORECAST_EVERY_MINUTES. JOBS > 1 forks worker processes: for a Celery worker of the solo or
+# threads pool (a prefork worker forecasts in-process anyway), never a web process.
 ZHANGGUI_FORECAST_AFTER_REFRESH = _env_bool("ZHANGGUI_FORECAST_AFTER_REFRESH", True)
 ZHANGGUI_FORECAST_EVERY_MINUTES = int(os.environ.get("ZHANGGUI_FORECAST_EVERY_MINUTES", "60"))
-ZHANGGUI_FORECAST_JOBS = int(os.environ.get("ZHANGGUI_FORECAST_JOBS", str(os.cpu_count() or 1)))
+ZHANGGUI_FORECAST_JOBS = int(os.environ.get("ZHANGGUI_FORECAST_JOBS", "1"))
 # Scheduled backups (zhanggui.backup.tasks.backup_task) go here; the newest KEEP are kept.
 ZHANGGUI_BACKUP_DIR = Path(os.environ.get("ZHANGGUI_BACKUP_DIR", VAR_DIR / "backups"))
 ZHANGGUI_BACKUP_KEEP = int(os.environ.get("ZHANGGUI_BACKUP_KEEP", "14"))
