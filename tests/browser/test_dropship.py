@@ -43,6 +43,8 @@ def test_a_supplier_ships_its_order_with_a_tracking_number(browser_page, live_se
     page.goto(f"{base}/fulfillment/supplierorder/")
     expect(page.get_by_text(order.number)).to_be_visible()
     expect(page.get_by_text(other.number)).to_have_count(0)
+    # its stock feed's last sync, above its orders
+    expect(page.locator("[data-feed-status]")).to_contain_text(order.supplier.warehouse.name)
     screenshot(page, "dropship-2-orders.png")
     assert page.goto(f"{base}/fulfillment/supplierorder/{other.pk}/change/").status == 403
 

@@ -46,6 +46,7 @@ def test_a_supplier_sees_only_its_orders_and_gets_403_on_another(suppliers):
     assert response.status_code == 403
     assert SupplierOrder.objects.get(pk=other.pk).status == "new"
     assert client.get(f"{ORDERS}{order.pk}/change/").status_code == 200
+    assert "data-feed-status" in page  # its stock feed's last sync, above its orders
 
 
 def test_the_supplier_sidebar_holds_its_orders_and_feed_only(suppliers, rf):

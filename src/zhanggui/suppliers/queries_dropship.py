@@ -54,3 +54,14 @@ def account_warehouse_ids(staff: Staff) -> list[int]:
     """The drop-ship warehouses of the suppliers ``staff`` is an account of."""
     return list(Supplier.objects.filter(accounts=staff, warehouse__isnull=False)
                 .values_list("warehouse_id", flat=True))
+
+
+def feed_stale_minutes() -> int:
+    """``SupplyPolicy.feed_stale_minutes``, read without creating the policy row (pages that
+    only show it must not write)."""
+    from zhanggui.suppliers.models import SupplyPolicy
+
+    policy = SupplyPolicy.objects.order_by("pk").only("feed_stale_minutes").first()
+    if policy is not None:
+        return policy.feed_stale_minutes
+    return SupplyPolicy._meta.get_field("feed_stale_minutes").default

@@ -15,6 +15,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import action, display
 
 from zhanggui.console import history
+from zhanggui.console.admin.dropship_feed import feed_status
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge, money
 from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin, permission_check
@@ -98,6 +99,12 @@ class SupplierOrderAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     actions_detail = ["enter_tracking_one", "recipient_one", "accept_one"]
 
     has_ship_supplierorder_permission = permission_check(SHIP)
+    list_before_template = "console/dropship/feed_status.html"
+
+    def changelist_view(self, request, extra_context=None):
+        """A supplier's account sees its stock feed's last sync above its orders."""
+        status = feed_status(request.user) if is_supplier_account(request.user) else []
+        return super().changelist_view(request, {**(extra_context or {}), "feed_status": status})
 
     def get_queryset(self, request):
         return dropship_queries.supplier_orders_for(request.user)

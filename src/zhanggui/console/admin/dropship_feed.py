@@ -3,12 +3,15 @@ and the CSV upload. A supplier's account sees and syncs only its own drop-ship w
 warehouse staff any drop-ship warehouse. A file with a bad row changes nothing: the page
 lists every bad row with its line."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
@@ -20,8 +23,19 @@ from zhanggui.inventory import feed
 from zhanggui.inventory.errors import FeedRejected
 from zhanggui.inventory.models import FeedSource, StockFeedRun, Warehouse, WarehouseKind
 from zhanggui.inventory.rules_feed import FeedFileError, decode_feed, parse_feed_csv
+from zhanggui.suppliers.queries_dropship import feed_stale_minutes
 
 MAX_FEED_BYTES = 5 * 1024 * 1024
+
+
+def feed_status(user) -> list[dict]:
+    """The last sync of each drop-ship warehouse ``user`` may sync, flagged when older than
+    the supply policy allows (for the top of the supplier's lists)."""
+    minutes = feed_stale_minutes()
+    cutoff = timezone.now() - timedelta(minutes=minutes)
+    return [{"name": w.name, "synced_at": w.feed_synced_at, "minutes": minutes,
+             "stale": w.feed_synced_at is None or w.feed_synced_at < cutoff}
+            for w in feed_warehouses(user)[:10]]
 
 
 def feed_warehouses(user):
@@ -63,6 +77,7 @@ class StockFeedRunAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     fields = ("warehouse", "source", "synced_at", "rows", "changed", "actor", "errors_display")
     readonly_fields = fields
     actions_list = ["upload_feed"]
+    list_before_template = "console/dropship/feed_status.html"
 
     has_sync_stock_feed_permission = permission_check("inventory.sync_stock_feed")
 
@@ -70,6 +85,10 @@ class StockFeedRunAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
         qs = super().get_queryset(request)
         allowed = feed.supplier_warehouse_ids(request.user)
         return qs if allowed is None else qs.filter(warehouse_id__in=allowed)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "feed_status": feed_status(request.user)})
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
