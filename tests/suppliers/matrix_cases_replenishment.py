@@ -6,13 +6,10 @@ from tests import factories
 from tests.api.case import Case
 from tests.suppliers.replenishment_support import make_fit
 from zhanggui.suppliers.models import PurchaseOrder
-from zhanggui.suppliers.queries import get_policy
 
 
 def _due_row():
-    """A SKU with nothing in stock, 4 units/day forecast, from a supplier at ¥6.50 (and the
-    supply policy row, which a read would otherwise create)."""
-    get_policy()
+    """A SKU with nothing in stock, 4 units/day forecast, from a supplier at ¥6.50."""
     warehouse = factories.make_warehouse()
     supplier = factories.make_supplier()
     sku = factories.make_sku()

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from tests import factories
@@ -147,12 +148,19 @@ def test_close_refuses_drafts(setup):
         actions.close_purchase_order(po, actor=None)
 
 
-def test_get_policy_creates_the_row_once():
+def test_reading_the_policy_gives_the_defaults_and_writes_nothing():
     assert not SupplyPolicy.objects.exists()
-    policy = queries.get_policy()
-    assert policy.service_level == Decimal("0.950")
-    assert queries.get_policy().pk == policy.pk
+    assert queries.get_policy().service_level == Decimal("0.950")
+    assert not SupplyPolicy.objects.exists()
+
+
+def test_lock_policy_creates_the_row_once():
+    with transaction.atomic():
+        policy = queries.lock_policy()
+    with transaction.atomic():
+        assert queries.lock_policy().pk == policy.pk
     assert SupplyPolicy.objects.count() == 1
+    assert queries.get_policy().pk == policy.pk
 
 
 def test_preferred_items_picks_preferred_then_cheapest_active():

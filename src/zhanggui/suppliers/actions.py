@@ -37,7 +37,6 @@ from zhanggui.suppliers.models import (
     PurchaseOrderStatus,
     Supplier,
     SupplierItem,
-    SupplyPolicy,
 )
 
 Status = PurchaseOrderStatus
@@ -57,8 +56,7 @@ def _require_status(po: PurchaseOrder, allowed: Sequence[str], action: str) -> N
 
 def _new_po_number() -> str:
     """Today's next PO number, given under the supply policy row's lock (no two alike)."""
-    policy = queries.get_policy()
-    list(SupplyPolicy.objects.select_for_update().filter(pk=policy.pk).values_list("pk"))
+    queries.lock_policy()
     day = timezone.localdate()
     used = PurchaseOrder.objects.filter(
         number__startswith=rules.po_number_prefix(day)).values_list("number", flat=True)

@@ -23,7 +23,7 @@ from zhanggui.catalog.models import Sku
 from zhanggui.core.errors import Conflict, InvalidInput
 from zhanggui.inventory.models import Warehouse
 from zhanggui.suppliers import actions, queries
-from zhanggui.suppliers.models import PurchaseOrder, PurchaseOrderSource, SupplyPolicy
+from zhanggui.suppliers.models import PurchaseOrder, PurchaseOrderSource
 from zhanggui.suppliers.replenishment import (
     group_by_supplier_warehouse,
     open_drafts,
@@ -106,8 +106,7 @@ def draft_purchase_orders(selection: Iterable[tuple[int, int]], *,
     if len(pairs) > MAX_SELECTION:
         raise SelectionTooLarge(limit=MAX_SELECTION)
     # Serialise drafting: whoever holds the policy row's lock sees every earlier draft.
-    policy = queries.get_policy()
-    list(SupplyPolicy.objects.select_for_update().filter(pk=policy.pk).values_list("pk"))
+    queries.lock_policy()
     codes = dict(Sku.objects.filter(pk__in={s for s, _w in pairs}).values_list("pk", "code"))
     warehouse_codes = dict(Warehouse.objects.filter(pk__in={w for _s, w in pairs})
                            .values_list("pk", "code"))
