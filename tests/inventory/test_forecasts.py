@@ -64,3 +64,14 @@ def test_record_forecasts_clamps_runaway_numbers(db):
     [fit] = record_forecasts([_record(sku.pk, None, level=float("1e15"))], actor=None)
     fit.refresh_from_db()
     assert fit.mean_daily_demand == Decimal("999999999.999")
+
+
+def test_record_forecasts_can_drop_every_earlier_fit(db):
+    sku, gone = factories.make_sku(), factories.make_sku()
+    warehouse = factories.make_warehouse()
+    record_forecasts([_record(sku.pk, None), _record(sku.pk, warehouse.pk),
+                      _record(gone.pk, None)], actor=None)
+    record_forecasts([_record(sku.pk, None)], actor=None, drop_others=True)
+    assert list(ForecastFit.objects.values_list("sku_id", "warehouse_id")) == [(sku.pk, None)]
+    assert DemandForecast.objects.count() == 3
+    assert OperationLog.objects.filter(action="inventory.drop_forecasts").exists()

@@ -73,8 +73,8 @@ def _records(output: engine.ForecastOutput) -> list[inventory_actions.ForecastRe
 def run_forecasts(*, actor: Staff | None, today: date | None = None,
                   n_jobs: int | None = None) -> ForecastSummary:
     """Forecast the next ``HORIZON`` days of every SKU with sales in the last ``HISTORY_DAYS``
-    days up to yesterday (and of each SKU × warehouse), and store them. Nothing happens while
-    the warehouse is empty."""
+    days up to yesterday (and of each SKU × warehouse), and store them in place of every
+    earlier forecast. Nothing happens while the warehouse is empty or nothing sold."""
     started = perf_counter()
     last = (today or shop_today()) - timedelta(days=1)
     first = last - timedelta(days=HISTORY_DAYS - 1)
@@ -91,6 +91,7 @@ def run_forecasts(*, actor: Staff | None, today: date | None = None,
                                     events=events, n_jobs=jobs)
     uplifts = {k: round(v, 3) for k, v in output.uplifts.items()}
     fits = inventory_actions.record_forecasts(
-        _records(output), actor=actor, note=f"uplifts {uplifts}" if uplifts else "")
+        _records(output), actor=actor, note=f"uplifts {uplifts}" if uplifts else "",
+        drop_others=True)
     return ForecastSummary(skus=sku_count, fits=len(fits), seconds=perf_counter() - started,
                            uplifts=uplifts)

@@ -113,9 +113,12 @@ def _store_batch(records: list[ForecastRecord], computed_at: datetime) -> int:
 
 
 def record_forecasts(records: Iterable[ForecastRecord], *, actor: Staff | None,
-                     computed_at: datetime | None = None, note: str = "") -> list[ForecastFit]:
+                     computed_at: datetime | None = None, note: str = "",
+                     drop_others: bool = False) -> list[ForecastFit]:
     """Store fresh forecasts, replacing for each (SKU, warehouse) pair given its previous fit
-    and every one of its days (pairs not given keep theirs).
+    and every one of its days (pairs not given keep theirs, unless ``drop_others``: then,
+    once every batch is stored, the fits computed before this call are deleted — a SKU that
+    no longer sells, or no longer ships from a warehouse, keeps no stale forecast).
 
     Writes in batches of 2,000 fits, one transaction each, so thousands of SKUs never hold
     one long write lock; each batch is whole or absent. Logs one ``inventory.record_forecasts``
@@ -142,4 +145,10 @@ def record_forecasts(records: Iterable[ForecastRecord], *, actor: Staff | None,
                           after={"fits": len(fits), "skus": len({f.sku_id for f in fits}),
                                  "days": day_count}, note=note)
         stored.extend(fits)
+    if drop_others and stored:
+        with transaction.atomic():
+            dropped, _kinds = ForecastFit.objects.filter(computed_at__lt=computed_at).delete()
+            if dropped:
+                log_operation(stored[0], action="inventory.drop_forecasts", actor=actor,
+                              after={"deleted_rows": dropped}, note=note)
     return stored
