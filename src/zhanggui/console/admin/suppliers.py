@@ -124,6 +124,9 @@ class SupplierAdmin(ConsoleModelAdmin):
                 actions.delete_supplier_contact(obj, actor=request.user)
         for obj in instances:
             if isinstance(obj, SupplierItem):
+                stored = SupplierItem.objects.filter(pk=obj.pk).first() if obj.pk else None
+                if stored is not None and stored.sku_id != obj.sku_id:  # the row's SKU changed
+                    actions.delete_supplier_item(stored, actor=request.user)
                 actions.save_supplier_item(supplier, obj.sku, actor=request.user, **{
                     name: getattr(obj, name) for name in ITEM_FIELDS
                     if name != "lead_time_std_days"})
