@@ -122,3 +122,12 @@ def test_a_short_series_still_gets_a_forecast():
 def test_empty_history_gives_no_forecasts():
     out = engine.forecast_demand(pd.DataFrame(columns=["unique_id", "ds", "y"]), horizon=28)
     assert out.forecasts.empty and out.fits.empty
+
+
+def test_a_rare_spike_still_gets_an_interval_of_some_width():
+    values = np.zeros(DAYS)
+    values[-1] = 1000.0  # the CV folds saw nothing but zeros forecast as zeros, then a spike
+    out = engine.forecast_demand(_frame("spike", values), horizon=28)
+    frame = out.forecasts[out.forecasts["mean"] > 0]
+    assert not frame.empty
+    assert (frame["upper"] > frame["mean"]).all() and (frame["lower"] < frame["mean"]).all()

@@ -260,10 +260,15 @@ def _result(item, model, mean, errors, folds, ranked, cv_mae, horizon, level) ->
     if len(errors) >= 10:
         low_q, high_q = np.quantile(errors, [tail, 1 - tail])
     else:
-        low_q, high_q = -1.2816 * error_std, 1.2816 * error_std
+        spread = _normal_quantile(1 - tail) * error_std
+        low_q, high_q = -spread, spread
     shape = mean / mean.mean() if mean.mean() > 0 else np.zeros_like(mean)
-    lower = np.minimum(mean, np.maximum(0.0, mean + low_q * shape))
-    upper = np.maximum(mean, mean + high_q * shape)
+    # Never narrower than the Poisson band of the forecast (CV folds without a sale would
+    # otherwise give a series with rare spikes an interval of zero width).
+    z = _normal_quantile(1 - tail)
+    lower = np.minimum(mean - z * np.sqrt(mean), mean + low_q * shape)
+    lower = np.minimum(mean, np.maximum(0.0, lower))
+    upper = np.maximum(mean + z * np.sqrt(mean), mean + high_q * shape)
     scale = _naive_scale(y)
     mase = None
     if "Combination" in cv_mae and scale and isfinite(cv_mae["Combination"]):
@@ -273,6 +278,12 @@ def _result(item, model, mean, errors, folds, ranked, cv_mae, horizon, level) ->
     return SeriesResult(key=item.key, model=model[:40], mean=mean, lower=lower, upper=upper,
                         history_days=len(y), censored_days=int(np.isnan(y).sum()),
                         error_std=error_std, mase=mase, cv_mae=cv_mae, variability=variability)
+
+
+def _normal_quantile(p: float) -> float:
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(p)
 
 
 def _naive_scale(y: np.ndarray) -> float | None:
