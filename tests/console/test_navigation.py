@@ -106,6 +106,11 @@ VISIBLE = {role: (pages - {REORDER_TODAY})
            | ({"inventory.forecastfit"} if role in FORECASTS else set())
            for role, pages in VISIBLE.items()}
 
+# Finance reads the reports (not the warehouse runs).
+REPORTS = {page for page in ANALYTICS
+           if isinstance(page, Page) and page.permission == "analytics.view_reports"}
+VISIBLE["finance"] |= REPORTS
+
 
 @pytest.mark.parametrize("role", sorted(VISIBLE))
 def test_each_role_sees_only_its_menu_entries(login, role):
