@@ -100,6 +100,7 @@ def test_known_events_cover_calendar_days_and_promotion_scopes(store):
                              scope_ids=[sku.pk],
                              starts_at=_at(today + timedelta(days=3), 0),
                              ends_at=_at(today + timedelta(days=5), 0))
+    factories.make_promotion("first_order", discount_amount=Decimal("10.00"))  # always on
     keys = [str(sku.pk), f"{sku.pk}@{warehouse.pk}", "999999"]
     events = forecasting.known_events(keys, today, today + timedelta(days=27))
     promotion = events[events["kind"] == rules.PROMOTION]

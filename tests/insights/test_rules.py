@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -52,3 +52,12 @@ def test_shrunk_uplift_moves_toward_one_with_few_days():
     assert rules.shrunk_uplift(300, 100, 0) == 1.0
     assert rules.shrunk_uplift(300, 0, 5) == 1.0
     assert rules.shrunk_uplift(10_000, 1, 1000) == rules.UPLIFT_BOUNDS[1]
+
+
+def test_only_bounded_promotions_are_events():
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    assert rules.is_event_promotion(start, start + timedelta(days=3))
+    assert rules.is_event_promotion(start, start + timedelta(days=31))
+    assert not rules.is_event_promotion(start, start + timedelta(days=32))
+    assert not rules.is_event_promotion(start, None)  # a first-order offer, always on
+    assert not rules.is_event_promotion(None, start)

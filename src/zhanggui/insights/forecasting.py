@@ -33,18 +33,20 @@ class ForecastSummary:
 
 def known_events(keys: list[str], first: date, last: date) -> pd.DataFrame:
     """The events known in advance on [first, last]: 双11 and 618 for the whole shop, and the
-    shop's promotions (``pricing.queries.list_promotion_windows``) for the series of the
-    SKUs they cover (unique_id None = every series)."""
+    shop's bounded promotions (``pricing.queries.list_promotion_windows``,
+    ``rules.is_event_promotion``) for the series of the SKUs they cover (unique_id None =
+    every series)."""
     rows = [(None, day, kind) for day, kind in rules.calendar_events(first, last).items()]
     start, end = day_range(first, last + timedelta(days=1))
     skus: dict[int, list[str]] = {}
     for key in keys:
         skus.setdefault(demand.parse_key(key)[0], []).append(key)
     for window in pricing_queries.list_promotion_windows(start=start, end=end):
-        since = max(first, timezone.localtime(window.starts_at).date()) if window.starts_at else first
+        if not rules.is_event_promotion(window.starts_at, window.ends_at):
+            continue
+        since = max(first, timezone.localtime(window.starts_at).date())
         # A promotion ending at midnight does not cover the day that starts then.
-        until = last if window.ends_at is None else min(
-            last, timezone.localtime(window.ends_at - timedelta(microseconds=1)).date())
+        until = min(last, timezone.localtime(window.ends_at - timedelta(microseconds=1)).date())
         days = pd.date_range(since, until, freq="D")
         targets = [None] if window.sku_ids is None else [
             k for sku in window.sku_ids for k in skus.get(sku, ())]

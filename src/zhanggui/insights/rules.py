@@ -4,7 +4,7 @@ event uplift.
 """
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from math import isfinite, sqrt
 
 # XYZ by the coefficient of variation of weekly demand (docs/supply.md "Demand forecasts").
@@ -24,6 +24,10 @@ EVENT_KINDS = (DOUBLE_11, DOUBLE_11_PRESALE, MID_YEAR_618, MID_YEAR_618_PRESALE,
 # early offers run. 618: Jun 18, and Jun 1–17 before it.
 DOUBLE_11_PRESALE_FROM = 1
 MID_YEAR_618_PRESALE_FROM = 1
+
+# A promotion is an event when it has a start and an end at most this far apart; one without
+# an end (a first-order offer) or running longer is the shop's everyday pricing.
+PROMOTION_EVENT_MAX_DAYS = 31
 
 # The uplift estimated from history is shrunk toward 1 as if this many event days without
 # any uplift had been seen as well.
@@ -79,6 +83,14 @@ def _days(first: date, last: date):
     while day <= last:
         yield day
         day += timedelta(days=1)
+
+
+def is_event_promotion(starts_at: datetime | None, ends_at: datetime | None) -> bool:
+    """Whether a promotion running from ``starts_at`` to ``ends_at`` is an event the forecasts
+    apply an uplift to (bounded, at most ``PROMOTION_EVENT_MAX_DAYS`` days)."""
+    if starts_at is None or ends_at is None:
+        return False
+    return ends_at - starts_at <= timedelta(days=PROMOTION_EVENT_MAX_DAYS)
 
 
 def stronger_event(first: str, second: str) -> str:
