@@ -245,6 +245,7 @@ CUSTOMER_VIEW = roles("operator", "service", "finance", "analyst")
 PRICING_VIEW = roles("operator", "finance")
 LISTING_VIEW = roles("operator", "designer")
 REPORTS_VIEW = roles("operator", "analyst")
+REPORTS_READ = roles("operator", "analyst", "finance")  # the report pages themselves
 
 
 @dataclass(frozen=True)
@@ -468,7 +469,7 @@ PAGES: dict[str, Page] = {
     "admin:pricing_promotion_eligibility_check": Page(
         EVERYONE, redirect=lambda store: "/pricing/promotion/eligibility/"),
     # Analytics
-    "admin:analytics_report": Page(REPORTS_VIEW, lambda store: {"name": "overview"}),
+    "admin:analytics_report": Page(REPORTS_READ, lambda store: {"name": "overview"}),
     # the reports' first address forwards to the page above, which checks
     "admin:analytics_report_moved": Page(EVERYONE, lambda store: {"name": "overview"},
                                          redirect=lambda store: "/reports/overview/"),

@@ -1,18 +1,27 @@
 """Every console page renders for the owner, who may open everything."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.urls import reverse
 
 from tests import factories
+from tests.fulfillment.dropship_support import drop_ship_order, drop_ship_supplier
 from tests.orders.review_matrix_cases import review_objects
+from tests.suppliers.replenishment_support import make_fit
 from zhanggui.accounts.actions import raise_alert
 from zhanggui.accounts.models import AlertKind
 from zhanggui.fulfillment import waves
+from zhanggui.inventory.costs import record_landed_cost
+from zhanggui.inventory.feed import sync_stock_feed
+from zhanggui.marketing.models import AdSpend
+from zhanggui.suppliers.models import SupplierMessage, SupplyPolicy
 
 CONSOLE_APPS = {"auth", "accounts", "catalog", "inventory", "customers", "orders",
-                "fulfillment", "aftersales"}
+                "fulfillment", "aftersales", "suppliers", "marketing"}
 
 
 def _admin_url(model, view: str, *args) -> str:
@@ -27,6 +36,7 @@ def test_every_changelist_and_change_page_renders_for_the_owner(login):
     review_objects()  # a hold, a block-list entry, a payment callback
     factories.make_order(status="reviewed")
     waves.build_waves(actor=None, max_parcels=1)  # a wave of that order's parcel
+    _supply_objects()
     # The security policy is one page, its list: its change page leads there.
     pages_checked = {"accounts.securitypolicy"}
     for model, model_admin in admin.site._registry.items():
@@ -41,6 +51,23 @@ def test_every_changelist_and_change_page_renders_for_the_owner(login):
     console_models = {f"{m._meta.label_lower}" for m in admin.site._registry
                       if m._meta.app_label in CONSOLE_APPS} - {"accounts.staffsession"}
     assert console_models <= pages_checked, console_models - pages_checked
+
+
+def _supply_objects() -> None:
+    """A drop-ship supplier order and its feed run, a cost change, a stored forecast, a
+    purchase order, the supply policy, a supplier message and ad spend."""
+    supplier = drop_ship_supplier()
+    drop_ship_order(supplier)
+    sync_stock_feed(supplier.warehouse, rows={}, source="csv", actor=None)
+    sku = factories.make_sku()
+    record_landed_cost(sku, quantity=5, unit_landed_cost=Decimal("12.00"), reference="PO-T",
+                       actor=None)
+    make_fit(sku, None, d=2.0, sigma=1.0, days=3)
+    factories.make_purchase_order(supplier=supplier)
+    SupplyPolicy.objects.create()
+    SupplierMessage.objects.create(supplier=supplier, direction="out", sent_at=date.today(),
+                                   body="请确认到货时间")
+    AdSpend.objects.create(day=date.today(), channel="other", amount=Decimal("10.00"))
 
 
 @pytest.mark.usefixtures("store")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from zhanggui.accounts.actions import log_operation, raise_alert
 from zhanggui.accounts.models import Alert, AlertKind, Staff
-from zhanggui.analytics import dropship_report, reader, signals, warehouse
+from zhanggui.analytics import after_refresh, dropship_report, reader, warehouse
 from zhanggui.analytics.errors import WarehouseEmpty, WarehouseOutdated
 from zhanggui.analytics.models import WarehouseRun
 from zhanggui.catalog.models import Product
@@ -21,14 +21,14 @@ from zhanggui.suppliers.queries import get_policy
 def refresh_warehouse(*, actor: Staff | None, full: bool = False) -> WarehouseRun:
     """Refresh the warehouse incrementally (or rebuild it from scratch with ``full``) and
     record the run. The Parquet files are published atomically; the run record and the
-    operation-log entry follow; after commit, ``signals.warehouse_refreshed`` is sent."""
+    operation-log entry follow; after commit, the ROI check and the jobs registered in
+    ``after_refresh`` (insights: the demand forecasts) run."""
     result = warehouse.rebuild() if full else warehouse.refresh()
     with transaction.atomic():
         run = _record(result, actor)
         transaction.on_commit(_check_dropship_roi)
         # Whatever is computed on top of the warehouse (insights: the demand forecasts).
-        transaction.on_commit(lambda: signals.warehouse_refreshed.send(sender=WarehouseRun,
-                                                                       run=run))
+        transaction.on_commit(lambda: after_refresh.run_jobs(run))
         return run
 
 

@@ -8,10 +8,9 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
-        from zhanggui.analytics.signals import warehouse_refreshed
+        from zhanggui.analytics import after_refresh
         from zhanggui.insights.tasks import forecast_after_refresh
 
-        # Analytics cannot call up into insights: after each warehouse refresh it sends the
-        # signal, and the demand forecasts follow in the background.
-        warehouse_refreshed.connect(forecast_after_refresh,
-                                    dispatch_uid="insights.forecast_after_refresh")
+        # Analytics cannot call up into insights: it runs the jobs registered here after each
+        # warehouse refresh, and the demand forecasts follow in the background.
+        after_refresh.register("insights.forecasts", forecast_after_refresh)

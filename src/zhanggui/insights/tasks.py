@@ -25,7 +25,7 @@ def forecast_demand_task(force: bool = False) -> int:
     return forecasting.run_forecasts(actor=None).skus
 
 
-def forecast_after_refresh(sender, run=None, **kwargs) -> None:
-    """Receiver of ``analytics.signals.warehouse_refreshed`` (connected in ``apps.py``)."""
+def forecast_after_refresh(run) -> None:
+    """Registered with ``analytics.after_refresh`` (in ``apps.py``): enqueue the forecasts."""
     if settings.ZHANGGUI_FORECAST_AFTER_REFRESH:
         forecast_demand_task.delay()
