@@ -64,7 +64,7 @@ def _supply_objects() -> None:
                        actor=None)
     make_fit(sku, None, d=2.0, sigma=1.0, days=3)
     factories.make_purchase_order(supplier=supplier)
-    SupplyPolicy.objects.create()
+    SupplyPolicy.objects.get_or_create(pk=1)  # (the PO above made it, under its lock)
     SupplierMessage.objects.create(supplier=supplier, direction="out", sent_at=date.today(),
                                    body="请确认到货时间")
     AdSpend.objects.create(day=date.today(), channel="other", amount=Decimal("10.00"))
