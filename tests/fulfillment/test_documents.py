@@ -1,7 +1,6 @@
 """PDF documents: valid PDFs, one page per parcel, the tracking number and the recipient
 on the label, the lines on the slip, the bins on the pick list; printing labels is dated."""
 
-import time
 
 import pytest
 from django.utils import translation
@@ -106,12 +105,9 @@ def test_pick_list_pdf_walks_the_bins(warehouse, staff):
     assert wave.number in text and text.index("A-2") < text.index("A-10")
 
 
-def test_a_hundred_labels_render_within_five_seconds(warehouse, staff):
-    parcels = _numbered(warehouse, 100, staff)
-    started = time.process_time()  # CPU time: the machine may be shared
+def test_a_batch_of_labels_is_one_pdf_with_a_page_per_parcel(warehouse, staff):
+    # How fast 100 labels render is measured by benchmarks/fulfillment.py, not here.
+    parcels = _numbered(warehouse, 12, staff)
     document = documents.labels_document(parcels)
     pdf = document.write_pdf()
-    elapsed = time.process_time() - started
-    assert len(document.pages) == 100 and pdf.startswith(b"%PDF-")
-    print(f"label_pdf_seconds_per_100={elapsed:.2f}")
-    assert elapsed < 5
+    assert len(document.pages) == 12 and pdf.startswith(b"%PDF-")
