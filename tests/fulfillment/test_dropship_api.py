@@ -93,7 +93,7 @@ def test_the_feed_endpoint_syncs_the_supplier_own_warehouse_only():
                                 {"sku_code": "NOPE", "quantity": 1},
                                 {"sku_code": sku_mine.code, "quantity": "x"}]})
     assert bad.status_code == 422 and bad.json()["code"] == "feed_rejected"
-    assert [e["line"] for e in bad.json()["errors"]] == [2, 3]
+    assert [e["line"] for e in bad.json()["bad_rows"]] == [2, 3]
     assert Stock.objects.get(sku=sku_mine, warehouse=mine.warehouse).on_hand == 3
     good = client.post(f"/api/v1/inventory/warehouses/{mine.warehouse_id}/feed",
                        {"rows": [{"sku_code": sku_mine.code, "quantity": "9"}]})

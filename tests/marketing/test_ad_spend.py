@@ -65,6 +65,18 @@ def test_the_api_lists_a_day_range_and_refuses_a_duplicate():
     assert negative.status_code == 422
 
 
+def test_a_patch_with_nulls_changes_only_what_it_names():
+    client = ApiClient(factories.make_staff("operator"))
+    created = client.post(URL, {"day": "2026-11-10", "channel": "wanxiangtai",
+                                "amount": "10.00", "note": "双11 预热"}).json()
+    patched = client.patch(f"{URL}/{created['id']}", {"day": "2026-11-09", "channel": None,
+                                                      "amount": None, "note": None})
+    assert patched.status_code == 200, patched.json()
+    spend = AdSpend.objects.get(pk=created["id"])
+    assert (spend.day, spend.channel, spend.amount, spend.note) == (
+        date(2026, 11, 9), "wanxiangtai", Decimal("10.00"), "双11 预热")
+
+
 def test_the_analyst_reads_but_cannot_write():
     client = ApiClient(factories.make_staff("analyst"))
     assert client.get(URL).status_code == 200

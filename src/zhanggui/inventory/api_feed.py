@@ -42,16 +42,18 @@ class StockFeedErrorOut(Schema):
 
 
 class StockFeedRejectedOut(Schema):
+    """422: ``feed_rejected`` with every bad row in ``bad_rows``, or ``invalid_input`` (a body
+    that is not a feed at all) with the validator's ``errors``, as every endpoint answers."""
     code: str
     message: str
-    errors: list[StockFeedErrorOut]
+    bad_rows: list[StockFeedErrorOut] = Field(default_factory=list)
 
 
 @router.post("/warehouses/{warehouse_id}/feed",
              response={201: StockFeedRunOut, **ERRORS, 422: StockFeedRejectedOut})
 def sync_feed(request, warehouse_id: Id, payload: StockFeedIn):
     """Set the available units of the listed SKUs in a drop-ship warehouse (rows numbered
-    from 1 in the errors)."""
+    from 1 in ``bad_rows``)."""
     require_perm(request, "inventory.sync_stock_feed")
     warehouse = queries.get_warehouse(warehouse_id)
     rows = [FeedRow(n, row.sku_code, row.quantity) for n, row in enumerate(payload.rows, 1)]
@@ -60,5 +62,5 @@ def sync_feed(request, warehouse_id: Id, payload: StockFeedIn):
                                    actor=request.user)
     except FeedRejected as rejected:
         return Status(422, {"code": rejected.code, "message": str(rejected),
-                            "errors": rejected.errors})
+                            "bad_rows": rejected.errors})
     return Status(201, run)

@@ -79,7 +79,9 @@ def update_ad_spend(request, spend_id: Id, payload: AdSpendPatch):
     """Change an entry; ``product_id: null`` makes it shop-wide."""
     require_perm(request, "marketing.change_adspend")
     spend = queries.get_ad_spend(spend_id)
-    changes = payload.model_dump(exclude_unset=True)
+    # An explicit null changes nothing, except for the product (null: the whole shop).
+    changes = {name: value for name, value in payload.model_dump(exclude_unset=True).items()
+               if value is not None or name == "product_id"}
     if "product_id" in changes:
         product_id = changes.pop("product_id")
         changes["product"] = get_product(product_id) if product_id else None
