@@ -9,7 +9,7 @@ import pytest
 from tests import factories
 from tests.suppliers.replenishment_support import make_fit
 from zhanggui.accounts.models import OperationLog
-from zhanggui.inventory.models import WarehouseKind
+from zhanggui.inventory.models import ForecastFit, Stock, WarehouseKind
 from zhanggui.suppliers import actions
 from zhanggui.suppliers.models import PurchaseOrder, PurchaseOrderSource, PurchaseOrderStatus
 from zhanggui.suppliers.replenishment import count_to_reorder, reorder_list
@@ -87,6 +87,23 @@ def test_drop_ship_warehouses_and_zero_demand_are_not_reordered(store):
     make_fit(idle, store["main"], d=0, sigma=0)
     keys = set(_rows(reorder_list()))
     assert (store["sku_a"].pk, drop.pk) not in keys and (idle.pk, store["main"].pk) not in keys
+
+
+def test_warehouses_not_carrying_the_sku_and_drop_shipped_skus_are_not_reordered(store):
+    # A forecast where the warehouse has no stock row (a few units once left from there).
+    stray = ForecastFit.objects.get(sku=store["sku_b"], warehouse=store["main"])
+    Stock.objects.filter(sku=store["sku_b"], warehouse=store["main"]).delete()
+    assert (stray.sku_id, stray.warehouse_id) not in _rows(reorder_list())
+    # A SKU a drop-ship supplier ships from its own stock is never bought in.
+    drop = factories.make_warehouse(code="DSW")
+    drop.kind = WarehouseKind.DROP_SHIP
+    drop.save()
+    shipper = factories.make_supplier(code="DS-SUP", warehouse=drop)
+    dropped = factories.make_sku()
+    factories.make_supplier_item(shipper, dropped)
+    make_fit(dropped, store["main"], d=5, sigma=1)
+    assert (dropped.pk, store["main"].pk) not in _rows(reorder_list())
+    assert [group.supplier_code for group in reorder_list().groups] == ["A-SUP"]
 
 
 def test_a_higher_service_level_lists_at_least_as_much(store):

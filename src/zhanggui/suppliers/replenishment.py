@@ -212,6 +212,10 @@ def _plan_rows(fits: list[dict], policy: SupplyPolicy, *, supplier_id: int | Non
         item = items.get(fit["sku_id"])
         if supplier_id and (item is None or item.supplier_id != supplier_id):
             continue
+        if pair not in stock or (item is not None and item.supplier.warehouse_id is not None):
+            # The warehouse does not carry the SKU (a few units once left from there), or a
+            # drop-ship supplier ships it from its own stock: nothing to buy in.
+            continue
         row = _row(fit, available=stock.get(pair, 0), on_order=ordered.get(pair, 0),
                    item=item, policy=policy, only_due=only_due)
         if row is not None:
@@ -220,12 +224,6 @@ def _plan_rows(fits: list[dict], policy: SupplyPolicy, *, supplier_id: int | Non
         _name_rows(rows)
         rows.sort(key=lambda r: (r.warehouse_code, -r.stockout_risk, r.sku_code))
     return rows
-
-
-def _policy() -> SupplyPolicy:
-    """The supply policy, without creating its row (a read must not write): the defaults
-    until someone saves it."""
-    return SupplyPolicy.objects.order_by("pk").first() or SupplyPolicy()
 
 
 def reorder_list(*, sku_ids=None, warehouse_id: int | None = None,
@@ -239,7 +237,7 @@ def reorder_list(*, sku_ids=None, warehouse_id: int | None = None,
         warehouse_id: only this receiving warehouse.
         supplier_id: only the SKUs this supplier supplies (its rows only).
     """
-    policy = _policy()
+    policy = queries.get_policy()
     fits = _fits(sku_ids, warehouse_id, supplier_id)
     rows = _plan_rows(fits, policy, supplier_id=supplier_id)
     grouped: dict[int, SupplierGroup] = {}
@@ -262,7 +260,7 @@ def sku_replenishment(sku_id: int) -> list[ReorderRow]:
         sku_id=sku_id, warehouse__isnull=False, warehouse__kind__in=REORDERED_KINDS)
         .order_by().values("sku_id", "warehouse_id", "mean_daily_demand", "error_std", "model",
                            "computed_at"))
-    rows = _plan_rows(fits, _policy(), only_due=False)
+    rows = _plan_rows(fits, queries.get_policy(), only_due=False)
     return sorted(rows, key=lambda row: row.warehouse_code)
 
 
@@ -272,7 +270,7 @@ def count_to_reorder() -> int:
     fits = _fits(None, None, None)
     if not fits:
         return 0  # one query on a shop without forecasts
-    rows = [row for row in _plan_rows(fits, _policy(), named=False)
+    rows = [row for row in _plan_rows(fits, queries.get_policy(), named=False)
             if row.supplier_id is not None and row.suggested_quantity > 0]
     drafted = open_drafts((row.sku_id, row.warehouse_id) for row in rows)
     return sum(1 for row in rows if (row.sku_id, row.warehouse_id) not in drafted)
