@@ -59,7 +59,10 @@ def _as(page: Page, base_url: str, role: str) -> Page:
 
 
 def _apply(page: Page) -> None:
-    page.locator("button[name=apply]").click()
+    """Submit the operation form and wait for the page it leads to (the server has acted)."""
+    with page.expect_navigation():
+        page.locator("button[name=apply]").click()
+    page.wait_for_load_state()
 
 
 def test_an_order_from_held_to_delivered(browser_page, live_server, paid_order):
@@ -127,8 +130,9 @@ def test_an_order_from_held_to_delivered(browser_page, live_server, paid_order):
     warehouse.locator(f"input[name=_selected_action][value='{parcel.pk}']").check()
     warehouse.locator("select[name=action]").select_option("assign_tracking_numbers_selected")
     warehouse.locator("button[name=index]").click()
-    if warehouse.locator("button[name=apply]").count():
-        _apply(warehouse)
+    expect(warehouse.locator("button[name=apply]")).to_be_visible()  # the carrier service, asked once
+    _apply(warehouse)
+    expect(warehouse.locator("body")).to_contain_text("已从面单号段分配 1 个运单号")
     parcel.refresh_from_db()
     assert parcel.tracking_number == "ZT00000001"
     warehouse.goto(f"{base}/fulfillment/shipment/")
