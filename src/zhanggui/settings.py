@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhanggui.imports",
     "zhanggui.traffic",
     "zhanggui.marketing",
+    "zhanggui.service",
     "zhanggui.analytics",
     "zhanggui.insights",
     "zhanggui.exports",

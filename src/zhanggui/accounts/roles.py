@@ -71,6 +71,23 @@ RECEIVING = [*_view(*PURCHASE_MODELS), "suppliers.receive_purchaseorder", "suppl
              "inventory.sync_stock_feed", "inventory.view_stockfeedrun",
              "fulfillment.view_supplierorder"]
 
+# The service desk (zhanggui.service): tickets, their messages and the desk's rules.
+TICKET_MODELS = ("service.ticket", "service.ticketmessage")
+SERVICE_DESK_RULES = ("service.cannedreply", "service.autoreplyrule", "service.assignmentrule")
+TICKETS_WORK = [*_view(*TICKET_MODELS, *SERVICE_DESK_RULES, "service.servicepolicy"),
+                "service.add_ticket", "service.change_ticket", "service.reply_ticket",
+                "service.assign_ticket", "service.add_ticketmessage"]
+# Membership (points in customers, tiers in pricing) and segments (customers).
+POINTS_VIEW = _view("customers.pointsaccount", "customers.pointsentry", "customers.pointspolicy",
+                    "pricing.tierpolicy")
+SEGMENTS_VIEW = _view("customers.segment", "customers.segmentmember", "customers.segmentsize",
+                      "customers.customerscore")
+# Campaigns and A/B tests (marketing).
+CAMPAIGN_MODELS = ("marketing.campaign", "marketing.experiment", "marketing.experimentarm")
+CAMPAIGNS_VIEW = _view(*CAMPAIGN_MODELS, "marketing.recipient", "marketing.message",
+                       "marketing.unsubscribe", "marketing.campaignresult",
+                       "marketing.contactpolicy", "marketing.assignment")
+
 # Automatic order review (orders.review): see the rules and the holds.
 REVIEW_VIEW = ["orders.view_reviewrule", "orders.view_orderhold"]
 
@@ -88,6 +105,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *REVIEW_VIEW, "orders.change_reviewrule", "orders.view_blockedbuyer",
         *TASKS_WORK,
         *FORECAST_VIEW, "fulfillment.view_supplierorder", *_crud("marketing.adspend"),
+        *POINTS_VIEW, *SEGMENTS_VIEW, *_crud("customers.segment"),
+        *CAMPAIGNS_VIEW, *[p for m in CAMPAIGN_MODELS for p in _crud(m)],
+        "marketing.send_campaign", *_view(*TICKET_MODELS),
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -97,6 +117,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.change_customer", "customers.add_address", "customers.change_address",
         *REVIEW_VIEW, "orders.release_hold", *_crud("orders.blockedbuyer"),
         *TASKS_WORK,
+        *TICKETS_WORK, *_crud("service.cannedreply"),
+        *POINTS_VIEW, "customers.adjust_points", *SEGMENTS_VIEW,
+        *_view("pricing.membertier", "pricing.customermembership"),
     ],
     Role.WAREHOUSE: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, "orders.order", "orders.orderline",
@@ -129,6 +152,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Finance decides on an over-delivery (pays for the extra units) and books it.
         "suppliers.receive_purchaseorder", "suppliers.add_receipt",
         "suppliers.accept_over_receipt",
+        # Points are a liability; campaigns and their results are spend.
+        *POINTS_VIEW, *CAMPAIGNS_VIEW,
     ],
     Role.DESIGNER: [
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
@@ -143,6 +168,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "analytics.view_reports", "analytics.view_warehouserun",
         *TASKS_VIEW,
         *FORECAST_VIEW, "marketing.view_adspend",
+        *POINTS_VIEW, *SEGMENTS_VIEW, *CAMPAIGNS_VIEW, *_view(*TICKET_MODELS),
     ],
     Role.SUPPLIER: [
         "fulfillment.view_supplierorder", "fulfillment.ship_supplierorder",

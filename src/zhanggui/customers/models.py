@@ -96,3 +96,20 @@ class Address(PersonalDataModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.city} {self.district}".strip()
+
+
+# Points and segments live in their own modules; imported here so Django registers them.
+from zhanggui.customers.models_points import (  # noqa: E402, F401
+    PointsAccount,
+    PointsEntry,
+    PointsKind,
+    PointsPolicy,
+)
+from zhanggui.customers.models_segments import (  # noqa: E402, F401
+    CustomerScore,
+    LifecycleStage,
+    Segment,
+    SegmentKind,
+    SegmentMember,
+    SegmentSize,
+)

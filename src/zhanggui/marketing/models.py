@@ -1,7 +1,5 @@
-"""Marketing: what the shop spends to sell (ad spend by day, channel and product).
-
-Campaigns, audiences and the message outbox come later; ad spend is here first because
-drop-ship profit and ROI (GLOSSARY ``roi``: attributed GMV / spend) need it.
+"""Marketing: what the shop spends to sell (ad spend by day, channel and product), campaigns
+with their message outbox (``models_campaigns``) and A/B tests (``models_experiments``).
 """
 
 from django.conf import settings
@@ -47,3 +45,26 @@ class AdSpend(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_channel_display()} {self.amount}"
+
+
+# Campaigns and A/B tests live in their own modules; imported here so Django registers them.
+from zhanggui.marketing.models_campaigns import (  # noqa: E402, F401
+    Campaign,
+    CampaignGoal,
+    CampaignResult,
+    CampaignStatus,
+    ContactPolicy,
+    Message,
+    MessageChannel,
+    MessageStatus,
+    Recipient,
+    RecipientStatus,
+    Unsubscribe,
+)
+from zhanggui.marketing.models_experiments import (  # noqa: E402, F401
+    Assignment,
+    Experiment,
+    ExperimentArm,
+    ExperimentMetric,
+    ExperimentStatus,
+)

@@ -47,6 +47,11 @@ class Order(AddressIndexMixin, PersonalDataModel, TimeStampedModel):
     discount_amount = MoneyField(_("discount"))
     shipping_amount = MoneyField(_("shipping fee"))
     total_amount = MoneyField(_("amount payable"))
+    # Loyalty points the buyer paid with (积分抵扣): spent when the order is placed, given back
+    # when it is cancelled unpaid; ``points_amount`` is their value, already taken off
+    # ``total_amount``.
+    points_redeemed = models.PositiveIntegerField(_("points paid with"), default=0)
+    points_amount = MoneyField(_("paid with points"))
     paid_amount = MoneyField(_("amount paid"))
     refunded_amount = MoneyField(_("amount refunded"))
     # The recipient's name, phone and street address are encrypted personal data (see

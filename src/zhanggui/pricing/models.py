@@ -7,6 +7,8 @@ limits are checked against. Counters change only in ``actions.consume_offers``, 
 locks taken in primary-key order.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,13 @@ class MemberTier(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=40)
     rank = models.PositiveSmallIntegerField(_("rank"), default=0)
+    # What it takes to hold the tier over the review period (TierPolicy.basis decides which
+    # one counts); the lowest tier needs nothing.
+    min_spend_amount = MoneyField(_("spend to qualify"), null=True, blank=True, default=None)
+    min_points = models.PositiveIntegerField(_("points to qualify"), null=True, blank=True)
+    points_multiplier = models.DecimalField(
+        _("points multiplier"), max_digits=4, decimal_places=2, default=Decimal("1"),
+        help_text=_("points earned per yuan are multiplied by this (1.5 for a gold tier)"))
 
     class Meta:
         verbose_name = _("member tier")
@@ -42,6 +51,8 @@ class CustomerMembership(TimeStampedModel):
                                     verbose_name=_("customer"))
     tier = models.ForeignKey(MemberTier, on_delete=models.PROTECT, related_name="memberships",
                              verbose_name=_("member tier"))
+    tier_since = models.DateTimeField(_("in this tier since"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -49,6 +60,35 @@ class CustomerMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.tier}"
+
+
+class TierBasis(models.TextChoices):
+    SPEND = "spend", _("spend in the review period")
+    POINTS = "points", _("points earned in the review period")
+
+
+class TierPolicy(models.Model):
+    """How members move between tiers (one row; defaults until someone changes it).
+
+    A member moves up as soon as the basis reaches a better tier's threshold; moving down
+    happens only at the review, every ``review_months``, on the basis over that period.
+    """
+
+    basis = models.CharField(_("tiers by"), max_length=8, choices=TierBasis.choices,
+                             default=TierBasis.SPEND)
+    review_months = models.PositiveSmallIntegerField(_("review period (months)"), default=12)
+    is_downgrade_one_step = models.BooleanField(
+        _("down one tier at a time"), default=True,
+        help_text=_("at a review a member falls at most one tier"))
+
+    class Meta:
+        verbose_name = _("tier policy")
+        verbose_name_plural = _("tier policy")
+        constraints = [models.CheckConstraint(condition=Q(review_months__gte=1),
+                                              name="tier_policy_review_months_positive")]
+
+    def __str__(self) -> str:
+        return str(_("tier policy"))
 
 
 class PriceListKind(models.TextChoices):
@@ -153,6 +193,11 @@ class Offer(TimeStampedModel):
                                      help_text=_("customer tag names; empty = everyone"))
     channels = models.JSONField(_("channels"), default=list, blank=True,
                                 help_text=_("channel codes; empty = every channel"))
+    segments = models.JSONField(_("segments"), default=list, blank=True,
+                                help_text=_("segment codes; empty = everyone"))
+    is_birthday_only = models.BooleanField(
+        _("birthday benefit"), default=False,
+        help_text=_("only for members in their birthday month"))
     is_new_customers_only = models.BooleanField(_("new customers only"), default=False)
     min_amount = MoneyField(_("minimum spend"))
     budget_uses = models.PositiveIntegerField(_("budget (uses)"), null=True, blank=True)
