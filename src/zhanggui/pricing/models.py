@@ -277,6 +277,9 @@ class CouponTemplate(Offer):
         help_text=_("empty: valid within the template's time window"))
     issue_limit = models.PositiveIntegerField(_("codes to issue at most"), null=True, blank=True)
     issued_count = models.PositiveIntegerField(_("codes issued"), default=0, editable=False)
+    points_price = models.PositiveIntegerField(
+        _("points for one code"), null=True, blank=True,
+        help_text=_("members may exchange this many points for a code; empty: not for points"))
 
     class Meta:
         verbose_name = _("coupon template")
