@@ -5,44 +5,26 @@ No database here: ``tests/analytics/test_rules_supply.py`` checks them against c
 out by hand.
 """
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from zhanggui.inventory import rules as inventory_rules
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-# XYZ by the coefficient of variation of weekly units, as the forecasts' ``insights.rules``
-# (sample std / mean, 13 weeks, the same thresholds; insights sits above analytics, so the
-# rule is repeated here and tests/analytics/test_rules_supply.py checks both agree):
-# X steady, Y variable, Z erratic.
-X_BELOW = 0.5
-Y_BELOW = 1.0
-XYZ_WEEKS = 13
-
-
-def coefficient_of_variation(values: Iterable[float]) -> float | None:
-    """Sample standard deviation / mean of ``values``; None when the mean is 0 (nothing
-    sold: no variability to speak of) or there are fewer than two values."""
-    numbers = [float(v) for v in values]
-    if len(numbers) < 2:
-        return None
-    mean = sum(numbers) / len(numbers)
-    if mean <= 0:
-        return None
-    variance = sum((v - mean) ** 2 for v in numbers) / (len(numbers) - 1)
-    return math.sqrt(variance) / mean
+# XYZ by inventory's rule (the forecasts use the same): X steady, Y variable, Z erratic.
+XYZ_WEEKS = inventory_rules.XYZ_WEEKS
+coefficient_of_variation = inventory_rules.coefficient_of_variation
 
 
 def xyz_class(cv: float | None) -> str:
-    """X when cv < 0.5, Y when cv < 1.0, Z otherwise — and Z without a cv (no demand in the
-    weeks looked at: nothing steady to plan on; the forecasts leave their class empty)."""
-    if cv is None or cv >= Y_BELOW:
-        return "Z"
-    return "X" if cv < X_BELOW else "Y"
+    """Inventory's XYZ class, and Z without a cv (no demand in the weeks looked at: nothing
+    steady to plan on; the forecasts leave their class empty)."""
+    return inventory_rules.xyz_class(cv) or "Z"
 
 
 def weekly_series(units_by_week: Mapping[int, float], weeks: int = XYZ_WEEKS) -> list[float]:

@@ -5,12 +5,13 @@ event uplift.
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from math import isfinite, sqrt
+from math import isfinite
 
-# XYZ by the coefficient of variation of weekly demand (docs/supply.md "Demand forecasts").
-XYZ_X_BELOW = 0.5
-XYZ_Y_BELOW = 1.0
-VARIABILITY_WEEKS = 13
+from zhanggui.inventory import rules as inventory_rules
+
+# Demand variability is classed by inventory's XYZ rule (docs/supply.md "Demand forecasts").
+VARIABILITY_WEEKS = inventory_rules.XYZ_WEEKS
+xyz_class = inventory_rules.xyz_class
 
 # Event kinds, strongest first: a day that is two kinds counts as the first.
 DOUBLE_11 = "double_11"
@@ -44,24 +45,8 @@ def weekly_variability(daily: Sequence[float], *, weeks: int = VARIABILITY_WEEKS
     if weeks < 2 or len(daily) < 7 * weeks:
         return None
     recent = list(daily)[-7 * weeks:]
-    totals = [sum(recent[7 * n:7 * n + 7]) for n in range(weeks)]
-    mean = sum(totals) / weeks
-    if mean <= 0 or not isfinite(mean):
-        return None
-    variance = sum((t - mean) ** 2 for t in totals) / (weeks - 1)
-    return sqrt(variance) / mean
-
-
-def xyz_class(variability: float | None) -> str:
-    """X (steady, CV < 0.5), Y (varying, CV < 1.0) or Z (erratic, CV ≥ 1.0); "" when the
-    variability is unknown (too little history or no demand)."""
-    if variability is None or not isfinite(variability):
-        return ""
-    if variability < XYZ_X_BELOW:
-        return "X"
-    if variability < XYZ_Y_BELOW:
-        return "Y"
-    return "Z"
+    return inventory_rules.coefficient_of_variation(
+        sum(recent[7 * n:7 * n + 7]) for n in range(weeks))
 
 
 def calendar_events(start: date, end: date) -> dict[date, str]:

@@ -1,5 +1,6 @@
-"""Pure inventory rules: warehouse routing and demand aggregation."""
+"""Pure inventory rules: warehouse routing, demand aggregation and demand variability (XYZ)."""
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -104,3 +105,34 @@ def moving_average_cost(*, on_hand_before: int, cost_before: Decimal, quantity: 
     held = max(on_hand_before, 0)
     total = Decimal(held) * cost_before + Decimal(quantity) * unit_landed_cost
     return to_money(total / Decimal(held + quantity))
+
+
+# XYZ by the coefficient of variation (sample std / mean) of weekly units over the last 13
+# weeks: X steady (< 0.5), Y varying (< 1.0), Z erratic. One rule for the forecasts
+# (insights) and the stock report (analytics), which both sit above inventory.
+XYZ_X_BELOW = 0.5
+XYZ_Y_BELOW = 1.0
+XYZ_WEEKS = 13
+
+
+def coefficient_of_variation(values: Iterable[float]) -> float | None:
+    """Sample standard deviation / mean of ``values``; None when the mean is not positive
+    (nothing sold: no variability to speak of) or there are fewer than two values."""
+    numbers = [float(v) for v in values]
+    if len(numbers) < 2:
+        return None
+    mean = sum(numbers) / len(numbers)
+    if mean <= 0 or not math.isfinite(mean):
+        return None
+    variance = sum((v - mean) ** 2 for v in numbers) / (len(numbers) - 1)
+    return math.sqrt(variance) / mean
+
+
+def xyz_class(cv: float | None) -> str:
+    """X when cv < 0.5, Y when cv < 1.0, Z otherwise; "" when the variability is unknown
+    (too little history or no demand)."""
+    if cv is None or not math.isfinite(cv):
+        return ""
+    if cv < XYZ_X_BELOW:
+        return "X"
+    return "Y" if cv < XYZ_Y_BELOW else "Z"
