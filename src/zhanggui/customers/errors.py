@@ -11,3 +11,13 @@ class InvalidCustomer(InvalidInput):
 class DuplicateCustomer(Conflict):
     code = "duplicate_customer"
     default_message = _("A customer with number %(code)s already exists.")
+
+
+class InvalidPoints(InvalidInput):
+    code = "invalid_points"
+    default_message = _("Invalid points change: %(problem)s")
+
+
+class PointsInsufficient(Conflict):
+    code = "points_insufficient"
+    default_message = _("Not enough points: %(wanted)s wanted, %(balance)s available.")

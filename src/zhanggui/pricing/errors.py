@@ -32,3 +32,8 @@ class OfferLimitReached(Conflict):
     code = "offer_limit_reached"
     default_message = _("The offer %(offer)s changed meanwhile (budget or stock cap); "
                         "price the cart again.")
+
+
+class NotForPoints(Conflict):
+    code = "not_for_points"
+    default_message = _("Coupon template %(template)s cannot be exchanged for points.")
