@@ -120,3 +120,10 @@ def _customer_hit(customer: Customer, query: SearchQuery, *, digest: str,
 
 def _field_name(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
+
+
+# Segments (the reads promotions and campaigns use live in their own module).
+from zhanggui.customers.queries_segments import (  # noqa: E402, F401
+    segment_codes_of,
+    segment_member_ids,
+)
