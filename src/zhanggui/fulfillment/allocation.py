@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
-from zhanggui.fulfillment import dropship, rules
+from zhanggui.fulfillment import dropship, queries, rules
 from zhanggui.fulfillment.errors import CannotMerge, InvalidSplit, ParcelNotWaiting
 from zhanggui.fulfillment.models import (
-    FulfillmentPolicy,
     RoutingReason,
     Shipment,
     ShipmentLine,
@@ -38,10 +37,6 @@ from zhanggui.orders.models import Order, OrderLine, OrderStatus
 WAITING = (ShipmentStatus.PENDING,)
 OPEN = (ShipmentStatus.PENDING, ShipmentStatus.PICKING, ShipmentStatus.PACKED)
 NOT_CANCELLED = ~Q(shipment__status=ShipmentStatus.CANCELLED)
-
-
-def policy() -> FulfillmentPolicy:
-    return FulfillmentPolicy.objects.get_or_create(pk=1)[0]
 
 
 # ---- allocation ------------------------------------------------------------------------------
@@ -67,7 +62,7 @@ class _Allocator:
     def __init__(self, orders: list[Order], actor: Staff | None):
         self.orders = {order.pk: order for order in orders}
         self.actor = actor
-        self.policy = policy()
+        self.policy = queries.fulfillment_policy()
         self.warehouses = {w.pk: w for w in Warehouse.objects.all()}
 
     def run(self) -> int:

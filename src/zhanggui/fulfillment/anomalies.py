@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhanggui.accounts.models import Staff
-from zhanggui.fulfillment.models import FulfillmentPolicy, Shipment, ShipmentStatus
+from zhanggui.fulfillment import queries
+from zhanggui.fulfillment.models import Shipment, ShipmentStatus
 from zhanggui.fulfillment.tasks_kinds import DELIVERY_FAILED, PARCEL_NOT_COLLECTED, TRACKING_STALLED
 from zhanggui.tasks import actions as task_actions
 from zhanggui.tasks.models import Task, TaskStatus
@@ -38,10 +39,6 @@ SWEEP_LIMIT = 1000
 class SweepResult:
     opened: int = 0
     closed: int = 0
-
-
-def policy() -> FulfillmentPolicy:
-    return FulfillmentPolicy.objects.get_or_create(pk=1)[0]
 
 
 def _open_subjects(kind: str, ids: list[int] | None = None) -> set[int]:
@@ -166,7 +163,7 @@ def sweep_abnormal_parcels(*, now: datetime | None = None,
     """Open the tasks of parcels not collected in time or whose tracking stalled, and close
     those whose cause went away. Idempotent: run it as often as you like."""
     now = now or timezone.now()
-    rules = policy()
+    rules = queries.fulfillment_policy()
     late = _sweep_not_collected(now, rules.collect_within_hours, limit)
     stalled = _sweep_stalled(now, rules.tracking_stall_hours, limit)
     return SweepResult(opened=late.opened + stalled.opened,

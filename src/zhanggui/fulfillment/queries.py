@@ -4,7 +4,13 @@ from django.db.models import QuerySet
 
 from zhanggui.core.errors import NotFound
 from zhanggui.core.search import Found, Hit, SearchQuery, code_condition, may_view
-from zhanggui.fulfillment.models import Shipment
+from zhanggui.core.singletons import read_singleton
+from zhanggui.fulfillment.models import FulfillmentPolicy, Shipment
+
+
+def fulfillment_policy() -> FulfillmentPolicy:
+    """The shop's fulfillment settings (the defaults, unsaved, until someone changes them)."""
+    return read_singleton(FulfillmentPolicy)
 
 
 def get_shipment(shipment_id: int) -> Shipment:

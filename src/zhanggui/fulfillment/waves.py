@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.core.errors import Conflict, InvalidTransition, NotFound
-from zhanggui.fulfillment import allocation
+from zhanggui.core.singletons import lock_singleton
+from zhanggui.fulfillment import allocation, queries
 from zhanggui.fulfillment import rules_warehouse as rules
 from zhanggui.fulfillment.models import (
     CarrierService,
@@ -72,7 +73,7 @@ def _default_carrier() -> str:
 
 def _numbers(count: int, now: datetime) -> list[str]:
     """``count`` new wave numbers of today, given under the policy row's lock."""
-    list(FulfillmentPolicy.objects.select_for_update().filter(pk=1).values_list("pk"))
+    lock_singleton(FulfillmentPolicy)
     day = timezone.localdate(now)
     used = Wave.objects.filter(number__startswith=rules.wave_number_prefix(day)).values_list(
         "number", flat=True)
@@ -82,7 +83,7 @@ def _numbers(count: int, now: datetime) -> list[str]:
 
 @transaction.atomic
 def _build(*, warehouse, carrier, kind, cutoff_at, max_parcels, actor) -> list[Wave]:
-    size = allocation.policy().wave_size
+    size = queries.fulfillment_policy().wave_size
     candidates = (_candidates(warehouse=warehouse, cutoff_at=cutoff_at)
                   .select_for_update(skip_locked=True, of=("self",))
                   .order_by("order__paid_at", "id")

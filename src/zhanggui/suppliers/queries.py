@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from zhanggui.core.errors import NotFound
+from zhanggui.core.singletons import lock_singleton, read_singleton
 from zhanggui.suppliers.models import (
     PurchaseOrder,
     PurchaseOrderLine,
@@ -23,21 +23,14 @@ OPEN_STATUSES = (PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.SENT,
 def get_policy() -> SupplyPolicy:
     """The shop's supply policy: its single row, or the defaults (unsaved) before anyone has
     changed it — reading never writes."""
-    return SupplyPolicy.objects.order_by("pk").first() or SupplyPolicy()
+    return read_singleton(SupplyPolicy)
 
 
 def lock_policy() -> SupplyPolicy:
     """The policy row, locked until the transaction ends (created with the defaults when
     missing): writers that must not run side by side (PO numbers, drafting from the reorder
     list) queue on it."""
-    policy = SupplyPolicy.objects.order_by("pk").first()
-    if policy is None:
-        try:
-            with transaction.atomic():
-                policy = SupplyPolicy.objects.create(pk=1)
-        except IntegrityError:  # another process created it at the same moment
-            policy = SupplyPolicy.objects.order_by("pk").first()
-    return SupplyPolicy.objects.select_for_update().get(pk=policy.pk)
+    return lock_singleton(SupplyPolicy)
 
 
 def preferred_items(sku_ids: Iterable[int]) -> dict[int, SupplierItem]:
