@@ -11,12 +11,14 @@ from zhanggui.api import api
 from zhanggui.console.admin.analytics import report_urls
 from zhanggui.console.admin.replenishment import supply_urls
 from zhanggui.console.search import search_urls
+from zhanggui.marketing.unsubscribe import unsubscribe_view
 
 console_urls, app_name, namespace = admin.site.urls
 
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("unsubscribe/<str:token>/", unsubscribe_view, name="marketing_unsubscribe"),
     path("", ([*report_urls(admin.site), *search_urls(admin.site), *supply_urls(admin.site),
                 *console_urls], app_name, namespace)),
 ]
