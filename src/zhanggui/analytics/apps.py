@@ -13,3 +13,8 @@ class AnalyticsConfig(AppConfig):
 
         # Big report exports are written by the exports app's background job.
         sources.register(exports.REPORT_EXPORT_KIND, exports.build_report_export)
+
+        from zhanggui.analytics import after_refresh, segment_refresh
+
+        # Segments and customer scores are evaluated after each refresh (in the background).
+        after_refresh.register("analytics.segments", segment_refresh.after_refresh_job)

@@ -173,6 +173,11 @@ from zhanggui.analytics.extract_supply import SUPPLY_EXTRACTS  # noqa: E402  (it
 
 EXTRACTS += SUPPLY_EXTRACTS
 
+# Customers' profiles, tags and memberships, for segments (``extract_customers``).
+from zhanggui.analytics.extract_customers import CUSTOMER_EXTRACTS  # noqa: E402  (it imports Extract)
+
+EXTRACTS += CUSTOMER_EXTRACTS
+
 
 def read_rows(extract: Extract, *, where: str = "", params: tuple = ()) -> Iterator[list[tuple]]:
     """Yield the rows of an extract in batches, read through Django's connection (so the
