@@ -12,6 +12,7 @@ from zhanggui.console.admin.analytics import report_urls
 from zhanggui.console.admin.replenishment import supply_urls
 from zhanggui.console.search import search_urls
 from zhanggui.marketing.unsubscribe import unsubscribe_view
+from zhanggui.service.views import rate_view
 
 console_urls, app_name, namespace = admin.site.urls
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("unsubscribe/<str:token>/", unsubscribe_view, name="marketing_unsubscribe"),
+    path("rate/<str:token>/", rate_view, name="service_rate"),  # the service desk's rating link
     path("", ([*report_urls(admin.site), *search_urls(admin.site), *supply_urls(admin.site),
                 *console_urls], app_name, namespace)),
 ]
