@@ -26,7 +26,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 from scipy import optimize, stats
@@ -266,4 +266,4 @@ def money(value: float | None) -> Decimal | None:
     """A money figure of the statistics (floats) back to Decimal cents for display."""
     if value is None or not math.isfinite(value):
         return None
-    return Decimal(repr(value)).quantize(Decimal("0.01"))
+    return Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
