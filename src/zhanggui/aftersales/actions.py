@@ -34,6 +34,7 @@ from zhanggui.orders import actions as order_actions
 from zhanggui.orders.errors import RefundExceedsPaid
 from zhanggui.orders.models import Order
 from zhanggui.orders.rules import SHIPPED_STATES, allocate, line_refund_share
+from zhanggui.pricing import membership as pricing_membership
 
 REQUEST_FIELDS = ("status", "requested_amount", "decision_note")
 
@@ -227,6 +228,10 @@ def issue_refund(order: Order, *, amount: Decimal | None, reason: str, actor: St
     else:
         line_amounts = _line_shares(request, amount) if request is not None else None
     order = order_actions.apply_refund(order, amount=amount, actor=actor, line_amounts=line_amounts)
+    # the order's share of the points it earned goes with the money (cumulative, exact)
+    pricing_membership.reverse_order_points(order.customer, reference=order.number,
+                                            refunded_amount=order.refunded_amount,
+                                            paid_amount=order.paid_amount, actor=actor)
     refund = Refund.objects.create(order=order, request=request, amount=amount,
                                    currency=order.currency, reason=reason[:200] or "refund",
                                    created_at=timezone.now(), actor=actor)

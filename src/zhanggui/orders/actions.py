@@ -45,6 +45,7 @@ from zhanggui.orders.models import (
     PaymentStatus,
 )
 from zhanggui.pricing import actions as pricing_actions
+from zhanggui.pricing import membership as pricing_membership
 from zhanggui.pricing import queries as pricing_queries
 from zhanggui.pricing.errors import OfferLimitReached
 
@@ -101,7 +102,7 @@ def _new_order_number(now: datetime) -> str:
 def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Recipient,
                 actor: Staff | None, shipping_amount: Decimal | None = None,
                 discount_amount: Decimal = ZERO, buyer_note: str = "",
-                channel: str = "own", coupon_codes: Iterable[str] = ()) -> Order:
+                channel: str = "own", coupon_codes: Iterable[str] = (), points: int = 0) -> Order:
     """Create an order, priced by the pricing engine, and reserve its stock.
 
     Demand is summed per SKU and priced through ``pricing`` (member/channel prices,
@@ -118,6 +119,9 @@ def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Reci
 
     ``shipping_amount`` overrides the template's fee (None: priced by the template, zero
     without one); ``discount_amount`` is a manual seller discount applied after coupons.
+    ``points``: loyalty points the buyer pays with (积分抵扣); the engine takes what the
+    balance and the points policy allow, they are spent in this transaction and recorded
+    on the order (``points_redeemed``/``points_amount``, part of ``discount_amount``).
 
     Raises:
         EmptyOrder: no lines.
@@ -131,7 +135,8 @@ def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Reci
     """
     arguments = {"lines": lines, "recipient": recipient, "actor": actor,
                  "shipping_amount": shipping_amount, "discount_amount": discount_amount,
-                 "buyer_note": buyer_note, "channel": channel, "coupon_codes": list(coupon_codes)}
+                 "buyer_note": buyer_note, "channel": channel, "coupon_codes": list(coupon_codes),
+                 "points": points}
     for _attempt in range(NUMBER_ATTEMPTS):
         try:
             try:
@@ -152,7 +157,8 @@ NUMBER_ATTEMPTS = 5
 @transaction.atomic
 def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Recipient,
                  actor: Staff | None, shipping_amount: Decimal | None, discount_amount: Decimal,
-                 buyer_note: str, channel: str, coupon_codes: list[str], lock_budgets: bool) -> Order:
+                 buyer_note: str, channel: str, coupon_codes: list[str], lock_budgets: bool,
+                 points: int = 0) -> Order:
     if not lines:
         raise EmptyOrder()
     discount_amount = to_money(discount_amount)
@@ -169,7 +175,7 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
         breakdown, pricing_data = pricing_actions.price_for_order(
             customer, skus, demand, channel=channel, province_code=recipient.province_code,
             coupon_codes=coupon_codes, manual_discount=discount_amount, at=now,
-            lock_budgets=lock_budgets)
+            lock_budgets=lock_budgets, points=points)
     except ValueError:
         raise InvalidAmount() from None
     shipping = breakdown.shipping_amount if shipping_amount is None else to_money(shipping_amount)
@@ -178,10 +184,14 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
     order = _create_order_row(
         customer=customer, recipient=recipient, channel=channel, buyer_note=buyer_note,
         goods_amount=breakdown.list_amount, discount_amount=breakdown.discount_amount,
-        shipping_amount=shipping, placed_at=now, pricing_breakdown=breakdown.as_dict())
+        shipping_amount=shipping, placed_at=now, pricing_breakdown=breakdown.as_dict(),
+        points_redeemed=breakdown.points_redeemed, points_amount=breakdown.points_amount)
     # Offer counters before stock rows: every placement takes its locks in the same order.
     pricing_actions.consume_offers(breakdown, pricing_data, customer=customer,
                                    reference=reservation_reference(order), at=now)
+    if breakdown.points_redeemed:
+        pricing_membership.spend_order_points(customer, reference=order.number,
+                                              points=breakdown.points_redeemed, actor=actor)
     gifts = _gift_skus(breakdown, skus)
     reserve = dict(demand)
     for gift in breakdown.gifts:
@@ -277,6 +287,10 @@ def record_payment(order: Order, *, method: str, amount: Decimal, succeeded: boo
         _transition(order, OrderStatus.PAID, actor=actor, action="orders.record_payment",
                     note=f"{method.label} {transaction_id}".strip(), at=now)
         transaction.on_commit(partial(_queue_review, order.pk))  # automatic review (review.py)
+        if not order.is_imported:  # imported orders earned on their own platform
+            pricing_membership.award_order_points(
+                order.customer, reference=order.number, paid_amount=amount,
+                shipping_amount=order.shipping_amount, actor=actor)
     else:
         log_operation(order, action="orders.record_payment_failure", actor=actor,
                       after={"method": method, "amount": str(amount), "reason": failure_reason})
@@ -327,10 +341,13 @@ def cancel_order(order: Order, *, reason: str, actor: Staff | None) -> Order:
     not_refunded = order.status in rules.PAID_STATES and order.refunded_amount < order.paid_amount
     if not_refunded and rules.can_transition(order.status, OrderStatus.CANCELLED):
         raise RefundFirst()
+    was_unpaid = order.status == OrderStatus.PENDING_PAYMENT
     order.cancel_reason = reason[:200]
     order = _transition(order, OrderStatus.CANCELLED, actor=actor, action="orders.cancel_order",
                         note=reason)
     inventory_actions.release_reservations(reservation_reference(order), actor=actor)
+    if was_unpaid and order.points_redeemed:
+        pricing_membership.restore_order_points(order.customer, reference=order.number, actor=actor)
     if order.is_held:
         from zhanggui.orders.review import release_all_holds  # review imports this module
 
@@ -346,6 +363,8 @@ def close_unpaid_order(order: Order, *, actor: Staff | None = None) -> Order:
     order = _transition(order, OrderStatus.CLOSED, actor=actor, action="orders.close_unpaid_order",
                         note="payment timeout")
     inventory_actions.release_reservations(reservation_reference(order), actor=actor)
+    if order.points_redeemed:
+        pricing_membership.restore_order_points(order.customer, reference=order.number, actor=actor)
     return order
 
 

@@ -27,7 +27,8 @@ from zhanggui.catalog import actions as catalog_actions
 from zhanggui.catalog.models import Sku
 from zhanggui.core.money import ZERO, to_money
 from zhanggui.customers.models import Customer
-from zhanggui.pricing import queries, rules
+from zhanggui.customers.points import lock_account
+from zhanggui.pricing import queries, queries_membership, rules
 from zhanggui.pricing.errors import CouponsExhausted, InvalidOffer, OfferLimitReached
 from zhanggui.pricing.models import (
     Coupon,
@@ -45,10 +46,11 @@ from zhanggui.pricing.models import (
 PROMOTION_FIELDS = ("name", "kind", "is_active", "starts_at", "ends_at", "scope", "scope_ids",
                     "budget_uses", "budget_amount", "per_customer_limit", "discount_rate",
                     "discount_amount", "special_price_amount", "tiers", "stock_cap",
-                    "exclusion_group")
+                    "exclusion_group", "segments", "is_birthday_only")
 COUPON_FIELDS = ("name", "kind", "is_active", "starts_at", "ends_at", "discount_rate",
                  "discount_amount", "min_amount", "budget_uses", "budget_amount",
-                 "per_customer_limit", "issue_limit")
+                 "per_customer_limit", "issue_limit", "segments", "is_birthday_only",
+                 "points_price")
 SHIPPING_FIELDS = ("name", "basis", "first_units", "first_fee_amount", "additional_units",
                    "additional_fee_amount", "is_remote_excluded", "free_over_amount",
                    "free_over_quantity", "is_default")
@@ -97,7 +99,15 @@ def _window_problem(offer) -> str | None:
         return "choose what is in scope"
     if any(not isinstance(i, int) for i in offer.scope_ids or []):
         return "scope ids must be whole numbers"
-    return None
+    return _segments_problem(offer)
+
+
+def _segments_problem(offer) -> str | None:
+    """Eligibility by segment may name only segments that exist."""
+    if not isinstance(offer.segments or [], list):
+        return "segments must be a list of segment codes"
+    unknown = queries_membership.unknown_segments(offer.segments)
+    return f"unknown segment code {unknown[0]}" if unknown else None
 
 
 def promotion_problem(promotion: Promotion) -> str | None:
@@ -342,7 +352,8 @@ def _lock_promotions(promotions: list[Promotion], pks: list[int]) -> list[Promot
 def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping[int, int], *,
                     channel: str, province_code: str, coupon_codes: Iterable[str] = (),
                     manual_discount: Decimal = ZERO, at: datetime, is_new: bool | None = None,
-                    lock_budgets: bool = True) -> tuple[rules.Breakdown, queries.PricingInput]:
+                    lock_budgets: bool = True,
+                    points: int = 0) -> tuple[rules.Breakdown, queries.PricingInput]:
     """Price an order inside the caller's transaction. Call ``consume_offers`` with the
     result before committing.
 
@@ -370,8 +381,11 @@ def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping
         coupons = queries.find_coupons(coupon_codes)  # templates re-read after the lock
     if lock_budgets:
         promotions = _lock_promotions(promotions, _touching(promotions, lines))
+    if points:  # the balance is read under the points account's lock, after the offers'
+        lock_account(customer)
     data = queries.pricing_input(customer, skus, demand, channel=channel, at=at,
-                                 promotions=promotions, coupons=coupons, is_new=is_new)
+                                 promotions=promotions, coupons=coupons, is_new=is_new,
+                                 points=points)
     breakdown = queries.run_engine(data, channel=channel, at=at, province_code=province_code,
                                    manual_discount=manual_discount)
     return breakdown, data

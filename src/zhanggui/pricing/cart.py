@@ -41,6 +41,9 @@ class Buyer:
     member_tier: str = ""
     tags: frozenset[str] = frozenset()
     is_new_customer: bool = False
+    segments: frozenset[str] = frozenset()  # codes of the segments the buyer is a member of
+    birthday_month: int | None = None
+    is_member: bool = False  # has a membership (any tier)
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,14 @@ class Eligibility:
     is_new_customers_only: bool = False
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    segments: frozenset[str] = frozenset()
+    is_birthday_only: bool = False
 
     def problem(self, buyer: Buyer, channel: str, at: datetime) -> str | None:
-        """Why this buyer, channel and moment are not eligible (None when they are)."""
+        """Why this buyer, channel and moment are not eligible (None when they are).
+
+        A birthday benefit compares the buyer's birthday month with ``at``'s own month:
+        callers pass ``at`` in the shop's time zone."""
         if self.starts_at is not None and at < self.starts_at:
             return "not started"
         if self.ends_at is not None and at >= self.ends_at:
@@ -81,6 +89,10 @@ class Eligibility:
             return "customer tags"
         if self.is_new_customers_only and not buyer.is_new_customer:
             return "new customers only"
+        if self.segments and not self.segments & buyer.segments:
+            return "segment"
+        if self.is_birthday_only and not (buyer.is_member and buyer.birthday_month == at.month):
+            return "birthday month"
         return None
 
 
@@ -197,7 +209,7 @@ class Discount:
     key: str
     kind: str
     name: str
-    stage: str  # item | order | coupon | manual | shipping
+    stage: str  # item | order | coupon | manual | points | shipping
     base: Decimal
     amount: Decimal
     offer_id: int = 0
@@ -221,6 +233,11 @@ class Breakdown:
     shipping_fee: Decimal = ZERO
     shipping_discount: Decimal = ZERO
     shipping_template_id: int | None = None
+    points_redeemed: int = 0  # points paying ``points_amount`` (stage "points", on the lines)
+
+    @property
+    def points_amount(self) -> Decimal:
+        return sum((d.amount for d in self.discounts if d.stage == "points"), ZERO)
 
     @property
     def list_amount(self) -> Decimal:
@@ -255,6 +272,7 @@ class Breakdown:
             "shipping_discount": money(self.shipping_discount),
             "shipping_amount": money(self.shipping_amount), "total": money(self.total),
             "shipping_template_id": self.shipping_template_id,
+            "points_redeemed": self.points_redeemed, "points_amount": money(self.points_amount),
             "lines": [{"sku_id": x.sku_id, "quantity": x.quantity, "unit_price": money(x.unit_price),
                        "list_amount": money(x.list_amount), "item_offer": x.item_offer_key,
                        "item_offer_name": x.item_offer_name, "item_discount": money(x.item_discount),

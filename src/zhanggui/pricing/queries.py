@@ -20,7 +20,7 @@ from zhanggui.catalog.models import Sku
 from zhanggui.core.errors import NotFound
 from zhanggui.core.money import ZERO
 from zhanggui.customers.models import Customer
-from zhanggui.pricing import rules
+from zhanggui.pricing import queries_membership, rules
 from zhanggui.pricing.errors import CouponNotFound, CouponNotUsable, RegionNotShipped
 from zhanggui.pricing.models import (
     Coupon,
@@ -52,6 +52,7 @@ class PricingInput:
     shipping: rules.ShippingSpec | None
     promotions: dict[int, Promotion]
     coupon_rows: dict[str, Coupon]
+    points: rules.PointsRequest | None = None
 
 
 # ---- buyer and cart -----------------------------------------------------------------------
@@ -78,23 +79,31 @@ def context_needs(offers: Iterable) -> set[str]:
             needs.add("tags")
         if offer.is_new_customers_only or getattr(offer, "kind", "") == "first_order":
             needs.add("new")
+        if getattr(offer, "segments", None):
+            needs.add("segments")
+        if getattr(offer, "is_birthday_only", False):
+            needs.add("birthday")
     return needs
 
 
 def buyer_context(customer: Customer | None, *, is_new: bool | None = None,
                   needs: set[str] | None = None) -> rules.Buyer:
-    """The buyer as the engine sees it: member tier, tags, new customer or not. With
-    ``needs`` only those parts are read (the rest stay empty: no offer looks at them)."""
-    needs = {"tier", "tags", "new"} if needs is None else needs
+    """The buyer as the engine sees it: member tier, tags, new customer or not, segments,
+    birthday month. With ``needs`` only those parts are read (the rest stay empty: no offer
+    looks at them)."""
+    needs = {"tier", "tags", "new", "segments", "birthday"} if needs is None else needs
     if customer is None:
         return rules.Buyer(is_new_customer=bool(is_new))
     membership = (CustomerMembership.objects.filter(customer=customer)
-                  .values_list("tier__code", flat=True).first()) if "tier" in needs else ""
+                  .values_list("tier__code", flat=True).first()) if needs & {"tier", "birthday"} else ""
+    segments = queries_membership.buyer_segments(customer) if "segments" in needs else frozenset()
+    birthday = customer.birthday if "birthday" in needs else None
     tags = frozenset(customer.tags.values_list("name", flat=True)) if "tags" in needs else frozenset()
     if is_new is None:
         is_new = is_new_customer(customer) if "new" in needs else False
     return rules.Buyer(customer_id=customer.pk, member_tier=membership or "", tags=tags,
-                       is_new_customer=is_new)
+                       is_new_customer=is_new, segments=segments, is_member=bool(membership),
+                       birthday_month=birthday.month if birthday else None)
 
 
 def _category_chain(sku: Sku) -> frozenset[int]:
@@ -135,7 +144,8 @@ def _eligibility(offer) -> rules.Eligibility:
         member_tiers=frozenset(offer.member_tiers or ()), customer_tags=frozenset(offer.customer_tags or ()),
         channels=frozenset(offer.channels or ()),
         is_new_customers_only=offer.is_new_customers_only or getattr(offer, "kind", "") == "first_order",
-        starts_at=offer.starts_at, ends_at=offer.ends_at)
+        starts_at=offer.starts_at, ends_at=offer.ends_at, segments=frozenset(offer.segments or ()),
+        is_birthday_only=offer.is_birthday_only)
 
 
 def _scope(offer) -> rules.Scope:
@@ -286,7 +296,8 @@ def shipping_spec(template: ShippingTemplate | None = None) -> rules.ShippingSpe
 
 def pricing_input(customer: Customer | None, skus: Mapping[int, Sku], demand: Mapping[int, int], *,
                   channel: str, at: datetime, promotions: list[Promotion],
-                  coupons: Mapping[str, Coupon], is_new: bool | None = None) -> PricingInput:
+                  coupons: Mapping[str, Coupon], is_new: bool | None = None,
+                  points: int = 0) -> PricingInput:
     needs = context_needs([*promotions, *(c.template for c in coupons.values())])
     buyer = buyer_context(customer, is_new=is_new, needs=needs)
     return PricingInput(
@@ -294,7 +305,8 @@ def pricing_input(customer: Customer | None, skus: Mapping[int, Sku], demand: Ma
         offers=promotion_specs(promotions, customer),
         coupons=coupon_specs(coupons, customer, at),
         overrides=price_overrides(customer, channel, demand), shipping=shipping_spec(),
-        promotions={p.pk: p for p in promotions}, coupon_rows=dict(coupons))
+        promotions={p.pk: p for p in promotions}, coupon_rows=dict(coupons),
+        points=queries_membership.points_request(customer, points, at=at))
 
 
 def run_engine(data: PricingInput, *, channel: str, at: datetime, province_code: str,
@@ -306,9 +318,10 @@ def run_engine(data: PricingInput, *, channel: str, at: datetime, province_code:
     """
     try:
         return rules.price_cart(
-            data.lines, buyer=data.buyer, channel=channel, at=at, offers=data.offers,
-            coupons=data.coupons, price_overrides=data.overrides, shipping=data.shipping,
-            province_code=province_code, manual_discount=manual_discount)
+            data.lines, buyer=data.buyer, channel=channel, at=queries_membership.shop_now(at),
+            offers=data.offers, coupons=data.coupons, price_overrides=data.overrides,
+            shipping=data.shipping, province_code=province_code, manual_discount=manual_discount,
+            points=data.points)
     except rules.RegionNotShipped as exc:
         from zhanggui.core.regions import get_province
 
@@ -318,9 +331,11 @@ def run_engine(data: PricingInput, *, channel: str, at: datetime, province_code:
 
 def price_cart(customer: Customer | None, demand: Mapping[int, int], *, channel: str = "own",
                province_code: str = "", coupon_codes: Iterable[str] = (),
-               at: datetime | None = None,
-               is_new: bool | None = None) -> tuple[rules.Breakdown, PricingInput]:
+               at: datetime | None = None, is_new: bool | None = None,
+               points: int = 0) -> tuple[rules.Breakdown, PricingInput]:
     """Price a cart without changing anything (storefront preview, the console's try-a-cart).
+    ``points``: how many loyalty points the buyer would pay with (the engine takes what the
+    balance and the points policy allow).
 
     Raises:
         NotFound: an unknown SKU.
@@ -333,7 +348,7 @@ def price_cart(customer: Customer | None, demand: Mapping[int, int], *, channel:
         raise NotFound()
     data = pricing_input(customer, skus, demand, channel=channel, at=at,
                          promotions=list(live_promotions(at)), coupons=find_coupons(coupon_codes),
-                         is_new=is_new)
+                         is_new=is_new, points=points)
     return run_engine(data, channel=channel, at=at, province_code=province_code), data
 
 

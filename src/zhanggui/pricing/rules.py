@@ -12,7 +12,10 @@ the base of each (see ``docs/pricing.md``):
    left. A threshold is checked against the amount *after* item discounts (an item discount
    can drop a cart below a 满减 threshold, as on the big platforms; the breakdown warns).
 3. **Coupon** — the best one coupon, on the amount after stage 2 (minimum spend too), only
-   when every applied offer allows coupons. Then a manual seller discount, if any.
+   when every applied offer allows coupons. Then a manual seller discount, if any. Then
+   points as payment (积分抵扣, ``rules_points``): at most a share of the goods left,
+   allocated to the lines like a discount, so a line refund never pays the points back in
+   cash.
 4. **Shipping** — the template's fee for the destination, then free-shipping conditions and
    offers on the goods amount payable.
 
@@ -49,9 +52,10 @@ from zhanggui.pricing.cart import (
     _money,
     allocate_to_largest,
 )
+from zhanggui.pricing.rules_points import PointsRequest, redeemable
 
 __all__ = ["Breakdown", "Buyer", "CartLine", "CouponSpec", "Discount", "Eligibility", "Gift",
-           "LineResult", "OfferSpec", "PriceOverride", "RegionRule", "Scope", "ShippingSpec",
+           "LineResult", "OfferSpec", "PointsRequest", "PriceOverride", "RegionRule", "Scope", "ShippingSpec",
            "allocate_to_largest", "price_cart", "shipping_fee"]
 
 ONE = Decimal(1)
@@ -500,7 +504,8 @@ def _check_lines(lines: Iterable[CartLine]) -> list[CartLine]:
 def price_cart(lines: Iterable[CartLine], *, buyer: Buyer, channel: str, at: datetime,
                offers: Sequence[OfferSpec] = (), coupons: Sequence[CouponSpec] = (),
                price_overrides: Sequence[PriceOverride] = (), shipping: ShippingSpec | None = None,
-               province_code: str = "", manual_discount: Decimal = ZERO) -> Breakdown:
+               province_code: str = "", manual_discount: Decimal = ZERO,
+               points: PointsRequest | None = None) -> Breakdown:
     """Price a cart through the four stages (module docstring). Lines come out sorted by SKU,
     so the input order does not matter.
 
@@ -527,7 +532,9 @@ def price_cart(lines: Iterable[CartLine], *, buyer: Buyer, channel: str, at: dat
     else:
         discounts += _apply_coupon_stage(cart, coupons, amounts, results, not_applied)
     discounts += _apply_manual(manual_discount, amounts, results)
-    breakdown = Breakdown(results, discounts, gifts, not_applied, warnings)
+    redeemed, points_discount = _apply_points(points, amounts, results)
+    breakdown = Breakdown(results, discounts + points_discount, gifts, not_applied, warnings,
+                          points_redeemed=redeemed)
     _apply_shipping(shipping, province_code, cart, amounts, offers, breakdown)
     return breakdown
 
@@ -541,6 +548,18 @@ def _apply_manual(manual: Decimal, amounts: list[Decimal], results: list[LineRes
         return []
     _allocate("manual", manual, list(range(len(amounts))), amounts, results)
     return [Discount("manual", "manual", "manual", "manual", base, manual)]
+
+
+def _apply_points(points: PointsRequest | None, amounts: list[Decimal],
+                  results: list[LineResult]) -> tuple[int, list[Discount]]:
+    if points is None:
+        return 0, []
+    base = sum(amounts, ZERO)
+    redeemed, amount = redeemable(points, base)
+    if redeemed == 0:
+        return 0, []
+    _allocate("points", amount, list(range(len(amounts))), amounts, results)
+    return redeemed, [Discount("points", "points", f"{redeemed} points", "points", base, amount)]
 
 
 def threshold_warnings(breakdown: Breakdown) -> list[dict]:
