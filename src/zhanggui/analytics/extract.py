@@ -173,6 +173,13 @@ from zhanggui.analytics.extract_supply import SUPPLY_EXTRACTS  # noqa: E402  (it
 
 EXTRACTS += SUPPLY_EXTRACTS
 
+# The service desk (tickets, agents, policy) and the campaigns (recipients, messages sent,
+# offer usages, contact policy): ``extract_service``, ``extract_campaigns``.
+from zhanggui.analytics.extract_campaigns import CAMPAIGN_EXTRACTS  # noqa: E402
+from zhanggui.analytics.extract_service import SERVICE_EXTRACTS  # noqa: E402
+
+EXTRACTS += SERVICE_EXTRACTS + CAMPAIGN_EXTRACTS
+
 # Customers' profiles, tags and memberships, for segments (``extract_customers``).
 from zhanggui.analytics.extract_customers import CUSTOMER_EXTRACTS  # noqa: E402  (it imports Extract)
 

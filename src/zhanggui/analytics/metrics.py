@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.analytics import logistics_metrics, supply_metrics
+from zhanggui.analytics import campaign_metrics, logistics_metrics, service_metrics, supply_metrics
 from zhanggui.analytics.metric_types import Metric, Source, Unit
 from zhanggui.analytics.metric_types import metric as _m
 
@@ -152,6 +152,8 @@ SOURCES = {s.code: s for s in [
            span_column="o.paid_at", span_relation="repurchase_window"),
     *logistics_metrics.SOURCES,
     *supply_metrics.SOURCES,
+    *service_metrics.SOURCES,
+    *campaign_metrics.SOURCES,
 ]}
 
 
@@ -302,6 +304,8 @@ METRICS = {m.code: m for m in [
        numerator="buyers_of_lines", denominator="product_viewers"),
     *logistics_metrics.METRICS,
     *supply_metrics.METRICS,
+    *service_metrics.METRICS,
+    *campaign_metrics.METRICS,
 ]}
 
 

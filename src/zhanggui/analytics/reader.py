@@ -412,3 +412,9 @@ DERIVED.update({name: _derived(inputs, label, sql)
 # Suppliers, drop-ship orders, purchase orders and stock, for the supply reports (``supply_tables``).
 DERIVED.update({name: _derived(inputs, label, sql)
                 for name, (inputs, label, sql) in supply_tables.DERIVED.items()})
+# Tickets and inquiries, for the service report (``service_tables``); campaign attribution and
+# A/B outcomes (``campaign_tables``).
+from zhanggui.analytics import campaign_tables, service_tables  # noqa: E402
+
+for _tables in (service_tables.DERIVED, campaign_tables.DERIVED):
+    DERIVED.update({name: _derived(inputs, label, sql) for name, (inputs, label, sql) in _tables.items()})

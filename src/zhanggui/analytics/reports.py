@@ -349,3 +349,9 @@ REPORTS = {"overview": overview, "traffic": traffic, "sales": sales, "customers"
 REPORTS.update({"suppliers": suppliers_report.suppliers, "stock": stock_report.stock,
                 "dropship": dropship_report.dropship})
 WITH_ACCESS = {"suppliers", "stock", "dropship"}
+# The desk's KPIs (``service_report``) and the campaigns (``campaigns_report``: gross profit
+# only for those who may see costs).
+from zhanggui.analytics import campaigns_report, service_report  # noqa: E402
+
+REPORTS.update({"service": service_report.service, "campaigns": campaigns_report.campaigns})
+WITH_ACCESS.add("campaigns")

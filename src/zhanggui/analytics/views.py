@@ -15,6 +15,7 @@ from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.core.errors import DomainError
 from zhanggui.exports import queries as export_queries
 from zhanggui.exports import views as export_views
+from zhanggui.service.models import TicketChannel
 
 VIEW_PERMISSION = "analytics.view_reports"
 REFRESH_PERMISSION = "analytics.refresh_warehouse"
@@ -72,6 +73,27 @@ class SupplyFilterForm(FilterForm):
 
 FORMS = {"logistics": LogisticsFilterForm, "suppliers": SupplyFilterForm, "stock": SupplyFilterForm,
          "dropship": SupplyFilterForm}
+
+
+class ServiceFilterForm(FilterForm):
+    """The service report's filters: the period and a ticket channel."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["category_id"]
+        self.fields["channel"].choices = [("", _("All")), *TicketChannel.choices]
+
+
+class PeriodFilterForm(FilterForm):
+    """The period only (the campaigns report)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["category_id"], self.fields["channel"]
+
+
+TITLES.update({"service": _("Customer service"), "campaigns": _("Campaigns")})
+FORMS.update({"service": ServiceFilterForm, "campaigns": PeriodFilterForm})
 
 
 def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
