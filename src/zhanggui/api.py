@@ -18,6 +18,7 @@ from zhanggui.accounts.api import router as accounts_router
 from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth
 from zhanggui.aftersales.api import router as aftersales_router
 from zhanggui.analytics.api import router as analytics_router
+from zhanggui.analytics.api_experiments import router as experiments_router
 from zhanggui.catalog.api import router as catalog_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
@@ -164,3 +165,4 @@ api.add_router(f"{V1}/suppliers", suppliers_router, tags=["suppliers"])
 api.add_router(f"{V1}/fulfillment", fulfillment_dropship_router, tags=["fulfillment"])
 api.add_router(f"{V1}/inventory", inventory_feed_router, tags=["inventory"])
 api.add_router(f"{V1}/marketing", marketing_router, tags=["marketing"])
+api.add_router(f"{V1}/marketing", experiments_router, tags=["marketing"])  # A/B tests

@@ -23,6 +23,7 @@ from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
 from tests.fulfillment import matrix_cases_waves as wave_cases
 from tests.listing import matrix_cases as listing_cases
+from tests.marketing import matrix_cases_experiments as experiment_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
 from tests.suppliers import matrix_cases as supplier_cases
@@ -361,4 +362,17 @@ ROWS: list[Row] = [
         ("suppliers.view_supplier", "suppliers.view_suppliermessage")),
     Row("POST", f"{SUP}/{{supplier_id}}/messages", supplier_cases.record_supplier_message,
         "suppliers.add_suppliermessage", 201),
+    # A/B tests (tests/marketing/matrix_cases_experiments.py).
+    Row("GET", f"{V1}/marketing/experiments", experiment_cases.list_experiments,
+        "marketing.view_experiment"),
+    Row("GET", f"{V1}/marketing/experiments/{{experiment_id}}", experiment_cases.get_experiment,
+        "marketing.view_experiment"),
+    Row("POST", f"{V1}/marketing/experiments", experiment_cases.create_experiment,
+        "marketing.add_experiment", 201),
+    Row("POST", f"{V1}/marketing/experiments/{{experiment_id}}/start",
+        experiment_cases.start_experiment, "marketing.change_experiment"),
+    Row("POST", f"{V1}/marketing/experiments/{{experiment_id}}/stop",
+        experiment_cases.stop_experiment, "marketing.change_experiment"),
+    Row("GET", f"{V1}/marketing/experiments/{{experiment_id}}/results",
+        experiment_cases.experiment_results, ("marketing.view_experiment", "analytics.view_reports")),
 ]
