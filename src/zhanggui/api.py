@@ -22,6 +22,7 @@ from zhanggui.analytics.api_experiments import router as experiments_router
 from zhanggui.catalog.api import router as catalog_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
+from zhanggui.customers.api_points import router as customers_points_router
 from zhanggui.fulfillment.api import router as fulfillment_router
 from zhanggui.fulfillment.api_dropship import router as fulfillment_dropship_router
 from zhanggui.fulfillment.api_parcels import router as fulfillment_parcels_router
@@ -37,6 +38,7 @@ from zhanggui.orders.api import router as orders_router
 from zhanggui.orders.review_api import callbacks_router as payment_callbacks_router
 from zhanggui.orders.review_api import router as review_router
 from zhanggui.pricing.api import router as pricing_router
+from zhanggui.pricing.api_membership import router as pricing_membership_router
 from zhanggui.suppliers.api import router as suppliers_router
 from zhanggui.suppliers.api_replenishment import router as suppliers_replenishment_router
 from zhanggui.tasks.api import router as tasks_router
@@ -145,11 +147,13 @@ api.add_router(f"{V1}/inventory", inventory_router, tags=["inventory"])
 api.add_router(f"{V1}/inventory", inventory_forecast_router, tags=["inventory"])
 api.add_router(f"{V1}/listing", listing_router, tags=["listing"])
 api.add_router(f"{V1}/customers", customers_router, tags=["customers"])
+api.add_router(f"{V1}/customers", customers_points_router, tags=["customers"])  # points
 # Before the orders router, whose /{order_id} would take these paths.
 api.add_router(f"{V1}/orders/review", review_router, tags=["orders"])
 api.add_router(f"{V1}/orders/payment-callbacks", payment_callbacks_router, tags=["orders"])
 api.add_router(f"{V1}/orders", orders_router, tags=["orders"])
 api.add_router(f"{V1}/pricing", pricing_router, tags=["pricing"])
+api.add_router(f"{V1}/pricing", pricing_membership_router, tags=["pricing"])  # membership
 api.add_router(f"{V1}/fulfillment", fulfillment_router, tags=["fulfillment"])
 api.add_router(f"{V1}/fulfillment", fulfillment_parcels_router, tags=["fulfillment"])
 api.add_router(f"{V1}/fulfillment", fulfillment_tracking_router, tags=["fulfillment"])

@@ -18,6 +18,7 @@ from typing import Any
 from tests.api import matrix_cases as core
 from tests.api.case import Case
 from tests.api.support import NOBODY
+from tests.customers import matrix_cases_points as points_cases
 from tests.fulfillment import matrix_cases_carriers as carrier_cases
 from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
@@ -26,6 +27,7 @@ from tests.listing import matrix_cases as listing_cases
 from tests.marketing import matrix_cases_experiments as experiment_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
+from tests.pricing import matrix_cases_membership as membership_cases
 from tests.suppliers import matrix_cases as supplier_cases
 from tests.suppliers import matrix_cases_replenishment as replenishment_cases
 from tests.tasks import matrix_cases as tasks_cases
@@ -375,4 +377,14 @@ ROWS: list[Row] = [
         experiment_cases.stop_experiment, "marketing.change_experiment"),
     Row("GET", f"{V1}/marketing/experiments/{{experiment_id}}/results",
         experiment_cases.experiment_results, ("marketing.view_experiment", "analytics.view_reports")),
+    # Membership: points and tiers (tests/customers/matrix_cases_points.py,
+    # tests/pricing/matrix_cases_membership.py).
+    Row("GET", f"{CUS}/{{customer_id}}/points", points_cases.get_points,
+        "customers.view_pointsentry"),
+    Row("POST", f"{CUS}/{{customer_id}}/points/adjust", points_cases.adjust_points,
+        "customers.adjust_points"),
+    Row("GET", f"{V1}/pricing/member-tiers", membership_cases.list_member_tiers,
+        "pricing.view_membertier"),
+    Row("POST", f"{V1}/pricing/coupon-templates/{{template_id}}/exchange",
+        membership_cases.exchange_points, "pricing.add_coupon", 201),
 ]

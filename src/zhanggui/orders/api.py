@@ -54,6 +54,8 @@ class OrderOut(Schema):
     discount_amount: Decimal
     shipping_amount: Decimal
     total_amount: Decimal
+    points_redeemed: int = Field(description="loyalty points paid with (积分抵扣)")
+    points_amount: Decimal = Field(description="their value, part of discount_amount")
     paid_amount: Decimal
     refunded_amount: Decimal
     recipient_name: str
@@ -136,6 +138,9 @@ class PlaceOrderIn(Schema):
     buyer_note: str = Field("", max_length=255)
     channel: str = Field("own", min_length=1, max_length=30)
     coupon_codes: list[str] = Field(default_factory=list, max_length=5)
+    points: int = Field(0, ge=0, le=2**31 - 1, description=(
+        "loyalty points to pay with (积分抵扣): the engine takes what the balance and the "
+        "points policy allow"))
 
 
 class PaymentIn(Schema):
@@ -176,7 +181,7 @@ def place_order(request, payload: PlaceOrderIn):
         recipient=actions.Recipient(**payload.recipient.model_dump()), actor=request.user,
         shipping_amount=payload.shipping_amount, discount_amount=payload.discount_amount,
         buyer_note=payload.buyer_note, channel=payload.channel,
-        coupon_codes=payload.coupon_codes)
+        coupon_codes=payload.coupon_codes, points=payload.points)
     return Status(201, queries.get_order(order.pk))
 
 

@@ -41,6 +41,8 @@ class OfferFields(Schema):
     member_tiers: list[str] = []
     customer_tags: list[str] = []
     channels: list[str] = []
+    segments: list[str] = Field([], description="segment codes; empty = everyone")
+    is_birthday_only: bool = Field(False, description="only members in their birthday month")
     is_new_customers_only: bool = False
     min_amount: Decimal = Field(Decimal("0"), ge=0, **MONEY)
     budget_uses: int | None = Field(None, ge=0, le=INT_MAX)
@@ -100,6 +102,8 @@ class PromotionOut(Schema):
     used_amount: Decimal
     stock_cap: int | None
     sold_units: int
+    segments: list[str]
+    is_birthday_only: bool
 
 
 class PromotionFilter(FilterSchema):
@@ -115,6 +119,8 @@ class CouponTemplateIn(OfferFields):
     max_discount_amount: Decimal | None = Field(None, gt=0, **MONEY)
     valid_days: int | None = Field(None, ge=1, le=3650)
     issue_limit: int | None = Field(None, ge=0, le=INT_MAX)
+    points_price: int | None = Field(None, ge=1, le=INT_MAX,
+                                     description="points for one code; empty: not for points")
 
 
 class CouponTemplateOut(Schema):
@@ -128,6 +134,9 @@ class CouponTemplateOut(Schema):
     issued_count: int
     used_count: int
     used_amount: Decimal
+    segments: list[str]
+    is_birthday_only: bool
+    points_price: int | None
 
 
 class IssueIn(Schema):
@@ -200,6 +209,9 @@ class PriceCartIn(Schema):
     channel: str = Field("own", min_length=1, max_length=30)
     province_code: str = Field("", max_length=6)
     coupon_codes: list[str] = Field(default_factory=list, max_length=5)
+    points: int = Field(0, ge=0, le=INT_MAX, description=(
+        "loyalty points to pay with (积分抵扣): the engine takes what the balance and the "
+        "points policy allow"))
 
 
 # ---- promotions ---------------------------------------------------------------------------
@@ -299,5 +311,5 @@ def price_cart(request, payload: PriceCartIn):
         demand[line.sku_id] = demand.get(line.sku_id, 0) + line.quantity
     breakdown, _data = queries.price_cart(customer, demand, channel=payload.channel,
                                           province_code=payload.province_code,
-                                          coupon_codes=payload.coupon_codes)
+                                          coupon_codes=payload.coupon_codes, points=payload.points)
     return breakdown.as_dict()
