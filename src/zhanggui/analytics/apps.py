@@ -13,6 +13,11 @@ class AnalyticsConfig(AppConfig):
 
         # Big report exports are written by the exports app's background job.
         sources.register(exports.REPORT_EXPORT_KIND, exports.build_report_export)
+        # What campaigns earned, stored after each refresh (marketing.CampaignResult).
+        from zhanggui.analytics import after_refresh, campaign_attribution
+
+        after_refresh.register("analytics.campaign_results",
+                               campaign_attribution.campaign_results_after_refresh)
 
         from zhanggui.analytics import after_refresh, segment_refresh
 
