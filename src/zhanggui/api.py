@@ -38,6 +38,7 @@ from zhanggui.orders.api import router as orders_router
 from zhanggui.orders.review_api import callbacks_router as payment_callbacks_router
 from zhanggui.orders.review_api import router as review_router
 from zhanggui.pricing.api import router as pricing_router
+from zhanggui.service.api import router as service_router
 from zhanggui.pricing.api_membership import router as pricing_membership_router
 from zhanggui.suppliers.api import router as suppliers_router
 from zhanggui.suppliers.api_replenishment import router as suppliers_replenishment_router
@@ -170,3 +171,4 @@ api.add_router(f"{V1}/fulfillment", fulfillment_dropship_router, tags=["fulfillm
 api.add_router(f"{V1}/inventory", inventory_feed_router, tags=["inventory"])
 api.add_router(f"{V1}/marketing", marketing_router, tags=["marketing"])
 api.add_router(f"{V1}/marketing", experiments_router, tags=["marketing"])  # A/B tests
+api.add_router(f"{V1}/service", service_router, tags=["service"])

@@ -27,6 +27,7 @@ from tests.listing import matrix_cases as listing_cases
 from tests.marketing import matrix_cases_experiments as experiment_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
+from tests.service import matrix_cases as service_cases
 from tests.pricing import matrix_cases_membership as membership_cases
 from tests.suppliers import matrix_cases as supplier_cases
 from tests.suppliers import matrix_cases_replenishment as replenishment_cases
@@ -387,4 +388,31 @@ ROWS: list[Row] = [
         "pricing.view_membertier"),
     Row("POST", f"{V1}/pricing/coupon-templates/{{template_id}}/exchange",
         membership_cases.exchange_points, "pricing.add_coupon", 201),
+]
+# Service desk (tests/service/matrix_cases.py).
+SVC = f"{V1}/service"
+ROWS += [
+    Row("GET", f"{SVC}/tickets", service_cases.list_tickets, "service.view_ticket"),
+    Row("POST", f"{SVC}/tickets", service_cases.open_ticket,
+        ("service.add_ticket", "service.add_ticketmessage"), 201),
+    Row("GET", f"{SVC}/tickets/{{ticket_id}}", service_cases.get_ticket,
+        ("service.view_ticket", "service.view_ticketmessage")),
+    Row("POST", f"{SVC}/tickets/{{ticket_id}}/reply", service_cases.reply_ticket,
+        "service.reply_ticket", 201),
+    Row("POST", f"{SVC}/tickets/{{ticket_id}}/notes", service_cases.add_note,
+        "service.add_ticketmessage", 201),
+    Row("POST", f"{SVC}/tickets/{{ticket_id}}/assign", service_cases.assign_ticket,
+        "service.assign_ticket"),
+    Row("POST", f"{SVC}/tickets/{{ticket_id}}/pending", service_cases.set_pending,
+        "service.reply_ticket"),
+    Row("POST", f"{SVC}/tickets/{{ticket_id}}/resolve", service_cases.resolve_ticket,
+        "service.reply_ticket"),
+    Row("POST", f"{SVC}/tickets/{{ticket_id}}/close", service_cases.close_ticket,
+        "service.reply_ticket"),
+    Row("POST", f"{SVC}/conversations", service_cases.import_conversation,
+        ("service.add_ticket", "service.add_ticketmessage"), 201),
+    Row("POST", f"{SVC}/inbound-mail", service_cases.inbound_mail,
+        ("service.add_ticket", "service.add_ticketmessage")),
+    Row("GET", f"{SVC}/canned-replies", service_cases.list_canned_replies,
+        "service.view_cannedreply"),
 ]
