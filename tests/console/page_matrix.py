@@ -224,6 +224,8 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "inventory.stockfeedrun": {"view": roles("warehouse", "finance")},
     "marketing.adspend": {"view": roles("operator", "finance", "analyst"),
                           "add": roles("operator"), "delete": roles("operator")},
+    "marketing.experiment": {"view": roles("operator", "finance", "analyst"),
+                             "add": roles("operator")},  # A/B tests: never deleted
     "inventory.forecastfit": {"view": roles("operator", "warehouse", "finance", "analyst")},
     "suppliers.supplier": {"view": roles("finance"), "add": roles("finance"),
                            "delete": roles("finance")},
@@ -419,4 +421,10 @@ PAGES.update({
     "admin:fulfillment_supplierorder_enter_tracking_one": Page(OWNER, _SUPPLIER_ORDER),
     "admin:fulfillment_supplierorder_recipient_one": Page(OWNER, _SUPPLIER_ORDER),
     "admin:inventory_stockfeedrun_upload_feed": Page(roles("warehouse", "supplier")),
+})
+
+# A/B tests: start and stop are operations (a form on GET, the action on POST).
+PAGES.update({
+    "admin:marketing_experiment_start_one": Page(roles("operator"), _pk("marketing.experiment")),
+    "admin:marketing_experiment_stop_one": Page(roles("operator"), _pk("marketing.experiment")),
 })

@@ -155,4 +155,10 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     po = factories.make_purchase_order(supplier=buyer, lines=[(sku, 10)], sent=True)
     supplier_actions.receive_purchase_order(po, actor=None, lines={po.lines.get().pk: (
         supplier_actions.ReceiptLineInput(accepted=4, rejected=1, reject_reason="damaged"))})
+    # an A/B test of a promotion, started, with its results page (tests/marketing)
+    from tests.marketing.experiment_factories import make_population, make_promotion_experiment
+    from zhanggui.marketing import experiments
+
+    experiments.start_experiment(make_promotion_experiment(make_population([store["customer"]])),
+                                 actor=None)
     return {**store, "import_run": run}

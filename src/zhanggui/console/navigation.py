@@ -104,6 +104,7 @@ SECTIONS = [
     ]),
     (_("Marketing"), [
         (_("Ad spend"), "campaign", "marketing.adspend"),
+        (_("A/B tests"), "science", "marketing.experiment"),
     ]),
     (_("Tasks"), [
         (_("Tasks"), "task_alt", "tasks.task"),

@@ -14,6 +14,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     customers,
     dropship,
     dropship_feed,
+    experiments,
     fulfillment,
     fulfillment_carriers,
     fulfillment_waves,
