@@ -42,9 +42,9 @@ def add_members(segment: Segment, customers) -> None:
 
 def make_five_fold_template(**fields):
     fields.setdefault("valid_days", 14)
+    fields.setdefault("discount_rate", Decimal("0.50"))
     return pricing_actions.create_coupon_template(
-        fields.pop("name", f"五折回归券{next(_seq)}"), kind="percent",
-        discount_rate=Decimal("0.50"), actor=None, **fields)
+        fields.pop("name", f"五折回归券{next(_seq)}"), kind="percent", actor=None, **fields)
 
 
 def campaign_fields(segment: Segment, **overrides) -> dict:

@@ -6,6 +6,7 @@ server on a free port and points Django's SMTP backend at it.
 
 import socket
 from email import message_from_bytes
+from email import policy as email_policy
 from email.message import Message as EmailMessage
 
 import pytest
@@ -22,7 +23,8 @@ class SinkHandler:
 
     @property
     def messages(self) -> list[EmailMessage]:
-        return [message_from_bytes(envelope.original_content or envelope.content)
+        return [message_from_bytes(envelope.original_content or envelope.content,
+                                   policy=email_policy.default)
                 for envelope in self.envelopes]
 
     def recipients(self) -> list[str]:

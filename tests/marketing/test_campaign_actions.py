@@ -261,3 +261,30 @@ def test_a_campaign_with_everyone_skipped_is_sent_at_once(no_quiet_hours):
     campaigns.send_campaign(campaign, actor=None)
     campaign.refresh_from_db()
     assert campaign.status == "sent"
+
+
+def test_an_ab_tested_campaign_holds_out_its_holdout_and_gives_each_arm_its_coupon(
+        no_quiet_hours):
+    from zhanggui.marketing.experiments import ArmSpec, create_experiment
+
+    customers = [make_contact() for _ in range(40)]
+    campaign = make_campaign(make_segment(customers))
+    twenty = make_five_fold_template(name="八折券", discount_rate=Decimal("0.20"))
+    create_experiment("winback-ab", name="五折还是八折", actor=None, campaign=campaign, arms=[
+        ArmSpec("half", "五折", Decimal("0.4")),
+        ArmSpec("eighty", "八折", Decimal("0.4"), coupon_template=twenty),
+        ArmSpec("holdout", "对照", Decimal("0.2"), is_holdout=True)])
+
+    result = campaigns.prepare_campaign(campaign, actor=None)
+
+    recipients = list(campaign.recipients.select_related("coupon"))
+    held = [r for r in recipients if r.arm == "holdout"]
+    assert held and result.held_out == len(held)
+    assert all(r.status == "held_out" and r.coupon is None for r in held)
+    assert all(r.coupon.template_id == twenty.pk for r in recipients if r.arm == "eighty")
+    assert all(r.coupon.template_id == campaign.coupon_template_id
+               for r in recipients if r.arm == "half")
+    assert result.coupons_issued == len(recipients) - len(held)
+    sent = campaigns.send_campaign(campaign, actor=None)
+    assert sent.queued == len(recipients) - len(held)
+    assert not Message.objects.filter(recipient__arm="holdout").exists()

@@ -93,7 +93,7 @@ def _check(campaign: Campaign) -> None:
 
 
 def _lock(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_for_update(of=("self",)).select_related(
+    return Campaign.objects.select_for_update(of=("self",), no_key=True).select_related(
         "segment", "coupon_template").get(pk=campaign.pk)
 
 

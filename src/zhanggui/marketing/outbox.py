@@ -21,6 +21,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhanggui.marketing import contact_rules
@@ -54,7 +56,7 @@ def claim(message_id: int) -> Message | None:
     """Take a due queued message for sending; None when it is not queued or not due."""
     now = timezone.now()
     with transaction.atomic():
-        message = (Message.objects.select_for_update(of=("self",)).select_related("customer")
+        message = (Message.objects.select_for_update(of=("self",), no_key=True).select_related("customer")
                    .filter(pk=message_id, status=MessageStatus.QUEUED,
                            send_after__lte=now + EARLY).first())
         if message is None:
@@ -93,22 +95,30 @@ def deliver(message_id: int) -> Delivery:
     return Delivery("sent")
 
 
-@transaction.atomic
 def mark_sent(message_id: int, provider_id: str) -> None:
-    message = Message.objects.select_for_update().get(pk=message_id)
-    now = timezone.now()
-    message.status, message.sent_at = MessageStatus.SENT, now
-    message.provider_id = provider_id[:120]
-    message.cost_amount = channel_cost(contact_policy(), message.channel)
-    message.last_error = ""
-    message.save(update_fields=["status", "sent_at", "provider_id", "cost_amount", "last_error"])
-    if message.recipient_id:
-        Recipient.objects.filter(pk=message.recipient_id, reached_at__isnull=True).update(
-            reached_at=now)
-        Recipient.objects.filter(pk=message.recipient_id).exclude(
-            status=RecipientStatus.SENT).update(status=RecipientStatus.SENT, skip_reason="")
-    if message.campaign_id:
-        finish_if_done(message.campaign_id)
+    """Record a sent message (and its recipient reached); then, in a transaction of its own
+    (locks taken message → recipient, never the campaign while holding them), the campaign
+    may become sent."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update(no_key=True).get(pk=message_id)
+        now = timezone.now()
+        message.status, message.sent_at = MessageStatus.SENT, now
+        message.provider_id = provider_id[:120]
+        message.cost_amount = channel_cost(contact_policy(), message.channel)
+        message.last_error = ""
+        message.save(update_fields=["status", "sent_at", "provider_id", "cost_amount",
+                                    "last_error"])
+        if message.recipient_id:  # one statement: its foreign keys are not checked again
+            Recipient.objects.filter(pk=message.recipient_id).update(
+                reached_at=Coalesce(F("reached_at"), Value(now)), status=RecipientStatus.SENT,
+                skip_reason="")
+    _campaign_done(message.campaign_id)
+
+
+def _campaign_done(campaign_id: int | None) -> None:
+    if campaign_id:
+        with transaction.atomic():
+            finish_if_done(campaign_id)
 
 
 def _failed(message: Message, error: str) -> Delivery:
@@ -123,21 +133,20 @@ def _failed(message: Message, error: str) -> Delivery:
     return Delivery("retry", retry_in=delay)
 
 
-@transaction.atomic
 def _finish(message: Message, status: str, *, error: str) -> None:
     """A final outcome other than sent; a recipient with nothing else sent or on its way
     becomes failed."""
-    Message.objects.filter(pk=message.pk).update(status=status, last_error=error[:300])
-    if message.recipient_id and status == MessageStatus.FAILED:
-        others = Message.objects.filter(recipient_id=message.recipient_id).exclude(
-            pk=message.pk).filter(status__in=(MessageStatus.QUEUED, MessageStatus.SENDING,
-                                              MessageStatus.SENT))
-        if not others.exists():
-            Recipient.objects.filter(pk=message.recipient_id,
-                                     status=RecipientStatus.PENDING).update(
-                status=RecipientStatus.FAILED)
-    if message.campaign_id:
-        finish_if_done(message.campaign_id)
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(status=status, last_error=error[:300])
+        if message.recipient_id and status == MessageStatus.FAILED:
+            others = Message.objects.filter(recipient_id=message.recipient_id).exclude(
+                pk=message.pk).filter(status__in=(MessageStatus.QUEUED, MessageStatus.SENDING,
+                                                  MessageStatus.SENT))
+            if not others.exists():
+                Recipient.objects.filter(pk=message.recipient_id,
+                                         status=RecipientStatus.PENDING).update(
+                    status=RecipientStatus.FAILED)
+    _campaign_done(message.campaign_id)
 
 
 def reclaim_stale(*, now=None) -> int:
@@ -145,19 +154,17 @@ def reclaim_stale(*, now=None) -> int:
     their attempts are used up). Returns how many were reclaimed."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=claim_minutes())
-    reclaimed = 0
     with transaction.atomic():
         stale = list(Message.objects.select_for_update(skip_locked=True).filter(
             status=MessageStatus.SENDING, claimed_at__lt=cutoff).order_by("pk"))
-        for message in stale:
-            if message.attempts >= MAX_ATTEMPTS:
-                _finish(message, MessageStatus.FAILED, error="worker lost; attempts used up")
-                continue
-            Message.objects.filter(pk=message.pk).update(
-                status=MessageStatus.QUEUED, send_after=now,
-                last_error="worker lost while sending; reclaimed")
-            reclaimed += 1
-    return reclaimed
+        spent = [m for m in stale if m.attempts >= MAX_ATTEMPTS]
+        again = [m.pk for m in stale if m.attempts < MAX_ATTEMPTS]
+        Message.objects.filter(pk__in=again).update(
+            status=MessageStatus.QUEUED, send_after=now,
+            last_error="worker lost while sending; reclaimed")
+    for message in spent:
+        _finish(message, MessageStatus.FAILED, error="worker lost; attempts used up")
+    return len(again)
 
 
 def due_messages(limit: int = 500) -> list[int]:

@@ -134,7 +134,7 @@ def send_campaign(campaign: Campaign, *, actor: Staff | None) -> SendResult:
         CampaignEnded: the period is over.
         CampaignOverBudget: the estimated cost exceeds the budget (nothing queued).
     """
-    campaign = Campaign.objects.select_for_update(of=("self",)).select_related(
+    campaign = Campaign.objects.select_for_update(of=("self",), no_key=True).select_related(
         "coupon_template").get(pk=campaign.pk)
     if campaign.status not in SENDABLE:
         raise CampaignStateError(status=campaign.get_status_display(), step=_("sent"))
@@ -145,7 +145,7 @@ def send_campaign(campaign: Campaign, *, actor: Staff | None) -> SendResult:
     send_after = contact_rules.next_send_time(
         max(now, campaign.starts_at), quiet_start=policy.quiet_start,
         quiet_end=policy.quiet_end, tz=timezone.get_current_timezone())
-    recipients = list(campaign.recipients.select_for_update(of=("self",))
+    recipients = list(campaign.recipients.select_for_update(of=("self",), no_key=True)
                       .filter(status=RecipientStatus.PENDING)
                       .select_related("customer", "coupon__template").order_by("id"))
     messages, skipped, result = _plan(campaign, recipients, policy, now, send_after)
@@ -178,7 +178,7 @@ def finish_if_done(campaign_id: int) -> bool:
     if Message.objects.filter(campaign_id=campaign_id, status__in=(
             MessageStatus.QUEUED, MessageStatus.SENDING)).exists():
         return False
-    campaign = Campaign.objects.select_for_update().filter(
+    campaign = Campaign.objects.select_for_update(no_key=True).filter(
         pk=campaign_id, status=CampaignStatus.SENDING).first()
     if campaign is None:
         return False
