@@ -197,3 +197,29 @@ def test_promotion_outcomes_come_from_the_warehouse_within_the_test_window():
     outcomes = experiments_report.promotion_outcomes(
         experiment, now=experiment.started_at)
     assert not any(o.converted for o in outcomes)
+
+
+def test_campaign_results_read_the_warehouse_recipient_outcomes_per_arm():
+    from tests.marketing import campaign_factories
+    from zhanggui.marketing import campaigns
+    from zhanggui.marketing.models_campaigns import Campaign
+
+    customers = [campaign_factories.make_contact() for _ in range(24)]
+    experiment = make_campaign_experiment(customers)
+    campaigns.prepare_campaign(experiment.campaign, actor=None)
+    Campaign.objects.filter(pk=experiment.campaign_id).update(
+        status="sent", sent_at=timezone.now() - timedelta(hours=1))
+    sku = factories.make_listed_sku(price="100.00")
+    factories.stock_up(sku, factories.make_warehouse(), 100)
+    buyers = customers[:9]
+    for customer in buyers:
+        factories.make_order(sku=sku, customer=customer, status="paid")
+    warehouse.rebuild()
+    results = experiments_report.experiment_results(Experiment.objects.get(pk=experiment.pk))
+    arm_of = dict(Assignment.objects.filter(experiment=experiment)
+                  .values_list("customer_id", "arm__code"))
+    expected_n = {code: list(arm_of.values()).count(code) for code in set(arm_of.values())}
+    expected_buyers = {code: sum(arm_of[c.pk] == code for c in buyers) for code in expected_n}
+    assert {a.code: a.n for a in results.arms if a.n} == expected_n
+    assert {a.code: a.conversions for a in results.arms if a.n} == expected_buyers
+    assert sum(a.revenue for a in results.arms) == Decimal("900.00")
