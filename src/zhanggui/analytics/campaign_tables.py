@@ -3,7 +3,7 @@ them after the service ones). Plain data here (name → inputs, label, SQL), as
 ``supply_tables``; ``campaign_attribution`` reads them (the results written to
 ``marketing.CampaignResult``, the outcomes of A/B tests) and so does the campaigns report.
 
-Definitions (docs/analytics.md, "Campaigns"):
+Definitions (docs/analytics-service-campaigns.md):
 
 - A *touch* is a campaign message sent (``campaign_messages``) to a customer who is not in
   the campaign's holdout; it covers payments from its ``sent_at`` until ``attribution_days``

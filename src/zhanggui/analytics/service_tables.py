@@ -3,7 +3,7 @@ them after the supply ones): each ticket with its clocks in minutes and hours, a
 inquiry with whether its customer paid an order within the conversion window. Plain data
 here (name → inputs, label, SQL), as ``supply_tables``.
 
-Choices (docs/analytics.md, "Customer service"):
+Choices (docs/analytics-service-campaigns.md, "Customer service"):
 
 - A ticket is *resolved* when it was resolved, or closed without being marked resolved
   (``coalesce(resolved_at, closed_at)``).
