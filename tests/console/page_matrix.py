@@ -428,3 +428,26 @@ PAGES.update({
     "admin:marketing_experiment_start_one": Page(roles("operator"), _pk("marketing.experiment")),
     "admin:marketing_experiment_stop_one": Page(roles("operator"), _pk("marketing.experiment")),
 })
+
+# Service desk: tickets (changes only through the ticket page's POST forms and the open
+# form), canned replies, auto-reply and assignment rules, the policy; the customer's public
+# rating page (the signed token is the credential: anyone, signed in or not).
+_TICKET = _pk("service.ticket")
+_DESK = roles("operator", "service", "analyst")
+PAGES.update({
+    **model_pages("service.ticket", _DESK),
+    **model_pages("service.cannedreply", roles("service"), add=roles("service")),
+    **model_pages("service.autoreplyrule", roles("service"), add=OWNER, delete=OWNER),
+    **model_pages("service.assignmentrule", roles("service"), add=OWNER, delete=OWNER),
+    **model_pages("service.servicepolicy", roles("service")),
+    "admin:service_ticket_open_new": Page(roles("service")),
+    **{f"admin:service_ticket_{step}": Page(roles("service"), _TICKET, post_only=True)
+       for step in ("reply", "note", "assign", "pending", "resolve", "close")},
+    "service_rate": Page(EVERYONE, lambda store: {"token": _rating_token()}, anonymous=200),
+})
+
+
+def _rating_token() -> str:
+    from zhanggui.service.rating import make_token
+
+    return make_token(admin_model("service.ticket").objects.order_by("pk").first())

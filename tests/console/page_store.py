@@ -161,4 +161,9 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
 
     experiments.start_experiment(make_promotion_experiment(make_population([store["customer"]])),
                                  actor=None)
+    # the service desk: a closed, rated chat ticket with a reply and a note, a canned reply,
+    # an auto-reply rule, an assignment rule and the policy row
+    from tests.service.page_support import service_desk_rows
+
+    service_desk_rows(owner, store["customer"])
     return {**store, "import_run": run}

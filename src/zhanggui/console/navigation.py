@@ -110,6 +110,13 @@ SECTIONS = [
         (_("Tasks"), "task_alt", "tasks.task"),
         (_("Task routes"), "alt_route", "tasks.taskroute"),
     ]),
+    (_("Customer service"), [
+        (_("Tickets"), "support_agent", "service.ticket"),
+        (_("Canned replies"), "quickreply", "service.cannedreply"),
+        (_("Auto-reply rules"), "smart_toy", "service.autoreplyrule"),
+        (_("Assignment rules"), "alt_route", "service.assignmentrule"),
+        (_("Service policy"), "tune", "service.servicepolicy"),
+    ]),
     (_("After-sales"), [
         (_("After-sales requests"), "assignment_return", "aftersales.aftersalesrequest"),
         (_("Returned lines"), "undo", "aftersales.aftersalesline"),

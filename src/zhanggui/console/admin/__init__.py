@@ -26,6 +26,8 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     purchasing,
     replenishment,
     security,
+    service,
+    service_rules,
     suppliers,
     tasks,
     traffic,

@@ -18,6 +18,7 @@ from zhanggui.console.workbench import (  # noqa: F401  (the providers register 
     providers_fulfillment,
     providers_purchasing,
     providers_replenishment,
+    providers_service,
 )
 from zhanggui.console.workbench.registry import (
     DANGER,
