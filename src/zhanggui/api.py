@@ -19,10 +19,12 @@ from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth
 from zhanggui.aftersales.api import router as aftersales_router
 from zhanggui.analytics.api import router as analytics_router
 from zhanggui.analytics.api_experiments import router as experiments_router
+from zhanggui.analytics.api_segments import router as segment_preview_router
 from zhanggui.catalog.api import router as catalog_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
 from zhanggui.customers.api_points import router as customers_points_router
+from zhanggui.customers.api_segments import router as customers_segments_router
 from zhanggui.fulfillment.api import router as fulfillment_router
 from zhanggui.fulfillment.api_dropship import router as fulfillment_dropship_router
 from zhanggui.fulfillment.api_parcels import router as fulfillment_parcels_router
@@ -147,6 +149,9 @@ api.add_router(f"{V1}/catalog", catalog_router, tags=["catalog"])
 api.add_router(f"{V1}/inventory", inventory_router, tags=["inventory"])
 api.add_router(f"{V1}/inventory", inventory_forecast_router, tags=["inventory"])
 api.add_router(f"{V1}/listing", listing_router, tags=["listing"])
+# Segments (the preview runs in the warehouse, so analytics serves it under the same prefix).
+api.add_router(f"{V1}/customers/segments", segment_preview_router, tags=["customers"])
+api.add_router(f"{V1}/customers/segments", customers_segments_router, tags=["customers"])
 api.add_router(f"{V1}/customers", customers_router, tags=["customers"])
 api.add_router(f"{V1}/customers", customers_points_router, tags=["customers"])  # points
 # Before the orders router, whose /{order_id} would take these paths.

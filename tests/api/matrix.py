@@ -19,6 +19,7 @@ from tests.api import matrix_cases as core
 from tests.api.case import Case
 from tests.api.support import NOBODY
 from tests.customers import matrix_cases_points as points_cases
+from tests.customers import matrix_cases_segments as segment_cases
 from tests.fulfillment import matrix_cases_carriers as carrier_cases
 from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
@@ -415,4 +416,23 @@ ROWS += [
         ("service.add_ticket", "service.add_ticketmessage")),
     Row("GET", f"{SVC}/canned-replies", service_cases.list_canned_replies,
         "service.view_cannedreply"),
+]
+# Segments (tests/customers/matrix_cases_segments.py).
+SEG = f"{CUS}/segments"
+ROWS += [
+    Row("GET", SEG, segment_cases.list_segments, "customers.view_segment"),
+    Row("GET", f"{SEG}/fields", segment_cases.list_fields, "customers.view_segment"),
+    Row("POST", f"{SEG}/preview", segment_cases.preview_segment,
+        ("customers.view_segment", "customers.view_customer"), masks=(
+            personal("customers.*.name", mask_name), personal("customers.*.phone", mask_phone),
+            personal("customers.*.email", mask_email))),
+    Row("GET", f"{SEG}/{{segment_id}}", segment_cases.get_segment, "customers.view_segment"),
+    Row("POST", SEG, segment_cases.create_segment, "customers.add_segment", 201),
+    Row("PATCH", f"{SEG}/{{segment_id}}", segment_cases.update_segment, "customers.change_segment"),
+    Row("POST", f"{SEG}/{{segment_id}}/deactivate", segment_cases.deactivate_segment,
+        "customers.change_segment"),
+    Row("GET", f"{SEG}/{{segment_id}}/members", segment_cases.list_members,
+        ("customers.view_segmentmember", "customers.view_customer"), masks=(
+            personal("items.*.name", mask_name), personal("items.*.phone", mask_phone),
+            personal("items.*.email", mask_email))),
 ]
