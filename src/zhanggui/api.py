@@ -36,6 +36,7 @@ from zhanggui.inventory.api_feed import router as inventory_feed_router
 from zhanggui.inventory.api_forecast import router as inventory_forecast_router
 from zhanggui.listing.api import router as listing_router
 from zhanggui.marketing.api import router as marketing_router
+from zhanggui.marketing.api_campaigns import router as campaigns_router
 from zhanggui.orders.api import router as orders_router
 from zhanggui.orders.review_api import callbacks_router as payment_callbacks_router
 from zhanggui.orders.review_api import router as review_router
@@ -176,4 +177,5 @@ api.add_router(f"{V1}/fulfillment", fulfillment_dropship_router, tags=["fulfillm
 api.add_router(f"{V1}/inventory", inventory_feed_router, tags=["inventory"])
 api.add_router(f"{V1}/marketing", marketing_router, tags=["marketing"])
 api.add_router(f"{V1}/marketing", experiments_router, tags=["marketing"])  # A/B tests
+api.add_router(f"{V1}/marketing", campaigns_router, tags=["marketing"])  # campaigns, outbox
 api.add_router(f"{V1}/service", service_router, tags=["service"])

@@ -25,6 +25,7 @@ from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
 from tests.fulfillment import matrix_cases_waves as wave_cases
 from tests.listing import matrix_cases as listing_cases
+from tests.marketing import matrix_cases_campaigns as campaign_cases
 from tests.marketing import matrix_cases_experiments as experiment_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
@@ -416,6 +417,26 @@ ROWS += [
         ("service.add_ticket", "service.add_ticketmessage")),
     Row("GET", f"{SVC}/canned-replies", service_cases.list_canned_replies,
         "service.view_cannedreply"),
+]
+# Campaigns and unsubscriptions (tests/marketing/matrix_cases_campaigns.py).
+MKT = f"{V1}/marketing"
+ROWS += [
+    Row("GET", f"{MKT}/campaigns", campaign_cases.list_campaigns, "marketing.view_campaign"),
+    Row("GET", f"{MKT}/campaigns/{{campaign_id}}", campaign_cases.get_campaign,
+        "marketing.view_campaign"),
+    Row("POST", f"{MKT}/campaigns", campaign_cases.create_campaign, "marketing.add_campaign", 201),
+    Row("PATCH", f"{MKT}/campaigns/{{campaign_id}}", campaign_cases.update_campaign,
+        "marketing.change_campaign"),
+    Row("POST", f"{MKT}/campaigns/{{campaign_id}}/prepare", campaign_cases.prepare_campaign,
+        "marketing.change_campaign"),
+    Row("POST", f"{MKT}/campaigns/{{campaign_id}}/send", campaign_cases.send_campaign,
+        "marketing.send_campaign"),
+    Row("POST", f"{MKT}/campaigns/{{campaign_id}}/cancel", campaign_cases.cancel_campaign,
+        "marketing.change_campaign"),
+    Row("GET", f"{MKT}/campaigns/{{campaign_id}}/messages",
+        campaign_cases.list_campaign_messages, "marketing.view_message"),
+    Row("POST", f"{MKT}/unsubscribes", campaign_cases.create_unsubscribe,
+        "marketing.add_unsubscribe", 201),
 ]
 # Segments (tests/customers/matrix_cases_segments.py).
 SEG = f"{CUS}/segments"
