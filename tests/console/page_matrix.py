@@ -189,9 +189,10 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
                           "delete": roles("operator")},
     "pricing.skushippingsize": {"view": PRICING_VIEW, "add": roles("operator"),
                                 "delete": roles("operator")},
-    "pricing.membertier": {"view": PRICING_VIEW, "add": roles("operator"),
+    # service sees tiers and memberships too (it answers members' questions)
+    "pricing.membertier": {"view": PRICING_VIEW | {"service"}, "add": roles("operator"),
                            "delete": roles("operator")},
-    "pricing.customermembership": {"view": PRICING_VIEW, "add": roles("operator"),
+    "pricing.customermembership": {"view": PRICING_VIEW | {"service"}, "add": roles("operator"),
                                    "delete": roles("operator")},
     "pricing.pricehistory": {"view": PRICING_VIEW},
     "pricing.offerusage": {"view": PRICING_VIEW},
@@ -232,6 +233,11 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "suppliers.purchaseorder": {"view": roles("warehouse", "finance"), "add": roles("finance")},
     "suppliers.supplypolicy": {"view": roles("finance")},
     "inventory.costchange": {"view": roles("finance")},
+    # membership: the ledger and balances are read-only; the owner changes the policies
+    "customers.pointsaccount": {"view": CUSTOMER_VIEW},
+    "customers.pointsentry": {"view": CUSTOMER_VIEW},
+    "customers.pointspolicy": {"view": CUSTOMER_VIEW},
+    "pricing.tierpolicy": {"view": CUSTOMER_VIEW},
 }
 
 
@@ -451,3 +457,8 @@ def _rating_token() -> str:
     from zhanggui.service.rating import make_token
 
     return make_token(admin_model("service.ticket").objects.order_by("pk").first())
+
+# Membership: adjusting a customer's points is an operation on the customer page.
+PAGES.update({
+    "admin:customers_customer_adjust_points": Page(roles("service"), _object("customer")),
+})

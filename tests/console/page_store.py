@@ -166,4 +166,12 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     from tests.service.page_support import service_desk_rows
 
     service_desk_rows(owner, store["customer"])
+    # membership: points entries (the paid orders above earned some), an adjustment, and
+    # the points and tier policy rows
+    from zhanggui.customers import points
+    from zhanggui.pricing import membership
+
+    points.adjust_points(store["customer"], points=50, reason="补偿", actor=owner)
+    membership.save_points_policy(actor=owner)
+    membership.save_tier_policy(actor=owner)
     return {**store, "import_run": run}

@@ -71,6 +71,8 @@ SECTIONS = [
         (_("Shipping templates"), "local_shipping", "pricing.shippingtemplate"),
         (_("Price lists"), "price_change", "pricing.pricelist"),
         (_("Member tiers"), "workspace_premium", "pricing.membertier"),
+        (_("Memberships"), "card_membership", "pricing.customermembership"),
+        (_("Tier policy"), "tune", "pricing.tierpolicy"),
     ]),
     (_("Orders"), [
         (_("Orders"), "receipt_long", "orders.order"),
@@ -126,6 +128,9 @@ SECTIONS = [
         (_("Customers"), "group", "customers.customer"),
         (_("Addresses"), "home_pin", "customers.address"),
         (_("Customer tags"), "label", "customers.customertag"),
+        (_("Points balances"), "toll", "customers.pointsaccount"),
+        (_("Points ledger"), "receipt", "customers.pointsentry"),
+        (_("Points policy"), "tune", "customers.pointspolicy"),
     ]),
     (_("Traffic"), [
         (_("Behaviour events"), "ads_click", "traffic.event"),

@@ -265,10 +265,12 @@ def set_member_tier(customer: Customer, *, tier: MemberTier | None, actor: Staff
         if current:
             current.delete()
     elif current:
-        current.tier = tier
-        current.save()
+        if current.tier_id != tier.pk:
+            current.tier, current.tier_since = tier, timezone.now()
+            current.save()
     else:
-        current = CustomerMembership.objects.create(customer=customer, tier=tier)
+        current = CustomerMembership.objects.create(customer=customer, tier=tier,
+                                                    tier_since=timezone.now())
     log_operation(customer, action="pricing.set_member_tier", actor=actor, before=before,
                   after={"tier": tier.code if tier else None})
     return current

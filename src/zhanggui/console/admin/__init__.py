@@ -21,6 +21,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     inventory,
     listing,
     marketing,
+    membership,
     orders,
     pricing,
     purchasing,

@@ -12,6 +12,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import display
 
 from zhanggui.console import history
+from zhanggui.console.admin.membership import CustomerPointsMixin
 from zhanggui.console.filters import ChannelFilter, DateRangeFilter
 from zhanggui.console.formatting import channel, link
 from zhanggui.console.mixins import ConsoleModelAdmin, MasterDataAdmin, ReadOnlyTabularInline, adopt
@@ -33,7 +34,7 @@ class AddressInline(ReadOnlyTabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(PhoneSearchMixin, ConsoleModelAdmin):
+class CustomerAdmin(CustomerPointsMixin, PhoneSearchMixin, ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
     list_display = ("code", "nickname", "name", "phone", "province_code", "city",
                     "channel_display", "tag_list", "created_at")
@@ -49,6 +50,7 @@ class CustomerAdmin(PhoneSearchMixin, ConsoleModelAdmin):
                                     "birthday")}),
         (_("Region and channel"), {"fields": ("province_code", "city", "channel_display")}),
         (_("Notes"), {"fields": ("tags", "note", "orders_link", "created_at")}),
+        (_("Points and membership"), {"fields": ("points_summary",)}),
     )
     add_fieldsets = (
         (_("Customer"), {"fields": ("code", "nickname", "name", "phone", "email", "gender",
@@ -56,7 +58,7 @@ class CustomerAdmin(PhoneSearchMixin, ConsoleModelAdmin):
         (_("Region and channel"), {"fields": ("province_code", "city", "channel")}),
         (_("Notes"), {"fields": ("note",)}),
     )
-    readonly_fields = ("tags", "orders_link", "created_at", "channel_display")
+    readonly_fields = ("tags", "orders_link", "created_at", "channel_display", "points_summary")
     personal_fields = CUSTOMER_PERSONAL
     inlines = [AddressInline]
 

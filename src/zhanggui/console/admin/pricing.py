@@ -44,7 +44,7 @@ from zhanggui.core.regions import PROVINCE_CHOICES
 from zhanggui.customers.models import Customer
 from zhanggui.orders.models import OrderLine
 from zhanggui.orders.rules import PAID_STATES
-from zhanggui.pricing import actions, queries, rules
+from zhanggui.pricing import actions, membership, queries, rules
 from zhanggui.pricing.models import (
     Coupon,
     CouponTemplate,
@@ -117,7 +117,8 @@ class PromotionAdmin(BudgetColumns, ConsoleModelAdmin):
         (None, {"fields": ("name", "kind", "is_active", ("starts_at", "ends_at"), "priority",
                            "exclusion_group", "is_coupon_allowed")}),
         (_("Scope and eligibility"), {"fields": ("scope", "scope_ids", "member_tiers", "customer_tags",
-                                                 "channels", "is_new_customers_only")}),
+                                                 "channels", "segments", "is_birthday_only",
+                                                 "is_new_customers_only")}),
         (_("Offer"), {"fields": ("discount_rate", "discount_amount", "special_price_amount", "tiers",
                                  "is_repeating", "max_discount_amount", "min_amount", "min_quantity",
                                  "free_quantity", "gift_sku", "gift_quantity",
@@ -281,13 +282,17 @@ class SkuShippingSizeAdmin(MasterDataAdmin):
 
 @admin.register(MemberTier)
 class MemberTierAdmin(MasterDataAdmin):
-    list_display = ("code", "name", "rank")
+    list_display = ("code", "name", "rank", "min_spend_amount", "min_points", "points_multiplier")
+
+    def save_model(self, request, obj, form, change):
+        membership.save_member_tier(obj, actor=request.user)
 
 
 @admin.register(CustomerMembership)
 class CustomerMembershipAdmin(ConsoleModelAdmin):
-    list_display = ("customer", "tier", "updated_at")
+    list_display = ("customer", "tier", "tier_since", "reviewed_at", "updated_at")
     list_filter = ("tier",)
+    readonly_fields = ("tier_since", "reviewed_at")  # set by upgrades and reviews
     autocomplete_fields = ("customer",)
 
     def save_model(self, request, obj, form, change):
