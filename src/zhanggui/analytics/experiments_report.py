@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.analytics import reader
+from zhanggui.analytics import campaign_attribution, reader
 from zhanggui.marketing import queries_experiments, rules_ab
 from zhanggui.marketing.experiments import baseline_arm
 from zhanggui.marketing.models_experiments import Experiment, ExperimentMetric, ExperimentStatus
@@ -158,8 +158,6 @@ def _local(moment: datetime) -> datetime:
 
 
 def _campaign_outcomes(experiment: Experiment) -> list[Outcome]:
-    from zhanggui.analytics import campaign_attribution  # the analytics helper's module
-
     return outcomes_from_rows(campaign_attribution.recipient_outcomes(experiment.campaign_id))
 
 

@@ -229,11 +229,8 @@ class ExperimentAdmin(ConsoleModelAdmin):
         try:
             results = experiments_report.experiment_results(experiment)
             context.update(results=results, rows=display_rows(results))
-        except WarehouseEmpty as exc:
+        except WarehouseEmpty as exc:  # or outdated: built before the campaign tables
             context["results_problem"] = str(exc)
-        except ImportError:  # the campaign attribution is not installed yet
-            context["results_problem"] = str(_("A campaign's results need the campaign "
-                                               "attribution of the warehouse."))
         return context
 
     def detail_action_possible(self, experiment: Experiment, action_name: str) -> bool:
