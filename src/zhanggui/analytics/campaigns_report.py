@@ -74,7 +74,8 @@ def campaigns(period: Period, compare: Period | None = None, filters: Filters = 
     report.tables.append({"id": "arms", "title": str(_("By experiment arm")),
                           "columns": [info[0], info[1], _column("arm", _("Experiment arm")),
                                       *[_metric_column(c) for c in codes]], "rows": arm_rows})
-    report.charts.append({"id": "campaigns", "type": "bar", "title": str(_("GMV and cost")),
+    report.charts.append({"id": "campaigns", "type": "bar", "same_axis": True,
+                          "title": str(_("GMV and cost")),
                           "x": [r["code"] for r in rows],
                           "series": [{"name": str(METRICS[c].name), "code": c,
                                       "data": [r[c] for r in rows]}
