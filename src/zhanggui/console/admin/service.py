@@ -123,7 +123,7 @@ def sla_badge(ticket: Ticket) -> str:
 
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
-    change_form_after_template = "console/service/ticket_after.html"
+    change_form_outer_after_template = "console/service/ticket_after.html"
     personal_fields = {"contact": rules.mask_contact}
     list_display = ("number", "subject", "channel", "kind", "status_badge", "sla_display",
                     "assignee", "customer", "opened_at")
