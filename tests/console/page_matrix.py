@@ -227,6 +227,13 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
                           "add": roles("operator"), "delete": roles("operator")},
     "marketing.experiment": {"view": roles("operator", "finance", "analyst"),
                              "add": roles("operator")},  # A/B tests: never deleted
+    # campaigns: cancelled, never deleted; the outbox is read-only; the one policy row
+    # exists (no second is added); unsubscriptions are recorded by staff (the owner for now)
+    "marketing.campaign": {"view": roles("operator", "finance", "analyst"),
+                           "add": roles("operator")},
+    "marketing.message": {"view": roles("operator", "finance", "analyst")},
+    "marketing.contactpolicy": {"view": roles("operator", "finance", "analyst")},
+    "marketing.unsubscribe": {"view": roles("operator", "finance", "analyst"), "add": OWNER},
     "inventory.forecastfit": {"view": roles("operator", "warehouse", "finance", "analyst")},
     "suppliers.supplier": {"view": roles("finance"), "add": roles("finance"),
                            "delete": roles("finance")},
@@ -428,6 +435,23 @@ PAGES.update({
     "admin:fulfillment_supplierorder_recipient_one": Page(OWNER, _SUPPLIER_ORDER),
     "admin:inventory_stockfeedrun_upload_feed": Page(roles("warehouse", "supplier")),
 })
+
+# Campaigns: prepare, send and cancel are operations; the unsubscribe link's page is public
+# (its signature is the credential).
+PAGES.update({
+    "admin:marketing_campaign_prepare_one": Page(roles("operator"), _pk("marketing.campaign")),
+    "admin:marketing_campaign_send_one": Page(roles("operator"), _pk("marketing.campaign")),
+    "admin:marketing_campaign_cancel_one": Page(roles("operator"), _pk("marketing.campaign")),
+    "marketing_unsubscribe": Page(EVERYONE, anonymous=200, params=lambda store: {
+        "token": _unsubscribe_token(store)}),
+})
+
+
+def _unsubscribe_token(store: dict) -> str:
+    from zhanggui.marketing.unsubscribe import make_token
+
+    return make_token(store["customer"].pk, "email")
+
 
 # A/B tests: start and stop are operations (a form on GET, the action on POST).
 PAGES.update({

@@ -174,4 +174,15 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     points.adjust_points(store["customer"], points=50, reason="补偿", actor=owner)
     membership.save_points_policy(actor=owner)
     membership.save_tier_policy(actor=owner)
+    # campaigns: one prepared and sent (recipients, a queued message), the contact policy
+    # row and an unsubscription (tests/marketing)
+    from tests.marketing.campaign_factories import make_campaign, make_contact, make_segment
+    from zhanggui.marketing import campaigns
+    from zhanggui.marketing.unsubscribe import record_unsubscribe
+
+    campaigns.save_contact_policy(actor=owner)
+    campaign = make_campaign(make_segment([make_contact(), store["customer"]]))
+    campaigns.prepare_campaign(campaign, actor=owner)
+    campaigns.send_campaign(campaign, actor=owner)
+    record_unsubscribe(make_contact(), channel="sms", source="staff", actor=owner)
     return {**store, "import_run": run}

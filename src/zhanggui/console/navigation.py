@@ -106,7 +106,11 @@ SECTIONS = [
     ]),
     (_("Marketing"), [
         (_("Ad spend"), "campaign", "marketing.adspend"),
+        (_("Campaigns"), "campaign", "marketing.campaign"),
         (_("A/B tests"), "science", "marketing.experiment"),
+        (_("Messages"), "outbox", "marketing.message"),
+        (_("Unsubscriptions"), "unsubscribe", "marketing.unsubscribe"),
+        (_("Contact policy"), "tune", "marketing.contactpolicy"),
     ]),
     (_("Tasks"), [
         (_("Tasks"), "task_alt", "tasks.task"),

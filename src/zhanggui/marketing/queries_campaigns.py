@@ -86,7 +86,8 @@ def campaigns_starting_between(start: datetime, end: datetime) -> QuerySet[Campa
 
 
 def failed_messages(*, since: datetime | None = None) -> QuerySet[Message]:
-    qs = Message.objects.filter(status=MessageStatus.FAILED, campaign__isnull=False)
+    """Messages that failed for good (their retries used up, or no address)."""
+    qs = Message.objects.filter(status=MessageStatus.FAILED)
     return qs.filter(created_at__gte=since) if since else qs
 
 

@@ -10,6 +10,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     accounts,
     aftersales,
     analytics,
+    campaigns,
     catalog,
     customers,
     dropship,

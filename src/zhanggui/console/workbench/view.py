@@ -14,6 +14,7 @@ from zhanggui.console.formatting import money, percent
 from zhanggui.console.workbench import (  # noqa: F401  (the providers register on import)
     numbers,
     providers,
+    providers_campaigns,
     providers_dropship,
     providers_fulfillment,
     providers_purchasing,
