@@ -245,6 +245,9 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "customers.pointsentry": {"view": CUSTOMER_VIEW},
     "customers.pointspolicy": {"view": CUSTOMER_VIEW},
     "pricing.tierpolicy": {"view": CUSTOMER_VIEW},
+    # segments: operations create and change them; members are computed by the warehouse
+    "customers.segment": {"view": roles("operator", "service", "analyst"), "add": roles("operator")},
+    "customers.segmentmember": {"view": roles("operator", "service", "analyst")},
 }
 
 
@@ -457,6 +460,16 @@ def _unsubscribe_token(store: dict) -> str:
 PAGES.update({
     "admin:marketing_experiment_start_one": Page(roles("operator"), _pk("marketing.experiment")),
     "admin:marketing_experiment_stop_one": Page(roles("operator"), _pk("marketing.experiment")),
+})
+
+# Segments: edit, preview (a draft evaluated in the warehouse), deactivate and activate are
+# operations on the segment page.
+_SEGMENT = _pk("customers.segment")
+PAGES.update({
+    "admin:customers_segment_edit_one": Page(roles("operator"), _SEGMENT),
+    "admin:customers_segment_preview_one": Page(roles("operator", "service", "analyst"), _SEGMENT),
+    "admin:customers_segment_deactivate_one": Page(roles("operator"), _SEGMENT),
+    "admin:customers_segment_activate_one": Page(roles("operator"), _SEGMENT),
 })
 
 # Service desk: tickets (changes only through the ticket page's POST forms and the open

@@ -166,14 +166,6 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     from tests.service.page_support import service_desk_rows
 
     service_desk_rows(owner, store["customer"])
-    # membership: points entries (the paid orders above earned some), an adjustment, and
-    # the points and tier policy rows
-    from zhanggui.customers import points
-    from zhanggui.pricing import membership
-
-    points.adjust_points(store["customer"], points=50, reason="补偿", actor=owner)
-    membership.save_points_policy(actor=owner)
-    membership.save_tier_policy(actor=owner)
     # campaigns: one prepared and sent (recipients, a queued message), the contact policy
     # row and an unsubscription (tests/marketing)
     from tests.marketing.campaign_factories import make_campaign, make_contact, make_segment
@@ -185,4 +177,12 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     campaigns.prepare_campaign(campaign, actor=owner)
     campaigns.send_campaign(campaign, actor=owner)
     record_unsubscribe(make_contact(), channel="sms", source="staff", actor=owner)
+    # membership: points entries (the paid orders above earned some), an adjustment, and
+    # the points and tier policy rows
+    from zhanggui.customers import points
+    from zhanggui.pricing import membership
+
+    points.adjust_points(store["customer"], points=50, reason="补偿", actor=owner)
+    membership.save_points_policy(actor=owner)
+    membership.save_tier_policy(actor=owner)
     return {**store, "import_run": run}

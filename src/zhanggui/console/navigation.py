@@ -135,6 +135,7 @@ SECTIONS = [
         (_("Points balances"), "toll", "customers.pointsaccount"),
         (_("Points ledger"), "receipt", "customers.pointsentry"),
         (_("Points policy"), "tune", "customers.pointspolicy"),
+        (_("Segments"), "groups_3", "customers.segment"),
     ]),
     (_("Traffic"), [
         (_("Behaviour events"), "ads_click", "traffic.event"),

@@ -28,6 +28,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     purchasing,
     replenishment,
     security,
+    segments,
     service,
     service_rules,
     suppliers,
