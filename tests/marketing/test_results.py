@@ -2,11 +2,12 @@
 (``marketing.rules``): replace per campaign and arm, atomic, one log entry per run, bad input
 refused with nothing changed."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from tests.concurrency import run_in_threads
 from zhanggui.accounts.models import OperationLog
 from zhanggui.customers.models import Segment
 from zhanggui.marketing import rules
@@ -104,3 +105,24 @@ def test_roi_and_rates_are_computed_on_read():
     assert rules.gross_profit_roi(Decimal("10.00"), Decimal("0.00")) is None
     assert rules.campaign_conversion_rate(1, 3) == Decimal("0.3333")
     assert rules.campaign_conversion_rate(0, 0) is None  # a holdout arm reaches nobody
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgres_only")
+def test_concurrent_runs_replace_a_campaigns_results_one_after_the_other():
+    segment = Segment.objects.create(code="results-race", name="测试", kind="model")
+    campaign = Campaign.objects.create(
+        code="RACE", name="并发", goal="win_back", starts_at=NOW, ends_at=LATER,
+        budget_amount=Decimal("0"), fixed_cost_amount=Decimal("0"), segment=segment, body="…")
+
+    results = run_in_threads(6, lambda index: record_campaign_results(
+        [figures(campaign, orders=index), figures(campaign, f"arm{index % 2}")],
+        computed_at=NOW + timedelta(minutes=index)))
+
+    assert all(isinstance(result, list) and len(result) == 2 for result in results), results
+    stored = list(CampaignResult.objects.filter(campaign=campaign))
+    # Both rows come from the run that committed last: its arm, its time.
+    assert {r.arm for r in stored} in ({"", "arm0"}, {"", "arm1"})
+    assert len({r.computed_at for r in stored}) == 1
+    assert OperationLog.objects.filter(action="marketing.record_campaign_results").count() == 6

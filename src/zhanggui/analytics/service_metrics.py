@@ -56,7 +56,7 @@ METRICS = [
     _m("first_responses_due", _("First replies with a due time"),
        "tickets first answered in the period that had a first-reply due time", "count",
        "ticket_responses", "count(*) FILTER (WHERE first_response_due_at IS NOT NULL)"),
-    _m("first_responses_on_time", _("First replies on time"),
+    _m("first_responses_on_time", _("First replies by their due time"),
        "tickets first answered in the period by their first-reply due time", "count",
        "ticket_responses",
        "count(*) FILTER (WHERE first_responded_at <= first_response_due_at)"),
