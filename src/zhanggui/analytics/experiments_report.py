@@ -106,12 +106,16 @@ class ExperimentResults:
                 "O'Brien–Fleming spending alpha %(threshold)s (Lan–DeMets, "
                 "α(t) = 2 − 2Φ(z₁₋α/₂ / √t)) instead of %(alpha)s.")
                 % {"percent": round(self.rule.fraction * 100),
-                   "threshold": f"{self.rule.threshold:.4f}", "alpha": f"{self.alpha:g}"})
+                   "threshold": _alpha_text(self.rule.threshold), "alpha": f"{self.alpha:g}"})
         return ""
 
     @property
     def smallest(self) -> int:
         return min((arm.n for arm in self.arms), default=0)
+
+
+def _alpha_text(value: float) -> str:
+    return f"{value:.4f}" if value >= 0.0001 else f"{value:.1e}"
 
 
 def _value(row, name: str):

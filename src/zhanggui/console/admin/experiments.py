@@ -238,7 +238,7 @@ class ExperimentAdmin(ConsoleModelAdmin):
             return experiment.status == ExperimentStatus.DRAFT
         return experiment.status == ExperimentStatus.RUNNING
 
-    @display(description=_("tests"))
+    @display(description=_("campaign or promotion"))
     def subject(self, experiment: Experiment) -> str:
         return str(experiment.campaign or experiment.promotion or "—")
 
