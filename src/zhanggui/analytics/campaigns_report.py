@@ -48,7 +48,7 @@ def campaigns(period: Period, compare: Period | None = None, filters: Filters = 
         raise WarehouseOutdated()
     # No channel or category here: a campaign's figures are its own whatever they sold.
     filters = NO_FILTERS
-    report = _new("campaigns", _("Campaigns"), period, compare, filters)
+    report = _new("campaigns", _("Campaign results"), period, compare, filters)
     kpi_codes = _shown(KPI_CODES, access)
     codes = _shown(TABLE_CODES, access)
     periods = [report.period]

@@ -44,7 +44,7 @@ CHANNEL_NAMES = dict(TicketChannel.choices)
 def service(period: Period, compare: Period | None = None, filters: Filters = NO_FILTERS) -> Report:
     if not set(SERVICE_TABLES) <= reader.tables():
         raise WarehouseOutdated()
-    report = _new("service", _("Customer service"), period, compare, filters)
+    report = _new("service", _("Service performance"), period, compare, filters)
     periods = [report.period]
     kpis, agents, channels, daily, names = engine.compute_many([
         _kpi_query(report, KPI_CODES, also=list(set(COUNTED_BY.values()))),

@@ -92,7 +92,7 @@ class PeriodFilterForm(FilterForm):
         del self.fields["category_id"], self.fields["channel"]
 
 
-TITLES.update({"service": _("Customer service"), "campaigns": _("Campaigns")})
+TITLES.update({"service": _("Service performance"), "campaigns": _("Campaign results")})
 FORMS.update({"service": ServiceFilterForm, "campaigns": PeriodFilterForm})
 
 

@@ -37,8 +37,8 @@ SECTIONS = [
         (_("Suppliers"), "handshake", _report("suppliers")),
         (_("Stock health"), "inventory", _report("stock")),
         (_("Drop-ship profit"), "paid", _report("dropship")),
-        (_("Customer service"), "support_agent", _report("service")),
-        (_("Campaigns"), "campaign", _report("campaigns")),
+        (_("Service performance"), "support_agent", _report("service")),
+        (_("Campaign results"), "campaign", _report("campaigns")),
         (_("Warehouse runs"), "database", "analytics.warehouserun"),
     ]),
     (_("Products"), [
