@@ -210,3 +210,20 @@ def test_the_poller_needs_a_configured_host(settings):
     with pytest.raises(MailboxNotConfigured):
         mailbox.poll_mailbox()
     assert poll_mailbox_task.delay().get() == {"configured": False}
+
+
+def test_the_poll_mailbox_command_files_mail_and_reports(settings, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    settings.ZHANGGUI_IMAP_HOST = ""
+    with pytest.raises(CommandError):
+        call_command("poll_mailbox")
+    settings.ZHANGGUI_IMAP_HOST = "imap.example.com"
+    server = FakeImap({b"7": _mail()})
+    monkeypatch.setattr(mailbox, "connect", lambda: server)
+    out = StringIO()
+    call_command("poll_mailbox", stdout=out)
+    ticket = Ticket.objects.get()
+    assert f"filed 1, failed 0; tickets: {ticket.number}" in out.getvalue()

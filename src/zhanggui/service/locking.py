@@ -13,7 +13,7 @@ TICKET_FIELDS = ("status", "kind", "nature", "severity", "assignee_id", "custome
 
 def lock_ticket(ticket: Ticket) -> Ticket:
     """The ticket row locked for update, refreshed (the caller's object may be stale)."""
-    return Ticket.objects.select_for_update().select_related(
+    return Ticket.objects.select_for_update(of=("self",)).select_related(
         "customer", "order", "assignee").get(pk=ticket.pk)
 
 

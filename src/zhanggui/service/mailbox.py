@@ -73,7 +73,7 @@ def _file_one(client: imaplib.IMAP4, uid: bytes, result: PollResult) -> None:
     result.tickets.append(ticket)
 
 
-def poll_mailbox(connect_to: Callable[[], imaplib.IMAP4] = connect, *,
+def poll_mailbox(connect_to: Callable[[], imaplib.IMAP4] | None = None, *,
                  limit: int = 200) -> PollResult:
     """File up to ``limit`` unseen messages of the folder; returns what was done.
 
@@ -81,7 +81,7 @@ def poll_mailbox(connect_to: Callable[[], imaplib.IMAP4] = connect, *,
         MailboxNotConfigured: with the default connection and no host configured.
         imaplib.IMAP4.error, OSError: the server refused or could not be reached.
     """
-    client = connect_to()
+    client = (connect_to or connect)()
     result = PollResult()
     try:
         folder = getattr(settings, "ZHANGGUI_IMAP_FOLDER", "INBOX") or "INBOX"
