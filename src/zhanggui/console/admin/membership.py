@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action, display
@@ -23,6 +24,9 @@ from zhanggui.pricing import membership, queries_membership
 from zhanggui.pricing.models import TierPolicy
 
 RECENT_ENTRIES = 10
+CELLS = ('<tr><td class="pr-4 py-1">{}</td><td class="pr-4 py-1">{}</td>'
+         '<td class="pr-4 py-1 text-right">{}</td><td class="pr-4 py-1 text-right">{}</td>'
+         '<td class="py-1">{}</td></tr>')
 
 
 class AdjustPointsForm(OperationForm):
@@ -54,14 +58,17 @@ def points_panel(customer: Customer) -> str:
     tier = membership_row.tier.name if membership_row else _("not a member")
     entries = PointsEntry.objects.filter(account__customer=customer).order_by(
         "-created_at", "-id")[:RECENT_ENTRIES]
-    rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{:+d}</td><td>{}</td><td>{}</td></tr>", (
-        (entry.created_at.strftime("%Y-%m-%d %H:%M"), entry.get_kind_display(), entry.points,
-         entry.balance_after, entry.reason) for entry in entries))
+    rows = format_html_join("", CELLS, (
+        (timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+         entry.get_kind_display(), f"{entry.points:+d}", entry.balance_after, entry.reason)
+        for entry in entries))
     url = reverse("admin:customers_pointsentry_changelist") + f"?account__customer__id__exact={customer.pk}"
     return format_html(
         '<div class="points-panel"><p><strong>{}</strong> {} · <strong>{}</strong> {}</p>'
-        '<table class="points-entries"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
-        "<th>{}</th></tr></thead><tbody>{}</tbody></table><p>{}</p></div>",
+        '<table class="points-entries my-2"><thead><tr><th class="pr-4 text-left">{}</th>'
+        '<th class="pr-4 text-left">{}</th><th class="pr-4 text-right">{}</th>'
+        '<th class="pr-4 text-right">{}</th><th class="text-left">{}</th></tr></thead>'
+        "<tbody>{}</tbody></table><p>{}</p></div>",
         _("Points balance"), points.get_balance(customer), _("Member tier"), tier,
         _("at"), _("kind"), _("points"), _("balance after"), _("reason"),
         rows or format_html("<tr><td colspan=5>{}</td></tr>", _("No points entries yet.")),
@@ -96,6 +103,12 @@ class PointsEntryAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
     list_filter = ("kind", ("created_at", DateRangeFilter), ("expires_at", DateRangeFilter))
     search_fields = ("account__customer__code", "reference", "reason")
     list_select_related = ("account__customer", "actor")
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # the customer page and the balances list link here filtered to one account
+        if lookup in ("account__customer__id__exact", "account__id__exact"):
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     @display(description=_("customer"), ordering="account__customer__code")
     def customer(self, entry: PointsEntry) -> str:
