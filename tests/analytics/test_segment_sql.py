@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhanggui.analytics import customer_features, rules, segment_sql
+from zhanggui.analytics import customer_features, rules, segment_refresh, segment_sql
 from zhanggui.analytics.extract import EXTRACTS
 from zhanggui.customers import segment_fields
 from zhanggui.customers.segment_fields import BOOLEAN, CHOICE, DECIMAL, FIELDS, INTEGER, STRING, TAGS
@@ -28,6 +28,7 @@ TEXTS = ["杭州", "上海", "own", "douyin", "gold", "silver"]
 TAG_NAMES = ["VIP", "新客", "老客", "团长"]
 COLUMN_TYPES = {INTEGER: "BIGINT", DECIMAL: "DECIMAL(18,2)", STRING: "VARCHAR", CHOICE: "VARCHAR",
                 BOOLEAN: "BOOLEAN", TAGS: "VARCHAR[]"}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 1, 12, 0)  # shop-local, naive (as the warehouse stores times)
 START = NOW - timedelta(days=900)
 
@@ -113,7 +114,7 @@ def test_every_field_and_operator_compiles_to_bound_parameters_only():
 def test_the_model_choices_match_the_analytics_rules():
     assert {c for c, _l in segment_fields.RFM_SEGMENTS} == set(rules.RFM_SEGMENTS.values())
     assert [c for c, _l in segment_fields.SPENDING_TIERS] == [str(int(b)) for b in rules.SPENDING_TIERS]
-    assert customer_features.TIER_CODES == [c for c, _l in segment_fields.SPENDING_TIERS]
+    assert [c for c, _l in segment_fields.SPENDING_TIERS] == customer_features.TIER_CODES
 
 
 # ---- end to end: raw warehouse rows → features → members --------------------------------
@@ -162,15 +163,18 @@ def _warehouse(shop: list[dict]) -> duckdb.DuckDBPyConnection:
     for cid, c in enumerate(shop, start=1):
         profiles.append({"customer_id": cid, **{k: c[k] for k in ("gender", "birthday", "province_code",
                          "city", "channel", "is_guest", "created_at")}})
-        tags += [{"customer_tag_id": len(tags) + n, "customer_id": cid, "tag": t} for n, t in enumerate(c["tags"])]
+        tags += [{"customer_tag_id": len(tags) + n, "customer_id": cid, "tag": t}
+                 for n, t in enumerate(c["tags"])]
         if c["tier"]:
             members.append({"membership_id": cid, "customer_id": cid, "tier_code": c["tier"]})
         for o in c["orders"]:
             oid = len(orders) + 1
-            orders.append({"order_id": oid, "customer_id": cid, "status": o["status"], "paid_at": o["paid_at"],
+            orders.append({"order_id": oid, "customer_id": cid, "status": o["status"],
+                           "paid_at": o["paid_at"],
                            "paid_amount": o["amount"] if o["paid_at"] else Decimal(0),
                            "customer_is_guest": c["is_guest"]})
-            refunds += [{"refund_id": len(refunds) + 1, "order_id": oid, "created_at": at} for at in o["refunds"]]
+            refunds += [{"refund_id": len(refunds) + 1, "order_id": oid, "created_at": at}
+                        for at in o["refunds"]]
         events += [{"id": len(events) + n, "kind": kind, "customer_id": cid, "occurred_at": at}
                    for n, (kind, at) in enumerate(c["events"])]
     for table, rows in (("customer_profiles", profiles), ("customer_tags", tags), ("memberships", members),
@@ -191,7 +195,8 @@ def reference_features(shop: list[dict]) -> dict[int, dict]:
         b = c["birthday"]
         f = {"gender": c["gender"] or None, "province_code": c["province_code"] or None,
              "city": c["city"] or None, "channel": c["channel"],
-             "age": None if b is None else today.year - b.year - ((today.month, today.day) < (b.month, b.day)),
+             "age": None if b is None
+             else today.year - b.year - ((today.month, today.day) < (b.month, b.day)),
              "birthday_month": b.month if b else None,
              "is_birthday_month": b.month == today.month if b else None,
              "registered_days_ago": (today - c["created_at"].date()).days,
@@ -230,15 +235,17 @@ shops = st.lists(customers, min_size=1, max_size=12)
 @given(shop=shops, definition=definitions)
 def test_features_and_members_in_the_warehouse_equal_a_python_evaluation(shop, definition):
     db = _warehouse(shop)
-    customer_features.materialise(db, NOW.replace(tzinfo=ZoneInfo("Asia/Shanghai")))
+    customer_features.materialise(db, NOW.replace(tzinfo=SHANGHAI))
     names = ["customer_id", *FIELDS]
     got = {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in
            db.execute(f"SELECT {', '.join(names)} FROM customer_features").fetchall()}
     expected = reference_features(shop)
     assert got == expected
     definition = validate_definition(definition)
-    assert set(customer_features_ids(db, definition)) == {
-        cid for cid, f in expected.items() if evaluate(definition, f)}
+    members = {cid for cid, f in expected.items() if evaluate(definition, f)}
+    assert set(customer_features_ids(db, definition)) == members
+    # One definition alone, computing only the features it tests (the preview's way).
+    assert set(segment_refresh.evaluate_one(db, definition, NOW.replace(tzinfo=SHANGHAI))) == members
 
 
 def customer_features_ids(db, definition):

@@ -19,6 +19,7 @@ date. Guests are left out: they are never members of a segment.
   spent falls in; none without a paid order.
 """
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -37,7 +38,7 @@ RFM_CASE = " ".join(
     f"WHEN {'' if r else 'NOT '}recent AND {'' if f else 'NOT '}frequent AND {'' if m else 'NOT '}big "
     f"THEN '{code}'" for (r, f, m), code in rules.RFM_SEGMENTS.items())
 
-FEATURES_SQL = """
+CTES = """
 WITH profiles AS (
     SELECT customer_id, nullif(gender, '') AS gender, birthday, nullif(province_code, '') AS province_code,
            nullif(city, '') AS city, channel, created_at
@@ -46,8 +47,8 @@ WITH profiles AS (
     SELECT o.customer_id, count(*) AS paid_orders, CAST(sum(o.paid_amount) AS DECIMAL(18,2)) AS total_spent,
            CAST(round(sum(o.paid_amount) * 100) AS BIGINT) AS spent_cents,
            min(o.paid_at) AS first_paid_at, max(o.paid_at) AS last_paid_at
-    FROM orders o SEMI JOIN profiles p ON p.customer_id = o.customer_id
-    WHERE o.paid_at IS NOT NULL AND o.paid_at < $now AND o.status <> 'cancelled'
+    FROM orders o
+    WHERE o.paid_at IS NOT NULL AND o.paid_at < $now AND o.status <> 'cancelled' AND NOT o.customer_is_guest
     GROUP BY o.customer_id
 ), buyers AS (
     SELECT *, date_diff('day', CAST(first_paid_at AS DATE), $today) AS first_paid_days_ago,
@@ -76,38 +77,63 @@ WITH profiles AS (
 ), members AS (
     SELECT customer_id, max(tier_code) AS member_tier FROM memberships GROUP BY customer_id
 )
-SELECT p.customer_id, p.gender,
-       CASE WHEN p.birthday IS NOT NULL THEN year($today) - year(p.birthday)
+"""
+TIERS = "[" + ", ".join(f"'{c}'" for c in TIER_CODES) + "]"
+# Each column: (expression, the joined source it reads: s paid orders, r refunds, e events,
+# t tags, m memberships; None for the profile). Only the sources a query needs are joined.
+COLUMNS = {
+    "gender": ("p.gender", None),
+    "age": ("""CASE WHEN p.birthday IS NOT NULL THEN year($today) - year(p.birthday)
             - CASE WHEN month($today) * 100 + day($today) < month(p.birthday) * 100 + day(p.birthday)
-                   THEN 1 ELSE 0 END END AS age,
-       month(p.birthday) AS birthday_month, month(p.birthday) = month($today) AS is_birthday_month,
-       p.province_code, p.city, p.channel,
-       date_diff('day', CAST(p.created_at AS DATE), $today) AS registered_days_ago,
-       coalesce(t.tags, []) AS tags, m.member_tier IS NOT NULL AS is_member, m.member_tier,
-       coalesce(s.paid_orders, 0) AS paid_orders, coalesce(s.total_spent, 0) AS total_spent,
-       CAST((2 * s.spent_cents + s.paid_orders) // (2 * s.paid_orders) AS DECIMAL(18,0)) * 0.01
-           AS average_order_value,
-       s.first_paid_days_ago, s.last_paid_days_ago, coalesce(r.refund_count, 0) AS refund_count,
-       coalesce(e.views_30d, 0) AS views_30d, coalesce(e.carts_30d, 0) AS carts_30d,
-       coalesce(e.searches_30d, 0) AS searches_30d,
-       date_diff('day', CAST(e.last_visit_at AS DATE), $today) AS last_visit_days_ago,
-       CASE WHEN s.customer_id IS NOT NULL THEN CASE {rfm} END END AS rfm_segment,
-       CASE WHEN s.customer_id IS NULL THEN 'prospect'
+                   THEN 1 ELSE 0 END END""", None),
+    "birthday_month": ("month(p.birthday)", None),
+    "is_birthday_month": ("month(p.birthday) = month($today)", None),
+    "province_code": ("p.province_code", None),
+    "city": ("p.city", None),
+    "channel": ("p.channel", None),
+    "registered_days_ago": ("date_diff('day', CAST(p.created_at AS DATE), $today)", None),
+    "tags": ("coalesce(t.tags, [])", "t"),
+    "is_member": ("m.member_tier IS NOT NULL", "m"),
+    "member_tier": ("m.member_tier", "m"),
+    "paid_orders": ("coalesce(s.paid_orders, 0)", "s"),
+    "total_spent": ("coalesce(s.total_spent, 0)", "s"),
+    "average_order_value": (
+        "CAST((2 * s.spent_cents + s.paid_orders) // (2 * s.paid_orders) AS DECIMAL(18,0)) * 0.01", "s"),
+    "first_paid_days_ago": ("s.first_paid_days_ago", "s"),
+    "last_paid_days_ago": ("s.last_paid_days_ago", "s"),
+    "refund_count": ("coalesce(r.refund_count, 0)", "r"),
+    "views_30d": ("coalesce(e.views_30d, 0)", "e"),
+    "carts_30d": ("coalesce(e.carts_30d, 0)", "e"),
+    "searches_30d": ("coalesce(e.searches_30d, 0)", "e"),
+    "last_visit_days_ago": ("date_diff('day', CAST(e.last_visit_at AS DATE), $today)", "e"),
+    "rfm_segment": (f"CASE WHEN s.customer_id IS NOT NULL THEN CASE {RFM_CASE} END END", "s"),
+    "lifecycle_stage": ("""CASE WHEN s.customer_id IS NULL THEN 'prospect'
             WHEN s.first_paid_days_ago < $new_days THEN 'new'
             WHEN s.last_paid_days_ago <= $active_days THEN 'active'
             WHEN s.last_paid_days_ago <= $at_risk_days THEN 'at_risk'
             WHEN s.last_paid_days_ago <= $dormant_days THEN 'dormant'
-            ELSE 'lost' END AS lifecycle_stage,
-       CASE WHEN s.customer_id IS NOT NULL THEN {tiers}[{tier} + 1] END AS spending_tier,
-       s.first_paid_at, s.last_paid_at
-FROM profiles p
-LEFT JOIN scored s USING (customer_id)
-LEFT JOIN refunded r USING (customer_id)
-LEFT JOIN behaviour e USING (customer_id)
-LEFT JOIN tagged t USING (customer_id)
-LEFT JOIN members m USING (customer_id)
-""".format(rfm=RFM_CASE, tiers="[" + ", ".join(f"'{c}'" for c in TIER_CODES) + "]",
-           tier=rules.spending_tier_sql("s.total_spent"))
+            ELSE 'lost' END""", "s"),
+    "spending_tier": ("CASE WHEN s.customer_id IS NOT NULL THEN "
+                      f"{TIERS}[{rules.spending_tier_sql('s.total_spent')} + 1] END", "s"),
+    "first_paid_at": ("s.first_paid_at", "s"),
+    "last_paid_at": ("s.last_paid_at", "s"),
+}
+JOINS = {"s": "LEFT JOIN scored s USING (customer_id)", "r": "LEFT JOIN refunded r USING (customer_id)",
+         "e": "LEFT JOIN behaviour e USING (customer_id)", "t": "LEFT JOIN tagged t USING (customer_id)",
+         "m": "LEFT JOIN members m USING (customer_id)"}
+
+
+def features_sql(fields=None) -> str:
+    """The feature query: every column, or only ``fields`` (and only the sources they read —
+    a segment on the profile and the orders does not scan the events)."""
+    names = [name for name in COLUMNS if fields is None or name in fields]
+    sources = {COLUMNS[name][1] for name in names}
+    select = ",\n       ".join(f"{COLUMNS[name][0]} AS {name}" for name in names)
+    joins = "\n".join(join for key, join in JOINS.items() if key in sources)
+    return f"{CTES}SELECT p.customer_id, {select}\nFROM profiles p\n{joins}\n"
+
+
+FEATURES_SQL = features_sql()
 
 
 def local_now(now: datetime | None = None) -> datetime:
@@ -124,10 +150,19 @@ def parameters(now: datetime | None = None) -> dict:
             "dormant_days": days["dormant"]}
 
 
+def bind(sql: str, params: dict) -> dict:
+    """The parameters ``sql`` names (DuckDB refuses extra ones; a query of a few features
+    does not use every threshold)."""
+    named = set(re.findall(r"\$(\w+)", sql))
+    return {name: value for name, value in params.items() if name in named}
+
+
 def materialise(db: duckdb.DuckDBPyConnection, now: datetime | None = None,
-                table: str = "customer_features") -> int:
-    """Compute the features into a temporary table of ``db``; returns its row count."""
-    db.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {FEATURES_SQL}", parameters(now))
+                table: str = "customer_features", fields=None) -> int:
+    """Compute the features (all, or ``fields``) into a temporary table of ``db``; returns
+    its row count."""
+    sql = f"CREATE OR REPLACE TEMP TABLE {table} AS {features_sql(fields)}"
+    db.execute(sql, bind(sql, parameters(now)))
     return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 

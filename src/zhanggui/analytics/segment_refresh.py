@@ -21,6 +21,7 @@ from django.utils import timezone
 from zhanggui.analytics import customer_features, reader, segment_sql
 from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.core.errors import DomainError
+from zhanggui.customers import segment_rules
 from zhanggui.customers import segments as segment_actions
 from zhanggui.customers.models_segments import Segment, SegmentKind
 
@@ -45,6 +46,18 @@ def member_ids(db, definition: dict, table: str = "customer_features") -> list[i
     """The ids of the customers of ``table`` the definition selects."""
     condition, params = segment_sql.compile_definition(definition)
     found = db.execute(f"SELECT customer_id FROM {table} WHERE {condition}", params).fetchnumpy()
+    return found["customer_id"].tolist()
+
+
+def evaluate_one(db, definition: dict, now: datetime | None = None) -> list[int]:
+    """The members of one definition as of ``now``, computing only the features it tests
+    (a segment on the profile and the orders does not read the events)."""
+    fields = segment_rules.fields_of(segment_rules.validate_definition(definition))
+    condition, params = segment_sql.compile_definition(definition)
+    sql = (f"WITH customer_features AS ({customer_features.features_sql(fields)}) "
+           f"SELECT customer_id FROM customer_features WHERE {condition}")
+    found = db.execute(sql, customer_features.bind(sql, {**customer_features.parameters(now), **params})
+                       ).fetchnumpy()
     return found["customer_id"].tolist()
 
 
@@ -99,10 +112,11 @@ def preview(definition: dict, *, now: datetime | None = None) -> Preview:
     condition, params = segment_sql.compile_definition(definition)
     if not set(customer_features.TABLES) <= reader.tables():
         raise WarehouseEmpty()
-    sql = (f"WITH customer_features AS ({customer_features.FEATURES_SQL}) "
+    fields = segment_rules.fields_of(segment_rules.validate_definition(definition))
+    sql = (f"WITH customer_features AS ({customer_features.features_sql(fields)}) "
            f"SELECT customer_id, count(*) OVER () FROM customer_features WHERE {condition} "
            f"ORDER BY customer_id LIMIT {PREVIEW_ROWS}")
-    rows = reader.query(sql, {**customer_features.parameters(now), **params})
+    rows = reader.query(sql, customer_features.bind(sql, {**customer_features.parameters(now), **params}))
     return Preview(count=rows[0][1] if rows else 0, customer_ids=[row[0] for row in rows])
 
 

@@ -13,6 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import action, display
@@ -31,8 +32,9 @@ CHANGE = "customers.change_segment"
 EXAMPLE = json.dumps({"match": "all", "conditions": [
     {"field": "lifecycle_stage", "op": "eq", "value": "dormant"},
     {"field": "total_spent", "op": "gte", "value": "300"}]}, ensure_ascii=False, indent=1)
-DEFINITION_HELP = _('{"match": "all" or "any", "conditions": [{"field", "op", "value"}, …]} — the '
-                    "fields and their operators are listed below the form.")
+DEFINITION_HELP = format_lazy(
+    "{} {}", _('{"match": "all" or "any", "conditions": [{"field", "op", "value"}, …]}. Fields:'),
+    ", ".join(f"{f.name} ({'/'.join(f.operators)})" for f in segment_fields.FIELDS.values()))
 
 
 class DefinitionField(forms.CharField):
