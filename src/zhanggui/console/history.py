@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhanggui.accounts.models import OperationLog
 from zhanggui.accounts.queries import list_operations_for
 from zhanggui.console.formatting import channel, money
+from zhanggui.core.money import MoneyField
 from zhanggui.orders.models import Order
 
 COST_PERMISSION = "catalog.view_cost"
@@ -102,7 +103,12 @@ ACTION_LABELS = {
     "suppliers.record_supplier_message": _("supplier message recorded"),
 }
 GENERIC_VERBS = {"create": _("%(model)s created"), "update": _("%(model)s edited"),
-                 "delete": _("%(model)s deleted")}
+                 "delete": _("%(model)s deleted"), "start": _("%(model)s started"),
+                 "stop": _("%(model)s stopped"), "prepare": _("%(model)s prepared"),
+                 "send": _("%(model)s sent"), "cancel": _("%(model)s cancelled"),
+                 "close": _("%(model)s closed"), "resolve": _("%(model)s resolved"),
+                 "reopen": _("%(model)s reopened"), "assign": _("%(model)s assigned"),
+                 "rate": _("%(model)s rated")}
 KEY_LABELS = {"lines": _("lines"), "reason": _("reason"), "order": _("order"),
               "dispositions": _("dispositions"), "sessions_ended": _("sessions ended"),
               "tokens_revoked": _("tokens revoked"), "roles": _("roles"),
@@ -166,8 +172,8 @@ def _show(model: type[Model] | None, key: str, value, currency: str | None,
     field = _field(model, key)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    is_decimal = field is not None and field.get_internal_type() == "DecimalField"
-    if key.endswith("amount") or is_decimal:
+    # Money by name or field; other decimals (rates, α, multipliers) stay plain numbers.
+    if key.endswith("amount") or isinstance(field, MoneyField):
         try:
             return money(Decimal(str(value)), currency)
         except InvalidOperation:
