@@ -190,6 +190,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhanggui.suppliers.tasks.sweep_overdue_purchase_orders_task",
         "schedule": 3600.0,
     },
+    "sweep-ticket-clocks": {
+        "task": "zhanggui.service.tasks.sweep_ticket_clocks_task",
+        "schedule": 60.0,
+    },
+    "poll-service-mailbox": {
+        "task": "zhanggui.service.tasks.poll_mailbox_task",
+        "schedule": 60.0,
+    },
+    "dispatch-campaign-messages": {
+        "task": "zhanggui.marketing.tasks.dispatch_due_messages",
+        "schedule": 60.0,
+    },
+    "expire-points": {
+        "task": "zhanggui.pricing.tasks.expire_points_task",
+        "schedule": 3600.0,
+    },
+    "review-member-tiers": {
+        "task": "zhanggui.pricing.tasks.review_tiers_task",
+        "schedule": 86400.0,
+    },
 }
 
 LANGUAGE_CODE = "zh-hans"
@@ -308,6 +328,42 @@ EMAIL_HOST_PASSWORD = os.environ.get("ZHANGGUI_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("ZHANGGUI_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("ZHANGGUI_EMAIL_FROM", "zhanggui@localhost")
 ZHANGGUI_ALERT_EMAILS = bool(EMAIL_HOST)
+# A send that hangs must fail before the outbox takes the message back (claim minutes below).
+EMAIL_TIMEOUT = int(os.environ.get("ZHANGGUI_EMAIL_TIMEOUT_SECONDS", "30"))
+
+# Links in messages to customers (rating a ticket, unsubscribing) start with this address.
+ZHANGGUI_PUBLIC_URL = os.environ.get("ZHANGGUI_PUBLIC_URL", "http://localhost:8000")
+# Message-IDs of campaign and service mail end with this domain.
+ZHANGGUI_MAIL_DOMAIN = os.environ.get("ZHANGGUI_MAIL_DOMAIN", "zhanggui.localhost")
+
+# Campaign messages (docs/campaigns.md): the sender of each channel (a dotted path; SMS and
+# push have only the console sender, which logs, until a provider adapter is configured) and
+# the minutes after which a message a worker claimed but never finished is taken back.
+ZHANGGUI_SENDERS = {
+    "email": os.environ.get("ZHANGGUI_SENDER_EMAIL", "zhanggui.marketing.senders.SmtpSender"),
+    "sms": os.environ.get("ZHANGGUI_SENDER_SMS", "zhanggui.marketing.senders.ConsoleSender"),
+    "push": os.environ.get("ZHANGGUI_SENDER_PUSH", "zhanggui.marketing.senders.ConsoleSender"),
+}
+ZHANGGUI_OUTBOX_CLAIM_MINUTES = int(os.environ.get("ZHANGGUI_OUTBOX_CLAIM_MINUTES", "10"))
+
+# The service desk's mail (docs/service.md): replies are sent from ZHANGGUI_SERVICE_EMAIL;
+# mail to it is read from this IMAP mailbox every minute (nothing when no host is set) or
+# posted to the inbound-mail endpoint by a mail relay.
+ZHANGGUI_SERVICE_EMAIL = os.environ.get("ZHANGGUI_SERVICE_EMAIL", "")
+ZHANGGUI_IMAP_HOST = os.environ.get("ZHANGGUI_IMAP_HOST", "")
+ZHANGGUI_IMAP_PORT = int(os.environ.get("ZHANGGUI_IMAP_PORT", "993"))
+ZHANGGUI_IMAP_USER = os.environ.get("ZHANGGUI_IMAP_USER", "")
+ZHANGGUI_IMAP_PASSWORD = os.environ.get("ZHANGGUI_IMAP_PASSWORD", "")
+ZHANGGUI_IMAP_FOLDER = os.environ.get("ZHANGGUI_IMAP_FOLDER", "INBOX")
+
+# Customer lifecycle stages (GLOSSARY): days since the last paid order that end each stage
+# (new: first paid order within "new" days; lost: beyond "dormant").
+ZHANGGUI_LIFECYCLE_DAYS = {
+    "new": int(os.environ.get("ZHANGGUI_LIFECYCLE_NEW_DAYS", "30")),
+    "active": int(os.environ.get("ZHANGGUI_LIFECYCLE_ACTIVE_DAYS", "90")),
+    "at_risk": int(os.environ.get("ZHANGGUI_LIFECYCLE_AT_RISK_DAYS", "180")),
+    "dormant": int(os.environ.get("ZHANGGUI_LIFECYCLE_DORMANT_DAYS", "365")),
+}
 
 # Business settings: the guides' rules of thumb, overridable per deployment.
 ZHANGGUI = {
