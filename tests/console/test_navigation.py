@@ -112,6 +112,15 @@ REPORTS = {page for page in ANALYTICS
 VISIBLE["finance"] |= REPORTS
 
 
+# Service desk: tickets for the roles that read them; the desk's rules for the service role.
+DESK = {"service.ticket"}
+DESK_RULES = {"service.cannedreply", "service.autoreplyrule", "service.assignmentrule",
+              "service.servicepolicy"}
+VISIBLE = {role: pages | (DESK if role in ("operator", "analyst") else set())
+           | (DESK | DESK_RULES if role == "service" else set())
+           for role, pages in VISIBLE.items()}
+
+
 @pytest.mark.parametrize("role", sorted(VISIBLE))
 def test_each_role_sees_only_its_menu_entries(login, role):
     html = login(role).get(reverse("admin:index")).content.decode()
@@ -137,6 +146,7 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     assert groups == [
         "数据分析", "商品", "商品质量", "库存", "营销价格", "订单", _chinese("Supply"),
         _chinese("Fulfillment"), _chinese("Drop-shipping"), _chinese("Marketing"), _chinese("Tasks"),
+        _chinese("Customer service"),
         "售后", "客户", "流量", "数据导入", "团队与审计", _chinese("Exports")]
 
 

@@ -29,7 +29,7 @@ register(Todo(
     severity=DANGER,
     help=_("Customers who have had no answer from a person by the first-reply due time.")))
 register(Todo(
-    "tickets_complaints_open", _("Complaints open"), "report", (VIEW,),
+    "tickets_complaints_open", _("Complaints open"), "report", (VIEW, "service.reply_ticket"),
     count=lambda ctx: ctx.batch(ticket_counts)["complaints_open"],
     url=lambda: list_url("service.ticket", "kind__exact=complaint&state=active"),
     severity=WARNING,
