@@ -37,18 +37,18 @@ class PointsOut(Schema):
     entries: list[PointsEntryOut]
 
 
-class PageIn(Schema):
+class PointsPageIn(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=100)
 
 
-class AdjustIn(Schema):
+class PointsAdjustIn(Schema):
     points: int = Field(ge=-(2**31 - 1), le=2**31 - 1,
                         description="positive adds (a new lot), negative takes away (only down to 0)")
     reason: str = Field(min_length=1, max_length=200)
 
 
-class AdjustOut(Schema):
+class PointsAdjustOut(Schema):
     balance: int
     entry: PointsEntryOut
 
@@ -62,14 +62,14 @@ def _points(customer, page: int, page_size: int) -> dict:
 
 
 @router.get("/{customer_id}/points", response={200: PointsOut, **ERRORS})
-def get_points(request, customer_id: int, paging: Query[PageIn]):
+def get_points(request, customer_id: int, paging: Query[PointsPageIn]):
     """The customer's points balance and ledger, newest first, paged."""
     require_perm(request, "customers.view_pointsentry")
     return _points(get_customer(customer_id), paging.page, paging.page_size)
 
 
-@router.post("/{customer_id}/points/adjust", response={200: AdjustOut, **ERRORS})
-def adjust_points(request, customer_id: int, payload: AdjustIn):
+@router.post("/{customer_id}/points/adjust", response={200: PointsAdjustOut, **ERRORS})
+def adjust_points(request, customer_id: int, payload: PointsAdjustIn):
     """Add or take away points by hand, with a reason (never below 0: ``points_insufficient``)."""
     require_perm(request, "customers.adjust_points")
     customer = get_customer(customer_id)

@@ -27,7 +27,7 @@ class MemberTierOut(Schema):
     points_multiplier: Decimal
 
 
-class ExchangeIn(Schema):
+class PointsExchangeIn(Schema):
     customer_id: Id
 
 
@@ -48,7 +48,7 @@ def list_member_tiers(request):
 
 
 @router.post("/coupon-templates/{template_id}/exchange", response={201: ExchangedCouponOut, **ERRORS})
-def exchange_points(request, template_id: int, payload: ExchangeIn):
+def exchange_points(request, template_id: int, payload: PointsExchangeIn):
     """Spend the template's points price from the customer's points and issue them one code
     (both or neither): ``not_for_points``, ``points_insufficient``, ``coupons_exhausted``."""
     require_perm(request, "pricing.add_coupon")
