@@ -130,7 +130,8 @@ def features_sql(fields=None) -> str:
     sources = {COLUMNS[name][1] for name in names}
     select = ",\n       ".join(f"{COLUMNS[name][0]} AS {name}" for name in names)
     joins = "\n".join(join for key, join in JOINS.items() if key in sources)
-    return f"{CTES}SELECT p.customer_id, {select}\nFROM profiles p\n{joins}\n"
+    columns = "p.customer_id" + (f",\n       {select}" if select else "")
+    return f"{CTES}SELECT {columns}\nFROM profiles p\n{joins}\n"
 
 
 FEATURES_SQL = features_sql()

@@ -70,9 +70,10 @@ def refresh_segments(*, now: datetime | None = None, with_scores: bool = True) -
     now = now or timezone.now()
     db = customer_features.open_snapshot()
     try:
-        customers = customer_features.materialise(db, now)
+        chosen = list(evaluable_segments())
+        customers = customer_features.materialise(db, now, fields=_fields(chosen, with_scores))
         done, skipped = {}, {}
-        for segment in evaluable_segments():
+        for segment in chosen:
             try:
                 ids = member_ids(db, segment.definition)
             except DomainError as error:
@@ -85,6 +86,17 @@ def refresh_segments(*, now: datetime | None = None, with_scores: bool = True) -
     finally:
         db.close()
     return SegmentRun(customers=customers, segments=done, skipped=skipped, scores=scores)
+
+
+def _fields(chosen: list[Segment], with_scores: bool) -> set[str]:
+    """The features the segments test (and the stored scores need): only those are computed."""
+    fields = set(SCORE_COLUMNS.replace(" ", "").split(",")) if with_scores else set()
+    for segment in chosen:
+        try:
+            fields |= segment_rules.fields_of(segment_rules.validate_definition(segment.definition))
+        except DomainError:
+            continue  # skipped below, with the reason
+    return fields
 
 
 def store_scores(db, now: datetime) -> dict[str, int]:

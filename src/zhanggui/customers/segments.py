@@ -145,9 +145,10 @@ def _insert_members(segment_id: int, customer_ids: list[int], since: datetime) -
             if connection.vendor == "postgresql":
                 cursor.execute(f"INSERT INTO {table} (segment_id, customer_id, since) "
                                f"SELECT %s, unnest(%s::bigint[]), %s", [segment_id, chunk, stamp])
-            else:
-                cursor.executemany(f"INSERT INTO {table} (segment_id, customer_id, since) "
-                                   f"VALUES (%s, %s, %s)", [(segment_id, c, stamp) for c in chunk])
+            else:  # the driver's own executemany: no per-row work in Django's wrapper
+                connection.connection.executemany(
+                    f"INSERT INTO {table} (segment_id, customer_id, since) VALUES (?, ?, ?)",
+                    [(segment_id, c, stamp) for c in chunk])
 
 
 def _delete_members(segment_id: int, customer_ids: list[int]) -> None:
