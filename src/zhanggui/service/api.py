@@ -20,20 +20,20 @@ from zhanggui.customers.models import Customer
 from zhanggui.orders.models import Order
 from zhanggui.service import actions, actions_messages, inbound, queries, rules
 from zhanggui.service.api_schemas import (
-    AssignIn,
     CannedReplyOut,
     ConversationIn,
     ConversationOut,
     InboundMailIn,
     InboundMailOut,
-    MessageOut,
-    NoteIn,
-    ReplyIn,
-    ResolveIn,
+    TicketAssignIn,
     TicketDetailOut,
+    TicketDoneIn,
     TicketFilter,
     TicketIn,
+    TicketMessageOut,
+    TicketNoteIn,
     TicketOut,
+    TicketReplyIn,
 )
 from zhanggui.service.models import CannedReply
 from zhanggui.service.variables import canned_values
@@ -75,8 +75,8 @@ def get_ticket(request, ticket_id: Id):
     return queries.get_ticket(ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/reply", response={201: MessageOut, **ERRORS})
-def reply_ticket(request, ticket_id: Id, payload: ReplyIn):
+@router.post("/tickets/{ticket_id}/reply", response={201: TicketMessageOut, **ERRORS})
+def reply_ticket(request, ticket_id: Id, payload: TicketReplyIn):
     """Answer the customer (text, or a canned reply with its variables filled)."""
     require_perm(request, "service.reply_ticket")
     canned = (queries.get_canned_reply(payload.canned_reply_id)
@@ -86,8 +86,8 @@ def reply_ticket(request, ticket_id: Id, payload: ReplyIn):
         actor=request.user))
 
 
-@router.post("/tickets/{ticket_id}/notes", response={201: MessageOut, **ERRORS})
-def add_note(request, ticket_id: Id, payload: NoteIn):
+@router.post("/tickets/{ticket_id}/notes", response={201: TicketMessageOut, **ERRORS})
+def add_note(request, ticket_id: Id, payload: TicketNoteIn):
     """An internal note, never shown to the customer."""
     require_perm(request, "service.add_ticketmessage")
     return Status(201, actions_messages.add_note(queries.get_ticket(ticket_id),
@@ -95,7 +95,7 @@ def add_note(request, ticket_id: Id, payload: NoteIn):
 
 
 @router.post("/tickets/{ticket_id}/assign", response={200: TicketOut, **ERRORS})
-def assign_ticket(request, ticket_id: Id, payload: AssignIn):
+def assign_ticket(request, ticket_id: Id, payload: TicketAssignIn):
     """Give the ticket to an agent (any active staff member who may answer tickets)."""
     require_perm(request, "service.assign_ticket")
     agent = get_object_or_404(Staff, pk=payload.agent_id)
@@ -112,7 +112,7 @@ def set_pending(request, ticket_id: Id):
 
 
 @router.post("/tickets/{ticket_id}/resolve", response={200: TicketDetailOut, **ERRORS})
-def resolve_ticket(request, ticket_id: Id, payload: ResolveIn):
+def resolve_ticket(request, ticket_id: Id, payload: TicketDoneIn):
     """Resolved: an e-mail ticket's customer gets the rating link by e-mail; for other
     channels ``rating_link`` is the link to paste."""
     require_perm(request, "service.reply_ticket")
@@ -121,7 +121,7 @@ def resolve_ticket(request, ticket_id: Id, payload: ResolveIn):
 
 
 @router.post("/tickets/{ticket_id}/close", response={200: TicketDetailOut, **ERRORS})
-def close_ticket(request, ticket_id: Id, payload: ResolveIn):
+def close_ticket(request, ticket_id: Id, payload: TicketDoneIn):
     """Closed (resolved now if it was not)."""
     require_perm(request, "service.reply_ticket")
     actions.close_ticket(queries.get_ticket(ticket_id), actor=request.user, note=payload.note)

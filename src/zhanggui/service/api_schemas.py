@@ -86,7 +86,7 @@ class TicketOut(Schema):
                         and obj.resolution_due_at < now))
 
 
-class MessageOut(Schema):
+class TicketMessageOut(Schema):
     id: int
     direction: Literal["in", "out", "note"]
     body: str
@@ -103,7 +103,7 @@ class MessageOut(Schema):
 
 
 class TicketDetailOut(TicketOut):
-    messages: list[MessageOut]
+    messages: list[TicketMessageOut]
     rating_link: str | None = Field(
         description="the customer's rating link to paste into a chat, once the ticket is "
                     "resolved or closed and not yet rated")
@@ -141,21 +141,21 @@ class TicketIn(Schema):
     aftersales_request_id: Id | None = None
 
 
-class ReplyIn(Schema):
+class TicketReplyIn(Schema):
     body: str = Field("", max_length=10000,
                       description="the text; empty with a canned reply: its text, filled")
     canned_reply_id: Id | None = None
 
 
-class NoteIn(Schema):
+class TicketNoteIn(Schema):
     body: str = Field(min_length=1, max_length=10000)
 
 
-class AssignIn(Schema):
+class TicketAssignIn(Schema):
     agent_id: Id
 
 
-class ResolveIn(Schema):
+class TicketDoneIn(Schema):
     note: str = Field("", max_length=255)
 
 
