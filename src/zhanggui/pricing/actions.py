@@ -363,7 +363,9 @@ def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping
     customer's row when a promotion the cart touches has a per-customer or per-buyer limit
     (so one buyer's orders are counted one after another), the coupons and their templates,
     and — with ``lock_budgets`` — the promotions with a budget or stock cap the cart touches
-    (primary-key order). Without ``lock_budgets`` those are priced on their counters as last
+    (primary-key order), then the customer's points account when ``points`` are asked for
+    (the balance the engine may redeem is read under that lock; ``orders.place_order`` spends
+    them in the same transaction). Without ``lock_budgets`` those are priced on their counters as last
     committed and ``consume_offers`` books them with conditional updates (primary-key order,
     before any stock row is locked) that refuse (``OfferLimitReached``) rather than overshoot;
     the caller then prices again with ``lock_budgets=True``.
