@@ -16,15 +16,20 @@ from django.db import transaction
 
 from zhanggui.catalog.models import Product, Sku
 from zhanggui.demo import (
+    campaigns_seed,
     customers_seed,
+    experiments_seed,
     live,
     live_plan,
     live_setup,
     log_write,
     marketing_seed,
     master_logs,
+    membership_seed,
     orders_write,
     pricing_seed,
+    segments_seed,
+    service_seed,
     supply_seed,
     traffic_seed,
 )
@@ -138,12 +143,26 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     progress.done("pricing", f"{pricing_seed.seed_pricing(clock, staff)} offers and templates")
     spend = marketing_seed.write_ad_spend(stream(options, "marketing"), clock, orders, staff)
     progress.done("ad spend", f"{spend} days × channels")
+    _seed_customers_for_life(options, clock, staff, progress)
     order_logs = log_write.write_order_logs(orders, staff)
     progress.done("operation log written", f"{order_logs + receipt_logs} entries")
     today = live.run_live(stream(options, "live"), clock, staff, services, orders)
     progress.done("today, through the actions", ", ".join(f"{v} {k}" for k, v in today.items()))
     return {"products": len(catalog.drafts), "skus": len(catalog.skus),
             "customers": len(customers), "orders": len(orders), "movements": len(movements)}
+
+
+def _seed_customers_for_life(options: SeedOptions, clock: Clock, staff, progress: Progress) -> None:
+    """Membership and points, segments, past campaigns with an A/B test, the service desk."""
+    points = membership_seed.seed_membership(clock, staff)
+    progress.done("membership and points", ", ".join(f"{v} {k}" for k, v in points.items()))
+    progress.done("segments", f"{segments_seed.seed_segments(staff.get('operator'))} definitions")
+    sent = campaigns_seed.seed_campaigns(clock, staff)
+    experiment = experiments_seed.seed_experiments(clock, staff)
+    progress.done("campaigns", ", ".join(f"{v} {k}" for k, v in sent.items())
+                  + (f", A/B test {experiment.code}" if experiment else ""))
+    desk = service_seed.seed_service(stream(options, "service"), now=clock.now)
+    progress.done("service desk", ", ".join(f"{v} {k}" for k, v in desk.items()))
 
 
 def _note_first_orders(customers, orders) -> None:
