@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhanggui.aftersales.models import AftersalesRequest
 from zhanggui.core.fields import EncryptedCharField, PersonalDataModel, PersonalDataQuerySet
@@ -76,10 +77,10 @@ class ComplaintNature(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", _("low")
-    MEDIUM = "medium", _("medium")
-    HIGH = "high", _("high")
-    CRITICAL = "critical", _("critical")
+    LOW = "low", pgettext_lazy("severity", "low")
+    MEDIUM = "medium", pgettext_lazy("severity", "medium")
+    HIGH = "high", pgettext_lazy("severity", "high")
+    CRITICAL = "critical", pgettext_lazy("severity", "critical")
 
 
 class TicketStatus(models.TextChoices):
@@ -101,7 +102,7 @@ class Ticket(PersonalDataModel, TimeStampedModel):
                               choices=ComplaintNature.choices, blank=True)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices,
                                 default=Severity.LOW)
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("ticket", "subject"), max_length=200)
     status = models.CharField(_("status"), max_length=8, choices=TicketStatus.choices,
                               default=TicketStatus.OPEN, db_index=True)
     customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT,
