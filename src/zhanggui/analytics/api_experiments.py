@@ -1,8 +1,8 @@
-"""A/B-test API, mounted at ``/api/v1/marketing``: the operations of
-``marketing.api_experiments`` (list, get, create, start, stop) and, here, the results —
-per arm and against the baseline, with the test used, intervals, Holm-adjusted p-values and
-the peeking rule's warning. The results live here because they read the warehouse, which
-marketing may not import; one router carries both, so the whole A/B-test API sits under
+"""A/B-test results API, mounted at ``/api/v1/marketing`` beside the operations of
+``marketing.api_experiments`` (list, get, create, start, stop): per arm and against the
+baseline, with the test used, intervals, Holm-adjusted p-values and the peeking rule's
+warning. The results live here because they read the warehouse, which marketing may not
+import; both routers share the prefix, so the whole A/B-test API sits under
 ``/marketing/experiments``."""
 
 from datetime import datetime
@@ -16,10 +16,8 @@ from zhanggui.analytics import experiments_report
 from zhanggui.analytics.experiments_report import TEST_NAMES, ArmResult, ExperimentResults
 from zhanggui.core.schemas import ERRORS, Id
 from zhanggui.marketing import queries_experiments, rules_ab
-from zhanggui.marketing.api_experiments import router as operations_router
 
 router = Router()
-router.add_router("", operations_router)
 
 
 class RateComparisonOut(Schema):

@@ -156,7 +156,7 @@ class SendOut(Schema):
     estimated_cost: Decimal
 
 
-class CancelIn(Schema):
+class CampaignCancelIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -267,7 +267,7 @@ def send_campaign(request, campaign_id: Id):
 
 
 @router.post("/campaigns/{campaign_id}/cancel", response={200: CampaignDetailOut, **ERRORS})
-def cancel_campaign(request, campaign_id: Id, payload: CancelIn):
+def cancel_campaign(request, campaign_id: Id, payload: CampaignCancelIn):
     require_perm(request, "marketing.change_campaign")
     campaigns.cancel_campaign(queries.get_campaign(campaign_id), reason=payload.reason,
                               actor=request.user)
