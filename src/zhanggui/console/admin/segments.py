@@ -198,11 +198,20 @@ class SegmentAdmin(ConsoleModelAdmin):
         return run_single(self, request, object_id, ACTIVATE)
 
 
+def _value_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def segment_context(segment: Segment, viewer) -> dict:
     trend = queries_segments.size_trend(segment)
     conditions = [{**c, "label": str(segment_fields.FIELDS[c["field"]].label)
                    if c["field"] in segment_fields.FIELDS else c["field"],
-                   "op_label": str(segment_fields.OPERATOR_LABELS.get(c["op"], c["op"]))}
+                   "op_label": str(segment_fields.OPERATOR_LABELS.get(c["op"], c["op"])),
+                   "value_text": _value_text(c.get("value"))}
                   for c in (segment.definition or {}).get("conditions", [])]
     members_url = reverse("admin:customers_segmentmember_changelist") + f"?segment__id__exact={segment.pk}"
     return {"segment_trend": [{"at": s.measured_at.strftime("%m-%d %H:%M"), "members": s.member_count,
