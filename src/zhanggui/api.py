@@ -18,7 +18,7 @@ from zhanggui.accounts.api import router as accounts_router
 from zhanggui.accounts.api_auth import StaffSessionAuth, TokenAuth
 from zhanggui.aftersales.api import router as aftersales_router
 from zhanggui.analytics.api import router as analytics_router
-from zhanggui.analytics.api_experiments import router as experiments_router
+from zhanggui.analytics.api_experiments import router as experiment_results_router
 from zhanggui.analytics.api_segments import router as segment_preview_router
 from zhanggui.catalog.api import router as catalog_router
 from zhanggui.core.errors import DomainError
@@ -37,12 +37,13 @@ from zhanggui.inventory.api_forecast import router as inventory_forecast_router
 from zhanggui.listing.api import router as listing_router
 from zhanggui.marketing.api import router as marketing_router
 from zhanggui.marketing.api_campaigns import router as campaigns_router
+from zhanggui.marketing.api_experiments import router as experiments_router
 from zhanggui.orders.api import router as orders_router
 from zhanggui.orders.review_api import callbacks_router as payment_callbacks_router
 from zhanggui.orders.review_api import router as review_router
 from zhanggui.pricing.api import router as pricing_router
-from zhanggui.service.api import router as service_router
 from zhanggui.pricing.api_membership import router as pricing_membership_router
+from zhanggui.service.api import router as service_router
 from zhanggui.suppliers.api import router as suppliers_router
 from zhanggui.suppliers.api_replenishment import router as suppliers_replenishment_router
 from zhanggui.tasks.api import router as tasks_router
@@ -177,5 +178,6 @@ api.add_router(f"{V1}/fulfillment", fulfillment_dropship_router, tags=["fulfillm
 api.add_router(f"{V1}/inventory", inventory_feed_router, tags=["inventory"])
 api.add_router(f"{V1}/marketing", marketing_router, tags=["marketing"])
 api.add_router(f"{V1}/marketing", experiments_router, tags=["marketing"])  # A/B tests
+api.add_router(f"{V1}/marketing", experiment_results_router, tags=["marketing"])
 api.add_router(f"{V1}/marketing", campaigns_router, tags=["marketing"])  # campaigns, outbox
 api.add_router(f"{V1}/service", service_router, tags=["service"])

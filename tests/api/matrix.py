@@ -29,8 +29,8 @@ from tests.marketing import matrix_cases_campaigns as campaign_cases
 from tests.marketing import matrix_cases_experiments as experiment_cases
 from tests.orders import review_matrix_cases as review_cases
 from tests.pricing import matrix_cases as pricing_cases
-from tests.service import matrix_cases as service_cases
 from tests.pricing import matrix_cases_membership as membership_cases
+from tests.service import matrix_cases as service_cases
 from tests.suppliers import matrix_cases as supplier_cases
 from tests.suppliers import matrix_cases_replenishment as replenishment_cases
 from tests.tasks import matrix_cases as tasks_cases
@@ -423,7 +423,7 @@ MKT = f"{V1}/marketing"
 ROWS += [
     Row("GET", f"{MKT}/campaigns", campaign_cases.list_campaigns, "marketing.view_campaign"),
     Row("GET", f"{MKT}/campaigns/{{campaign_id}}", campaign_cases.get_campaign,
-        "marketing.view_campaign"),
+        "marketing.view_campaign", masks=(cost("results.*.gross_profit_amount"),)),
     Row("POST", f"{MKT}/campaigns", campaign_cases.create_campaign, "marketing.add_campaign", 201),
     Row("PATCH", f"{MKT}/campaigns/{{campaign_id}}", campaign_cases.update_campaign,
         "marketing.change_campaign"),

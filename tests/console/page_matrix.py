@@ -240,14 +240,14 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "suppliers.purchaseorder": {"view": roles("warehouse", "finance"), "add": roles("finance")},
     "suppliers.supplypolicy": {"view": roles("finance")},
     "inventory.costchange": {"view": roles("finance")},
+    # segments: operations create and change them; members are computed by the warehouse
+    "customers.segment": {"view": roles("operator", "service", "analyst"), "add": roles("operator")},
+    "customers.segmentmember": {"view": roles("operator", "service", "analyst")},
     # membership: the ledger and balances are read-only; the owner changes the policies
     "customers.pointsaccount": {"view": CUSTOMER_VIEW},
     "customers.pointsentry": {"view": CUSTOMER_VIEW},
     "customers.pointspolicy": {"view": CUSTOMER_VIEW},
     "pricing.tierpolicy": {"view": CUSTOMER_VIEW},
-    # segments: operations create and change them; members are computed by the warehouse
-    "customers.segment": {"view": roles("operator", "service", "analyst"), "add": roles("operator")},
-    "customers.segmentmember": {"view": roles("operator", "service", "analyst")},
 }
 
 
@@ -472,6 +472,11 @@ PAGES.update({
     "admin:customers_segment_activate_one": Page(roles("operator"), _SEGMENT),
 })
 
+# Membership: adjusting a customer's points is an operation on the customer page.
+PAGES.update({
+    "admin:customers_customer_adjust_points": Page(roles("service"), _object("customer")),
+})
+
 # Service desk: tickets (changes only through the ticket page's POST forms and the open
 # form), canned replies, auto-reply and assignment rules, the policy; the customer's public
 # rating page (the signed token is the credential: anyone, signed in or not).
@@ -494,8 +499,3 @@ def _rating_token() -> str:
     from zhanggui.service.rating import make_token
 
     return make_token(admin_model("service.ticket").objects.order_by("pk").first())
-
-# Membership: adjusting a customer's points is an operation on the customer page.
-PAGES.update({
-    "admin:customers_customer_adjust_points": Page(roles("service"), _object("customer")),
-})

@@ -161,6 +161,14 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
 
     experiments.start_experiment(make_promotion_experiment(make_population([store["customer"]])),
                                  actor=None)
+    # membership: points entries (the paid orders above earned some), an adjustment, and
+    # the points and tier policy rows
+    from zhanggui.customers import points
+    from zhanggui.pricing import membership
+
+    points.adjust_points(store["customer"], points=50, reason="补偿", actor=owner)
+    membership.save_points_policy(actor=owner)
+    membership.save_tier_policy(actor=owner)
     # the service desk: a closed, rated chat ticket with a reply and a note, a canned reply,
     # an auto-reply rule, an assignment rule and the policy row
     from tests.service.page_support import service_desk_rows
@@ -177,12 +185,4 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     campaigns.prepare_campaign(campaign, actor=owner)
     campaigns.send_campaign(campaign, actor=owner)
     record_unsubscribe(make_contact(), channel="sms", source="staff", actor=owner)
-    # membership: points entries (the paid orders above earned some), an adjustment, and
-    # the points and tier policy rows
-    from zhanggui.customers import points
-    from zhanggui.pricing import membership
-
-    points.adjust_points(store["customer"], points=50, reason="补偿", actor=owner)
-    membership.save_points_policy(actor=owner)
-    membership.save_tier_policy(actor=owner)
     return {**store, "import_run": run}

@@ -1,6 +1,10 @@
 """Setups of the permission matrix's rows for campaigns (``/api/v1/marketing/campaigns…``,
 ``/api/v1/marketing/unsubscribes``)."""
 
+from decimal import Decimal
+
+from django.utils import timezone
+
 from tests.api.case import Case
 from tests.marketing.campaign_factories import (
     campaign_fields,
@@ -10,6 +14,7 @@ from tests.marketing.campaign_factories import (
     make_segment,
 )
 from zhanggui.marketing import campaigns
+from zhanggui.marketing import results as marketing_results
 from zhanggui.marketing.models import Campaign, Message, Unsubscribe
 
 
@@ -27,9 +32,14 @@ def list_campaigns() -> Case:
 
 def get_campaign() -> Case:
     campaign = _prepared()
+    marketing_results.record_campaign_results([{
+        "campaign_id": campaign.pk, "arm": "", "recipients": 1, "reached": 1, "converted": 1,
+        "orders": 1, "gmv_amount": Decimal("99.00"), "gross_profit_amount": Decimal("30.00"),
+        "discount_amount": Decimal("49.50"), "cost_amount": Decimal("59.50")}],
+        computed_at=timezone.now())
     return Case(path={"campaign_id": campaign.pk},
                 check=lambda data, staff: data["recipients"] == {"pending": 1}
-                and data["code"] == campaign.code and data["results"] == [])
+                and data["code"] == campaign.code and data["results"][0]["orders"] == 1)
 
 
 def create_campaign() -> Case:

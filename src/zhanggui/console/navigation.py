@@ -132,10 +132,10 @@ SECTIONS = [
         (_("Customers"), "group", "customers.customer"),
         (_("Addresses"), "home_pin", "customers.address"),
         (_("Customer tags"), "label", "customers.customertag"),
+        (_("Segments"), "groups_3", "customers.segment"),
         (_("Points balances"), "toll", "customers.pointsaccount"),
         (_("Points ledger"), "receipt", "customers.pointsentry"),
         (_("Points policy"), "tune", "customers.pointspolicy"),
-        (_("Segments"), "groups_3", "customers.segment"),
     ]),
     (_("Traffic"), [
         (_("Behaviour events"), "ads_click", "traffic.event"),

@@ -24,6 +24,7 @@ from zhanggui.marketing.unsubscribe import record_unsubscribe
 from zhanggui.pricing.queries import get_coupon_template, get_promotion
 
 router = Router()
+COST = "catalog.view_cost"
 AMOUNT = {"ge": 0, "le": Decimal("999999999999.99"), "max_digits": 14, "decimal_places": 2}
 
 
@@ -34,7 +35,8 @@ class ResultOut(Schema):
     converted: int
     orders: int
     gmv_amount: Decimal
-    gross_profit_amount: Decimal
+    gross_profit_amount: Decimal | None = Field(
+        description="null without catalog.view_cost: gross profit tells the cost of goods")
     discount_amount: Decimal
     spend_amount: Decimal = Field(description="messages, fixed spend and discounts: the "
                                   "denominator of roi")
@@ -43,6 +45,10 @@ class ResultOut(Schema):
     @staticmethod
     def resolve_spend_amount(obj) -> Decimal:
         return obj.cost_amount
+
+    @staticmethod
+    def resolve_gross_profit_amount(obj, context) -> Decimal | None:
+        return obj.gross_profit_amount if context["request"].user.has_perm(COST) else None
 
 
 class CampaignOut(Schema):
@@ -103,8 +109,8 @@ class CampaignDetailOut(CampaignOut):
         return queries.skip_reasons(obj)
 
     @staticmethod
-    def resolve_results(obj) -> list[ResultOut]:
-        return [ResultOut.model_validate(row) for row in queries.campaign_results(obj)]
+    def resolve_results(obj) -> list:
+        return list(queries.campaign_results(obj))
 
 
 class CampaignFilter(Schema):

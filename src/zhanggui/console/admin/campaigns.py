@@ -26,7 +26,7 @@ from zhanggui.console.admin.campaigns_pages import (
 )
 from zhanggui.console.formatting import badge, money
 from zhanggui.console.forms import ReasonForm
-from zhanggui.console.mixins import ConsoleModelAdmin, adopt, permission_check
+from zhanggui.console.mixins import COST_PERMISSION, ConsoleModelAdmin, adopt, permission_check
 from zhanggui.console.operations import Operation, run_single
 from zhanggui.core.timeutil import day_range
 from zhanggui.marketing import campaigns
@@ -162,7 +162,8 @@ class CampaignAdmin(ConsoleModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is not None and self.has_view_permission(request, obj):
-            extra_context = {**(extra_context or {}), **campaign_overview(obj)}
+            extra_context = {**(extra_context or {}), **campaign_overview(
+                obj, show_profit=request.user.has_perm(COST_PERMISSION))}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj: Campaign, form, change: bool) -> None:
@@ -197,6 +198,13 @@ class CampaignAdmin(ConsoleModelAdmin):
         result = _whole(campaign)
         return roi_text(campaign_rules.roi(result.gmv_amount, result.cost_amount)) \
             if result else "—"
+
+    def get_list_display(self, request):
+        """Gross-profit ROI (it tells the cost of goods) only for viewers who may see costs."""
+        shown = super().get_list_display(request)
+        if request.user.has_perm(COST_PERMISSION):
+            return shown
+        return tuple(name for name in shown if name != "gross_profit_roi")
 
     @display(description=_("gross-profit ROI"))
     def gross_profit_roi(self, campaign: Campaign) -> str:

@@ -41,7 +41,9 @@ def _sample(campaign: Campaign):
             .order_by("id").first()), None
 
 
-def _result_rows(campaign: Campaign) -> list[dict]:
+def _result_rows(campaign: Campaign, *, show_profit: bool) -> list[dict]:
+    """The campaign's results per arm; gross profit (it tells the cost of goods) only for
+    viewers who may see costs, as in the campaigns report."""
     rows = []
     for result in queries.campaign_results(campaign):
         rows.append({
@@ -49,11 +51,12 @@ def _result_rows(campaign: Campaign) -> list[dict]:
             "reached": result.reached, "converted": result.converted, "orders": result.orders,
             "conversion": percent(campaign_rules.campaign_conversion_rate(result.converted,
                                                                           result.reached)),
-            "gmv": money(result.gmv_amount), "gross_profit": money(result.gross_profit_amount),
+            "gmv": money(result.gmv_amount),
+            "gross_profit": money(result.gross_profit_amount) if show_profit else "—",
             "discount": money(result.discount_amount), "cost": money(result.cost_amount),
             "roi": _ratio(campaign_rules.roi(result.gmv_amount, result.cost_amount)),
             "gross_profit_roi": _ratio(campaign_rules.gross_profit_roi(
-                result.gross_profit_amount, result.cost_amount)),
+                result.gross_profit_amount, result.cost_amount)) if show_profit else "—",
             "computed_at": result.computed_at})
     return rows
 
@@ -67,7 +70,7 @@ def _labels(counts: dict[str, int], choices) -> list[tuple[str, str, int]]:
     return [(code, str(names.get(code, code)), n) for code, n in sorted(counts.items())]
 
 
-def campaign_overview(campaign: Campaign) -> dict:
+def campaign_overview(campaign: Campaign, *, show_profit: bool) -> dict:
     customer, coupon = _sample(campaign)
     previews = []
     if customer is not None:
@@ -83,7 +86,7 @@ def campaign_overview(campaign: Campaign) -> dict:
         "campaign_messages": _labels(queries.messages_by_status(campaign),
                                      MessageStatus.choices),
         "campaign_skips": sorted(queries.skip_reasons(campaign).items()),
-        "campaign_results": _result_rows(campaign),
+        "campaign_results": _result_rows(campaign, show_profit=show_profit),
     }
 
 
