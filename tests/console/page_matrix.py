@@ -228,12 +228,13 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
     "marketing.experiment": {"view": roles("operator", "finance", "analyst"),
                              "add": roles("operator")},  # A/B tests: never deleted
     # campaigns: cancelled, never deleted; the outbox is read-only; the one policy row
-    # exists (no second is added); unsubscriptions are recorded by staff (the owner for now)
+    # exists (no second is added); unsubscriptions are recorded by staff (the operator)
     "marketing.campaign": {"view": roles("operator", "finance", "analyst"),
                            "add": roles("operator")},
     "marketing.message": {"view": roles("operator", "finance", "analyst")},
     "marketing.contactpolicy": {"view": roles("operator", "finance", "analyst")},
-    "marketing.unsubscribe": {"view": roles("operator", "finance", "analyst"), "add": OWNER},
+    "marketing.unsubscribe": {"view": roles("operator", "finance", "analyst"),
+                              "add": roles("operator")},
     "inventory.forecastfit": {"view": roles("operator", "warehouse", "finance", "analyst")},
     "suppliers.supplier": {"view": roles("finance"), "add": roles("finance"),
                            "delete": roles("finance")},

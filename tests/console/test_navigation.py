@@ -121,6 +121,23 @@ VISIBLE = {role: pages | (DESK if role in ("operator", "analyst") else set())
            for role, pages in VISIBLE.items()}
 
 
+# Customers for life (issue 16): points and tiers for every role that follows customers or
+# money, segments for the roles that target customers, campaigns and A/B tests for marketing,
+# finance (spend) and the analyst; member tiers and memberships for the service desk too.
+POINTS = {"customers.pointsaccount", "customers.pointsentry", "customers.pointspolicy",
+          "pricing.tierpolicy"}
+SEGMENTS = {"customers.segment"}
+CAMPAIGNS = {"marketing.campaign", "marketing.experiment", "marketing.message",
+             "marketing.unsubscribe", "marketing.contactpolicy"}
+MEMBERS = {"pricing.membertier", "pricing.customermembership"}
+VISIBLE = {role: pages
+           | (POINTS if role in ("operator", "service", "finance", "analyst") else set())
+           | (SEGMENTS if role in ("operator", "service", "analyst") else set())
+           | (CAMPAIGNS if role in ("operator", "finance", "analyst") else set())
+           | (MEMBERS if role in ("operator", "service", "finance") else set())
+           for role, pages in VISIBLE.items()}
+
+
 @pytest.mark.parametrize("role", sorted(VISIBLE))
 def test_each_role_sees_only_its_menu_entries(login, role):
     html = login(role).get(reverse("admin:index")).content.decode()

@@ -108,6 +108,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *POINTS_VIEW, *SEGMENTS_VIEW, *_crud("customers.segment"),
         *CAMPAIGNS_VIEW, *[p for m in CAMPAIGN_MODELS for p in _crud(m)],
         "marketing.send_campaign", *_view(*TICKET_MODELS),
+        # The operator records a customer's "stop messaging me" and sets the contact policy.
+        "marketing.add_unsubscribe", "marketing.change_contactpolicy",
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),

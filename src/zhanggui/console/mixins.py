@@ -266,6 +266,20 @@ class MasterDataAdmin(ConsoleModelAdmin):
         delete_record(obj, actor=request.user)
 
 
+class SingletonAdminMixin:
+    """The admin of a one-row settings model (a policy): no second row is added. Whether the
+    row exists is asked once per request — the sidebar and the workbench ask every admin."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if not super().has_add_permission(request):
+            return False
+        known = request.__dict__.setdefault("_zhanggui_singletons", {})
+        label = self.model._meta.label
+        if label not in known:
+            known[label] = self.model.objects.exists()
+        return not known[label]
+
+
 class ReadOnlyAdminMixin:
     """Data that only actions change: shown, never added, edited or deleted in a form."""
 

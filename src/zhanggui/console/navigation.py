@@ -246,12 +246,14 @@ def account_links(request: HttpRequest) -> list[dict]:
 
 def unread_alerts(request: HttpRequest) -> dict:
     """Context processor: the number of unread alerts, for staff who may read them (the
-    bell in the header)."""
+    bell in the header). Counted once per request: a page renders several templates."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.has_perm("accounts.view_alert"):
         return {}
-    from zhanggui.accounts.queries import count_unread_alerts
+    if "_zhanggui_alert_bell" not in request.__dict__:
+        from zhanggui.accounts.queries import count_unread_alerts
 
-    return {"alert_bell": {"unread": count_unread_alerts(),
-                           "url": reverse("admin:accounts_alert_changelist")
-                           + "?read_at__isnull=True"}}
+        request.__dict__["_zhanggui_alert_bell"] = {
+            "unread": count_unread_alerts(),
+            "url": reverse("admin:accounts_alert_changelist") + "?read_at__isnull=True"}
+    return {"alert_bell": request.__dict__["_zhanggui_alert_bell"]}

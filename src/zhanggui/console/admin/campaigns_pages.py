@@ -10,7 +10,7 @@ from unfold.decorators import display
 
 from zhanggui.console import history
 from zhanggui.console.formatting import badge, money, percent
-from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin, adopt
+from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin, SingletonAdminMixin, adopt
 from zhanggui.customers.models import Customer, SegmentMember
 from zhanggui.marketing import campaigns
 from zhanggui.marketing import queries_campaigns as queries
@@ -91,15 +91,13 @@ def campaign_overview(campaign: Campaign, *, show_profit: bool) -> dict:
 
 
 @admin.register(ContactPolicy)
-class ContactPolicyAdmin(ConsoleModelAdmin):
+class ContactPolicyAdmin(SingletonAdminMixin, ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
     list_display = ("__str__", "max_messages", "cap_days", "quiet_start", "quiet_end",
                     "attribution_days", "email_cost_amount", "sms_cost_amount",
                     "push_cost_amount")
     fields = campaigns.POLICY_FIELDS
 
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) and not ContactPolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

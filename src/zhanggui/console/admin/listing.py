@@ -25,6 +25,7 @@ from zhanggui.console.mixins import (
     MasterDataAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
+    SingletonAdminMixin,
     permission_check,
 )
 from zhanggui.console.operations import Operation, run_standalone
@@ -272,9 +273,7 @@ class CategoryCheckAdmin(MasterDataAdmin):
 
 
 @admin.register(ListingPolicy)
-class ListingPolicyAdmin(MasterDataAdmin):
+class ListingPolicyAdmin(SingletonAdminMixin, MasterDataAdmin):
     list_display = ("__str__", "min_image_count", "max_image_kilobytes", "sku_price_ratio",
                     "min_video_seconds", "max_video_seconds", "max_video_lines")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and not ListingPolicy.objects.exists()

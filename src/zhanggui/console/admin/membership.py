@@ -15,7 +15,12 @@ from unfold.widgets import UnfoldAdminIntegerFieldWidget, UnfoldAdminTextInputWi
 from zhanggui.console import history
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import link
-from zhanggui.console.mixins import ConsoleModelAdmin, ReadOnlyAdminMixin, permission_check
+from zhanggui.console.mixins import (
+    ConsoleModelAdmin,
+    ReadOnlyAdminMixin,
+    SingletonAdminMixin,
+    permission_check,
+)
 from zhanggui.console.operations import Operation, OperationForm, run_single
 from zhanggui.customers import points
 from zhanggui.customers.models import Customer
@@ -130,14 +135,12 @@ class PointsAccountAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
         return link(url, _("Ledger"))
 
 
-class PolicyAdmin(ConsoleModelAdmin):
+class PolicyAdmin(SingletonAdminMixin, ConsoleModelAdmin):
     """One policy row, changed by whoever holds its change permission (the owner)."""
 
     change_form_after_template = history.TEMPLATE
     change_permission = ""
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return super().has_add_permission(request) and not self.model.objects.exists()
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm(self.change_permission)

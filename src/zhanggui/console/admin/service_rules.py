@@ -9,7 +9,7 @@ from unfold.widgets import UnfoldAdminTextInputWidget
 
 from zhanggui.console import history
 from zhanggui.console.admin.service_forms import agents
-from zhanggui.console.mixins import ConsoleModelAdmin, adopt
+from zhanggui.console.mixins import ConsoleModelAdmin, SingletonAdminMixin, adopt
 from zhanggui.core.errors import DomainError
 from zhanggui.service import actions_desk
 from zhanggui.service.models import (
@@ -183,7 +183,7 @@ class ServicePolicyForm(forms.ModelForm):
 
 
 @admin.register(ServicePolicy)
-class ServicePolicyAdmin(ConsoleModelAdmin):
+class ServicePolicyAdmin(SingletonAdminMixin, ConsoleModelAdmin):
     """The one policy row: the owner changes it (the desk reads it)."""
 
     form = ServicePolicyForm
@@ -191,8 +191,6 @@ class ServicePolicyAdmin(ConsoleModelAdmin):
     list_display = ("__str__", "first_response_minutes", "resolution_hours", "working_start",
                     "working_end", "working_days", "csat_link_days")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return super().has_add_permission(request) and not ServicePolicy.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -21,6 +21,7 @@ from zhanggui.console.mixins import (
     FieldAccessMixin,
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
+    SingletonAdminMixin,
     adopt,
     permission_check,
 )
@@ -142,15 +143,13 @@ class SupplierAdmin(ConsoleModelAdmin):
 
 
 @admin.register(SupplyPolicy)
-class SupplyPolicyAdmin(ConsoleModelAdmin):
+class SupplyPolicyAdmin(SingletonAdminMixin, ConsoleModelAdmin):
     """The one policy row: the owner changes it (finance reads it)."""
 
     change_form_after_template = history.TEMPLATE
     list_display = ("__str__", "service_level", "review_days", "commission_rate",
                     "roi_alert_below", "feed_stale_minutes", "slow_mover_days")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return super().has_add_permission(request) and not SupplyPolicy.objects.exists()
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("suppliers.change_supply_policy")

@@ -27,7 +27,7 @@ register(Todo(
            "offer and the message preview.")))
 register(Todo(
     "campaign_messages_failed", _("Campaign messages failed"), "unsubscribe",
-    ("marketing.view_message",),
+    ("marketing.view_message", "marketing.send_campaign"),  # who sends campaigns follows up
     count=lambda ctx: failed_messages().count(),
     url=lambda: list_url("marketing.message", "status__exact=failed"),
     severity=DANGER,
