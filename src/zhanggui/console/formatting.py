@@ -25,6 +25,9 @@ STATUS_COLOURS = {
     "refunded": "success", "succeeded": "success", "failed": "danger",
     "active": "info", "released": "warning", "consumed": "success",
     "low": "danger", "ok": "success",
+    # campaigns, A/B tests, tickets
+    "scheduled": "info", "sending": "primary", "sent": "success", "running": "primary",
+    "stopped": "info", "open": "warning", "pending": "info", "resolved": "success",
 }
 
 

@@ -20,6 +20,7 @@ COST_PERMISSION = "catalog.view_cost"
 TEMPLATE = "console/object_history.html"
 
 ACTION_LABELS = {
+    "marketing.record_campaign_results": _("campaign results computed"),
     "accounts.create_staff": _("staff member created"),
     "accounts.deactivate_staff": _("staff member deactivated"),
     "accounts.create_api_token": _("API token created"),
@@ -114,7 +115,14 @@ KEY_LABELS = {"lines": _("lines"), "reason": _("reason"), "order": _("order"),
               "tokens_revoked": _("tokens revoked"), "roles": _("roles"),
               "score": _("quality score"), "blocking": _("blocking"), "warnings": _("warnings"),
               "line_costs": _("unit costs"),
-              "freight_cost": _("freight and other landed costs")}
+              "freight_cost": _("freight and other landed costs"),
+              # campaigns: what preparing, sending and the results run did
+              "added": _("recipients added"), "held_out": _("held out"),
+              "coupons_issued": _("coupons issued"), "recipients": _("recipients"),
+              "queued": _("messages queued"), "skipped": _("skipped"),
+              "send_after": _("not before"), "campaigns": _("campaigns"),
+              "results": _("results written"), "deleted": _("results deleted"),
+              "computed_at": _("computed at")}
 
 
 @dataclass(frozen=True)

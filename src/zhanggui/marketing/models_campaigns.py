@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhanggui.core.models import TimeStampedModel
 from zhanggui.core.money import MoneyField
@@ -92,7 +93,7 @@ class Campaign(TimeStampedModel):
                                   related_name="campaigns", verbose_name=_("promotion"))
     channels = models.JSONField(_("channels"), default=list,
                                 help_text=_("message channels: email, sms, push"))
-    subject = models.CharField(_("subject"), max_length=120, blank=True)
+    subject = models.CharField(pgettext_lazy("message", "subject"), max_length=120, blank=True)
     body = models.TextField(_("message"), help_text=_(
         "variables: {nickname}, {coupon_code}, {coupon_value}, {valid_until}, "
         "{unsubscribe_url}"))
@@ -177,7 +178,7 @@ class Message(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("customer"))
     channel = models.CharField(_("channel"), max_length=8, choices=MessageChannel.choices)
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    subject = models.CharField(pgettext_lazy("message", "subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
     status = models.CharField(_("status"), max_length=10, choices=MessageStatus.choices,
                               default=MessageStatus.QUEUED, db_index=True)
