@@ -22,8 +22,13 @@
    member is new, the largest write). The customer scores (written for every customer) and a
    second evaluation (the steady state: only the difference is written) are timed to stderr.
 
-Prints one JSON line on stdout: ``customers``, ``segment_seconds``, ``materialise_seconds``.
-(``send_per_second`` belongs to the campaigns' outbox and is added there.)
+5. ``send_per_second``: the campaigns' outbox delivering queued e-mails to a local SMTP sink
+   (aiosmtpd) with 2 workers (threads, each with its own database connection), through
+   ``marketing.outbox.deliver`` — claim, send through Django's SMTP backend, record — as the
+   Celery task does; every message must reach the sink exactly once (asserted).
+
+Prints one JSON line on stdout: ``customers``, ``segment_seconds``, ``materialise_seconds``,
+``send_per_second``.
 """
 
 import argparse
@@ -167,9 +172,71 @@ def write_customers(n: int) -> None:
                                   for i in range(start, min(start + 100_000, n + 1))])
 
 
+def measure_send_rate(count: int, workers: int = 2) -> float:
+    """Messages per second the outbox delivers to a local SMTP sink with ``workers`` threads."""
+    import socket
+    import threading
+
+    from aiosmtpd.controller import Controller
+    from django.conf import settings
+    from django.db import connections
+    from django.utils import timezone
+
+    from zhanggui.customers.models import Customer
+    from zhanggui.marketing import outbox
+    from zhanggui.marketing.models import Message, MessageStatus
+
+    class Sink:
+        received = 0
+
+        async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
+            Sink.received += 1
+            return "250 Message accepted for delivery"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    customers = Customer.objects.bulk_create(
+        [Customer(code=f"MAIL{i:07d}", nickname=f"订阅者{i}", email=f"reader{i}@example.com")
+         for i in range(count)], batch_size=1000)
+    now = timezone.now()
+    Message.objects.bulk_create(
+        [Message(idempotency_key=f"bench:{c.pk}", customer=c, channel="email",
+                 subject="新品上架", body="您好，新品上架，欢迎选购。", send_after=now)
+         for c in customers], batch_size=1000)
+    ids = list(Message.objects.filter(idempotency_key__startswith="bench:")
+               .order_by("pk").values_list("pk", flat=True))
+
+    def work(part: list[int]) -> None:
+        try:
+            for pk in part:
+                outbox.deliver(pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(ids[n::workers],)) for n in range(workers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    controller.stop()
+    sent = Message.objects.filter(idempotency_key__startswith="bench:",
+                                  status=MessageStatus.SENT).count()
+    assert sent == count == Sink.received, (sent, count, Sink.received)
+    log(f"outbox: {count} e-mails to a local SMTP sink with {workers} workers in {seconds:.1f} s")
+    return count / seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--messages", type=int, default=2_000)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="zg-segments-"))
     setup_django(scratch)
@@ -215,8 +282,10 @@ def main() -> None:
     scores = segment_refresh.store_scores(db, now)
     log(f"customer scores {scores} in {time.perf_counter() - started:.2f} s")
     assert Segment.objects.count() == len(run.segments)
+    send_per_second = measure_send_rate(args.messages)
     print(json.dumps({"customers": args.customers, "segment_seconds": round(segment_seconds, 3),
-                      "materialise_seconds": round(materialise_seconds, 3)}))
+                      "materialise_seconds": round(materialise_seconds, 3),
+                      "send_per_second": round(send_per_second, 1)}))
 
 
 if __name__ == "__main__":
