@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import factories
 from tests.marketing.campaign_factories import (
@@ -43,6 +43,13 @@ pytestmark = pytest.mark.django_db
 def no_quiet_hours():
     return ContactPolicy.objects.create(quiet_start=time(0, 0), quiet_end=time(0, 0))
 
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems are matched in the source language (the shop's default is Chinese)."""
+    with translation.override("en"):
+        yield
 
 def test_a_campaign_is_created_as_a_numbered_draft_and_logged():
     segment = make_segment([make_contact()])

@@ -26,6 +26,7 @@ from django.utils import timezone
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.core.money import ZERO, to_money
+from zhanggui.core.singletons import read_singleton
 from zhanggui.customers import points_rules
 from zhanggui.customers.errors import InvalidPoints, PointsInsufficient
 from zhanggui.customers.models import Customer
@@ -39,7 +40,7 @@ REASON_LENGTH = 200
 def get_policy() -> PointsPolicy:
     """The shop's points policy: its single row, or the defaults (unsaved) before anyone
     changed it — reading never writes."""
-    return PointsPolicy.objects.order_by("pk").first() or PointsPolicy()
+    return read_singleton(PointsPolicy)
 
 
 def get_balance(customer: Customer) -> int:

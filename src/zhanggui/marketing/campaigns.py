@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
+from zhanggui.core.singletons import lock_singleton
 from zhanggui.customers.models import Customer, SegmentMember
 from zhanggui.marketing import contact_rules
 from zhanggui.marketing.errors_campaigns import (
@@ -286,7 +287,7 @@ def save_contact_policy(*, actor: Staff | None, **changes) -> ContactPolicy:
     Raises:
         InvalidContactPolicy: a cap window under one day, a negative or over-precise cost.
     """
-    policy = ContactPolicy.objects.select_for_update().order_by("pk").first() or ContactPolicy()
+    policy = lock_singleton(ContactPolicy)
     before = snapshot(policy, POLICY_FIELDS)
     for name, value in changes.items():
         if name not in POLICY_FIELDS:

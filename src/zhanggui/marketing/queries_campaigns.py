@@ -7,6 +7,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from zhanggui.core.errors import NotFound
+from zhanggui.core.singletons import read_singleton
 from zhanggui.marketing.models_campaigns import (
     Campaign,
     CampaignResult,
@@ -21,7 +22,7 @@ from zhanggui.marketing.models_campaigns import (
 
 def contact_policy() -> ContactPolicy:
     """The shop's contact policy: the saved row, or the defaults (unsaved) until changed."""
-    return ContactPolicy.objects.order_by("pk").first() or ContactPolicy()
+    return read_singleton(ContactPolicy)
 
 
 def get_campaign(campaign_id: int) -> Campaign:

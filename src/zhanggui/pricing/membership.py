@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
 from zhanggui.core.money import ZERO, to_money
+from zhanggui.core.singletons import lock_singleton
 from zhanggui.customers import points as customer_points
 from zhanggui.customers.models import Customer
 from zhanggui.customers.models_points import PointsEntry, PointsPolicy
@@ -211,7 +212,7 @@ def save_points_policy(*, actor: Staff | None, **fields) -> PointsPolicy:
         InvalidOffer: a negative rate, fewer than 1 point per yuan redeemed, or a share
             outside 0 … 1.
     """
-    policy = PointsPolicy.objects.select_for_update().order_by("pk").first() or PointsPolicy()
+    policy = lock_singleton(PointsPolicy)
     before = snapshot(policy, POINTS_POLICY_FIELDS) if policy.pk else None
     for name in POINTS_POLICY_FIELDS:
         if name in fields:
@@ -232,7 +233,7 @@ def save_tier_policy(*, actor: Staff | None, **fields) -> TierPolicy:
     Raises:
         InvalidOffer: an unknown basis or a review period under one month.
     """
-    policy = TierPolicy.objects.select_for_update().order_by("pk").first() or TierPolicy()
+    policy = lock_singleton(TierPolicy)
     before = snapshot(policy, TIER_POLICY_FIELDS) if policy.pk else None
     for name in TIER_POLICY_FIELDS:
         if name in fields:

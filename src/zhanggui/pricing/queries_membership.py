@@ -11,6 +11,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from zhanggui.core.money import ZERO
+from zhanggui.core.singletons import read_singleton
 from zhanggui.customers import points as customer_points
 from zhanggui.customers.models import Customer
 from zhanggui.customers.models_points import PointsEntry, PointsKind
@@ -50,7 +51,7 @@ def points_request(customer: Customer | None, requested: int, *,
 
 def get_tier_policy() -> TierPolicy:
     """The tier policy row, or the defaults (unsaved) — reading never writes."""
-    return TierPolicy.objects.order_by("pk").first() or TierPolicy()
+    return read_singleton(TierPolicy)
 
 
 def list_tiers() -> QuerySet[MemberTier]:

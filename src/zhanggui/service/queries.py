@@ -3,11 +3,11 @@ agents' loads, the customer an e-mail address belongs to, and the workbench's co
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhanggui.accounts.models import Staff
+from zhanggui.core.singletons import lock_singleton, read_singleton
 from zhanggui.customers.models import Customer
 from zhanggui.service import rules
 from zhanggui.service.errors import CannedReplyNotFound, TicketNotFound
@@ -19,20 +19,13 @@ ANSWER_PERMISSION = "service.reply_ticket"
 
 def get_policy() -> ServicePolicy:
     """The desk's policy row, or the defaults (unsaved) before anyone changed them."""
-    return ServicePolicy.objects.order_by("pk").first() or ServicePolicy()
+    return read_singleton(ServicePolicy)
 
 
 def lock_policy() -> ServicePolicy:
     """The policy row locked until the transaction ends (created with the defaults when
     missing): ticket numbers are given under it."""
-    policy = ServicePolicy.objects.order_by("pk").first()
-    if policy is None:
-        try:
-            with transaction.atomic():
-                policy = ServicePolicy.objects.create(pk=1)
-        except IntegrityError:
-            policy = ServicePolicy.objects.order_by("pk").first()
-    return ServicePolicy.objects.select_for_update().get(pk=policy.pk)
+    return lock_singleton(ServicePolicy)
 
 
 def working_hours(policy: ServicePolicy | None = None) -> rules.WorkingHours:
