@@ -339,11 +339,11 @@ ZHANGGUI_MAIL_DOMAIN = os.environ.get("ZHANGGUI_MAIL_DOMAIN", "zhanggui.localhos
 # Campaign messages (docs/campaigns.md): the sender of each channel (a dotted path; SMS and
 # push have only the console sender, which logs, until a provider adapter is configured) and
 # the minutes after which a message a worker claimed but never finished is taken back.
-ZHANGGUI_SENDERS = {
-    "email": os.environ.get("ZHANGGUI_SENDER_EMAIL", "zhanggui.marketing.senders.SmtpSender"),
-    "sms": os.environ.get("ZHANGGUI_SENDER_SMS", "zhanggui.marketing.senders.ConsoleSender"),
-    "push": os.environ.get("ZHANGGUI_SENDER_PUSH", "zhanggui.marketing.senders.ConsoleSender"),
-}
+# (Channels not named keep marketing.senders.DEFAULT_SENDERS.)
+ZHANGGUI_SENDERS = {channel: path for channel, path in (
+    ("email", os.environ.get("ZHANGGUI_SENDER_EMAIL")),
+    ("sms", os.environ.get("ZHANGGUI_SENDER_SMS")),
+    ("push", os.environ.get("ZHANGGUI_SENDER_PUSH"))) if path}
 ZHANGGUI_OUTBOX_CLAIM_MINUTES = int(os.environ.get("ZHANGGUI_OUTBOX_CLAIM_MINUTES", "10"))
 
 # The service desk's mail (docs/service.md): replies are sent from ZHANGGUI_SERVICE_EMAIL;

@@ -155,25 +155,33 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     po = factories.make_purchase_order(supplier=buyer, lines=[(sku, 10)], sent=True)
     supplier_actions.receive_purchase_order(po, actor=None, lines={po.lines.get().pk: (
         supplier_actions.ReceiptLineInput(accepted=4, rejected=1, reject_reason="damaged"))})
+    customers_for_life_rows(owner, store["customer"])
+    return {**store, "import_run": run}
+
+
+def customers_for_life_rows(owner, customer) -> None:
+    """One object of every kind of issue 16: an A/B test, points entries and the points and
+    tier policies, the service desk's rows, a sent campaign with the contact policy and an
+    unsubscription."""
     # an A/B test of a promotion, started, with its results page (tests/marketing)
     from tests.marketing.experiment_factories import make_population, make_promotion_experiment
     from zhanggui.marketing import experiments
 
-    experiments.start_experiment(make_promotion_experiment(make_population([store["customer"]])),
+    experiments.start_experiment(make_promotion_experiment(make_population([customer])),
                                  actor=None)
     # membership: points entries (the paid orders above earned some), an adjustment, and
     # the points and tier policy rows
     from zhanggui.customers import points
     from zhanggui.pricing import membership
 
-    points.adjust_points(store["customer"], points=50, reason="补偿", actor=owner)
+    points.adjust_points(customer, points=50, reason="补偿", actor=owner)
     membership.save_points_policy(actor=owner)
     membership.save_tier_policy(actor=owner)
     # the service desk: a closed, rated chat ticket with a reply and a note, a canned reply,
     # an auto-reply rule, an assignment rule and the policy row
     from tests.service.page_support import service_desk_rows
 
-    service_desk_rows(owner, store["customer"])
+    service_desk_rows(owner, customer)
     # campaigns: one prepared and sent (recipients, a queued message), the contact policy
     # row and an unsubscription (tests/marketing)
     from tests.marketing.campaign_factories import make_campaign, make_contact, make_segment
@@ -181,8 +189,7 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     from zhanggui.marketing.unsubscribe import record_unsubscribe
 
     campaigns.save_contact_policy(actor=owner)
-    campaign = make_campaign(make_segment([make_contact(), store["customer"]]))
+    campaign = make_campaign(make_segment([make_contact(), customer]))
     campaigns.prepare_campaign(campaign, actor=owner)
     campaigns.send_campaign(campaign, actor=owner)
     record_unsubscribe(make_contact(), channel="sms", source="staff", actor=owner)
-    return {**store, "import_run": run}

@@ -1,4 +1,5 @@
-"""The demo's service desk: rules through the actions, ~300 tickets with plausible clocks."""
+"""The demo's service desk: rules through the actions, a year and more of tickets with plausible
+clocks."""
 
 import random
 
@@ -6,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from zhanggui.demo import service_seed
 from zhanggui.demo.service_seed import seed_service
 from zhanggui.service.models import AssignmentRule, AutoReplyRule, CannedReply, Ticket
 
@@ -24,8 +26,8 @@ def test_the_demo_desk_has_rules_and_a_quarter_of_tickets():
     assert CannedReply.objects.count() >= 5 and AutoReplyRule.objects.count() >= 3
     assert AssignmentRule.objects.count() == 2
     tickets = Ticket.objects.all()
-    assert counts["tickets"] == tickets.count() == 300
-    assert len(set(tickets.values_list("number", flat=True))) == 300
+    assert counts["tickets"] == tickets.count() == service_seed.TICKETS
+    assert len(set(tickets.values_list("number", flat=True))) == service_seed.TICKETS
     assert set(tickets.values_list("channel", flat=True)) == {"chat", "platform", "email",
                                                                "phone"}
     assert set(tickets.values_list("assignee", flat=True)) <= {a.pk for a in agents}

@@ -18,17 +18,19 @@ from zhanggui.suppliers.models import Supplier
 from zhanggui.suppliers.queries import get_policy
 
 
-def refresh_warehouse(*, actor: Staff | None, full: bool = False) -> WarehouseRun:
+def refresh_warehouse(*, actor: Staff | None, full: bool = False,
+                      compute_on_top: bool = True) -> WarehouseRun:
     """Refresh the warehouse incrementally (or rebuild it from scratch with ``full``) and
     record the run. The Parquet files are published atomically; the run record and the
     operation-log entry follow; after commit, the ROI check and the jobs registered in
-    ``after_refresh`` (insights: the demand forecasts) run."""
+    ``after_refresh`` (the demand forecasts, the segments, the campaign results) run —
+    unless ``compute_on_top`` is off (a restore: the database already holds them)."""
     result = warehouse.rebuild() if full else warehouse.refresh()
     with transaction.atomic():
         run = _record(result, actor)
-        transaction.on_commit(_check_dropship_roi)
-        # Whatever is computed on top of the warehouse (insights: the demand forecasts).
-        transaction.on_commit(lambda: after_refresh.run_jobs(run))
+        if compute_on_top:
+            transaction.on_commit(_check_dropship_roi)
+            transaction.on_commit(lambda: after_refresh.run_jobs(run))
         return run
 
 

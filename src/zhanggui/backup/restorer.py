@@ -301,6 +301,9 @@ def _rebuild_warehouse(report: RestoreReport, warehouse_manifest: bytes | None) 
             temporary = directory / f"manifest.{os.getpid()}.restore.tmp"
             temporary.write_bytes(warehouse_manifest)
             os.replace(temporary, directory / "manifest.json")
-        report.warehouse_version = refresh_warehouse(actor=None, full=True).version
+        # What is computed on top of the warehouse (forecasts, segments, campaign results)
+        # came back with the database: recomputing it now would change the restored rows.
+        report.warehouse_version = refresh_warehouse(actor=None, full=True,
+                                                     compute_on_top=False).version
     except Exception as error:  # the shop is restored; the warehouse can be rebuilt later
         report.warehouse_error = str(error) or type(error).__name__

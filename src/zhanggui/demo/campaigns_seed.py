@@ -55,6 +55,14 @@ class Plan:
 
 
 PLANS = (
+    # A year ago, as the reports compare a period with the same one last year.
+    Plan("去年同期新品上架通知", "new_product", 378, ("new-buyers", "新客", "new"), ("email",),
+         "{nickname}，上新啦，送你一张 {coupon_value} 券",
+         "{nickname}，你关注的品类上新了，满100减20：{coupon_code}，{valid_until} 前有效。"
+         "退订：{unsubscribe_url}",
+         {"name": "新品满100减20（演示·去年）", "kind": "fixed",
+          "discount_amount": Decimal("20.00"), "min_amount": Decimal("100.00"), "valid_days": 14},
+         Decimal("60.00"), Decimal("200.00")),
     Plan("沉睡买家召回·五折券", "win_back", 45, ("dormant", "沉睡客户", "dormant"),
          ("email", "sms"), "{nickname}，好久不见，送你一张 {coupon_value} 券",
          "{nickname}，好久不见！送你一张 {coupon_value} 券：{coupon_code}，{valid_until} 前有效。"

@@ -31,8 +31,9 @@ from zhanggui.service.models import (
     TicketStatus,
 )
 
-DAYS = 90
-TICKETS = 300
+# A little over a year, as the service report compares a period with the same one last year.
+DAYS = 400
+TICKETS = 1300
 CANNED = (
     ("问候", "{nickname}您好，我是客服{agent}，很高兴为您服务，请问有什么可以帮您？", ""),
     ("发货时间", "{nickname}您好，您的订单{order_number}当前状态：{order_status}。"
@@ -237,7 +238,7 @@ def _number_tickets(plans: list[_Plan], tz) -> None:
 
 
 def seed_service(rng: random.Random, *, now: datetime) -> dict[str, int]:
-    """Write the service desk's rules and its last 90 days of tickets; returns counts."""
+    """Write the service desk's rules and its last ``DAYS`` days of tickets; returns counts."""
     agents = list(Staff.objects.filter(is_active=True, groups__name="service").order_by("pk"))
     _desk_rules(agents)
     policy = queries.lock_policy()
