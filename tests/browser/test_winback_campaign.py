@@ -14,13 +14,14 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.support import log_in, screenshot
+from tests.marketing.campaign_browser import create_campaign_in_browser
 from tests.marketing.campaign_factories import make_contact, make_five_fold_template
 from tests.marketing.smtp_sink import smtp_sink  # noqa: F401  (fixture)
 from zhanggui.analytics.actions import refresh_warehouse
 from zhanggui.customers import segments
 from zhanggui.customers.models import SegmentMember
 from zhanggui.marketing import rules as campaign_rules
-from zhanggui.marketing.models import Campaign, CampaignResult, ContactPolicy
+from zhanggui.marketing.models import CampaignResult, ContactPolicy
 from zhanggui.orders import actions as order_actions
 from zhanggui.orders.models import Order
 
@@ -58,34 +59,13 @@ def shop(transactional_db, settings, live_server):
     return {"sku": sku, "segment": segment, "template": template, "dormant": dormant}
 
 
-def _create_campaign(page, base, shop) -> Campaign:
-    page.goto(f"{base}/marketing/campaign/add/")
-    start, end = timezone.localtime(), timezone.localtime() + timedelta(days=7)
-    page.fill("input[name=name]", "沉睡客户召回")
-    page.select_option("select[name=goal]", "win_back")
-    page.fill("input[name=starts_at_0]", start.strftime("%Y-%m-%d"))
-    page.fill("input[name=starts_at_1]", start.strftime("%H:%M:%S"))
-    page.fill("input[name=ends_at_0]", end.strftime("%Y-%m-%d"))
-    page.fill("input[name=ends_at_1]", end.strftime("%H:%M:%S"))
-    page.fill("input[name=budget_amount]", "200.00")
-    page.fill("input[name=fixed_cost_amount]", "10.00")
-    page.select_option("select[name=segment]", str(shop["segment"].pk))
-    page.select_option("select[name=coupon_template]", str(shop["template"].pk))
-    page.check("input[name=channels][value=email]")
-    page.fill("input[name=subject]", "{nickname}，好久不见")
-    page.fill("textarea[name=body]", "{nickname}，送你一张 {coupon_value} 券：{coupon_code}，"
-                                     "{valid_until} 前有效。")
-    screenshot(page, "winback-1-new.png")
-    page.locator("button[name=_save], input[name=_save]").first.click()
-    expect(page.locator("body")).to_contain_text("沉睡客户召回")
-    return Campaign.objects.get()
-
-
 def test_a_win_back_campaign_sent_by_email_earns_an_order_and_shows_its_roi(
         browser_page, live_server, shop, smtp_sink):  # noqa: F811
     page, base = browser_page, live_server.url
     log_in(page, base, "operator")
-    campaign = _create_campaign(page, base, shop)
+    campaign = create_campaign_in_browser(
+        page, base, segment=shop["segment"], template=shop["template"], budget="200.00",
+        screenshot_as=lambda p: screenshot(p, "winback-1-new.png"))
 
     page.goto(f"{base}/marketing/campaign/{campaign.pk}/prepare/")
     page.locator("form button[type=submit]").last.click()

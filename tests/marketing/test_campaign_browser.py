@@ -5,16 +5,16 @@ customer opens logged out and confirms. Screenshots under var/screenshots/ (camp
 """
 
 import re
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.support import log_in, screenshot
+from tests.marketing.campaign_browser import create_campaign_in_browser
 from tests.marketing.campaign_factories import make_contact, make_five_fold_template, make_segment
 from tests.marketing.smtp_sink import smtp_sink  # noqa: F401  (fixture)
-from zhanggui.marketing.models import Campaign, ContactPolicy, Message, Unsubscribe
+from zhanggui.marketing.models import ContactPolicy, Message, Unsubscribe
 
 pytestmark = pytest.mark.browser
 
@@ -32,26 +32,9 @@ def test_a_campaign_created_prepared_and_sent_by_email_to_a_local_smtp_server(
     segment, template, customers = audience
     page, base = browser_page, live_server.url
     log_in(page, base, "operator")
-    page.goto(f"{base}/marketing/campaign/add/")
-    start, end = timezone.localtime(), timezone.localtime() + timedelta(days=7)
-    page.fill("input[name=name]", "沉睡客户召回")
-    page.select_option("select[name=goal]", "win_back")
-    page.fill("input[name=starts_at_0]", start.strftime("%Y-%m-%d"))
-    page.fill("input[name=starts_at_1]", start.strftime("%H:%M:%S"))
-    page.fill("input[name=ends_at_0]", end.strftime("%Y-%m-%d"))
-    page.fill("input[name=ends_at_1]", end.strftime("%H:%M:%S"))
-    page.fill("input[name=budget_amount]", "100.00")
-    page.fill("input[name=fixed_cost_amount]", "10.00")
-    page.select_option("select[name=segment]", str(segment.pk))
-    page.select_option("select[name=coupon_template]", str(template.pk))
-    page.check("input[name=channels][value=email]")
-    page.fill("input[name=subject]", "{nickname}，好久不见")
-    page.fill("textarea[name=body]", "{nickname}，送你一张 {coupon_value} 券：{coupon_code}，"
-                                     "{valid_until} 前有效。")
-    screenshot(page, "campaign-1-new.png")
-    page.locator("button[name=_save], input[name=_save]").first.click()
-    expect(page.locator("body")).to_contain_text("沉睡客户召回")
-    campaign = Campaign.objects.get()
+    campaign = create_campaign_in_browser(
+        page, base, segment=segment, template=template, budget="100.00",
+        screenshot_as=lambda p: screenshot(p, "campaign-1-new.png"))
 
     page.goto(f"{base}/marketing/campaign/{campaign.pk}/prepare/")
     page.locator("form button[type=submit]").last.click()
