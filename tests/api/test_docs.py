@@ -54,3 +54,20 @@ def test_no_two_api_schemas_share_a_name():
         if schema.__module__.startswith("zhanggui."):
             by_name[schema.__name__].add(f"{schema.__module__}.{schema.__qualname__}")
     assert {name: places for name, places in by_name.items() if len(places) > 1} == {}
+
+
+def test_no_two_choices_used_by_the_api_share_a_name():
+    """Ninja documents a ``TextChoices`` field as a schema named after the class: two classes of
+    one name (a ticket's ``Severity`` and a listing finding's) were documented as one, and the
+    fuzz run read listing answers against the ticket's values."""
+    from collections import defaultdict
+
+    from django.db import models
+
+    import zhanggui.api  # noqa: F401  (every router and its schemas imported)
+
+    by_name = defaultdict(set)
+    for choices in _subclasses(models.TextChoices):
+        if choices.__module__.startswith("zhanggui."):
+            by_name[choices.__name__].add(f"{choices.__module__}.{choices.__qualname__}")
+    assert {name: places for name, places in by_name.items() if len(places) > 1} == {}

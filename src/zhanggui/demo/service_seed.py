@@ -23,11 +23,11 @@ from zhanggui.orders.models import Order
 from zhanggui.service import actions_desk, queries, rules
 from zhanggui.service.models import (
     CannedReply,
-    MessageDirection,
     Ticket,
     TicketChannel,
     TicketKind,
     TicketMessage,
+    TicketMessageDirection,
     TicketStatus,
 )
 
@@ -174,10 +174,10 @@ class _Builder:
                         contact=_contact(channel, customer, rng), assignee=agent,
                         opened_at=opened, first_response_due_at=first_due,
                         resolution_due_at=resolution_due, created_at=opened)
-        messages = [TicketMessage(direction=MessageDirection.INBOUND, body=body, sent_at=opened)]
+        messages = [TicketMessage(direction=TicketMessageDirection.INBOUND, body=body, sent_at=opened)]
         auto = next((r for r in AUTO_REPLIES if r[1][0] in body), None)
         if auto and channel in (TicketChannel.CHAT, TicketChannel.PLATFORM):
-            messages.append(TicketMessage(direction=MessageDirection.OUTBOUND, body=auto[2],
+            messages.append(TicketMessage(direction=TicketMessageDirection.OUTBOUND, body=auto[2],
                                           sent_at=opened, is_auto_reply=True))
         self._answer(ticket, messages, agent)
         ticket.updated_at = max(m.sent_at for m in messages)
@@ -191,10 +191,10 @@ class _Builder:
             ticket.status = TicketStatus.OPEN  # not answered yet
         else:
             ticket.first_responded_at = replied
-            messages.append(TicketMessage(direction=MessageDirection.OUTBOUND, author=agent,
+            messages.append(TicketMessage(direction=TicketMessageDirection.OUTBOUND, author=agent,
                                           body=rng.choice(AGENT_ANSWERS), sent_at=replied))
             if ticket.kind == TicketKind.COMPLAINT:
-                messages.append(TicketMessage(direction=MessageDirection.NOTE, author=agent,
+                messages.append(TicketMessage(direction=TicketMessageDirection.NOTE, author=agent,
                                               body="已登记，跟进处理结果", sent_at=replied))
             self._finish(ticket, replied, recent)
         ticket.escalated_at = _escalated_at(ticket, now)

@@ -31,10 +31,10 @@ from zhanggui.service.locking import TICKET_FIELDS, lock_ticket, require_status
 from zhanggui.service.models import (
     AssignmentRule,
     ComplaintNature,
-    Severity,
     Ticket,
     TicketChannel,
     TicketKind,
+    TicketSeverity,
     TicketStatus,
 )
 from zhanggui.tasks.actions import close_tasks_for
@@ -69,7 +69,7 @@ def _check_choices(data: TicketInput) -> None:
         problems.append(f"kind {data.kind!r}")
     if data.nature and data.nature not in ComplaintNature.values:
         problems.append(f"nature {data.nature!r}")
-    if data.severity and data.severity not in Severity.values:
+    if data.severity and data.severity not in TicketSeverity.values:
         problems.append(f"severity {data.severity!r}")
     if not data.subject.strip() or len(data.subject) > 200:
         problems.append("subject (1 to 200 characters)")
@@ -138,7 +138,7 @@ def open_ticket(data: TicketInput, *, actor: Staff | None,
     opened_at = opened_at or timezone.now()
     policy = queries.get_policy()
     hours = queries.working_hours(policy)
-    severity = data.severity or Severity.LOW
+    severity = data.severity or TicketSeverity.LOW
     ticket = Ticket.objects.create(
         number=_new_number(), channel=data.channel, external_id=data.external_id,
         kind=data.kind, nature=data.nature if data.kind == TicketKind.COMPLAINT else "",

@@ -16,9 +16,9 @@ from zhanggui.service.models import (
     AutoReplyRule,
     CannedReply,
     ServicePolicy,
-    Severity,
     TicketChannel,
     TicketKind,
+    TicketSeverity,
 )
 
 CANNED_FIELDS = ("title", "body", "kind", "is_active")
@@ -125,7 +125,7 @@ def save_assignment_rule(rule: AssignmentRule | None, *, name: str, agents: Iter
         raise InvalidRule(problem="a name and at least one agent")
     if (channel and channel not in TicketChannel.values) or (
             kind and kind not in TicketKind.values) or (
-            min_severity and min_severity not in Severity.values):
+            min_severity and min_severity not in TicketSeverity.values):
         raise InvalidRule(problem="unknown channel, kind or severity")
     refused = [str(a) for a in agents if not a.has_perm(queries.ANSWER_PERMISSION)]
     if refused:

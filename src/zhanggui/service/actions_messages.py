@@ -16,10 +16,10 @@ from zhanggui.service.locking import TICKET_FIELDS, lock_ticket, require_status
 from zhanggui.service.models import (
     AutoReplyRule,
     CannedReply,
-    MessageDirection,
     Ticket,
     TicketChannel,
     TicketMessage,
+    TicketMessageDirection,
     TicketStatus,
 )
 from zhanggui.service.variables import canned_values
@@ -62,7 +62,7 @@ def record_inbound(ticket: Ticket, *, body: str, sent_at: datetime, external_id:
     auto-reply rule answers at once (``is_auto_reply``, which is no staff response)."""
     text = _text(body)
     before = snapshot(ticket, TICKET_FIELDS)
-    message = _message(ticket, direction=MessageDirection.INBOUND, body=text, sent_at=sent_at,
+    message = _message(ticket, direction=TicketMessageDirection.INBOUND, body=text, sent_at=sent_at,
                        external_id=external_id)
     if ticket.status != TicketStatus.OPEN:
         reopened = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
@@ -80,7 +80,7 @@ def record_inbound(ticket: Ticket, *, body: str, sent_at: datetime, external_id:
 
 def _auto_reply(ticket: Ticket, *, rule: AutoReplyRule, after: TicketMessage) -> TicketMessage:
     body = rules.render_canned(rule.reply, canned_values(ticket, agent=None))
-    reply = _message(ticket, direction=MessageDirection.OUTBOUND, body=body,
+    reply = _message(ticket, direction=TicketMessageDirection.OUTBOUND, body=body,
                      sent_at=after.sent_at, is_auto_reply=True)
     log_operation(ticket, action="service.auto_reply", actor=None,
                   after={"rule": rule.pk, "message": reply.pk})
@@ -117,7 +117,7 @@ def record_outbound(ticket: Ticket, *, body: str, sent_at: datetime, author: Sta
     """An agent's answer on a locked ticket (inside the caller's transaction): the first
     sets ``first_responded_at``; an unassigned ticket becomes the author's."""
     before = snapshot(ticket, TICKET_FIELDS)
-    message = _message(ticket, direction=MessageDirection.OUTBOUND, body=_text(body),
+    message = _message(ticket, direction=TicketMessageDirection.OUTBOUND, body=_text(body),
                        sent_at=sent_at, author=author, external_id=external_id,
                        canned_reply=canned_reply)
     changed = []
@@ -160,7 +160,7 @@ def reply_ticket(ticket: Ticket, *, body: str = "", actor: Staff,
     message = record_outbound(ticket, body=body, sent_at=timezone.now(), author=actor,
                               external_id=message_id, canned_reply=canned_reply)
     if message_id:
-        last_inbound = (ticket.messages.filter(direction=MessageDirection.INBOUND)
+        last_inbound = (ticket.messages.filter(direction=TicketMessageDirection.INBOUND)
                         .exclude(external_id="").order_by("-sent_at", "-pk").first())
         _mail_after_commit(ticket, body=message.body, message_id=message_id,
                            in_reply_to=last_inbound.external_id if last_inbound else "")
@@ -175,7 +175,7 @@ def add_note(ticket: Ticket, *, body: str, actor: Staff) -> TicketMessage:
         EmptyMessage: no text.
     """
     ticket = lock_ticket(ticket)
-    note = _message(ticket, direction=MessageDirection.NOTE, body=_text(body),
+    note = _message(ticket, direction=TicketMessageDirection.NOTE, body=_text(body),
                     sent_at=timezone.now(), author=actor)
     log_operation(ticket, action="service.note", actor=actor, after={"message": note.pk})
     return note

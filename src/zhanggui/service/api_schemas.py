@@ -12,9 +12,9 @@ from zhanggui.customers.rules import PERSONAL_DATA_PERMISSION
 from zhanggui.service import rating, rules
 from zhanggui.service.models import (
     ComplaintNature,
-    Severity,
     TicketChannel,
     TicketKind,
+    TicketSeverity,
     TicketStatus,
 )
 
@@ -30,7 +30,7 @@ class TicketOut(Schema):
     channel: TicketChannel
     kind: TicketKind
     nature: str
-    severity: Severity
+    severity: TicketSeverity
     subject: str
     status: TicketStatus
     customer_id: int | None
@@ -134,7 +134,7 @@ class TicketIn(Schema):
     kind: TicketKind = TicketKind.INQUIRY
     body: str = Field("", max_length=10000, description="the customer's first message")
     nature: ComplaintNature | Literal[""] = ""
-    severity: Severity | Literal[""] = Field("", description="required for a complaint")
+    severity: TicketSeverity | Literal[""] = Field("", description="required for a complaint")
     contact: str = Field("", max_length=254)
     customer_id: Id | None = None
     order_id: Id | None = None

@@ -16,7 +16,7 @@ from zhanggui.service.actions import TicketInput, open_ticket
 from zhanggui.service.actions_messages import record_inbound, record_outbound
 from zhanggui.service.errors import InvalidConversation, InvalidMail
 from zhanggui.service.locking import lock_ticket
-from zhanggui.service.models import MessageDirection, Ticket, TicketChannel, TicketMessage
+from zhanggui.service.models import Ticket, TicketChannel, TicketMessage, TicketMessageDirection
 
 IMPORT_CHANNELS = (TicketChannel.CHAT, TicketChannel.PLATFORM)
 
@@ -48,7 +48,7 @@ def _check_messages(messages: list[ImportedMessage]) -> dict[str, Staff]:
             problem = "an external id of 1 to 200 characters"
         elif message.external_id in seen:
             problem = f"external id {message.external_id} twice"
-        elif message.direction not in (MessageDirection.INBOUND, MessageDirection.OUTBOUND):
+        elif message.direction not in (TicketMessageDirection.INBOUND, TicketMessageDirection.OUTBOUND):
             problem = "direction in or out"
         elif not message.body.strip():
             problem = "some text"
@@ -124,7 +124,7 @@ def import_conversation(*, channel: str, external_id: str, messages: list[Import
     for message in ordered:
         if message.external_id in known:
             continue
-        if message.direction == MessageDirection.INBOUND:
+        if message.direction == TicketMessageDirection.INBOUND:
             record_inbound(ticket, body=message.body, sent_at=message.sent_at,
                            external_id=message.external_id, actor=actor)
         else:

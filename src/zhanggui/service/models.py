@@ -76,7 +76,7 @@ class ComplaintNature(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Severity(models.TextChoices):
+class TicketSeverity(models.TextChoices):
     LOW = "low", pgettext_lazy("severity", "low")
     MEDIUM = "medium", pgettext_lazy("severity", "medium")
     HIGH = "high", pgettext_lazy("severity", "high")
@@ -100,8 +100,8 @@ class Ticket(PersonalDataModel, TimeStampedModel):
                             default=TicketKind.INQUIRY, db_index=True)
     nature = models.CharField(_("complaint about"), max_length=10,
                               choices=ComplaintNature.choices, blank=True)
-    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices,
-                                default=Severity.LOW)
+    severity = models.CharField(_("severity"), max_length=8, choices=TicketSeverity.choices,
+                                default=TicketSeverity.LOW)
     subject = models.CharField(pgettext_lazy("ticket", "subject"), max_length=200)
     status = models.CharField(_("status"), max_length=8, choices=TicketStatus.choices,
                               default=TicketStatus.OPEN, db_index=True)
@@ -151,7 +151,7 @@ class Ticket(PersonalDataModel, TimeStampedModel):
         return f"{self.number} {self.subject}"
 
 
-class MessageDirection(models.TextChoices):
+class TicketMessageDirection(models.TextChoices):
     INBOUND = "in", _("from the customer")
     OUTBOUND = "out", _("to the customer")
     NOTE = "note", _("internal note")
@@ -160,7 +160,7 @@ class MessageDirection(models.TextChoices):
 class TicketMessage(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages",
                                verbose_name=_("ticket"))
-    direction = models.CharField(_("direction"), max_length=4, choices=MessageDirection.choices)
+    direction = models.CharField(_("direction"), max_length=4, choices=TicketMessageDirection.choices)
     body = models.TextField(_("message"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+",
@@ -235,7 +235,7 @@ class AssignmentRule(models.Model):
                                blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=TicketKind.choices, blank=True)
     min_severity = models.CharField(_("severity at least"), max_length=8,
-                                    choices=Severity.choices, blank=True)
+                                    choices=TicketSeverity.choices, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True,
                                 help_text=_("any of these words in the subject or message"))
     agents = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+",

@@ -16,9 +16,9 @@ from zhanggui.orders.models import Order
 from zhanggui.service.models import (
     CannedReply,
     ComplaintNature,
-    Severity,
     TicketChannel,
     TicketKind,
+    TicketSeverity,
 )
 
 BLANK = [("", "—")]
@@ -38,7 +38,7 @@ class OpenTicketForm(OperationForm):
                                choices=BLANK + list(ComplaintNature.choices),
                                widget=UnfoldAdminSelectWidget())
     severity = forms.ChoiceField(label=_("severity"), required=False,
-                                 choices=BLANK + list(Severity.choices),
+                                 choices=BLANK + list(TicketSeverity.choices),
                                  widget=UnfoldAdminSelectWidget())
     subject = _text(_("subject"), required=True)
     body = forms.CharField(label=_("what the customer said"), required=False, max_length=10000,
