@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
@@ -26,6 +26,13 @@ from zhanggui.marketing.models_experiments import Assignment, Experiment
 
 pytestmark = pytest.mark.django_db
 TOL = 1e-9
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems are matched in the source language (the shop's default is Chinese)."""
+    with translation.override("en"):
+        yield
+
 
 
 def close(a, b, tol=TOL) -> bool:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import factories
 from zhanggui.accounts.models import OperationLog
@@ -13,6 +13,13 @@ from zhanggui.customers.models_segments import CustomerScore, Segment, SegmentMe
 from zhanggui.customers.segment_errors import SegmentCodeTaken, SegmentInvalid
 
 DORMANT = {"match": "all", "conditions": [{"field": "lifecycle_stage", "op": "eq", "value": "dormant"}]}
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems are matched in the source language (the shop's default is Chinese)."""
+    with translation.override("en"):
+        yield
+
 
 
 def _customers(n: int) -> list[Customer]:

@@ -44,7 +44,7 @@ def test_a_bad_definition_is_refused_naming_the_condition(login):
     client = login("operator")
     response = _post_create(client, {"match": "all", "conditions": [
         {"field": "age", "op": "gt", "value": 30}, {"field": "shoe_size", "op": "eq", "value": 40}]})
-    assert "condition 2 (shoe_size)" in response.content.decode()
+    assert "第 2 个条件（shoe_size）" in response.content.decode()  # the console speaks Chinese
     assert not Segment.objects.exists()
 
 
@@ -63,6 +63,6 @@ def test_preview_shows_the_count_and_masked_customers_without_saving(login):
     response = client.post(reverse("admin:customers_segment_preview_one", args=[segment.pk]),
                            {"definition": json.dumps(DEFINITION)})
     html = response.content.decode()
-    assert 'id="segment-preview-count"' in html and "1 customer meets" in html
+    assert 'id="segment-preview-count"' in html and "当前有 1 位客户满足该规则" in html
     assert order.customer.code in html and "张**" in html
     assert segment.members.count() == 0

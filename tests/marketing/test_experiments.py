@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
@@ -28,6 +29,13 @@ from zhanggui.marketing.models_experiments import Assignment, Experiment, Experi
 from zhanggui.pricing.models import Promotion
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems are matched in the source language (the shop's default is Chinese)."""
+    with translation.override("en"):
+        yield
+
 
 
 def test_create_experiment_stores_arms_and_planned_sample():

@@ -2,6 +2,7 @@
 nothing; a promotion's test from creation to results."""
 
 import pytest
+from django.utils import translation
 
 from tests.api.support import ApiClient, assert_error, staff_of
 from tests.marketing import campaign_factories
@@ -17,6 +18,13 @@ from zhanggui.pricing import actions as pricing_actions
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/marketing/experiments"
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems are matched in the source language (the shop's default is Chinese)."""
+    with translation.override("en"):
+        yield
+
 
 
 def operator() -> ApiClient:
@@ -88,6 +96,6 @@ def test_a_promotion_test_from_creation_to_results():
     warehouse.rebuild()
     results = client.get(f"{URL}/{data['id']}/results").json()
     assert results["primary_test"] == "welch_t" and not results["may_conclude"]
-    assert results["adjustment"] == "holm" and "Under-powered" in results["warning"]
+    assert results["adjustment"] == "holm" and "样本不足" in results["warning"]  # the API speaks Chinese
     treated = next(a for a in results["arms"] if a["code"] == "treated")
     assert treated["revenue_vs_baseline"] is not None or treated["recipients"] < 2

@@ -279,3 +279,20 @@ def test_policies_are_read_with_defaults_and_saved_by_actions(db):
     with pytest.raises(InvalidOffer):
         membership.save_tier_policy(actor=None, review_months=0)
     assert not TierPolicy.objects.exists()
+
+
+def test_a_budget_cannot_be_cut_below_what_was_already_used(db):
+    """Lowering a promotion's budget or cap under its use so far is refused with a clear error
+    (it broke a database check: found by make fuzz) and nothing changes."""
+    from zhanggui.pricing import actions as pricing_actions
+    from zhanggui.pricing.errors import InvalidOffer
+    from zhanggui.pricing.models import Promotion
+
+    promotion = factories.make_promotion("item_fixed", discount_amount=Decimal("5.00"))
+    Promotion.objects.filter(pk=promotion.pk).update(used_count=3)
+    promotion.refresh_from_db()
+    promotion.budget_uses = 0
+    with pytest.raises(InvalidOffer, match="budget"):
+        pricing_actions.save_promotion(promotion, actor=None)
+    promotion.refresh_from_db()
+    assert promotion.budget_uses is None

@@ -110,12 +110,24 @@ def _segments_problem(offer) -> str | None:
     return f"unknown segment code {unknown[0]}" if unknown else None
 
 
+def _budget_problem(offer) -> str | None:
+    """A budget or cap may not fall below what has already been used of it."""
+    if offer.budget_uses is not None and offer.budget_uses < offer.used_count:
+        return f"the budget of uses is below the {offer.used_count} uses so far"
+    if offer.budget_amount is not None and offer.budget_amount < offer.used_amount:
+        return f"the budget amount is below the {offer.used_amount} given so far"
+    sold = getattr(offer, "sold_units", 0)
+    if getattr(offer, "stock_cap", None) is not None and offer.stock_cap < sold:
+        return f"the stock cap is below the {sold} units sold so far"
+    return None
+
+
 def promotion_problem(promotion: Promotion) -> str | None:
     """Why ``promotion`` is not valid (None when it is)."""
     check = KIND_CHECKS.get(promotion.kind)
     if check is None:
         return "unknown kind"
-    return _window_problem(promotion) or check(promotion)
+    return _window_problem(promotion) or _budget_problem(promotion) or check(promotion)
 
 
 def coupon_template_problem(template: CouponTemplate) -> str | None:
@@ -123,7 +135,7 @@ def coupon_template_problem(template: CouponTemplate) -> str | None:
         return "a rate between 0 and 1 is needed"
     if template.kind == "fixed" and not (template.discount_amount or 0) > 0:
         return "an amount off is needed"
-    return _window_problem(template)
+    return _window_problem(template) or _budget_problem(template)
 
 
 def _save_checked(obj, problem, *, actor: Staff | None, action: str, fields: tuple[str, ...],
