@@ -88,6 +88,14 @@ CAMPAIGNS_VIEW = _view(*CAMPAIGN_MODELS, "marketing.recipient", "marketing.messa
                        "marketing.unsubscribe", "marketing.campaignresult",
                        "marketing.contactpolicy", "marketing.assignment")
 
+# Operations intelligence (insights): basket rules, anomalies, the briefing, simulations; and
+# what it writes below (customer value and recommendations, "bought together").
+INSIGHTS_VIEW = _view("insights.basketrun", "insights.associationrule", "insights.anomaly",
+                      "insights.briefing", "insights.briefingaction",
+                      "insights.promotionsimulation", "customers.customervalue",
+                      "customers.customerrecommendation", "catalog.productaffinity")
+INSIGHTS_RUN = ["insights.add_basketrun", "insights.add_promotionsimulation"]
+
 # Automatic order review (orders.review): see the rules and the holds.
 REVIEW_VIEW = ["orders.view_reviewrule", "orders.view_orderhold"]
 
@@ -110,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "marketing.send_campaign", *_view(*TICKET_MODELS),
         # The operator records a customer's "stop messaging me" and sets the contact policy.
         "marketing.add_unsubscribe", "marketing.change_contactpolicy",
+        *INSIGHTS_VIEW, *INSIGHTS_RUN,
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -122,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TICKETS_WORK, *_crud("service.cannedreply"),
         *POINTS_VIEW, "customers.adjust_points", *SEGMENTS_VIEW,
         *_view("pricing.membertier", "pricing.customermembership"),
+        *_view("customers.customervalue", "customers.customerrecommendation"),
     ],
     Role.WAREHOUSE: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, "orders.order", "orders.orderline",
@@ -156,6 +166,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "suppliers.accept_over_receipt",
         # Points are a liability; campaigns and their results are spend.
         *POINTS_VIEW, *CAMPAIGNS_VIEW,
+        *_view("insights.briefing", "insights.briefingaction", "insights.promotionsimulation"),
     ],
     Role.DESIGNER: [
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
@@ -171,6 +182,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TASKS_VIEW,
         *FORECAST_VIEW, "marketing.view_adspend",
         *POINTS_VIEW, *SEGMENTS_VIEW, *CAMPAIGNS_VIEW, *_view(*TICKET_MODELS),
+        *INSIGHTS_VIEW, "insights.add_basketrun",
     ],
     Role.SUPPLIER: [
         "fulfillment.view_supplierorder", "fulfillment.ship_supplierorder",

@@ -197,3 +197,31 @@ class ProductMedia(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class ProductAffinity(models.Model):
+    """"Bought together": for one product, the products most often bought with it, ranked.
+
+    Computed on top (``insights.recommend``) after each warehouse refresh and written here
+    through ``catalog.actions.replace_product_affinities``; the storefront API and the
+    campaigns read these rows.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="affinities",
+                                verbose_name=_("product"))
+    related = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("bought with"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.DecimalField(_("score"), max_digits=12, decimal_places=6)
+    baskets = models.PositiveIntegerField(_("baskets with both"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("bought together")
+        verbose_name_plural = _("bought together")
+        ordering = ["product", "rank"]
+        constraints = [models.UniqueConstraint(fields=("product", "related"),
+                                               name="catalog_affinity_once")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} → {self.related_id}"

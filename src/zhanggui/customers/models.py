@@ -113,3 +113,7 @@ from zhanggui.customers.models_segments import (  # noqa: E402, F401
     SegmentMember,
     SegmentSize,
 )
+from zhanggui.customers.models_value import (  # noqa: E402, F401
+    CustomerRecommendation,
+    CustomerValue,
+)
