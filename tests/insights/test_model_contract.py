@@ -7,10 +7,12 @@ the documented shape.
 """
 
 import copy
+from importlib import import_module
 
 import pytest
 
 from zhanggui.insights.contract import (
+    MODEL_MODULES,
     InsightModel,
     ModelInputError,
     NotFittedError,
@@ -21,8 +23,11 @@ from zhanggui.insights.contract import (
 MODELS = all_models()
 
 
-def test_every_model_module_registers_a_model():
-    assert len(MODELS) >= 6, sorted(MODELS)
+@pytest.mark.parametrize("module", MODEL_MODULES)
+def test_every_model_module_registers_a_model(module):
+    defined = import_module(module)
+    assert any(getattr(defined, name, None) is model for name in dir(defined)
+               for model in MODELS.values()), f"{module} registers no model"
 
 
 @pytest.fixture(params=sorted(MODELS), ids=str)
