@@ -1,153 +1,45 @@
 """The console's page matrix: every URL pattern of the site, who may open it, and how.
 
 ``console_patterns()`` walks the URL resolver (the admin site's URLs included); ``PAGES``
-declares, for each pattern, the roles that may open it and how to fill its URL.
+declares, for each pattern, the roles that may open it and how to fill its URL
+(the vocabulary is in ``page_kinds``; the rows of later areas in ``page_rows_*``).
 ``test_page_matrix.py`` opens every pattern as every role and fails when a pattern has no
 row. ``every_kind()`` (in ``page_store``) builds one object of every model the console shows,
 so that each object page has an object to open.
 """
 
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
-from django.db import models
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RoutePattern
-
+from tests.console import page_rows_life
+from tests.console.page_kinds import (  # noqa: F401  (re-exported for test_page_matrix)
+    ALL_ROLES,
+    ANONYMOUS,
+    CUSTOMER_VIEW,
+    EVERYONE,
+    LISTING_VIEW,
+    LOGIN,
+    NOBODY,
+    OWNER,
+    PRICING_VIEW,
+    REPORTS_READ,
+    REPORTS_VIEW,
+    ROLES,
+    STOCK_VIEW,
+    STORE_VIEW,
+    Page,
+    Pattern,
+    _object,
+    _pk,
+    admin_model,
+    all_patterns,
+    console_patterns,
+    fill,
+    first_pk,
+    is_api,
+    model_pages,
+    roles,
+)
 from tests.console.page_store import every_kind  # noqa: F401  (page_matrix.every_kind)
-from zhanggui.accounts.roles import Role
-
-ROLES = [role.value for role in Role]
-
-
-# ---- the walk ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Pattern:
-    key: str  # the pattern's name with its namespace, or its route when it has no name
-    route: str
-    pattern: URLPattern
-
-    @property
-    def parameters(self) -> list[str]:
-        return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
-
-
-def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Pattern]:
-    for entry in resolver.url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
-            yield from _walk(entry, route, inner)
-        else:
-            key = f"{namespace}{entry.name}" if entry.name else route
-            yield Pattern(key, route, entry)
-
-
-def all_patterns() -> list[Pattern]:
-    return list(_walk(get_resolver()))
-
-
-def is_api(pattern: Pattern) -> bool:
-    return pattern.route.startswith("api/")
-
-
-def console_patterns() -> list[Pattern]:
-    """Every pattern outside the API (the API's operations are walked through its schema)."""
-    return [p for p in all_patterns() if not is_api(p)]
-
-
-def fill(pattern: Pattern, values: dict[str, Any]) -> str:
-    """The URL of a route pattern with its parameters filled in."""
-    assert isinstance(pattern.pattern.pattern, RoutePattern) or not pattern.parameters
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern.route)
-
-
-def first_pk(model: type[models.Model]) -> Any:
-    obj = model._default_manager.order_by("pk").first()
-    assert obj is not None, f"no {model._meta.label} to open: every_kind() must make one"
-    return obj.pk
-
-
-# ---- the table --------------------------------------------------------------------------
-
-NOBODY = "nobody"  # a signed-in staff member without any role
-ANONYMOUS = "anonymous"
-EVERYONE = frozenset([*ROLES, NOBODY])  # every signed-in staff member
-LOGIN = "login"  # anonymous visitors are sent to the login page, ?next= this page
-
-
-def roles(*names: str) -> frozenset[str]:
-    return frozenset(("owner", *names))
-
-
-OWNER = roles()
-# Every role of the shop's staff: a supplier's account (role "supplier") sees its orders only.
-ALL_ROLES = frozenset(ROLES) - {"supplier"}
-STORE_VIEW = roles("operator", "service", "warehouse", "finance", "analyst")  # orders & co.
-STOCK_VIEW = roles("operator", "warehouse", "finance", "analyst")
-CUSTOMER_VIEW = roles("operator", "service", "finance", "analyst")
-PRICING_VIEW = roles("operator", "finance")
-LISTING_VIEW = roles("operator", "designer")
-REPORTS_VIEW = roles("operator", "analyst")
-REPORTS_READ = roles("operator", "analyst", "finance")  # the report pages themselves
-
-
-@dataclass(frozen=True)
-class Page:
-    """How a URL pattern answers a GET.
-
-    Attributes:
-        roles: who may open it; every other signed-in staff member gets ``denied``.
-        params: the URL's parameters, from the store ``every_kind()`` built.
-        url: the whole URL, for a regular-expression pattern.
-        redirect: where it sends those who may open it (a 302), instead of a 200.
-        denied: what the others get (the admin answers 403; 404 for an app index).
-        anonymous: ``LOGIN``, or the status/redirect a visitor who is not signed in gets.
-        post_only: it changes something, so a GET is refused (405) for everyone signed in.
-    """
-
-    roles: frozenset[str]
-    params: Callable[[dict], dict] = lambda store: {}
-    url: Callable[[dict], str] | None = None
-    redirect: Callable[[dict], str] | None = None
-    denied: int = 403
-    anonymous: Any = LOGIN
-    post_only: bool = False
-
-
-def _pk(model_label: str) -> Callable[[dict], dict]:
-    def params(store: dict) -> dict:
-        return {"object_id": first_pk(admin_model(model_label))}
-    return params
-
-
-def admin_model(model_label: str) -> type[models.Model]:
-    from django.apps import apps
-
-    return apps.get_model(model_label)
-
-
-def model_pages(model_label: str, view: frozenset[str], add: frozenset[str] = frozenset(),
-                delete: frozenset[str] = frozenset()) -> dict[str, Page]:
-    """The admin's pages of a model: list, add, change (read-only for viewers), delete,
-    history, and the old ``<id>/`` URL that redirects to the change page."""
-    app_label, model_name = model_label.split(".")
-    name = f"admin:{app_label}_{model_name}"
-    obj = _pk(model_label)
-    return {
-        f"{name}_changelist": Page(view),
-        f"{name}_add": Page(add),
-        f"{name}_change": Page(view, obj),
-        f"{name}_delete": Page(delete, obj),
-        f"{name}_history": Page(view, obj),
-        f"{app_label}/{model_name}/<path:object_id>/": Page(
-            EVERYONE, obj, redirect=lambda store: f"/{app_label}/{model_name}/"
-                                                  f"{obj(store)['object_id']}/change/"),
-    }
-
 
 MODELS: dict[str, dict[str, frozenset[str]]] = {
     # model: view (list, change page read-only, history), add, delete
@@ -254,10 +146,6 @@ MODELS: dict[str, dict[str, frozenset[str]]] = {
 
 def _run(store: dict) -> dict:
     return {"run_id": store["import_run"].pk}
-
-
-def _object(key: str, field_name: str = "object_id") -> Callable[[dict], dict]:
-    return lambda store: {field_name: store[key].pk}
 
 
 PAGES: dict[str, Page] = {
@@ -440,63 +328,4 @@ PAGES.update({
     "admin:inventory_stockfeedrun_upload_feed": Page(roles("warehouse", "supplier")),
 })
 
-# Campaigns: prepare, send and cancel are operations; the unsubscribe link's page is public
-# (its signature is the credential).
-PAGES.update({
-    "admin:marketing_campaign_prepare_one": Page(roles("operator"), _pk("marketing.campaign")),
-    "admin:marketing_campaign_send_one": Page(roles("operator"), _pk("marketing.campaign")),
-    "admin:marketing_campaign_cancel_one": Page(roles("operator"), _pk("marketing.campaign")),
-    "marketing_unsubscribe": Page(EVERYONE, anonymous=200, params=lambda store: {
-        "token": _unsubscribe_token(store)}),
-})
-
-
-def _unsubscribe_token(store: dict) -> str:
-    from zhanggui.marketing.unsubscribe import make_token
-
-    return make_token(store["customer"].pk, "email")
-
-
-# A/B tests: start and stop are operations (a form on GET, the action on POST).
-PAGES.update({
-    "admin:marketing_experiment_start_one": Page(roles("operator"), _pk("marketing.experiment")),
-    "admin:marketing_experiment_stop_one": Page(roles("operator"), _pk("marketing.experiment")),
-})
-
-# Segments: edit, preview (a draft evaluated in the warehouse), deactivate and activate are
-# operations on the segment page.
-_SEGMENT = _pk("customers.segment")
-PAGES.update({
-    "admin:customers_segment_edit_one": Page(roles("operator"), _SEGMENT),
-    "admin:customers_segment_preview_one": Page(roles("operator", "service", "analyst"), _SEGMENT),
-    "admin:customers_segment_deactivate_one": Page(roles("operator"), _SEGMENT),
-    "admin:customers_segment_activate_one": Page(roles("operator"), _SEGMENT),
-})
-
-# Membership: adjusting a customer's points is an operation on the customer page.
-PAGES.update({
-    "admin:customers_customer_adjust_points": Page(roles("service"), _object("customer")),
-})
-
-# Service desk: tickets (changes only through the ticket page's POST forms and the open
-# form), canned replies, auto-reply and assignment rules, the policy; the customer's public
-# rating page (the signed token is the credential: anyone, signed in or not).
-_TICKET = _pk("service.ticket")
-_DESK = roles("operator", "service", "analyst")
-PAGES.update({
-    **model_pages("service.ticket", _DESK),
-    **model_pages("service.cannedreply", roles("service"), add=roles("service")),
-    **model_pages("service.autoreplyrule", roles("service"), add=OWNER, delete=OWNER),
-    **model_pages("service.assignmentrule", roles("service"), add=OWNER, delete=OWNER),
-    **model_pages("service.servicepolicy", roles("service")),
-    "admin:service_ticket_open_new": Page(roles("service")),
-    **{f"admin:service_ticket_{step}": Page(roles("service"), _TICKET, post_only=True)
-       for step in ("reply", "note", "assign", "pending", "resolve", "close")},
-    "service_rate": Page(EVERYONE, lambda store: {"token": _rating_token()}, anonymous=200),
-})
-
-
-def _rating_token() -> str:
-    from zhanggui.service.rating import make_token
-
-    return make_token(admin_model("service.ticket").objects.order_by("pk").first())
+PAGES.update(page_rows_life.PAGES)

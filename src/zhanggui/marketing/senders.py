@@ -16,6 +16,7 @@ systems can recognise it as a duplicate (docs/campaigns.md, "At least once").
 
 import hashlib
 import logging
+from abc import ABC, abstractmethod
 from functools import cache
 
 from django.conf import settings
@@ -34,15 +35,16 @@ DEFAULT_SENDERS = {
 }
 
 
-class Sender:
+class Sender(ABC):
     """One channel's way out. ``send`` raises on failure (the outbox retries)."""
 
+    @abstractmethod
     def address_for(self, customer: Customer) -> str:
         """Where this channel reaches ``customer``; "" when it cannot."""
-        raise NotImplementedError
 
+    @abstractmethod
     def send(self, message: Message, address: str, *, headers: dict | None = None) -> str:
-        raise NotImplementedError
+        """Send ``message`` to ``address``; return the provider's message id."""
 
 
 def message_id(message: Message) -> str:
