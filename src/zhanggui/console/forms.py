@@ -20,6 +20,7 @@ from zhanggui.accounts.roles import Role
 from zhanggui.aftersales.models import Disposition, ReasonCode, RequestKind
 from zhanggui.catalog.models import ListingReason, Sku
 from zhanggui.console.operations import OperationForm
+from zhanggui.customers.models import Customer
 from zhanggui.fulfillment.models import Carrier
 from zhanggui.inventory.models import MovementKind, Warehouse
 
@@ -27,6 +28,31 @@ from zhanggui.inventory.models import MovementKind, Warehouse
 def _text(label, *, required: bool = True, max_length: int = 200, **kwargs) -> forms.CharField:
     return forms.CharField(label=label, required=required, max_length=max_length,
                            widget=UnfoldAdminTextInputWidget(), **kwargs)
+
+
+class LookupField(forms.CharField):
+    """A number typed by a person (a customer's, an order's), cleaned to the row it names;
+    ``None`` when left blank, ``missing`` as the error when no row has it."""
+
+    def __init__(self, *, model, field: str, missing, max_length: int = 40, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", UnfoldAdminTextInputWidget())
+        super().__init__(max_length=max_length, **kwargs)
+        self.model, self.field, self.missing = model, field, missing
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip()
+        if not code:
+            return None
+        found = self.model._default_manager.filter(**{self.field: code}).first()
+        if found is None:
+            raise forms.ValidationError(self.missing)
+        return found
+
+
+def customer_field(label=None) -> LookupField:
+    return LookupField(label=label or _("customer number"), model=Customer, field="code",
+                       missing=_("No customer has this number."))
 
 
 def _choice(label, choices, **kwargs) -> forms.ChoiceField:

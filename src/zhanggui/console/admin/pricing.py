@@ -31,7 +31,7 @@ from unfold.widgets import (
 from zhanggui.accounts.actions import delete_record
 from zhanggui.catalog.models import Sku
 from zhanggui.console.formatting import badge, money
-from zhanggui.console.forms import _text
+from zhanggui.console.forms import _text, customer_field
 from zhanggui.console.mixins import (
     ConsoleModelAdmin,
     MasterDataAdmin,
@@ -323,8 +323,7 @@ class TryCartForm(forms.Form):
     lines = forms.CharField(
         label=_("cart lines"), widget=UnfoldAdminTextareaWidget(attrs={"rows": 5}),
         help_text=_("one line per SKU: SKU code and quantity, e.g. “SKU000123 2”"))
-    customer_code = forms.CharField(label=_("customer number"), required=False,
-                                    widget=UnfoldAdminTextInputWidget())
+    customer_code = customer_field()
     province_code = forms.ChoiceField(label=_("province"), choices=[("", "—"), *PROVINCE_CHOICES],
                                       required=False, widget=UnfoldAdminSelectWidget())
     channel = forms.CharField(label=_("channel"), initial="own", widget=UnfoldAdminTextInputWidget())
@@ -352,14 +351,6 @@ class TryCartForm(forms.Form):
             demand[skus[code]] = quantity
         return demand
 
-    def clean_customer_code(self):
-        code = self.cleaned_data["customer_code"].strip()
-        if not code:
-            return None
-        customer = Customer.objects.filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(_("Unknown customer number."))
-        return customer
 
 
 def _render(request, site, template: str, title, **context):

@@ -10,8 +10,8 @@ from unfold.widgets import (
 )
 
 from zhanggui.accounts.models import Staff
+from zhanggui.console.forms import LookupField, customer_field
 from zhanggui.console.operations import OperationForm
-from zhanggui.customers.models import Customer
 from zhanggui.orders.models import Order
 from zhanggui.service.models import (
     CannedReply,
@@ -44,26 +44,10 @@ class OpenTicketForm(OperationForm):
     body = forms.CharField(label=_("what the customer said"), required=False, max_length=10000,
                            widget=UnfoldAdminTextareaWidget(attrs={"rows": 4}))
     contact = _text(_("contact (phone, e-mail or nickname)"), max_length=254)
-    customer_code = _text(_("customer number"), max_length=40)
-    order_number = _text(_("order number"), max_length=40)
+    customer_code = customer_field()
+    order_number = LookupField(label=_("order number"), model=Order, field="number",
+                               missing=_("No order has this number."))
 
-    def clean_customer_code(self):
-        code = self.cleaned_data["customer_code"].strip()
-        if not code:
-            return None
-        customer = Customer.objects.filter(code=code).first()
-        if customer is None:
-            raise forms.ValidationError(_("No customer has this number."))
-        return customer
-
-    def clean_order_number(self):
-        number = self.cleaned_data["order_number"].strip()
-        if not number:
-            return None
-        order = Order.objects.filter(number=number).first()
-        if order is None:
-            raise forms.ValidationError(_("No order has this number."))
-        return order
 
 
 class CannedPickForm(forms.Form):
