@@ -165,6 +165,10 @@ class AssociationRules(InsightModel[list, RuleQuery, pd.DataFrame]):
             raise ModelInputError(f"max_size must be at least 2, not {max_size}")
         self.max_size = max_size
 
+    def floor_for(self, baskets: int) -> int:
+        """The minimum count of an itemset among ``baskets`` baskets."""
+        return min_count(self.min_support, baskets)
+
     def fit(self, data: list) -> Self:
         if isinstance(data, str | bytes) or not isinstance(data, Iterable):
             raise ModelInputError("baskets must be a list of baskets (each a list of items)")
@@ -175,7 +179,7 @@ class AssociationRules(InsightModel[list, RuleQuery, pd.DataFrame]):
             raise ModelInputError("each basket must be a list of items, not a single value")
         encoded = encode(baskets)
         self.baskets = len(baskets)
-        self.floor = min_count(self.min_support, self.baskets)
+        self.floor = self.floor_for(self.baskets)
         self.items = encoded.items
         self.counts = frequent_itemsets(encoded.baskets, len(encoded.items), self.floor,
                                         self.max_size)
