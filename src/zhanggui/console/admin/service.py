@@ -95,6 +95,33 @@ class SlaFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The ticket page's POST forms: (permission, form, the action it runs, the message after).
+TICKET_STEPS = {
+    "reply": (REPLY, forms_.ReplyForm, lambda ticket, data, actor: actions_messages.reply_ticket(
+        ticket, body=data["body"], canned_reply=data["canned_reply"], actor=actor),
+        _("Reply sent.")),
+    "note": ("service.add_ticketmessage", forms_.NoteForm,
+             lambda ticket, data, actor: actions_messages.add_note(ticket, body=data["body"],
+                                                                   actor=actor),
+             _("Note added.")),
+    "assign": (ASSIGN, forms_.AssignForm,
+               lambda ticket, data, actor: actions.assign_ticket(ticket, agent=data["agent"],
+                                                                 actor=actor),
+               _("Ticket assigned.")),
+    "pending": (REPLY, forms_.DoneForm,
+                lambda ticket, data, actor: actions.set_pending(ticket, actor=actor),
+                _("Waiting for the customer.")),
+    "resolve": (REPLY, forms_.DoneForm,
+                lambda ticket, data, actor: actions.resolve_ticket(ticket, note=data["note"],
+                                                                   actor=actor),
+                _("Ticket resolved.")),
+    "close": (REPLY, forms_.DoneForm,
+              lambda ticket, data, actor: actions.close_ticket(ticket, note=data["note"],
+                                                               actor=actor),
+              _("Ticket closed.")),
+}
+
+
 def _minutes(delta) -> str:
     minutes = int(abs(delta.total_seconds()) // 60)
     if minutes < 60:
@@ -148,9 +175,9 @@ class TicketAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
-        steps = [path(f"<path:object_id>/{name}/", wrap(require_POST(getattr(self, f"{name}_view"))),
-                      name=f"service_ticket_{name}")
-                 for name in ("reply", "note", "assign", "pending", "resolve", "close")]
+        steps = [path(f"<path:object_id>/{name}/", wrap(require_POST(self.step_view)),
+                      {"name": name}, name=f"service_ticket_{name}")
+                 for name in TICKET_STEPS]
         return [*steps, *super().get_urls()]
 
     @display(description=_("status"), ordering="status")
@@ -199,8 +226,7 @@ class TicketAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
             "done_form": forms_.DoneForm(),
             "rating_link": rating.rating_url(ticket) if done and ticket.rating is None else "",
             "ticket_urls": {name: reverse(f"admin:service_ticket_{name}", args=[quote(ticket.pk)])
-                            for name in ("reply", "note", "assign", "pending", "resolve",
-                                         "close")},
+                            for name in TICKET_STEPS},
         }
 
     # ---- POST-only forms of the ticket page, each calling one action ----
@@ -227,43 +253,9 @@ class TicketAdmin(ReadOnlyAdminMixin, ConsoleModelAdmin):
         return HttpResponseRedirect(reverse("admin:service_ticket_change",
                                             args=[quote(ticket.pk)]))
 
-    def reply_view(self, request, object_id):
-        ticket = self._ticket_for(request, object_id, REPLY)
-        return self._done(request, ticket, forms_.ReplyForm(request.POST),
-                          lambda data: actions_messages.reply_ticket(
-                              ticket, body=data["body"], canned_reply=data["canned_reply"],
-                              actor=request.user), _("Reply sent."))
-
-    def note_view(self, request, object_id):
-        ticket = self._ticket_for(request, object_id, "service.add_ticketmessage")
-        return self._done(request, ticket, forms_.NoteForm(request.POST),
-                          lambda data: actions_messages.add_note(ticket, body=data["body"],
-                                                                 actor=request.user),
-                          _("Note added."))
-
-    def assign_view(self, request, object_id):
-        ticket = self._ticket_for(request, object_id, ASSIGN)
-        return self._done(request, ticket, forms_.AssignForm(request.POST),
-                          lambda data: actions.assign_ticket(ticket, agent=data["agent"],
-                                                             actor=request.user),
-                          _("Ticket assigned."))
-
-    def pending_view(self, request, object_id):
-        ticket = self._ticket_for(request, object_id, REPLY)
-        return self._done(request, ticket, forms_.DoneForm(request.POST),
-                          lambda data: actions.set_pending(ticket, actor=request.user),
-                          _("Waiting for the customer."))
-
-    def resolve_view(self, request, object_id):
-        ticket = self._ticket_for(request, object_id, REPLY)
-        return self._done(request, ticket, forms_.DoneForm(request.POST),
-                          lambda data: actions.resolve_ticket(ticket, note=data["note"],
-                                                              actor=request.user),
-                          _("Ticket resolved."))
-
-    def close_view(self, request, object_id):
-        ticket = self._ticket_for(request, object_id, REPLY)
-        return self._done(request, ticket, forms_.DoneForm(request.POST),
-                          lambda data: actions.close_ticket(ticket, note=data["note"],
-                                                            actor=request.user),
-                          _("Ticket closed."))
+    def step_view(self, request, object_id, name: str):
+        """POST of one of the ticket page's forms: check, validate, run its action, go back."""
+        permission, form_class, perform, message = TICKET_STEPS[name]
+        ticket = self._ticket_for(request, object_id, permission)
+        return self._done(request, ticket, form_class(request.POST),
+                          lambda data: perform(ticket, data, request.user), message)
