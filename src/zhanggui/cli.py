@@ -4,6 +4,9 @@
     zhanggui serve [--port 8000]                serve (development server)
     zhanggui manage <command> [args…]          any Django management command
     zhanggui <command> [args…]                 shorthand for the above
+
+A first argument with hyphens names the management command with underscores
+(``zhanggui clv-fit …`` runs ``clv_fit``).
 """
 
 import os
@@ -20,6 +23,8 @@ def main(argv: list[str] | None = None) -> None:
         args = args[1:]
     elif args[0] == "serve":
         args = ["runserver", *_serve_address(args[1:])]
+    elif "-" in args[0] and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["zhanggui", *args])
