@@ -336,6 +336,19 @@ ZHANGGUI_PUBLIC_URL = os.environ.get("ZHANGGUI_PUBLIC_URL", "http://localhost:80
 # Message-IDs of campaign and service mail end with this domain.
 ZHANGGUI_MAIL_DOMAIN = os.environ.get("ZHANGGUI_MAIL_DOMAIN", "zhanggui.localhost")
 
+# The daily briefing (insights.briefing): built for yesterday at BRIEFING_AT and e-mailed to
+# the staff holding insights.receive_briefing at BRIEFING_EMAIL_AT (shop time, "HH:MM"; the
+# beat checks every 5 minutes), and after a warehouse refresh when yesterday's is missing.
+ZHANGGUI_BRIEFING_AT = os.environ.get("ZHANGGUI_BRIEFING_AT", "07:30")
+ZHANGGUI_BRIEFING_EMAIL_AT = os.environ.get("ZHANGGUI_BRIEFING_EMAIL_AT", "08:00")
+ZHANGGUI_BRIEFING_AFTER_REFRESH = _env_bool("ZHANGGUI_BRIEFING_AFTER_REFRESH", True)
+CELERY_BEAT_SCHEDULE.update({
+    "build-daily-briefing": {"task": "zhanggui.insights.tasks_briefing.morning_briefing_task",
+                             "schedule": 300.0},
+    "email-daily-briefing": {"task": "zhanggui.insights.tasks_briefing.email_briefing_task",
+                             "schedule": 300.0},
+})
+
 # Campaign messages (docs/campaigns.md): the sender of each channel (a dotted path; SMS and
 # push have only the console sender, which logs, until a provider adapter is configured) and
 # the minutes after which a message a worker claimed but never finished is taken back.
