@@ -261,6 +261,21 @@ def test_cancelling_needs_a_reason_and_cancels_the_queued_messages(no_quiet_hour
         campaigns.cancel_campaign(campaign, reason="again", actor=None)
 
 
+def test_cancelling_voids_the_coupons_of_recipients_never_reached_only(no_quiet_hours):
+    campaign = make_campaign(make_segment([make_contact(), make_contact()]))
+    campaigns.prepare_campaign(campaign, actor=None)
+    campaigns.send_campaign(campaign, actor=None)
+    reached, waiting = campaign.recipients.order_by("pk")
+    Recipient.objects.filter(pk=reached.pk).update(status=RecipientStatus.SENT)
+
+    campaigns.cancel_campaign(campaign, reason="offer mistake", actor=None)
+
+    statuses = dict(Coupon.objects.values_list("pk", "status"))
+    assert statuses == {reached.coupon_id: "issued", waiting.coupon_id: "void"}
+    log = OperationLog.objects.get(action="pricing.void_coupons")
+    assert log.after["voided"] == 1 and log.after["reason"] == "campaign cancelled"
+
+
 def test_a_campaign_with_everyone_skipped_is_sent_at_once(no_quiet_hours):
     customer = make_contact(email=False)
     campaign = make_campaign(make_segment([customer]))

@@ -247,7 +247,8 @@ def prepare_campaign(campaign: Campaign, *, actor: Staff | None) -> PrepareResul
 @transaction.atomic
 def cancel_campaign(campaign: Campaign, *, reason: str, actor: Staff | None) -> Campaign:
     """Stop a campaign: its queued messages are cancelled and its recipients still waiting are
-    skipped (reason "cancelled"). Messages already sent stay sent; issued coupons stay valid.
+    skipped (reason "cancelled"). Messages already sent stay sent, and so do their coupons;
+    the coupons of recipients who never got their message are voided.
 
     Raises:
         InvalidCampaign: no reason given.
@@ -263,8 +264,11 @@ def cancel_campaign(campaign: Campaign, *, reason: str, actor: Staff | None) -> 
     cancelled = campaign.messages.select_for_update().filter(
         status=MessageStatus.QUEUED).update(status=MessageStatus.CANCELLED,
                                             last_error="campaign cancelled")
-    campaign.recipients.filter(status=RecipientStatus.PENDING).update(
-        status=RecipientStatus.SKIPPED, skip_reason="cancelled")
+    waiting = campaign.recipients.filter(status=RecipientStatus.PENDING)
+    unsent_coupons = list(waiting.exclude(coupon=None).values_list("coupon_id", flat=True))
+    waiting.update(status=RecipientStatus.SKIPPED, skip_reason="cancelled")
+    voided = pricing_actions.void_coupons(unsent_coupons, reason="campaign cancelled",
+                                          actor=actor) if unsent_coupons else 0
     campaign.status = CampaignStatus.CANCELLED
     campaign.cancelled_at = timezone.now()
     campaign.cancel_reason = reason[:200]
@@ -272,7 +276,7 @@ def cancel_campaign(campaign: Campaign, *, reason: str, actor: Staff | None) -> 
     log_operation(campaign, action="marketing.cancel_campaign", actor=actor,
                   before={"status": before},
                   after={"status": campaign.status, "reason": campaign.cancel_reason,
-                         "cancelled_messages": cancelled})
+                         "cancelled_messages": cancelled, "voided_coupons": voided})
     return campaign
 
 

@@ -228,6 +228,19 @@ def issue_coupons(template: CouponTemplate, *, actor: Staff | None,
     return coupons
 
 
+def void_coupons(coupon_ids: Iterable[int], *, reason: str, actor: Staff | None) -> int:
+    """Void the still-unused coupons among ``coupon_ids`` (used ones stay used); returns how
+    many were voided. A voided code no longer prices a cart."""
+    ids = list(coupon_ids)
+    voided = Coupon.objects.filter(pk__in=ids, status=CouponStatus.ISSUED)
+    codes = list(voided.values_list("code", flat=True)[:50])
+    count = voided.update(status=CouponStatus.VOID)
+    if count:
+        log_operation(Coupon.objects.filter(pk__in=ids).first(), action="pricing.void_coupons",
+                      actor=actor, after={"voided": count, "reason": reason, "codes": codes})
+    return count
+
+
 # ---- shipping templates, tiers, prices ----------------------------------------------------
 
 @transaction.atomic
