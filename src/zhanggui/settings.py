@@ -237,6 +237,25 @@ ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", True)
 ZHANGGUI_FORECAST_AFTER_REFRESH = _env_bool("ZHANGGUI_FORECAST_AFTER_REFRESH", True)
 ZHANGGUI_FORECAST_EVERY_MINUTES = int(os.environ.get("ZHANGGUI_FORECAST_EVERY_MINUTES", "60"))
 ZHANGGUI_FORECAST_JOBS = int(os.environ.get("ZHANGGUI_FORECAST_JOBS", "1"))
+# KPI anomalies (insights.anomaly_run): the same weekday (× hour) of the last WEEKS weeks is
+# the baseline; a period is flagged beyond K scaled MADs (the spread never below
+# RELATIVE_FLOOR × the median, nor RATE_FLOOR / COUNT_FLOOR, nor the sampling noise); a rate
+# only over at least MIN_VOLUME visitors, yuan of GMV or payment attempts in the period, a sum
+# only when its baseline reaches MIN_VOLUME (yuan, orders, visitors of one source). The
+# hourly beat scores the last complete hour (ZHANGGUI_ANOMALY_HOURLY=false turns it off).
+ZHANGGUI_ANOMALIES = {
+    "WEEKS": int(os.environ.get("ZHANGGUI_ANOMALY_WEEKS", "8")),
+    "K": float(os.environ.get("ZHANGGUI_ANOMALY_K", "3.5")),
+    "MIN_HISTORY": 4,
+    "RELATIVE_FLOOR": 0.05,
+    "RATE_FLOOR": 0.005,
+    "COUNT_FLOOR": 1.0,
+    "MIN_VOLUME": {"visitors": 200, "gmv": 2000, "attempts": 30, "orders": 10,
+                   "source_visitors": 50},
+}
+ZHANGGUI_ANOMALY_HOURLY = _env_bool("ZHANGGUI_ANOMALY_HOURLY", True)
+CELERY_BEAT_SCHEDULE["detect-hourly-anomalies"] = {
+    "task": "zhanggui.insights.tasks_anomalies.detect_last_hour_task", "schedule": 3600.0}
 # Scheduled backups (zhanggui.backup.tasks.backup_task) go here; the newest KEEP are kept.
 ZHANGGUI_BACKUP_DIR = Path(os.environ.get("ZHANGGUI_BACKUP_DIR", VAR_DIR / "backups"))
 ZHANGGUI_BACKUP_KEEP = int(os.environ.get("ZHANGGUI_BACKUP_KEEP", "14"))

@@ -40,6 +40,10 @@ class DetectorSettings:
     min_denominator: float = 0.0
     relative_floor: float = 0.05
     absolute_floor: float = 1e-9
+    # Counts of independent events: the spread is never below the sampling noise, √median
+    # (Poisson) for a count, √(p(1 − p) / denominator) (binomial) for a rate of counts.
+    noise_floor: str = ""  # "" | "poisson" | "binomial"
+    min_expected: float = 0.0  # a sum is only compared when its baseline is at least this
 
 
 def _frame(data: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -106,17 +110,28 @@ class SeasonalMadDetector(InsightModel[pd.DataFrame, pd.DataFrame, pd.DataFrame]
         s = self.settings
         spread = np.maximum.reduce([MAD_SCALE * np.nan_to_num(mad),
                                     s.relative_floor * np.abs(np.nan_to_num(median)),
-                                    np.full(len(periods), s.absolute_floor)])
+                                    np.full(len(periods), s.absolute_floor),
+                                    self._noise(np.nan_to_num(median), frame["denominator"].to_numpy())])
         actual = frame["value"].to_numpy()
         score = np.where(counts > 0, (actual - median) / spread, 0.0)
         score = np.nan_to_num(score, nan=0.0, posinf=0.0, neginf=0.0)
-        enough = ~self._too_small(frame["denominator"]).to_numpy() & ~np.isnan(actual)
+        enough = (~self._too_small(frame["denominator"]).to_numpy() & ~np.isnan(actual)
+                  & (np.abs(np.nan_to_num(median)) >= s.min_expected))
         flag = (counts >= s.min_history) & enough & (np.abs(score) > s.k)
         direction = np.where(flag, np.where(score > 0, "up", "down"), "")
         return pd.DataFrame({
             "period": periods, "actual": actual, "expected": median,
             "lower": median - s.k * spread, "upper": median + s.k * spread,
             "score": score, "history": counts, "flag": flag, "direction": direction})
+
+    def _noise(self, median: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+        if self.settings.noise_floor == "poisson":
+            return np.sqrt(np.maximum(median, 1.0))
+        if self.settings.noise_floor == "binomial":
+            p = np.clip(median, 0.0, 1.0)
+            n = np.maximum(np.nan_to_num(denominator), 1.0)
+            return np.sqrt(np.maximum(p * (1 - p), 1.0 / n) / n)
+        return np.zeros(len(median))
 
     @classmethod
     def example(cls) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -9,6 +9,7 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhanggui.analytics import after_refresh
+        from zhanggui.insights import tasks_kinds  # noqa: F401  (registers the task kinds)
         from zhanggui.insights.tasks import forecast_after_refresh
         from zhanggui.insights.tasks_briefing import briefing_after_refresh
 
