@@ -60,6 +60,7 @@ def test_an_operator_creates_prepares_and_sends_a_campaign_in_the_console():
     page = client.get(f"{LIST}{campaign.pk}/change/").content.decode()
     coupon = campaign.recipients.order_by("id").first().coupon
     assert coupon.code in page  # the preview is rendered for a real recipient
+    assert "邮件" in page and '["email"]' not in page  # channels by name, not as JSON
 
 
 def test_the_analyst_cannot_send_and_nothing_is_queued():

@@ -126,7 +126,7 @@ class CampaignAdmin(ConsoleModelAdmin):
     list_select_related = ("segment",)
     autocomplete_fields = ()
     readonly_fields = ("code", "status_badge", "prepared_at", "sent_at", "cancelled_at",
-                       "cancel_reason", "created_by")
+                       "cancel_reason", "created_by", "channels_display")
     actions_detail = ["prepare_one", "send_one", "cancel_one"]
 
     has_send_campaign_permission = permission_check("marketing.send_campaign")
@@ -137,12 +137,19 @@ class CampaignAdmin(ConsoleModelAdmin):
                                   "fixed_cost_amount")})
         audience = (_("Audience and offer"), {"fields": ("segment", "coupon_template",
                                                          "promotion")})
-        message = (_("Message"), {"fields": ("channels", "subject", "body")})
+        editable = obj is None or self.has_change_permission(request, obj)
+        message = (_("Message"), {"fields": ("channels" if editable else "channels_display",
+                                             "subject", "body")})
         if obj is None:
             return [main, audience, message]
         state = (_("State"), {"fields": ("code", "status_badge", "prepared_at", "sent_at",
                                          "cancelled_at", "cancel_reason", "created_by")})
         return [state, main, audience, message]
+
+    @display(description=_("channels"))
+    def channels_display(self, campaign: Campaign) -> str:
+        labels = dict(MessageChannel.choices)
+        return "、".join(str(labels.get(channel, channel)) for channel in campaign.channels)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
