@@ -31,6 +31,7 @@ from zhanggui.fulfillment.api_parcels import router as fulfillment_parcels_route
 from zhanggui.fulfillment.api_tracking import router as fulfillment_tracking_router
 from zhanggui.fulfillment.api_waves import router as fulfillment_waves_router
 from zhanggui.imports.api import router as imports_router
+from zhanggui.insights.api_basket import router as insights_basket_router
 from zhanggui.insights.api_briefing import router as insights_briefing_router
 from zhanggui.insights.api_simulation import router as insights_simulation_router
 from zhanggui.inventory.api import router as inventory_router
@@ -185,3 +186,4 @@ api.add_router(f"{V1}/marketing", campaigns_router, tags=["marketing"])  # campa
 api.add_router(f"{V1}/service", service_router, tags=["service"])
 api.add_router(f"{V1}/insights", insights_briefing_router, tags=["insights"])  # daily briefing
 api.add_router(f"{V1}/insights", insights_simulation_router, tags=["insights"])  # simulations
+api.add_router(f"{V1}/insights/basket", insights_basket_router, tags=["insights"])

@@ -237,6 +237,8 @@ ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", True)
 ZHANGGUI_FORECAST_AFTER_REFRESH = _env_bool("ZHANGGUI_FORECAST_AFTER_REFRESH", True)
 ZHANGGUI_FORECAST_EVERY_MINUTES = int(os.environ.get("ZHANGGUI_FORECAST_EVERY_MINUTES", "60"))
 ZHANGGUI_FORECAST_JOBS = int(os.environ.get("ZHANGGUI_FORECAST_JOBS", "1"))
+# Basket analysis (insights.basket): mine the last 90 days after a refresh, once a day.
+ZHANGGUI_BASKET_AFTER_REFRESH = _env_bool("ZHANGGUI_BASKET_AFTER_REFRESH", True)
 # KPI anomalies (insights.anomaly_run): the same weekday (× hour) of the last WEEKS weeks is
 # the baseline; a period is flagged beyond K scaled MADs (the spread never below
 # RELATIVE_FLOOR × the median, nor RATE_FLOOR / COUNT_FLOOR, nor the sampling noise); a rate

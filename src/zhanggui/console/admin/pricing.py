@@ -138,6 +138,14 @@ class PromotionAdmin(BudgetColumns, ConsoleModelAdmin):
             return "—"
         return f"{promotion.sold_units} / {promotion.stock_cap if promotion.stock_cap is not None else '∞'}"
 
+    def get_changeform_initial_data(self, request):
+        """GET values pre-fill the add form (a bundle suggested by basket analysis); the
+        scope ids come as "3,5" and the JSON field wants the list."""
+        initial = super().get_changeform_initial_data(request)
+        if isinstance(initial.get("scope_ids"), str):
+            initial["scope_ids"] = [int(i) for i in initial["scope_ids"].split(",") if i.strip().isdigit()]
+        return initial
+
     def save_model(self, request, obj, form, change):
         actions.save_promotion(obj, actor=request.user)
 
