@@ -247,8 +247,9 @@ class _Tally:
             targets = [step * (int(base // step) + 1)] if step > 0 else []
         else:
             targets = [threshold for threshold, _amount in self.tiers if threshold > base]
-        for target in targets:
-            target = max(target, spec.min_amount)
+        if spec.min_amount > base:
+            targets.append(spec.min_amount)
+        for target in sorted(targets):
             if self._discount(target) > now:
                 return target - base
         return None
