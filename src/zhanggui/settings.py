@@ -239,6 +239,11 @@ ZHANGGUI_FORECAST_EVERY_MINUTES = int(os.environ.get("ZHANGGUI_FORECAST_EVERY_MI
 ZHANGGUI_FORECAST_JOBS = int(os.environ.get("ZHANGGUI_FORECAST_JOBS", "1"))
 # Basket analysis (insights.basket): mine the last 90 days after a refresh, once a day.
 ZHANGGUI_BASKET_AFTER_REFRESH = _env_bool("ZHANGGUI_BASKET_AFTER_REFRESH", True)
+# Customer value (insights.clv_run): fitted after each warehouse refresh; CLV over the horizon,
+# discounted per 30-day month by the rate (a fraction; 0 = not discounted).
+ZHANGGUI_CLV_AFTER_REFRESH = _env_bool("ZHANGGUI_CLV_AFTER_REFRESH", True)
+ZHANGGUI_CLV_HORIZON_DAYS = int(os.environ.get("ZHANGGUI_CLV_HORIZON_DAYS", "365"))
+ZHANGGUI_CLV_MONTHLY_DISCOUNT = float(os.environ.get("ZHANGGUI_CLV_MONTHLY_DISCOUNT", "0"))
 # KPI anomalies (insights.anomaly_run): the same weekday (× hour) of the last WEEKS weeks is
 # the baseline; a period is flagged beyond K scaled MADs (the spread never below
 # RELATIVE_FLOOR × the median, nor RATE_FLOOR / COUNT_FLOOR, nor the sampling noise); a rate

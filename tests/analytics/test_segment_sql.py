@@ -26,7 +26,7 @@ from zhanggui.customers.segment_rules import evaluate, lifecycle_stage, validate
 
 TEXTS = ["杭州", "上海", "own", "douyin", "gold", "silver"]
 TAG_NAMES = ["VIP", "新客", "老客", "团长"]
-COLUMN_TYPES = {INTEGER: "BIGINT", DECIMAL: "DECIMAL(18,2)", STRING: "VARCHAR", CHOICE: "VARCHAR",
+COLUMN_TYPES = {INTEGER: "BIGINT", DECIMAL: "DECIMAL(18,6)", STRING: "VARCHAR", CHOICE: "VARCHAR",
                 BOOLEAN: "BOOLEAN", TAGS: "VARCHAR[]"}
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 1, 12, 0)  # shop-local, naive (as the warehouse stores times)
@@ -40,6 +40,8 @@ def _codes(field) -> list[str]:
 def scalar(field) -> st.SearchStrategy:
     if field.type == INTEGER:
         return st.integers(0, 12)
+    if field.name == "churn_risk":  # a fraction: conditions at most to the cent, values finer
+        return st.integers(0, 100).map(lambda cents: Decimal(cents) / 100)
     if field.type == DECIMAL:
         return st.integers(0, 600).map(lambda cents: Decimal(cents) / 100)
     if field.type == BOOLEAN:
@@ -52,7 +54,13 @@ def scalar(field) -> st.SearchStrategy:
 def feature_value(field) -> st.SearchStrategy:
     if field.type == TAGS:
         return st.lists(st.sampled_from(TAG_NAMES), unique=True, max_size=3)
+    if field.name == "churn_risk":
+        return st.none() | scalar(field) | CHURN_RISKS
     return st.none() | scalar(field)
+
+
+# Stored churn risks have six places (DECIMAL(7,6)): values between a condition's cents.
+CHURN_RISKS = st.integers(0, 1_000_000).map(lambda millionths: Decimal(millionths) / 1_000_000)
 
 
 @st.composite
@@ -140,6 +148,7 @@ customers = st.fixed_dictionaries({
     "created_at": moments,
     "tags": st.lists(st.sampled_from(TAG_NAMES), max_size=3),
     "tier": st.none() | st.sampled_from(["gold", "silver"]),
+    "value": st.none() | st.tuples(CHURN_RISKS, st.integers(0, 500_000).map(lambda c: Decimal(c) / 100)),
     "orders": st.lists(st.fixed_dictionaries({
         "paid_at": st.none() | paid_moments, "status": st.sampled_from(["paid", "completed", "cancelled"]),
         "amount": st.integers(1, 50_000).map(lambda c: Decimal(c) / 100),
@@ -159,12 +168,14 @@ def _table(db, table: str, rows: list[dict]) -> None:
 
 def _warehouse(shop: list[dict]) -> duckdb.DuckDBPyConnection:
     db = duckdb.connect()
-    profiles, tags, members, orders, refunds, events = [], [], [], [], [], []
+    profiles, tags, members, orders, refunds, events, values = [], [], [], [], [], [], []
     for cid, c in enumerate(shop, start=1):
         profiles.append({"customer_id": cid, **{k: c[k] for k in ("gender", "birthday", "province_code",
                          "city", "channel", "is_guest", "created_at")}})
         tags += [{"customer_tag_id": len(tags) + n, "customer_id": cid, "tag": t}
                  for n, t in enumerate(c["tags"])]
+        if c["value"]:
+            values.append({"customer_id": cid, "churn_risk": c["value"][0], "clv": c["value"][1]})
         if c["tier"]:
             members.append({"membership_id": cid, "customer_id": cid, "tier_code": c["tier"]})
         for o in c["orders"]:
@@ -178,7 +189,8 @@ def _warehouse(shop: list[dict]) -> duckdb.DuckDBPyConnection:
         events += [{"id": len(events) + n, "kind": kind, "customer_id": cid, "occurred_at": at}
                    for n, (kind, at) in enumerate(c["events"])]
     for table, rows in (("customer_profiles", profiles), ("customer_tags", tags), ("memberships", members),
-                        ("orders", orders), ("refunds", refunds), ("events", events)):
+                        ("orders", orders), ("refunds", refunds), ("events", events),
+                        ("customer_values", values)):
         _table(db, table, rows)
     return db
 
@@ -208,7 +220,9 @@ def reference_features(shop: list[dict]) -> dict[int, dict]:
                                    ("searches_30d", "search"))},
              "last_visit_days_ago": (today - max(seen).date()).days if seen else None,
              "first_paid_days_ago": None, "last_paid_days_ago": None, "average_order_value": None,
-             "rfm_segment": None, "spending_tier": None}
+             "rfm_segment": None, "spending_tier": None,
+             "churn_risk": c["value"][0] if c["value"] else None,
+             "clv": c["value"][1] if c["value"] else None}
         if paid:
             f["first_paid_days_ago"] = (today - min(o["paid_at"] for o in paid).date()).days
             f["last_paid_days_ago"] = (today - max(o["paid_at"] for o in paid).date()).days

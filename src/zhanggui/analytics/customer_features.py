@@ -1,7 +1,7 @@
 """One row per (non-guest) customer with every field a segment may test, computed in DuckDB
 over the warehouse: attributes (``customer_profiles``, ``customer_tags``, ``memberships``),
 order history (``orders``, ``refunds``), behaviour (``events``) and the model scores (RFM
-segment, lifecycle stage, spending tier).
+segment, lifecycle stage, spending tier; churn risk and CLV from ``customer_values``).
 
 The columns are named as ``customers.segment_fields.FIELDS`` (plus ``customer_id`` and
 ``first_paid_at``/``last_paid_at`` for the stored scores). Everything is "as of" ``now``:
@@ -17,6 +17,8 @@ date. Guests are left out: they are never members of a segment.
   ``settings.ZHANGGUI_LIFECYCLE_DAYS``.
 - spending tier: the lower bound (yuan) of the tier of ``rules.SPENDING_TIERS`` the total
   spent falls in; none without a paid order.
+- churn risk (a fraction, 1 − P(alive)) and CLV (yuan) as stored by the last customer-value
+  fit (``insights.clv``); none for a customer it did not score.
 """
 
 import re
@@ -31,7 +33,8 @@ from zhanggui.analytics import rules, storage
 from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.customers.segment_rules import lifecycle_thresholds
 
-TABLES = ("customer_profiles", "customer_tags", "memberships", "orders", "refunds", "events")
+TABLES = ("customer_profiles", "customer_tags", "memberships", "orders", "refunds", "events",
+          "customer_values")
 WINDOW_DAYS = 30
 TIER_CODES = [str(int(bound)) for bound in rules.SPENDING_TIERS]
 RFM_CASE = " ".join(
@@ -80,7 +83,7 @@ WITH profiles AS (
 """
 TIERS = "[" + ", ".join(f"'{c}'" for c in TIER_CODES) + "]"
 # Each column: (expression, the joined source it reads: s paid orders, r refunds, e events,
-# t tags, m memberships; None for the profile). Only the sources a query needs are joined.
+# t tags, m memberships, v customer values; None for the profile). Only the sources a query needs are joined.
 COLUMNS = {
     "gender": ("p.gender", None),
     "age": ("""CASE WHEN p.birthday IS NOT NULL THEN year($today) - year(p.birthday)
@@ -115,12 +118,15 @@ COLUMNS = {
             ELSE 'lost' END""", "s"),
     "spending_tier": ("CASE WHEN s.customer_id IS NOT NULL THEN "
                       f"{TIERS}[{rules.spending_tier_sql('s.total_spent')} + 1] END", "s"),
+    "churn_risk": ("v.churn_risk", "v"),
+    "clv": ("v.clv", "v"),
     "first_paid_at": ("s.first_paid_at", "s"),
     "last_paid_at": ("s.last_paid_at", "s"),
 }
 JOINS = {"s": "LEFT JOIN scored s USING (customer_id)", "r": "LEFT JOIN refunded r USING (customer_id)",
          "e": "LEFT JOIN behaviour e USING (customer_id)", "t": "LEFT JOIN tagged t USING (customer_id)",
-         "m": "LEFT JOIN members m USING (customer_id)"}
+         "m": "LEFT JOIN members m USING (customer_id)",
+         "v": "LEFT JOIN customer_values v USING (customer_id)"}
 
 
 def features_sql(fields=None) -> str:

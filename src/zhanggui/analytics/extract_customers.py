@@ -7,6 +7,10 @@ birthday, region, channel — no name, phone or address), their tags and their m
 - ``customer_tags``: the tag links, re-read whole (adding a tag does not touch the customer's
   ``updated_at``).
 - ``memberships``: by ``updated_at`` (a tier change saves the membership).
+- ``customer_values``: churn risk and CLV (``customers.CustomerValue``, computed by
+  ``insights.clv_run`` after each refresh), re-read whole (they are replaced whole). A
+  refresh copies the values of the previous fit; ``insights.clv_run`` re-evaluates the
+  segments on them with the values it has just stored (``segment_refresh.refresh_segments_using``).
 
 Imported by ``extract`` at the end of its list; import ``extract``, not this module, to get
 ``EXTRACTS``.
@@ -37,4 +41,10 @@ MEMBERSHIPS = Extract(
              ("tier_rank", "INTEGER"), ("updated_at", TS)),
 )
 
-CUSTOMER_EXTRACTS = (CUSTOMER_PROFILES, CUSTOMER_TAGS, MEMBERSHIPS)
+CUSTOMER_VALUES = Extract(
+    table="customer_values", key="customer_id", mode="whole",
+    select="SELECT v.customer_id, v.churn_risk, v.clv FROM customers_customervalue v",
+    columns=(("customer_id", "BIGINT"), ("churn_risk", "DECIMAL(7,6)"), ("clv", "DECIMAL(14,2)")),
+)
+
+CUSTOMER_EXTRACTS = (CUSTOMER_PROFILES, CUSTOMER_TAGS, MEMBERSHIPS, CUSTOMER_VALUES)

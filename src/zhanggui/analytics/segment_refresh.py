@@ -15,11 +15,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+import pyarrow as pa
 from celery import shared_task
 from django.utils import timezone
 
 from zhanggui.analytics import customer_features, reader, segment_sql
 from zhanggui.analytics.errors import WarehouseEmpty
+from zhanggui.analytics.extract import EXTRACTS, read_rows
 from zhanggui.core.errors import DomainError
 from zhanggui.customers import segment_rules
 from zhanggui.customers import segments as segment_actions
@@ -72,20 +74,72 @@ def refresh_segments(*, now: datetime | None = None, with_scores: bool = True) -
     try:
         chosen = list(evaluable_segments())
         customers = customer_features.materialise(db, now, fields=_fields(chosen, with_scores))
-        done, skipped = {}, {}
-        for segment in chosen:
-            try:
-                ids = member_ids(db, segment.definition)
-            except DomainError as error:
-                skipped[segment.code] = str(error)
-                logger.warning("segment %s not evaluated: %s", segment.code, error)
-                continue
-            done[segment.code] = segment_actions.replace_segment_members(
-                segment, ids, measured_at=now).member_count
+        done, skipped = _store_members(db, chosen, now)
         scores = store_scores(db, now) if with_scores else {}
     finally:
         db.close()
     return SegmentRun(customers=customers, segments=done, skipped=skipped, scores=scores)
+
+
+def _store_members(db, chosen: list[Segment], now: datetime) -> tuple[dict[str, int], dict[str, str]]:
+    done, skipped = {}, {}
+    for segment in chosen:
+        try:
+            ids = member_ids(db, segment.definition)
+        except DomainError as error:
+            skipped[segment.code] = str(error)
+            logger.warning("segment %s not evaluated: %s", segment.code, error)
+            continue
+        done[segment.code] = segment_actions.replace_segment_members(
+            segment, ids, measured_at=now).member_count
+    return done, skipped
+
+
+def refresh_segments_using(fields: set[str], fresh_tables: tuple[str, ...], *,
+                           now: datetime | None = None) -> SegmentRun:
+    """Re-evaluate the active segments whose definition tests one of ``fields``, reading the
+    warehouse tables ``fresh_tables`` from the database now instead of the warehouse.
+
+    For what is computed on top after a refresh and stored below (churn risk and CLV,
+    ``insights.clv_run``): the warehouse copies it only at its next refresh, so the segments
+    on it are evaluated again once it is stored, over the same snapshot otherwise.
+
+    Raises:
+        WarehouseEmpty: no warehouse (or none with the customer tables) yet.
+    """
+    now = now or timezone.now()
+    chosen = [s for s in evaluable_segments() if _tests_any(s, fields)]
+    if not chosen:
+        return SegmentRun(customers=0, segments={}, skipped={}, scores={})
+    db = customer_features.open_snapshot()
+    try:
+        for table in fresh_tables:
+            _replace_with_database_rows(db, table)
+        customers = customer_features.materialise(db, now, fields=_fields(chosen, False))
+        done, skipped = _store_members(db, chosen, now)
+    finally:
+        db.close()
+    return SegmentRun(customers=customers, segments=done, skipped=skipped, scores={})
+
+
+def _tests_any(segment: Segment, fields: set[str]) -> bool:
+    try:
+        return bool(segment_rules.fields_of(segment_rules.validate_definition(segment.definition)) & fields)
+    except DomainError:
+        return False
+
+
+def _replace_with_database_rows(db, table: str) -> None:
+    """The view ``table`` of the snapshot becomes the extract's rows read now (its columns
+    cast to the warehouse's types; tables with times are not supported here)."""
+    extract = next(e for e in EXTRACTS if e.table == table)
+    rows = [row for batch in read_rows(extract) for row in batch]
+    arrow = pa.table([pa.array([row[i] for row in rows]) if rows else pa.nulls(0)
+                      for i in range(len(extract.columns))], names=extract.names)
+    db.register(f"{table}_now", arrow)
+    casts = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in extract.columns)
+    db.execute(f"DROP VIEW IF EXISTS {table}")
+    db.execute(f"CREATE VIEW {table} AS SELECT {casts} FROM {table}_now")
 
 
 def _fields(chosen: list[Segment], with_scores: bool) -> set[str]:

@@ -104,6 +104,11 @@ FIELDS: dict[str, SegmentField] = {f.name: f for f in (
     SegmentField("lifecycle_stage", _("lifecycle stage"), CHOICE, MODEL,
                  tuple(LifecycleStage.choices)),
     SegmentField("spending_tier", _("spending tier"), CHOICE, MODEL, SPENDING_TIERS),
+    SegmentField("churn_risk", _("churn risk"), DECIMAL, MODEL,
+                 help=_("a fraction from 0 to 1 (0.8 = 80 %): 1 − the probability the customer "
+                        "still buys (BG/NBD); unknown until the customer-value fit scores them")),
+    SegmentField("clv", _("customer lifetime value"), DECIMAL, MODEL,
+                 help=_("expected spend over the value horizon, in yuan (BG/NBD × Gamma-Gamma)")),
 )}
 
 

@@ -13,6 +13,7 @@ class InsightsConfig(AppConfig):
         from zhanggui.insights.tasks import forecast_after_refresh
         from zhanggui.insights.tasks_basket import basket_after_refresh
         from zhanggui.insights.tasks_briefing import briefing_after_refresh
+        from zhanggui.insights.tasks_clv import customer_values_after_refresh
 
         # Analytics cannot call up into insights: it runs the jobs registered here after each
         # warehouse refresh, and the demand forecasts follow in the background.
@@ -21,3 +22,5 @@ class InsightsConfig(AppConfig):
         # After the anomalies' job: yesterday's briefing, if missing (its build runs the
         # anomaly detection of the day first, so the order of the jobs does not matter).
         after_refresh.register("insights.briefing", briefing_after_refresh)
+        # Customer value (churn risk, CLV), then the segments that test them again.
+        after_refresh.register("insights.customer_values", customer_values_after_refresh)

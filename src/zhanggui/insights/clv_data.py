@@ -41,7 +41,10 @@ def summarise(transactions: pd.DataFrame, *, calibration_end: date, time_unit: s
     missing = [c for c in needed if c not in transactions.columns]
     if missing:
         raise ModelInputError(f"the transactions lack the columns {', '.join(missing)}")
-    days = pd.to_datetime(transactions[day]).dt.normalize()
+    try:
+        days = pd.to_datetime(transactions[day]).dt.normalize()
+    except (ValueError, TypeError) as error:
+        raise ModelInputError(f"the dates cannot be read: {error}") from None
     end = pd.Timestamp(calibration_end)
     frame = pd.DataFrame({
         "customer": transactions[customer].to_numpy(), "day": days.to_numpy(),
