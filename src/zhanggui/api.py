@@ -31,6 +31,7 @@ from zhanggui.fulfillment.api_parcels import router as fulfillment_parcels_route
 from zhanggui.fulfillment.api_tracking import router as fulfillment_tracking_router
 from zhanggui.fulfillment.api_waves import router as fulfillment_waves_router
 from zhanggui.imports.api import router as imports_router
+from zhanggui.insights.api_anomalies import router as insights_anomalies_router
 from zhanggui.insights.api_basket import router as insights_basket_router
 from zhanggui.insights.api_briefing import router as insights_briefing_router
 from zhanggui.insights.api_simulation import router as insights_simulation_router
@@ -185,5 +186,6 @@ api.add_router(f"{V1}/marketing", experiment_results_router, tags=["marketing"])
 api.add_router(f"{V1}/marketing", campaigns_router, tags=["marketing"])  # campaigns, outbox
 api.add_router(f"{V1}/service", service_router, tags=["service"])
 api.add_router(f"{V1}/insights", insights_briefing_router, tags=["insights"])  # daily briefing
+api.add_router(f"{V1}/insights", insights_anomalies_router, tags=["insights"])  # KPI anomalies
 api.add_router(f"{V1}/insights", insights_simulation_router, tags=["insights"])  # simulations
 api.add_router(f"{V1}/insights/basket", insights_basket_router, tags=["insights"])
