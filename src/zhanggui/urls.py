@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from zhanggui.api import api
 from zhanggui.console.admin.analytics import report_urls
+from zhanggui.console.admin.insights_basket import basket_urls
 from zhanggui.console.admin.insights_briefing import briefing_urls
 from zhanggui.console.admin.replenishment import supply_urls
 from zhanggui.console.search import search_urls
@@ -22,6 +23,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("unsubscribe/<str:token>/", unsubscribe_view, name="marketing_unsubscribe"),
     path("rate/<str:token>/", rate_view, name="service_rate"),  # the service desk's rating link
-    path("", ([*report_urls(admin.site), *briefing_urls(admin.site), *search_urls(admin.site),
-                *supply_urls(admin.site), *console_urls], app_name, namespace)),
+    path("", ([*report_urls(admin.site), *briefing_urls(admin.site), *basket_urls(admin.site),
+                *search_urls(admin.site), *supply_urls(admin.site), *console_urls], app_name, namespace)),
 ]
