@@ -54,20 +54,25 @@ def _check_rate(name: str, value) -> Fraction:
     return rate
 
 
-def _bitsets(baskets: Sequence[Sequence[int]], item_count: int) -> list[int]:
-    """One integer per item whose bit ``i`` is set when basket ``i`` holds the item."""
+def _frequent_bitsets(baskets: Sequence[Sequence[int]], item_count: int,
+                      floor: int) -> list[tuple[int, int, int]]:
+    """(item, bitset, count) of each item in at least ``floor`` baskets, where bit ``i`` of the
+    bitset is set when basket ``i`` holds the item. Only frequent items get a bitset (one
+    bit per basket each): memory stays at frequent items × baskets / 8 bytes."""
     rows = np.fromiter((b for b, basket in enumerate(baskets) for _ in basket), dtype=np.int64)
     cols = np.fromiter((i for basket in baskets for i in basket), dtype=np.int64)
+    counts = np.bincount(cols, minlength=item_count)
     order = np.lexsort((rows, cols))
     rows, cols = rows[order], cols[order]
     bounds = np.searchsorted(cols, np.arange(item_count + 1))
     width = len(baskets)
-    bits = []
-    for item in range(item_count):
+    singles = []
+    for item in np.flatnonzero(counts >= floor).tolist():
         flags = np.zeros(width, dtype=bool)
         flags[rows[bounds[item]:bounds[item + 1]]] = True
-        bits.append(int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little"))
-    return bits
+        bits = int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+        singles.append((item, bits, int(counts[item])))
+    return singles
 
 
 def _extend(prefix: tuple[int, ...], candidates: list[tuple[int, int, int]], floor: int,
@@ -93,10 +98,8 @@ def frequent_itemsets(baskets: Sequence[Sequence[int]], item_count: int, floor: 
     """Every itemset of at most ``max_size`` items in at least ``floor`` baskets: sorted tuple
     of item indexes → count. Items are indexes ``0 … item_count − 1``, ranked by the caller
     (any order works; ascending count is fastest)."""
-    bits = _bitsets(baskets, item_count)
-    singles = [(item, b, b.bit_count()) for item, b in enumerate(bits)]
     out: dict[tuple[int, ...], int] = {}
-    _extend((), [s for s in singles if s[2] >= floor], floor, max_size, out)
+    _extend((), _frequent_bitsets(baskets, item_count, floor), floor, max_size, out)
     return out
 
 
