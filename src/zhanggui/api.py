@@ -34,6 +34,7 @@ from zhanggui.imports.api import router as imports_router
 from zhanggui.insights.api_anomalies import router as insights_anomalies_router
 from zhanggui.insights.api_basket import router as insights_basket_router
 from zhanggui.insights.api_briefing import router as insights_briefing_router
+from zhanggui.insights.api_recommend import router as insights_recommend_router
 from zhanggui.insights.api_simulation import router as insights_simulation_router
 from zhanggui.inventory.api import router as inventory_router
 from zhanggui.inventory.api_feed import router as inventory_feed_router
@@ -189,3 +190,4 @@ api.add_router(f"{V1}/insights", insights_briefing_router, tags=["insights"])  #
 api.add_router(f"{V1}/insights", insights_anomalies_router, tags=["insights"])  # KPI anomalies
 api.add_router(f"{V1}/insights", insights_simulation_router, tags=["insights"])  # simulations
 api.add_router(f"{V1}/insights/basket", insights_basket_router, tags=["insights"])
+api.add_router(f"{V1}/insights/recommendations", insights_recommend_router, tags=["insights"])

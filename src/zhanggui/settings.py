@@ -239,6 +239,12 @@ ZHANGGUI_FORECAST_EVERY_MINUTES = int(os.environ.get("ZHANGGUI_FORECAST_EVERY_MI
 ZHANGGUI_FORECAST_JOBS = int(os.environ.get("ZHANGGUI_FORECAST_JOBS", "1"))
 # Basket analysis (insights.basket): mine the last 90 days after a refresh, once a day.
 ZHANGGUI_BASKET_AFTER_REFRESH = _env_bool("ZHANGGUI_BASKET_AFTER_REFRESH", True)
+# Recommendations (insights.recommend_run): after each warehouse refresh, learn from the
+# paid orders of the last DAYS days; "for you" leaves out what the customer bought within
+# EXCLUDE_DAYS days.
+ZHANGGUI_RECOMMEND_AFTER_REFRESH = _env_bool("ZHANGGUI_RECOMMEND_AFTER_REFRESH", True)
+ZHANGGUI_RECOMMEND_DAYS = int(os.environ.get("ZHANGGUI_RECOMMEND_DAYS", "365"))
+ZHANGGUI_RECOMMEND_EXCLUDE_DAYS = int(os.environ.get("ZHANGGUI_RECOMMEND_EXCLUDE_DAYS", "30"))
 # Customer value (insights.clv_run): fitted after each warehouse refresh; CLV over the horizon,
 # discounted per 30-day month by the rate (a fraction; 0 = not discounted).
 ZHANGGUI_CLV_AFTER_REFRESH = _env_bool("ZHANGGUI_CLV_AFTER_REFRESH", True)

@@ -14,6 +14,7 @@ class InsightsConfig(AppConfig):
         from zhanggui.insights.tasks_basket import basket_after_refresh
         from zhanggui.insights.tasks_briefing import briefing_after_refresh
         from zhanggui.insights.tasks_clv import customer_values_after_refresh
+        from zhanggui.insights.tasks_recommend import recommendations_after_refresh
 
         # Analytics cannot call up into insights: it runs the jobs registered here after each
         # warehouse refresh, and the demand forecasts follow in the background.
@@ -24,3 +25,5 @@ class InsightsConfig(AppConfig):
         after_refresh.register("insights.briefing", briefing_after_refresh)
         # Customer value (churn risk, CLV), then the segments that test them again.
         after_refresh.register("insights.customer_values", customer_values_after_refresh)
+        # "Bought together" and "for you" (catalog.ProductAffinity, customers.CustomerRecommendation).
+        after_refresh.register("insights.recommendations", recommendations_after_refresh)

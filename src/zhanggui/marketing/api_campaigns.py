@@ -241,7 +241,7 @@ def get_campaign(request, campaign_id: Id):
 @router.post("/campaigns", response={201: CampaignDetailOut, **ERRORS})
 def create_campaign(request, payload: CampaignIn):
     """A draft campaign; ``body`` may use {nickname}, {coupon_code}, {coupon_value},
-    {valid_until}, {unsubscribe_url}."""
+    {valid_until}, {unsubscribe_url}, {recommended_products}."""
     require_perm(request, "marketing.add_campaign")
     campaign = campaigns.create_campaign(actor=request.user, **_relations(payload.model_dump()))
     return Status(201, queries.get_campaign(campaign.pk))

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhanggui.customers.models import Customer
+from zhanggui.customers.queries_recommendations import recommended_titles
 from zhanggui.marketing import contact_rules
 from zhanggui.marketing.models_campaigns import Campaign, MessageChannel
 from zhanggui.marketing.unsubscribe import unsubscribe_url
@@ -29,6 +30,14 @@ def coupon_text(template: CouponTemplate | None) -> str:
                                       discount_amount=template.discount_amount)
 
 
+def recommended_text(customer_id: int) -> str:
+    """The titles of the customer's best "for you" products, in a list as the active
+    language writes one ("" when there are none)."""
+    titles = recommended_titles([customer_id], limit=contact_rules.RECOMMENDED_IN_MESSAGE)
+    separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
+    return separator.join(titles.get(customer_id, []))
+
+
 def values_for(campaign: Campaign, customer: Customer, coupon: Coupon | None,
                channel: str) -> dict[str, str]:
     template = coupon.template if coupon is not None else campaign.coupon_template
@@ -40,7 +49,18 @@ def values_for(campaign: Campaign, customer: Customer, coupon: Coupon | None,
         "valid_until": (timezone.localtime(valid_until).strftime("%Y-%m-%d")
                         if valid_until else ""),
         "unsubscribe_url": unsubscribe_url(customer.pk, channel),
+        # Read only when the message uses it: one query per recipient.
+        "recommended_products": (recommended_text(customer.pk) if "recommended_products"
+                                 in _used(campaign) else ""),
     }
+
+
+def _used(campaign: Campaign) -> set[str]:
+    try:
+        return (contact_rules.template_variables(campaign.body)
+                | contact_rules.template_variables(campaign.subject or ""))
+    except ValueError:
+        return set()
 
 
 def render_message(campaign: Campaign, customer: Customer, coupon: Coupon | None,

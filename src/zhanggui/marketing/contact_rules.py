@@ -11,8 +11,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-# The variables a campaign's subject and body may use (docs/campaigns.md).
-VARIABLES = ("nickname", "coupon_code", "coupon_value", "valid_until", "unsubscribe_url")
+# The variables a campaign's subject and body may use (docs/campaigns.md);
+# {recommended_products}: the titles of the recipient's three best "for you" products.
+VARIABLES = ("nickname", "coupon_code", "coupon_value", "valid_until", "unsubscribe_url",
+             "recommended_products")
+RECOMMENDED_IN_MESSAGE = 3
 
 
 def template_variables(text: str) -> set[str]:
