@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from zhanggui.accounts.models import OperationLog
@@ -96,3 +97,26 @@ def test_the_api_refuses_without_the_permission(db, login, client):
     for url in ("/api/v1/insights/anomalies", f"/api/v1/insights/anomalies/{anomaly.pk}"):
         answer = designer.get(url)
         assert answer.status_code == 403 and answer.json()["code"] == "permission_denied"
+
+
+def test_the_console_lists_an_anomaly_and_shows_its_drill_down_and_task(db, login):
+    [anomaly] = record_anomalies([_finding()])
+    client = login(Role.OPERATOR)
+    listed = client.get(reverse("admin:insights_anomaly_changelist"))
+    assert listed.status_code == 200
+    text = listed.content.decode()
+    assert "42.0 %" in text and "5.0 %" in text and ("6100.00" in text or "6,100.00" in text)
+    assert "WeChat Pay (93 %)" in text
+    page = client.get(reverse("admin:insights_anomaly_change", args=[anomaly.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Drill-down" in body and "80.0 %" in body and "34.0 %" in body
+    assert anomaly.task.title in body
+    assert "payment attempts" in body  # how the impact is estimated
+
+
+def test_the_console_refuses_a_role_without_the_permission(db, login):
+    [anomaly] = record_anomalies([_finding()])
+    designer = login(Role.DESIGNER)
+    assert designer.get(reverse("admin:insights_anomaly_changelist")).status_code == 403
+    assert designer.get(reverse("admin:insights_anomaly_change", args=[anomaly.pk])).status_code == 403

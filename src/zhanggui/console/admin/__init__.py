@@ -19,6 +19,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     fulfillment,
     fulfillment_carriers,
     fulfillment_waves,
+    insights_anomalies,
     inventory,
     listing,
     marketing,
