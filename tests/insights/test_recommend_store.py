@@ -237,3 +237,27 @@ def test_a_campaign_message_names_the_recipients_recommended_products(shop):
     assert render_message(campaign, fifth, None, "sms").body.endswith(f"{a.title}、{b.title}、{c.title}")
     # Nobody without recommendations: the variable is empty.
     assert render_message(campaign, factories.make_customer(), None, "sms").body.endswith("猜你喜欢：")
+
+
+# ---- the console pages -----------------------------------------------------------------------
+
+def test_product_and_customer_pages_show_the_lists_to_who_may_see_them(shop, client, login):
+    from django.urls import reverse
+
+    a, b, c, d = shop["products"]
+    first = shop["customers"][0]
+    recommend_run.run_recommendations(now=timezone.now() + timedelta(minutes=1))
+    owner = login("owner")
+    product_page = owner.get(reverse("admin:catalog_product_change", args=[a.pk]))
+    assert product_page.status_code == 200
+    html = product_page.content.decode()
+    assert "Bought together" in html or "bought together" in html
+    assert f"{b.code} {b.title}" in html and f"{c.code} {c.title}" in html
+    customer_page = owner.get(reverse("admin:customers_customer_change", args=[first.pk]))
+    assert customer_page.status_code == 200
+    html = customer_page.content.decode()
+    assert f"{c.code} {c.title}" in html and f"{d.code} {d.title}" in html
+    # The warehouse sees products but not what is bought with them.
+    client.logout()
+    html = login("warehouse").get(reverse("admin:catalog_product_change", args=[a.pk])).content.decode()
+    assert a.title in html and f"{b.code} {b.title}" not in html

@@ -23,6 +23,7 @@ from zhanggui.catalog.models import (
     Tag,
 )
 from zhanggui.console import history
+from zhanggui.console.admin.insights_recommend import BoughtTogetherInline
 from zhanggui.console.admin.listing import LIST_CHECKED, FindingInline
 from zhanggui.console.filters import DateRangeFilter
 from zhanggui.console.formatting import badge, change_link, money, options_text
@@ -134,7 +135,7 @@ class ProductAdmin(ConsoleModelAdmin):
     )
     readonly_fields = ("status_display", "status_reason", "status_changed_at", "tags",
                        "created_at", "updated_at")
-    inlines = [SkuInline, MediaInline, FindingInline]
+    inlines = [SkuInline, MediaInline, FindingInline, BoughtTogetherInline]
     actions = ["list_selected", "delist_selected"]
     actions_detail = ["list_one", "delist_one"]
 

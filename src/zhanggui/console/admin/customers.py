@@ -12,6 +12,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import display
 
 from zhanggui.console import history
+from zhanggui.console.admin.insights_recommend import RecommendationInline
 from zhanggui.console.admin.membership import CustomerPointsMixin
 from zhanggui.console.filters import ChannelFilter, DateRangeFilter
 from zhanggui.console.formatting import channel, link
@@ -60,7 +61,7 @@ class CustomerAdmin(CustomerPointsMixin, PhoneSearchMixin, ConsoleModelAdmin):
     )
     readonly_fields = ("tags", "orders_link", "created_at", "channel_display", "points_summary")
     personal_fields = CUSTOMER_PERSONAL
-    inlines = [AddressInline]
+    inlines = [AddressInline, RecommendationInline]
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).prefetch_related("tags")
