@@ -15,8 +15,6 @@ from zhanggui.insights import actions_basket, bundles
 from zhanggui.insights.models import AssociationRule, BasketRun
 
 router = Router()
-VIEW = "insights.view_associationrule"
-RUN = "insights.add_basketrun"
 Rate = Field(ge=0, le=1)
 
 
@@ -103,7 +101,7 @@ def _run(category_id: int | None) -> BasketRun | None:
 def latest_rules(request, filters: Query[BasketRulesQuery]):
     """The latest run (shop-wide, or of ``category``) and its rules by lift, at least
     ``min_lift``, naming ``product`` when given. ``run`` is null before the first run."""
-    require_perm(request, VIEW)
+    require_perm(request, "insights.view_associationrule")
     run = _run(filters.category)
     if run is None:
         return {"run": None, "rules": []}
@@ -119,7 +117,7 @@ def latest_rules(request, filters: Query[BasketRulesQuery]):
 def latest_bundles(request, filters: Query[BasketBundlesQuery]):
     """Bundle suggestions (pairs and triples with lift > 1 and at least ``min_support``) of
     the latest run, best first; empty before the first run."""
-    require_perm(request, VIEW)
+    require_perm(request, "insights.view_associationrule")
     return bundles.suggest_bundles(_run(filters.category), min_support=filters.min_support,
                                    limit=filters.limit)
 
@@ -129,7 +127,7 @@ def create_run(request, payload: BasketRunIn):
     """Mine the paid baskets of [period_start, period_end] (within ``category_id`` and its
     sub-categories when given) and store the run. 422 ``basket_period_invalid``, 409
     ``basket_no_baskets`` (no paid order in the period) or ``warehouse_empty``."""
-    require_perm(request, RUN)
+    require_perm(request, "insights.add_basketrun")
     category = get_category(payload.category_id) if payload.category_id is not None else None
     run = actions_basket.mine_baskets(payload.period_start, payload.period_end, category,
                                       min_support=payload.min_support,
