@@ -1,6 +1,7 @@
 """The daily briefing's content: KPI comparisons, each candidate kind on a small fixture,
 ranking (at most 7, by impact, ties stable) and a rebuild that replaces the day's briefing."""
 
+import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -72,7 +73,7 @@ def test_ranking_invariants(impacts):
     # Nothing left out is larger than what was kept; equal impacts keep their input order.
     kept = {id(c) for c in ranked}
     assert all(c.impact_amount <= values[-1] for c in found if id(c) not in kept)
-    for first, second in zip(ranked, ranked[1:], strict=False):
+    for first, second in itertools.pairwise(ranked):
         if first.impact_amount == second.impact_amount:
             assert int(first.title) < int(second.title)
 

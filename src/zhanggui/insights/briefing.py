@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from zhanggui.accounts.models import Staff
+from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.core.timeutil import shop_today
 from zhanggui.insights import actions_briefing, briefing_candidates, briefing_kpis, briefing_supply
 from zhanggui.insights.briefing_candidates import Candidate, anomaly_url, metric_name
@@ -47,8 +48,12 @@ def detect_first(day: date) -> None:
     except ModuleNotFoundError:
         return
     detect = getattr(module, "detect_anomalies", None)
-    if detect is not None:
+    if detect is None:
+        return
+    try:
         detect(day=day)
+    except WarehouseEmpty:  # nothing built yet: a briefing without anomalies
+        logger.info("no anomaly detection for %s: the warehouse is empty", day)
 
 
 def cause(anomaly: Anomaly, day: date) -> dict:

@@ -122,7 +122,7 @@ def anomaly_candidates(day: date, anomalies: list[Anomaly]) -> list[Candidate]:
         explained = _explained(anomaly)
         found.append(Candidate(
             kind="anomaly",
-            title=_("Investigate: %(metric)s %(direction)s expected") % {
+            title=_("Investigate: %(metric)s %(direction)s") % {
                 "metric": name, "direction": anomaly.get_direction_display()},
             reason=_("%(metric)s was %(actual)s against %(expected)s expected (interval "
                      "%(lower)s–%(upper)s)") % {

@@ -21,6 +21,7 @@ from zhanggui.console.workbench import (  # noqa: F401  (the providers register 
     providers_replenishment,
     providers_service,
 )
+from zhanggui.console.workbench.briefing_panel import briefing_panel
 from zhanggui.console.workbench.registry import (
     DANGER,
     Context,
@@ -101,5 +102,6 @@ def workbench_context(request, *, now=None) -> dict:
             "figures": _figures(user, now),
             "cut_off": local.strftime("%H:%M"),
             "alerts": _alerts(user),
+            "briefing": briefing_panel(user, role),
         },
     }
