@@ -7,6 +7,7 @@ street addresses are masked unless the caller holds ``customers.view_personal_da
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,6 +18,7 @@ from zhanggui.accounts.api_auth import require_perm
 from zhanggui.core.schemas import ERRORS, BoundedPagination, Day
 from zhanggui.customers import actions, queries
 from zhanggui.customers.models import Gender
+from zhanggui.customers.models_value import CustomerValue
 
 router = Router()
 
@@ -48,9 +50,23 @@ class CustomerOut(Schema):
     is_masked: bool = Field(description="true when personal data is masked for you")
 
 
+class CustomerValueOut(Schema):
+    """Customer value (BG/NBD × Gamma-Gamma, fitted after each warehouse refresh)."""
+
+    probability_alive: Decimal = Field(description="a fraction (0.8 = 80 %)")
+    churn_risk: Decimal = Field(description="1 − probability_alive, a fraction")
+    expected_purchases: Decimal = Field(description="expected purchase days within the horizon")
+    expected_spend: Decimal | None = Field(description="expected spend per order, yuan")
+    clv: Decimal = Field(description="customer lifetime value over the horizon, yuan")
+    horizon_days: int
+    computed_at: datetime
+
+
 class CustomerDetailOut(CustomerOut):
     addresses: list[AddressOut] | None = Field(
         description="null unless you may view addresses (customers.view_address)")
+    value: CustomerValueOut | None = Field(
+        None, description="null until the customer-value fit has scored the customer")
 
 
 class CustomerFilter(FilterSchema):
@@ -107,7 +123,9 @@ def _detail(customer, viewer) -> dict[str, Any]:
     addresses = None
     if viewer.has_perm("customers.view_address"):
         addresses = [queries.present_address(a, viewer) for a in queries.list_addresses(customer)]
-    return {**queries.present_customer(customer, viewer), "addresses": addresses}
+    value = CustomerValue.objects.filter(customer=customer).first()
+    return {**queries.present_customer(customer, viewer), "addresses": addresses,
+            "value": value and {name: getattr(value, name) for name in CustomerValueOut.model_fields}}
 
 
 @router.get("", response={200: list[CustomerOut], **ERRORS})

@@ -12,6 +12,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import display
 
 from zhanggui.console import history
+from zhanggui.console.admin.insights_clv import ChurnRiskFilter, CustomerValueMixin
 from zhanggui.console.admin.insights_recommend import RecommendationInline
 from zhanggui.console.admin.membership import CustomerPointsMixin
 from zhanggui.console.filters import ChannelFilter, DateRangeFilter
@@ -35,11 +36,11 @@ class AddressInline(ReadOnlyTabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(CustomerPointsMixin, PhoneSearchMixin, ConsoleModelAdmin):
+class CustomerAdmin(CustomerValueMixin, CustomerPointsMixin, PhoneSearchMixin, ConsoleModelAdmin):
     change_form_after_template = history.TEMPLATE
     list_display = ("code", "nickname", "name", "phone", "province_code", "city",
-                    "channel_display", "tag_list", "created_at")
-    list_filter = (ChannelFilter,
+                    "channel_display", "tag_list", "churn_risk_display", "clv_display", "created_at")
+    list_filter = (ChannelFilter, ChurnRiskFilter,
                    ("province_code", ChoicesDropdownFilter), ("gender", ChoicesDropdownFilter),
                    ("tags", RelatedDropdownFilter), ("created_at", DateRangeFilter))
     search_fields = ("code", "nickname")
@@ -52,6 +53,7 @@ class CustomerAdmin(CustomerPointsMixin, PhoneSearchMixin, ConsoleModelAdmin):
         (_("Region and channel"), {"fields": ("province_code", "city", "channel_display")}),
         (_("Notes"), {"fields": ("tags", "note", "orders_link", "created_at")}),
         (_("Points and membership"), {"fields": ("points_summary",)}),
+        (_("Customer value"), {"fields": ("value_summary",)}),
     )
     add_fieldsets = (
         (_("Customer"), {"fields": ("code", "nickname", "name", "phone", "email", "gender",
@@ -59,12 +61,13 @@ class CustomerAdmin(CustomerPointsMixin, PhoneSearchMixin, ConsoleModelAdmin):
         (_("Region and channel"), {"fields": ("province_code", "city", "channel")}),
         (_("Notes"), {"fields": ("note",)}),
     )
-    readonly_fields = ("tags", "orders_link", "created_at", "channel_display", "points_summary")
+    readonly_fields = ("tags", "orders_link", "created_at", "channel_display", "points_summary",
+                       "value_summary")
     personal_fields = CUSTOMER_PERSONAL
     inlines = [AddressInline, RecommendationInline]
 
     def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).prefetch_related("tags")
+        return super().get_queryset(request).prefetch_related("tags").select_related("value")
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # customers.actions has no update action yet
