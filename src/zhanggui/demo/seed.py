@@ -16,6 +16,7 @@ from django.db import transaction
 
 from zhanggui.catalog.models import Product, Sku
 from zhanggui.demo import (
+    anomalies_seed,
     campaigns_seed,
     customers_seed,
     experiments_seed,
@@ -113,6 +114,7 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     numbers = Numbers(stream(options, "numbers"))
     logistics = Logistics(stream(options, "logistics"), clock, services)
     run_lifecycles(stream(options, "lifecycle"), clock, numbers, orders, logistics)
+    anomalies_seed.plant(stream(options, "anomalies"), clock, numbers, orders)
     live_plan.mark_live(clock, orders)
     progress.done("payments, fulfillment, after-sales")
     simulation = StockSimulation(stream(options, "stock"), clock, catalog.skus, warehouses, orders)
