@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _g
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
 from zhanggui.analytics.metrics import METRICS
+from zhanggui.insights.dimension_labels import dimension_label
 from zhanggui.insights.models import Anomaly
 from zhanggui.insights.tasks_kinds import KPI_ANOMALY
 from zhanggui.tasks.actions import open_task
@@ -111,5 +112,5 @@ def task_detail(anomaly: Anomaly) -> str:
         "impact": anomaly.impact_amount}
     if anomaly.dimension:
         text += " " + _g("Mostly explained by %(dimension)s = %(label)s.") % {
-            "dimension": anomaly.dimension, "label": anomaly.dimension_label}
+            "dimension": dimension_label(anomaly.dimension), "label": anomaly.dimension_label}
     return text
