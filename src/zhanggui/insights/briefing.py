@@ -22,6 +22,7 @@ from zhanggui.analytics.errors import WarehouseEmpty
 from zhanggui.core.timeutil import shop_today
 from zhanggui.insights import actions_briefing, briefing_candidates, briefing_kpis, briefing_supply
 from zhanggui.insights.briefing_candidates import Candidate, anomaly_url, metric_name
+from zhanggui.insights.dimension_labels import dimension_label
 from zhanggui.insights.models import Anomaly, Briefing
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ def cause(anomaly: Anomaly, day: date) -> dict:
             "direction": anomaly.direction, "actual": str(anomaly.actual),
             "expected": str(anomaly.expected), "lower": str(anomaly.lower),
             "upper": str(anomaly.upper), "impact_amount": str(anomaly.impact_amount),
-            "dimension": anomaly.dimension, "dimension_value": anomaly.dimension_value,
+            "dimension": anomaly.dimension, "dimension_name": dimension_label(anomaly.dimension),
+            "dimension_value": anomaly.dimension_value,
             "dimension_label": anomaly.dimension_label,
             "explained_share": (None if anomaly.explained_share is None
                                 else str(anomaly.explained_share)),

@@ -3,8 +3,8 @@ candidates of a day with their estimated impact in yuan and how it is estimated.
 
 Impact estimates (documented here, shown with every action as ``impact_formula``):
 
-- ``anomaly`` — the anomaly's own ``impact_amount`` (the yuan between actual and expected,
-  as the anomaly detection estimates it).
+- ``anomaly`` — the anomaly's own ``impact_amount``, as the anomaly detection estimates it
+  (``anomaly_impact.FORMULAS``; a favourable anomaly counts 0 and gives no action).
 - ``restock`` — a SKU that runs out before a new order can arrive: daily demand × price ×
   days short (lead time − days of supply), less the units already on order (the lost sales).
 - ``reorder`` — today's reorder list (rows with a supplier, not on a draft): Σ stock-out risk
@@ -37,6 +37,8 @@ from zhanggui.core.timeutil import day_range
 from zhanggui.customers.models import SegmentSize
 from zhanggui.customers.models_value import CustomerValue
 from zhanggui.customers.queries_segments import list_segments, segment_member_ids
+from zhanggui.insights.anomaly_impact import FORMULAS
+from zhanggui.insights.dimension_labels import dimension_label
 from zhanggui.insights.models import Anomaly
 from zhanggui.listing.models import ProductScore
 
@@ -103,7 +105,14 @@ def _explained(anomaly: Anomaly) -> str:
     share = (f" ({anomaly.explained_share * 100:.0f} %)"
              if anomaly.explained_share is not None else "")
     return _("explained by %(dimension)s = %(value)s%(share)s") % {
-        "dimension": anomaly.dimension, "value": label, "share": share}
+        "dimension": dimension_label(anomaly.dimension), "value": label, "share": share}
+
+
+def anomaly_formula(metric: str) -> str:
+    """How the anomaly detection sized the anomaly (its formula per KPI)."""
+    formula = FORMULAS.get(metric)
+    return str(formula) if formula else _("the anomaly's estimated impact: |actual − expected| "
+                                          "in yuan")
 
 
 def day_anomalies(day: date) -> list[Anomaly]:
@@ -130,7 +139,7 @@ def anomaly_candidates(day: date, anomalies: list[Anomaly]) -> list[Candidate]:
                 "expected": _plain(anomaly.expected), "lower": _plain(anomaly.lower),
                 "upper": _plain(anomaly.upper)} + (f"; {explained}" if explained else ""),
             impact_amount=yuan(impact),
-            impact_formula=_("the anomaly's estimated impact: |actual − expected| in yuan"),
+            impact_formula=anomaly_formula(anomaly.metric),
             url=anomaly_url(anomaly, day), metric=anomaly.metric,
             detail={"anomaly_id": anomaly.pk, "dimension": anomaly.dimension,
                     "dimension_value": anomaly.dimension_value}))

@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from zhanggui.analytics.metrics import METRICS
 from zhanggui.insights.models import Briefing
 
 COMPARISON_LABELS = {"previous_day": _("vs the day before"),
@@ -64,11 +65,22 @@ def kpi_rows(briefing: Briefing, link: Callable[[str], str]) -> list[dict]:
     return rows
 
 
+def _unit(code: str) -> str:
+    metric = METRICS.get(code)
+    return metric.unit if metric else "number"
+
+
 def cause_rows(briefing: Briefing, link: Callable[[str], str]) -> list[dict]:
-    return [{**cause, "impact": figure(cause.get("impact_amount"), "money"),
-             "url": link(cause.get("url") or ""),
-             "metric_url": link(glossary_url(cause.get("metric", "")))}
-            for cause in briefing.causes]
+    """The causes with their figures in the KPI's unit (a rate in percent)."""
+    rows = []
+    for cause in briefing.causes:
+        unit = _unit(cause.get("metric", ""))
+        rows.append({**cause, **{key: figure(cause.get(key), unit)
+                                 for key in ("actual", "expected", "lower", "upper")},
+                     "impact": figure(cause.get("impact_amount"), "money"),
+                     "url": link(cause.get("url") or ""),
+                     "metric_url": link(glossary_url(cause.get("metric", "")))})
+    return rows
 
 
 def briefing_context(briefing: Briefing, *, absolute: Callable[[str], str] = str,
