@@ -165,15 +165,11 @@ def replay(data: Baskets, spec: rules.OfferSpec, *, per_customer: int | None = N
     result = SimulationResult()
     tally = _Tally(spec)
     limits = _Limits(spec, per_customer, per_buyer_units)
+    pricer = _Pricer(tally, limits, birthday=spec.eligibility.is_birthday_only)
     anonymous = rules.Buyer()
-    birthday = spec.eligibility.is_birthday_only
-    at = timezone.now()
     for basket in data.baskets:
-        buyer = data.buyers.get(basket.order_id, anonymous)
-        moment = timezone.localtime(basket.paid_at) if birthday else at
-        breakdown = rules.price_cart(basket.lines, buyer=buyer, channel=basket.channel, at=moment,
-                                     offers=(limits.spec_for(basket.customer_id),))
-        discount = breakdown.discount_amount
+        breakdown, discount, reached, near = pricer.price(
+            basket, data.buyers.get(basket.order_id, anonymous))
         limits.spend(basket.customer_id, breakdown, discount)
         result.baskets += 1
         result.goods_amount += breakdown.list_amount
@@ -182,12 +178,40 @@ def replay(data: Baskets, spec: rules.OfferSpec, *, per_customer: int | None = N
             result.orders_affected += 1
             result.discount_cost += discount
             tally.affected(breakdown)
-        # near a threshold only counts for buyers the offer is open to (channel, tier, budget…)
-        tally.threshold(basket, breakdown, eligible=all(
-            reason == "condition not met" for _key, reason in breakdown.not_applied))
+        tally.count(reached, near)
     result.near_threshold_orders = tally.near
     result.detail = tally.detail(data.sku_codes)
     return result
+
+
+class _Pricer:
+    """One basket through the engine, and what the tally reads of it. The engine is a pure
+    function: a basket made of the very same line objects as one already priced, for the
+    same channel and buyer, gets that basket's answer again (not while budgets are being
+    spent, nor for a birthday offer, whose answer depends on the day)."""
+
+    def __init__(self, tally: "_Tally", limits: _Limits, *, birthday: bool):
+        self.tally, self.limits, self.birthday = tally, limits, birthday
+        self.memo: dict | None = None if (limits.limited or birthday) else {}
+        self.at = timezone.now()
+
+    def price(self, basket: Basket, buyer: rules.Buyer) -> tuple:
+        key = None
+        if self.memo is not None:
+            key = (tuple(map(id, basket.lines)), basket.channel, buyer)
+            found = self.memo.get(key)
+            if found is not None:
+                return found
+        moment = timezone.localtime(basket.paid_at) if self.birthday else self.at
+        breakdown = rules.price_cart(basket.lines, buyer=buyer, channel=basket.channel, at=moment,
+                                     offers=(self.limits.spec_for(basket.customer_id),))
+        # near a threshold only counts for buyers the offer is open to (channel, tier, budget…)
+        eligible = all(reason == "condition not met" for _key, reason in breakdown.not_applied)
+        reached, near = self.tally.threshold(basket, breakdown) if eligible else (None, False)
+        outcome = (breakdown, breakdown.discount_amount, reached, near)
+        if key is not None:
+            self.memo[key] = outcome
+        return outcome
 
 
 class _Tally:
@@ -199,6 +223,7 @@ class _Tally:
         self.hits: dict[str, int] = {}
         self.near = 0
         self.skus: dict[int, list] = {}  # sku id -> [discount, orders]
+        self.discounts: dict[Decimal, Decimal] = {}  # in-scope base -> the offer's discount
 
     def affected(self, breakdown: rules.Breakdown) -> None:
         for line in breakdown.lines:
@@ -208,22 +233,24 @@ class _Tally:
                 entry[0] += amount
                 entry[1] += 1
 
-    def threshold(self, basket: Basket, breakdown: rules.Breakdown, *, eligible: bool) -> None:
-        if not self.tiers or not eligible:
-            return
+    def threshold(self, basket: Basket, breakdown: rules.Breakdown) -> tuple[str | None, bool]:
+        """(the tier the basket reaches, whether one more in-scope item reaches the next)."""
+        if not self.tiers:
+            return None, False
         scope = self.spec.scope
         # basket lines come sorted by SKU, as the engine returns them
         in_scope = [(line, result) for line, result in zip(basket.lines, breakdown.lines, strict=True)
                     if scope.covers(line)]
         if not in_scope:
-            return
+            return None, False
         base = sum((r.list_amount - r.item_discount for _line, r in in_scope), ZERO)
-        reached = self._reached(base)
+        gap = self._gap(base)
+        return self._reached(base), gap is not None and gap <= max(line.unit_price for line, _r in in_scope)
+
+    def count(self, reached: str | None, near: bool) -> None:
         if reached is not None:
             self.hits[reached] = self.hits.get(reached, 0) + 1
-        gap = self._gap(base)
-        if gap is not None and gap <= max(line.unit_price for line, _r in in_scope):
-            self.near += 1
+        self.near += near
 
     def _reached(self, base: Decimal) -> str | None:
         """The tier a base reaches ("200", or "200×2" for a repeating one), None if none."""
@@ -256,9 +283,12 @@ class _Tally:
 
     def _discount(self, base: Decimal) -> Decimal:
         """The engine's discount of the offer on in-scope goods worth ``base``."""
-        if base <= 0:
-            return ZERO
-        return rules.order_offer_discount(self.spec, [rules.CartLine(0, 1, base)], [base])
+        found = self.discounts.get(base)
+        if found is None:
+            found = ZERO if base <= 0 else rules.order_offer_discount(
+                self.spec, [rules.CartLine(0, 1, base)], [base])
+            self.discounts[base] = found
+        return found
 
     def detail(self, sku_codes: dict[int, str]) -> dict:
         top = sorted(self.skus.items(), key=lambda item: (-item[1][0], item[0]))[:TOP_SKUS]

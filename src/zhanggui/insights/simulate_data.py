@@ -29,7 +29,7 @@ from zhanggui.pricing import rules
 from zhanggui.pricing.models import CustomerMembership
 from zhanggui.pricing.queries import NOT_COUNTED_STATUSES
 
-BATCH = 20_000  # order ids per query of lines (SQLite's limit on bound parameters)
+BATCH = 20_000  # rows fetched at a time
 
 
 @dataclass
@@ -51,9 +51,13 @@ class Baskets:
     sku_codes: dict[int, str] = field(default_factory=dict)
 
 
+def _bounds(start: date, end: date):
+    return day_range(start, end.fromordinal(end.toordinal() + 1))
+
+
 def paid_orders(start: date, end: date):
     """Orders paid within [start, end] (shop days) that still count as paid."""
-    since, until = day_range(start, end.fromordinal(end.toordinal() + 1))
+    since, until = _bounds(start, end)
     return Order.objects.filter(paid_at__gte=since, paid_at__lt=until, status__in=PAID_STATES)
 
 
@@ -65,18 +69,18 @@ def load_baskets(start: date, end: date, *, needs: set[str] = frozenset()) -> Ba
     if not orders:
         return Baskets([])
     lines_by_order: dict[int, list[tuple]] = defaultdict(list)
-    ids = [row[0] for row in orders]
-    for offset in range(0, len(ids), BATCH):
-        chunk = ids[offset:offset + BATCH]
-        for row in (OrderLine.objects.filter(order_id__in=chunk)
-                    .values_list("order_id", "sku_id", "quantity", "unit_price_amount", "unit_cost_amount")):
-            lines_by_order[row[0]].append(row[1:])
+    since, until = _bounds(start, end)
+    rows = (OrderLine.objects.filter(order__paid_at__gte=since, order__paid_at__lt=until,
+                                     order__status__in=PAID_STATES)
+            .values_list("order_id", "sku_id", "quantity", "unit_price_amount", "unit_cost_amount"))
+    for row in rows.iterator(chunk_size=BATCH):
+        lines_by_order[row[0]].append(row[1:])
     skus = _skus({sku for rows in lines_by_order.values() for sku, *_rest in rows})
-    baskets = []
+    baskets, shared = [], {}
     for order_id, customer_id, channel, paid_at in orders:
         rows = lines_by_order.get(order_id)
         if rows:
-            lines, cost = _cart(rows, skus)
+            lines, cost = _cart(rows, skus, shared)
             baskets.append(Basket(order_id, customer_id, channel, paid_at, lines, cost))
     buyers = buyer_contexts(baskets, needs) if needs else {}
     return Baskets(baskets, buyers, {pk: sku[3] for pk, sku in skus.items()})
@@ -105,25 +109,37 @@ def _skus(sku_ids: set[int]) -> dict[int, tuple]:
     return found
 
 
-def _cart(rows: list[tuple], skus: dict[int, tuple]) -> tuple[list[rules.CartLine], Decimal]:
-    merged: dict[int, list] = {}
+def _cart(rows: list[tuple], skus: dict[int, tuple],
+          shared: dict | None = None) -> tuple[list[rules.CartLine], Decimal]:
+    """Engine lines (sorted by SKU, one per SKU) and the cost of an order's line rows.
+    ``shared``: the lines already made; lines are immutable, so baskets holding the same
+    line share one (most baskets hold the same popular SKUs)."""
+    shared = {} if shared is None else shared
     cost = ZERO
-    for sku_id, quantity, price, unit_cost in rows:
-        sku = skus[sku_id]
-        cost += (unit_cost if unit_cost else sku[2]) * quantity
-        if sku_id in merged:
-            merged[sku_id][0] += quantity
-            merged[sku_id][1] += price * quantity
-        else:
-            merged[sku_id] = [quantity, price * quantity]
+    for sku_id, quantity, _price, unit_cost in rows:
+        cost += (unit_cost or skus[sku_id][2]) * quantity
+    if len(rows) > 1 and len({row[0] for row in rows}) < len(rows):
+        rows = _merged(rows)
     lines = []
-    for sku_id, (quantity, amount) in sorted(merged.items()):
-        product_id, categories, _cost, _code, weight = skus[sku_id]
-        price = amount if quantity == 1 else to_money(amount / quantity)
-        lines.append(rules.CartLine(sku_id=sku_id, quantity=quantity, unit_price=price,
-                                    product_id=product_id, category_ids=categories,
-                                    weight_grams=weight))
-    return lines, to_money(cost)
+    for sku_id, quantity, price, _cost in sorted(rows):
+        line = shared.get((sku_id, quantity, price))
+        if line is None:
+            product_id, categories, _current, _code, weight = skus[sku_id]
+            line = shared[sku_id, quantity, price] = rules.CartLine(
+                sku_id, quantity, price, product_id, categories, weight)
+        lines.append(line)
+    return lines, cost
+
+
+def _merged(rows: list[tuple]) -> list[tuple]:
+    """One row per SKU: quantities summed, the price weighted by quantity (to the cent)."""
+    merged: dict[int, list] = {}
+    for sku_id, quantity, price, _cost in rows:
+        entry = merged.setdefault(sku_id, [0, ZERO])
+        entry[0] += quantity
+        entry[1] += price * quantity
+    return [(sku_id, quantity, to_money(amount / quantity), ZERO)
+            for sku_id, (quantity, amount) in merged.items()]
 
 
 def buyer_contexts(baskets: list[Basket], needs: set[str]) -> dict[int, rules.Buyer]:
