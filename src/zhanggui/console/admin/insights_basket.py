@@ -85,6 +85,8 @@ def basket_view(request: HttpRequest, site: admin.AdminSite) -> HttpResponse:
         **site.each_context(request), "title": _("Basket analysis"),
         "categories": Category.objects.order_by("level", "name"), "category": category,
         "runs": runs, "run": run, "min_lift": min_lift,
+        "run_support_percent": run.min_support * HUNDRED if run else None,
+        "run_confidence_percent": run.min_confidence * HUNDRED if run else None,
         "rules": _rule_rows(run, min_lift) if run else [],
         "bundles": bundles.suggest_bundles(run) if run else [],
         "can_mine": request.user.has_perm(MINE), "default_start": start, "default_end": end,
