@@ -24,6 +24,7 @@ from tests.fulfillment import matrix_cases_carriers as carrier_cases
 from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
 from tests.fulfillment import matrix_cases_waves as wave_cases
+from tests.insights import matrix_cases_recommend as recommend_cases
 from tests.listing import matrix_cases as listing_cases
 from tests.marketing import matrix_cases_campaigns as campaign_cases
 from tests.marketing import matrix_cases_experiments as experiment_cases
@@ -456,4 +457,12 @@ ROWS += [
         ("customers.view_segmentmember", "customers.view_customer"), masks=(
             personal("items.*.name", mask_name), personal("items.*.phone", mask_phone),
             personal("items.*.email", mask_email))),
+]
+# Recommendations for the storefront (tests/insights/matrix_cases_recommend.py).
+REC = f"{V1}/insights/recommendations"
+ROWS += [
+    Row("GET", f"{REC}/products/{{product_id}}/bought-together", recommend_cases.bought_together,
+        "catalog.view_productaffinity"),
+    Row("GET", f"{REC}/customers/{{customer_id}}", recommend_cases.for_you,
+        "customers.view_customerrecommendation"),
 ]
