@@ -178,3 +178,25 @@ def test_no_deviation_explains_nothing():
     tables = _tables(np.random.default_rng(0), None, 0.0, False)
     found = explain(tables, PERIODS[-1], deviation=0.0, is_rate=False)
     assert found.dimension == "" and found.share is None
+
+
+def test_a_dimension_with_one_value_explains_nothing():
+    """A shop selling in one channel: the channel carries all of any deviation, trivially."""
+    tables = _tables(np.random.default_rng(3), ("payment_method", "wechat"), 150.0, False)
+    tables["channel"] = tables["channel"][tables["channel"]["key"] == "own"].copy()
+    tables["channel"].loc[tables["channel"]["period"] == PERIODS[-1], "numerator"] += 150.0
+    deviation, _den = _kpi_deviation(tables, False)
+    found = explain(tables, PERIODS[-1], deviation=deviation, is_rate=False)
+    assert found.dimension == "payment_method"
+    assert "channel" not in [t["dimension"] for t in found.tables]
+
+
+def test_the_interval_of_a_kpi_that_cannot_be_negative_starts_at_zero():
+    days = pd.date_range("2026-01-05", periods=63, freq="D")
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"period": days, "value": rng.choice([0.0, 0.05, 0.2], size=63)})
+    history, week = _split(frame)
+    scored = SeasonalMadDetector().fit(history).predict(week)
+    assert (scored["lower"] >= 0).all()
+    signed = SeasonalMadDetector(non_negative=False).fit(history).predict(week)
+    assert (signed["lower"] < 0).any()

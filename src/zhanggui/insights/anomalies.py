@@ -44,6 +44,7 @@ class DetectorSettings:
     # (Poisson) for a count, √(p(1 − p) / denominator) (binomial) for a rate of counts.
     noise_floor: str = ""  # "" | "poisson" | "binomial"
     min_expected: float = 0.0  # a sum is only compared when its baseline is at least this
+    non_negative: bool = True  # a KPI that cannot be negative: the interval starts at 0 at least
 
 
 def _frame(data: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -119,9 +120,12 @@ class SeasonalMadDetector(InsightModel[pd.DataFrame, pd.DataFrame, pd.DataFrame]
                   & (np.abs(np.nan_to_num(median)) >= s.min_expected))
         flag = (counts >= s.min_history) & enough & (np.abs(score) > s.k)
         direction = np.where(flag, np.where(score > 0, "up", "down"), "")
+        lower = median - s.k * spread
+        if s.non_negative:
+            lower = np.maximum(lower, 0.0)
         return pd.DataFrame({
             "period": periods, "actual": actual, "expected": median,
-            "lower": median - s.k * spread, "upper": median + s.k * spread,
+            "lower": lower, "upper": median + s.k * spread,
             "score": score, "history": counts, "flag": flag, "direction": direction})
 
     def _noise(self, median: np.ndarray, denominator: np.ndarray) -> np.ndarray:

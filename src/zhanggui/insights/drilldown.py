@@ -12,7 +12,8 @@ baseline:
 
 A value's share = its deviation (in the KPI's units) / the KPI's deviation. The dimension
 whose best value (same direction) has the largest share explains the anomaly; its table
-lists the values with the largest deviations. ``explain`` is pure (pandas); ``drill_down``
+lists the values with the largest deviations. A dimension with a single value (a shop selling
+in one channel) splits nothing and is left out. ``explain`` is pure (pandas); ``drill_down``
 reads the split series from the warehouse (``kpi_series``).
 """
 
@@ -77,7 +78,7 @@ def explain(tables: dict[str, pd.DataFrame], target: pd.Timestamp, *, deviation:
         return result
     candidates = []
     for dimension, table in tables.items():
-        if table.empty:
+        if table["key"].nunique() < 2:  # one value (one channel) splits nothing
             continue
         rows = _value_rows(table, target, is_rate, kpi_denominator, (scales or {}).get(dimension, 1.0))
         rows["share"] = rows["deviation"] / deviation
