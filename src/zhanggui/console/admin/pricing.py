@@ -30,6 +30,8 @@ from unfold.widgets import (
 
 from zhanggui.accounts.actions import delete_record
 from zhanggui.catalog.models import Sku
+from zhanggui.console.admin.insights_simulation import TEMPLATE as SIMULATIONS_TEMPLATE
+from zhanggui.console.admin.insights_simulation import PromotionSimulations
 from zhanggui.console.formatting import badge, money
 from zhanggui.console.forms import _text, customer_field
 from zhanggui.console.mixins import (
@@ -107,7 +109,7 @@ class BudgetColumns:
 
 
 @admin.register(Promotion)
-class PromotionAdmin(BudgetColumns, ConsoleModelAdmin):
+class PromotionAdmin(PromotionSimulations, BudgetColumns, ConsoleModelAdmin):
     list_display = ("name", "kind", "state_badge", "starts_at", "ends_at", "exclusion_group",
                     "budget_display", "flash_display")
     list_filter = (StateFilter, "kind", "is_active")
@@ -129,6 +131,8 @@ class PromotionAdmin(BudgetColumns, ConsoleModelAdmin):
     ]
     autocomplete_fields = ("gift_sku",)
     actions_list = ["try_cart", "eligibility_check"]
+    actions_detail = ["simulate_one"]  # insights: replay on a past period
+    change_form_after_template = SIMULATIONS_TEMPLATE
 
     has_price_cart_permission = permission_check(PRICE_CART)
 
