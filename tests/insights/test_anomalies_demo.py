@@ -2,17 +2,20 @@
 WeChat Pay failing all day (payment failure rate, explained by the payment method, the
 largest impact of the day) and a refund spike in 美妆 (refund rate, explained by category)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from tests.demo.conftest import FAST_HASHERS
 from zhanggui.analytics import warehouse
 from zhanggui.catalog.models import Category
 from zhanggui.demo.context import SeedOptions
 from zhanggui.demo.seed import seed_demo
-from zhanggui.insights.anomaly_run import detect_anomalies
+from zhanggui.insights import tasks_anomalies
+from zhanggui.insights.anomaly_run import detect_anomalies, detect_last_hour
 from zhanggui.insights.models import Anomaly
 from zhanggui.orders.models import Payment, PaymentMethod
 from zhanggui.tasks.models import Task
@@ -20,6 +23,7 @@ from zhanggui.tasks.models import Task
 # A Thursday away from festivals: yesterday and the eight Wednesdays before it are ordinary.
 TODAY = date(2026, 5, 21)
 YESTERDAY = TODAY - timedelta(days=1)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 SCALE = 0.3  # about 20 orders a day: the smallest store where one day's rates say something
 # A store this small: rates over fewer attempts, visitors and yuan than the defaults ask.
 SMALL_SHOP = {"visitors": 50, "gmv": 1000, "attempts": 15, "orders": 10, "source_visitors": 30}
@@ -86,3 +90,21 @@ def test_detecting_again_updates_and_opens_no_second_task(detected):
     assert sorted(a.pk for a in again) == ids
     assert Anomaly.objects.count() == len(ids)
     assert Task.objects.filter(kind="kpi_anomaly").count() == tasks == len(ids)
+
+
+def test_the_hourly_beat_scores_the_last_complete_hour_only(demo_store, db, settings):
+    settings.ZHANGGUI_ANOMALIES = {**settings.ZHANGGUI_ANOMALIES, "MIN_VOLUME": SMALL_SHOP}
+    warehouse.rebuild()
+    now = datetime(YESTERDAY.year, YESTERDAY.month, YESTERDAY.day, 15, 10, tzinfo=SHANGHAI)
+    found = detect_last_hour(now=now)
+    assert all(a.grain == "hour" and timezone.localtime(a.period_start).hour == 14 for a in found)
+    day = detect_anomalies(day=YESTERDAY)
+    assert {a.pk for a in found} <= {a.pk for a in day}  # the same rows, not new ones
+
+
+def test_the_hourly_beat_can_be_turned_off_and_waits_for_the_warehouse(db, settings):
+    settings.ZHANGGUI_ANOMALY_HOURLY = False
+    assert tasks_anomalies.detect_last_hour_task.delay().get() == -1
+    settings.ZHANGGUI_ANOMALY_HOURLY = True
+    assert tasks_anomalies.detect_last_hour_task.delay().get() == 0  # nothing built yet
+    assert not Anomaly.objects.exists()
