@@ -135,9 +135,11 @@ def anomaly_candidates(day: date, anomalies: list[Anomaly]) -> list[Candidate]:
                 "metric": name, "direction": anomaly.get_direction_display()},
             reason=_("%(metric)s was %(actual)s against %(expected)s expected (interval "
                      "%(lower)s–%(upper)s)") % {
-                "metric": name, "actual": _plain(anomaly.actual),
-                "expected": _plain(anomaly.expected), "lower": _plain(anomaly.lower),
-                "upper": _plain(anomaly.upper)} + (f"; {explained}" if explained else ""),
+                "metric": name, "actual": shown(anomaly.metric, anomaly.actual),
+                "expected": shown(anomaly.metric, anomaly.expected),
+                "lower": shown(anomaly.metric, anomaly.lower),
+                "upper": shown(anomaly.metric, anomaly.upper)}
+            + (f"; {explained}" if explained else ""),
             impact_amount=yuan(impact),
             impact_formula=anomaly_formula(anomaly.metric),
             url=anomaly_url(anomaly, day), metric=anomaly.metric,
@@ -146,8 +148,14 @@ def anomaly_candidates(day: date, anomalies: list[Anomaly]) -> list[Candidate]:
     return found
 
 
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:.4f}".rstrip("0")
+def shown(metric: str, value: Decimal) -> str:
+    """A KPI's value as the screen shows it: a rate in percent, money in yuan."""
+    unit = METRICS[metric].unit if metric in METRICS else "number"
+    if unit == "rate":
+        return f"{value * 100:.2f} %"
+    if unit == "money":
+        return f"¥{value:,.2f}"
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
 # --- listings --------------------------------------------------------------------------
