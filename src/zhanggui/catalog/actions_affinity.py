@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
@@ -36,6 +36,15 @@ def stored_score(value: float | Decimal) -> Decimal:
     return min(max(score, Decimal(0)), SCORE_LIMIT)
 
 
+def lock_for_replace(model: type[models.Model]) -> None:
+    """Inside a transaction: hold off another replacement of ``model``'s rows until this one
+    commits (PostgreSQL; SQLite writes one transaction at a time anyway), so two runs at once
+    never insert the same pair twice. Readers are not blocked."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN EXCLUSIVE MODE")
+
+
 @transaction.atomic
 def replace_product_affinities(rows: Iterable[AffinityRow], *, computed_at: datetime,
                                actor: Staff | None = None, note: str = "") -> dict[str, int]:
@@ -58,6 +67,7 @@ def replace_product_affinities(rows: Iterable[AffinityRow], *, computed_at: date
     kept = [ProductAffinity(product_id=r.product_id, related_id=r.related_id, rank=r.rank,
                             score=stored_score(r.score), baskets=r.baskets, computed_at=computed_at)
             for r in rows if r.product_id in existing and r.related_id in existing]
+    lock_for_replace(ProductAffinity)
     replaced, _kinds = ProductAffinity.objects.all().delete()
     ProductAffinity.objects.bulk_create(kept, batch_size=BATCH)
     counts = {"rows": len(kept), "products": len({a.product_id for a in kept}),

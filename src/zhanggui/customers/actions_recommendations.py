@@ -12,7 +12,7 @@ from django.db import transaction
 
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
-from zhanggui.catalog.actions_affinity import stored_score
+from zhanggui.catalog.actions_affinity import lock_for_replace, stored_score
 from zhanggui.catalog.models import Product
 from zhanggui.customers.models import Customer
 from zhanggui.customers.models_value import CustomerRecommendation
@@ -54,6 +54,7 @@ def replace_recommendations(rows: Iterable[RecommendationRow], *, computed_at: d
     kept = [CustomerRecommendation(customer_id=r.customer_id, product_id=r.product_id,
                                    rank=r.rank, score=stored_score(r.score), computed_at=computed_at)
             for r in rows if r.customer_id in customers and r.product_id in products]
+    lock_for_replace(CustomerRecommendation)
     replaced, _kinds = CustomerRecommendation.objects.all().delete()
     CustomerRecommendation.objects.bulk_create(kept, batch_size=BATCH)
     counts = {"rows": len(kept), "customers": len({r.customer_id for r in kept}),
