@@ -5,6 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.insights.basket_store import build_basket_store
 from zhanggui.accounts.models import OperationLog
@@ -152,3 +155,31 @@ def test_the_job_after_a_refresh_enqueues_the_task(shop, settings, monkeypatch):
     settings.ZHANGGUI_BASKET_AFTER_REFRESH = True
     tasks_basket.basket_after_refresh(None)
     assert BasketRun.objects.count() == 1
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(prices=st.lists(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"),
+                                   places=2), min_size=2, max_size=3),
+       discount=st.decimals(min_value=Decimal("0"), max_value=Decimal("0.5"), places=2))
+def test_a_set_price_is_whole_yuan_and_never_above_the_list_price_rounded(prices, discount):
+    price = bundles.set_price(prices, discount)
+    total = sum(prices, Decimal(0))
+    assert price == price.to_integral_value() and price.as_tuple().exponent == -2
+    assert abs(price - total * (1 - discount)) <= Decimal("0.5")
+    assert price <= total.to_integral_value(rounding="ROUND_HALF_UP")
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_stored_figures_are_the_exact_ones_rounded(data):
+    baskets = data.draw(st.integers(1, 10_000))
+    antecedent = data.draw(st.integers(1, baskets))
+    consequent = data.draw(st.integers(1, baskets))
+    count = data.draw(st.integers(1, min(antecedent, consequent)))
+    figures = actions_basket.rule_figures(
+        actions_basket.RuleRow([1], 2, count, antecedent, consequent), baskets)
+    n = baskets
+    assert abs(figures["support"] - Decimal(count) / n) <= Decimal("0.0000005")
+    assert abs(float(figures["confidence"]) - count / antecedent) <= 5e-7 + 1e-12
+    assert abs(float(figures["lift"]) - count * n / (antecedent * consequent)) <= 5e-5 + 1e-9
+    assert abs(float(figures["leverage"]) - (count / n - antecedent * consequent / n / n)) <= 5e-7 + 1e-12
