@@ -289,3 +289,17 @@ def test_online_retail_beats_popularity_by_half_again():
     assert figures["users"] > 1500 and figures["items"] > 3000
     assert figures["hit_rate_at_10"] >= 1.5 * figures["popularity_hit_rate_at_10"]
     assert figures["ndcg_at_10"] > figures["popularity_ndcg_at_10"]
+
+
+def test_customers_scored_in_batches_get_the_same_answers(monkeypatch):
+    rng = np.random.default_rng(1)
+    size = 600
+    frame = pd.DataFrame({
+        "customer_id": rng.integers(1, 300, size), "product_id": rng.integers(1, 40, size),
+        "basket_id": rng.integers(1, 400, size),
+        "purchased_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 90, size), unit="D")})
+    model = CoOccurrenceRecommender().fit(frame)
+    query = RecommendQuery(customer_ids=tuple(range(1, 320)), k=5)
+    whole = model.predict(query)
+    monkeypatch.setattr("zhanggui.insights.recommend.PREDICT_BATCH", 7)
+    pd.testing.assert_frame_equal(model.predict(query), whole)

@@ -45,6 +45,7 @@ from zhanggui.insights.recommend_matrix import (
 
 OUTPUT_COLUMNS = ["customer_id", "product_id", "rank", "score"]
 TOGETHER_COLUMNS = ["product_id", "related_id", "rank", "score", "baskets"]
+PREDICT_BATCH = 2_000  # customers scored at once
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,12 @@ class CoOccurrenceRecommender(_PurchaseModel):
         customers = sorted(set(query.customer_ids))
         if not customers:
             return self._frame([])
+        rows = []
+        for start in range(0, len(customers), PREDICT_BATCH):  # bounded memory for the scores
+            rows += self._predict_batch(customers[start:start + PREDICT_BATCH], day, query.k)
+        return self._frame(rows)
+
+    def _predict_batch(self, customers: list[int], day: float, k: int) -> list[tuple]:
         rows_of = [self._row_of(c) for c in customers]
         histories = [self._history(row, day) for row in rows_of]
         weights = self.weight[[-1 if r is None else r for r in rows_of]]
@@ -200,14 +207,14 @@ class CoOccurrenceRecommender(_PurchaseModel):
             start, stop = scores.indptr[position], scores.indptr[position + 1]
             columns, values = scores.indices[start:stop], scores.data[start:stop]
             keep = ~np.isin(columns, blocked) & (values > 0)
-            chosen, best = top_of_row(columns[keep], values[keep], query.k)
-            filler = self._fill(chosen, blocked, query.k)
+            chosen, best = top_of_row(columns[keep], values[keep], k)
+            filler = self._fill(chosen, blocked, k)
             if len(items) == 0:  # no history: the popular items, scored by their share
                 rows.append((customer, filler, self.share[filler]))
             else:
                 rows.append((customer, np.concatenate([chosen, filler]),
                              np.concatenate([best, np.zeros(len(filler))])))
-        return self._frame(rows)
+        return rows
 
     def _positions(self, product_ids) -> np.ndarray:
         if product_ids is None:
