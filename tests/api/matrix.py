@@ -25,6 +25,7 @@ from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
 from tests.fulfillment import matrix_cases_waves as wave_cases
 from tests.insights import matrix_cases_recommend as recommend_cases
+from tests.insights import matrix_cases_simulation as simulation_cases
 from tests.listing import matrix_cases as listing_cases
 from tests.marketing import matrix_cases_campaigns as campaign_cases
 from tests.marketing import matrix_cases_experiments as experiment_cases
@@ -465,4 +466,12 @@ ROWS += [
         "catalog.view_productaffinity"),
     Row("GET", f"{REC}/customers/{{customer_id}}", recommend_cases.for_you,
         "customers.view_customerrecommendation"),
+]
+# Promotion simulations (tests/insights/matrix_cases_simulation.py).
+SIM = f"{V1}/insights/promotions/{{promotion_id}}/simulations"
+ROWS += [
+    Row("POST", SIM, simulation_cases.create, "insights.add_promotionsimulation", status=201,
+        masks=(cost("margin_before"), cost("margin_after"))),
+    Row("GET", SIM, simulation_cases.list_, "insights.view_promotionsimulation",
+        masks=(cost("items.*.margin_before"), cost("items.*.margin_after"))),
 ]
