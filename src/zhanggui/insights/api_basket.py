@@ -15,7 +15,6 @@ from zhanggui.insights import actions_basket, bundles
 from zhanggui.insights.models import AssociationRule, BasketRun
 
 router = Router()
-Rate = Field(ge=0, le=1)
 
 
 class BasketRunOut(Schema):

@@ -230,7 +230,11 @@ class AssociationRules(InsightModel[list, RuleQuery, pd.DataFrame]):
         return frame.reset_index(drop=True)
 
     def _named(self, itemset: tuple[int, ...]) -> tuple:
-        return tuple(sorted((self.items[i] for i in itemset), key=str))
+        items = [self.items[i] for i in itemset]
+        try:
+            return tuple(sorted(items))
+        except TypeError:  # items of mixed types: by their text
+            return tuple(sorted(items, key=str))
 
     @classmethod
     def example(cls) -> tuple[list, RuleQuery]:
