@@ -89,3 +89,15 @@ def test_the_customer_list_sorts_and_filters_by_churn_risk(login):
     ascending = client.get(url, {"o": f"{column}"}).content.decode()
     assert descending.index(high.code) < descending.index(low.code)
     assert ascending.index(low.code) < ascending.index(high.code)
+
+
+def test_a_segment_on_churn_risk_shows_the_fraction_as_a_percentage(login):
+    from zhanggui.customers import segments
+
+    segment = segments.create_segment("churning", name="流失风险高", actor=None, definition={
+        "match": "all", "conditions": [{"field": "churn_risk", "op": "gte", "value": 0.7},
+                                       {"field": "clv", "op": "gt", "value": 500}]})
+    assert segment.definition["conditions"][0]["value"] == "0.7"  # stored as a fraction
+    html = login("operator").get(reverse("admin:customers_segment_change", args=[segment.pk])).content.decode()
+    conditions = html[html.index('id="segment-definition"'):]
+    assert "<code>70 %</code>" in conditions and "<code>500</code>" in conditions

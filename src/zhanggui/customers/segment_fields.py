@@ -63,6 +63,7 @@ class SegmentField:
     group: object
     choices: tuple[tuple[str, object], ...] = ()
     help: object = ""
+    percent: bool = False  # a fraction in definitions, shown as a percentage
 
     @property
     def operators(self) -> tuple[str, ...]:
@@ -104,7 +105,7 @@ FIELDS: dict[str, SegmentField] = {f.name: f for f in (
     SegmentField("lifecycle_stage", _("lifecycle stage"), CHOICE, MODEL,
                  tuple(LifecycleStage.choices)),
     SegmentField("spending_tier", _("spending tier"), CHOICE, MODEL, SPENDING_TIERS),
-    SegmentField("churn_risk", _("churn risk"), DECIMAL, MODEL,
+    SegmentField("churn_risk", _("churn risk"), DECIMAL, MODEL, percent=True,
                  help=_("a fraction from 0 to 1 (0.8 = 80 %): 1 − the probability the customer "
                         "still buys (BG/NBD); unknown until the customer-value fit scores them")),
     SegmentField("clv", _("customer lifetime value"), DECIMAL, MODEL,
@@ -114,8 +115,8 @@ FIELDS: dict[str, SegmentField] = {f.name: f for f in (
 
 def catalogue() -> list[dict]:
     """The fields as plain data (API and console): name, label, type, group, operators,
-    choices."""
+    choices, and whether the value is a fraction shown as a percentage."""
     return [{"name": f.name, "label": str(f.label), "type": f.type, "group": str(f.group),
-             "operators": list(f.operators), "help": str(f.help),
+             "operators": list(f.operators), "help": str(f.help), "percent": f.percent,
              "choices": [{"code": code, "label": str(label)} for code, label in f.choices]}
             for f in FIELDS.values()]

@@ -6,6 +6,7 @@ the operations: create, edit the definition, preview a definition now (count and
 refresh (``analytics.segment_refresh``)."""
 
 import json
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
@@ -20,7 +21,7 @@ from unfold.decorators import action, display
 
 from zhanggui.analytics import segment_refresh
 from zhanggui.console import history
-from zhanggui.console.formatting import badge
+from zhanggui.console.formatting import badge, percent
 from zhanggui.console.mixins import ConsoleModelAdmin, permission_check
 from zhanggui.console.operations import Operation, OperationForm, run_single, run_standalone
 from zhanggui.customers import queries, queries_segments, segment_fields, segments
@@ -198,12 +199,19 @@ class SegmentAdmin(ConsoleModelAdmin):
         return run_single(self, request, object_id, ACTIVATE)
 
 
-def _value_text(value) -> str:
+def _value_text(value, as_percent: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(_value_text(v) for v in value)
+        return ", ".join(_value_text(v, as_percent) for v in value)
+    if as_percent:  # churn risk: a fraction in the definition, percent on screen
+        return percent(Decimal(value), 0)
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _is_percent(name: str) -> bool:
+    field = segment_fields.FIELDS.get(name)
+    return field is not None and field.percent
 
 
 def segment_context(segment: Segment, viewer) -> dict:
@@ -211,7 +219,7 @@ def segment_context(segment: Segment, viewer) -> dict:
     conditions = [{**c, "label": str(segment_fields.FIELDS[c["field"]].label)
                    if c["field"] in segment_fields.FIELDS else c["field"],
                    "op_label": str(segment_fields.OPERATOR_LABELS.get(c["op"], c["op"])),
-                   "value_text": _value_text(c.get("value"))}
+                   "value_text": _value_text(c.get("value"), _is_percent(c["field"]))}
                   for c in (segment.definition or {}).get("conditions", [])]
     members_url = reverse("admin:customers_segmentmember_changelist") + f"?segment__id__exact={segment.pk}"
     return {"segment_trend": [{"at": s.measured_at.strftime("%m-%d %H:%M"), "members": s.member_count,
