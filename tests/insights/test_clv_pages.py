@@ -98,6 +98,7 @@ def test_a_segment_on_churn_risk_shows_the_fraction_as_a_percentage(login):
         "match": "all", "conditions": [{"field": "churn_risk", "op": "gte", "value": 0.7},
                                        {"field": "clv", "op": "gt", "value": 500}]})
     assert segment.definition["conditions"][0]["value"] == "0.7"  # stored as a fraction
-    html = login("operator").get(reverse("admin:customers_segment_change", args=[segment.pk])).content.decode()
+    url = reverse("admin:customers_segment_change", args=[segment.pk])
+    html = login("operator").get(url).content.decode()
     conditions = html[html.index('id="segment-definition"'):]
     assert "<code>70 %</code>" in conditions and "<code>500</code>" in conditions

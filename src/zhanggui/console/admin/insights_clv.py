@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import DropdownFilter
 from unfold.decorators import display
@@ -23,9 +24,9 @@ from zhanggui.customers.models_value import CustomerValue
 
 # The filter's bands of churn risk (fractions): code → (label, lowest, below).
 CHURN_BANDS = {
-    "high": (_("high churn risk (70 % and more)"), Decimal("0.7"), None),
-    "medium": (_("medium churn risk (30 % to 70 %)"), Decimal("0.3"), Decimal("0.7")),
-    "low": (_("low churn risk (under 30 %)"), None, Decimal("0.3")),
+    "high": (format_lazy("{} (≥ 70 %)", _("high churn risk")), Decimal("0.7"), None),
+    "medium": (format_lazy("{} (30 % – 70 %)", _("medium churn risk")), Decimal("0.3"), Decimal("0.7")),
+    "low": (format_lazy("{} (< 30 %)", _("low churn risk")), None, Decimal("0.3")),
     "unknown": (_("churn risk not computed"), None, None),
 }
 
