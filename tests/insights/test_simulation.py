@@ -13,9 +13,11 @@ from zhanggui.catalog import actions as catalog_actions
 from zhanggui.core.timeutil import day_range
 from zhanggui.insights.actions_simulation import simulate_promotion
 from zhanggui.insights.models import PromotionSimulation
-from zhanggui.insights.simulate import SimulationNotPossible, SimulationPeriodInvalid, simulate
+from zhanggui.insights.simulate import SimulationNotPossible, SimulationPeriodInvalid, replay, simulate
+from zhanggui.insights.simulate_data import Basket, Baskets
 from zhanggui.orders import actions as order_actions
 from zhanggui.orders.models import Order
+from zhanggui.pricing import rules
 
 D = Decimal
 TIERS_200 = [{"threshold": "200", "amount": "20"}]
@@ -124,6 +126,17 @@ def test_eligibility_and_budget_are_respected(db, past):
                                         budget_uses=1)
     result = simulate(only_own, past, past)
     assert (result.baskets, result.orders_affected, result.discount_cost) == (3, 1, D("20.00"))
+
+
+def test_first_order_offer_counts_each_customers_first_order_only(db, past):
+    sku = factories.make_listed_sku(price="100.00", cost="30.00")
+    regular, newcomer = factories.make_customer(), factories.make_customer()
+    _order([(sku, 1)], day=past - timedelta(days=1), customer=regular)
+    _order([(sku, 1)], day=past, customer=regular)  # not the first
+    _order([(sku, 1)], day=past, customer=newcomer)
+    promotion = factories.make_promotion("first_order", discount_rate=D("0.1"))
+    result = simulate(promotion, past - timedelta(days=1), past)
+    assert (result.baskets, result.orders_affected, result.discount_cost) == (3, 2, D("20.00"))
 
 
 def test_future_window_of_the_promotion_is_ignored(db, past):
@@ -239,3 +252,34 @@ def test_api_unknown_promotion_is_404(db, login, past):
     response = login("owner").post("/api/v1/insights/promotions/999999/simulations",
                                    _body(past, past), content_type="application/json")
     assert response.status_code == 404
+
+
+# ---- limits spent during the replay (pure: no database) -------------------------------------
+
+def _baskets(count: int, *, price: str, quantity: int = 1, customer: int = 1):
+    line = rules.CartLine(sku_id=1, quantity=quantity, unit_price=D(price), product_id=1)
+    return Baskets([Basket(n, customer, "own", timezone.now(), [line], D(0)) for n in range(1, count + 1)])
+
+
+def _threshold(**fields):
+    return rules.OfferSpec(key="promotion:1", kind="threshold", name="满200减20",
+                           tiers=((D(200), D(20)),), **fields)
+
+
+def test_per_customer_limit_is_spent_across_the_period():
+    result = replay(_baskets(3, price="250.00"), _threshold(), per_customer=2)
+    assert (result.orders_affected, result.discount_cost) == (2, D("40.00"))
+    other = replay(_baskets(3, price="250.00", customer=2), _threshold(), per_customer=5)
+    assert other.orders_affected == 3
+
+
+def test_amount_budget_stops_the_discount_when_used_up():
+    result = replay(_baskets(4, price="250.00"), _threshold(amount_left=D("50.00")))
+    assert (result.orders_affected, result.discount_cost) == (2, D("40.00"))  # 10 left < 20
+
+
+def test_flash_sale_stock_cap_is_sold_through():
+    spec = rules.OfferSpec(key="promotion:2", kind="flash_sale", name="秒杀",
+                           special_price=D("80.00"), units_left=3)
+    result = replay(_baskets(3, price="100.00", quantity=2), spec)
+    assert (result.orders_affected, result.discount_cost) == (2, D("60.00"))  # 2 + 1 units
