@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from tests import factories
 from tests.insights.test_simulation import TIERS_200, _order
+from zhanggui.console.admin.insights_simulation import SIMULATE
 from zhanggui.insights.models import PromotionSimulation
+from zhanggui.insights.simulate import MAX_PERIOD_DAYS
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,7 @@ def test_gift_promotion_offers_no_simulation(login, db):
     html = _change_page(login("owner"), promotion)
     assert reverse("admin:pricing_promotion_simulate_one", args=[promotion.pk]) not in html
     assert 'id="no-simulations"' in html
+
+
+def test_the_form_states_the_longest_period():
+    assert f"at most {MAX_PERIOD_DAYS} days" in str(SIMULATE.help_text)

@@ -17,7 +17,7 @@ from zhanggui.console.mixins import permission_check
 from zhanggui.console.operations import Operation, OperationForm, run_single
 from zhanggui.insights.actions_simulation import simulate_promotion
 from zhanggui.insights.models import PromotionSimulation
-from zhanggui.insights.simulate import MAX_PERIOD_DAYS, UNSUPPORTED_KINDS
+from zhanggui.insights.simulate import UNSUPPORTED_KINDS
 
 TEMPLATE = "console/insights/simulate/promotion_simulations.html"
 ADD = "insights.add_promotionsimulation"
@@ -45,10 +45,12 @@ SIMULATE = Operation(
     done_message=_("Simulation done: see the results at the end of the page."),
     perform=lambda promotion, data, actor: simulate_promotion(
         promotion, start=data["period_start"], end=data["period_end"], actor=actor),
+    # MAX_PERIOD_DAYS (366) is written out: a lazy text interpolated here would be
+    # translated once, at import, instead of in each request's language.
     help_text=_("Replays the promotion through the price engine on the orders paid in the period "
-                "(at most %(days)d days, ended before today), as the only offer, at the prices "
+                "(at most 366 days, ended before today), as the only offer, at the prices "
                 "recorded on the orders; its own dates are ignored and its budget is spent as "
-                "it would have been. Nothing but the result is saved.") % {"days": MAX_PERIOD_DAYS})
+                "it would have been. Nothing but the result is saved."))
 
 
 def simulation_rows(promotion, user) -> list[dict]:
