@@ -111,7 +111,13 @@ def no_login_delay(settings):
 
 
 @pytest.fixture(autouse=True)
-def no_forecast_after_refresh(settings):
-    """Demand forecasting after each warehouse refresh is off: the forecast tests turn it on
-    (it would cost every test that refreshes the warehouse a forecasting run)."""
+def no_insights_after_refresh(settings):
+    """The work insights does after each warehouse refresh (demand forecasts, basket mining,
+    recommendations, customer value, the daily briefing) is off: each area's tests turn
+    its own on (it would cost every test that refreshes the warehouse those runs and add
+    their rows and log entries)."""
     settings.ZHANGGUI_FORECAST_AFTER_REFRESH = False
+    settings.ZHANGGUI_BASKET_AFTER_REFRESH = False
+    settings.ZHANGGUI_RECOMMEND_AFTER_REFRESH = False
+    settings.ZHANGGUI_CLV_AFTER_REFRESH = False
+    settings.ZHANGGUI_BRIEFING_AFTER_REFRESH = False

@@ -24,6 +24,8 @@ from tests.fulfillment import matrix_cases_carriers as carrier_cases
 from tests.fulfillment import matrix_cases_dropship as dropship_cases
 from tests.fulfillment import matrix_cases_parcels as parcel_cases
 from tests.fulfillment import matrix_cases_waves as wave_cases
+from tests.insights import matrix_cases_basket as basket_cases
+from tests.insights import matrix_cases_briefing as briefing_cases
 from tests.insights import matrix_cases_recommend as recommend_cases
 from tests.insights import matrix_cases_simulation as simulation_cases
 from tests.listing import matrix_cases as listing_cases
@@ -474,4 +476,20 @@ ROWS += [
         masks=(cost("margin_before"), cost("margin_after"))),
     Row("GET", SIM, simulation_cases.list_, "insights.view_promotionsimulation",
         masks=(cost("items.*.margin_before"), cost("items.*.margin_after"))),
+]
+# Basket analysis (tests/insights/matrix_cases_basket.py).
+BSK = f"{V1}/insights/basket"
+ROWS += [
+    Row("GET", f"{BSK}/rules", basket_cases.latest_rules, "insights.view_associationrule"),
+    Row("GET", f"{BSK}/bundles", basket_cases.latest_bundles, "insights.view_associationrule"),
+    Row("POST", f"{BSK}/runs", basket_cases.create_run, "insights.add_basketrun", 201),
+]
+# The daily briefing and the KPI anomalies (tests/insights/matrix_cases_briefing.py).
+BRF = f"{V1}/insights/briefings"
+ROWS += [
+    Row("GET", f"{BRF}/latest", briefing_cases.latest, "insights.view_briefing"),
+    Row("GET", f"{BRF}/{{day}}", briefing_cases.of_day, "insights.view_briefing"),
+    Row("GET", f"{V1}/insights/anomalies", briefing_cases.anomalies, "insights.view_anomaly"),
+    Row("GET", f"{V1}/insights/anomalies/{{anomaly_id}}", briefing_cases.anomaly,
+        "insights.view_anomaly"),
 ]

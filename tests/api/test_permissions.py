@@ -211,7 +211,8 @@ def test_every_view_checks_the_permission_its_row_declares_first():
 
 PERSONAL_NAMES = {"phone", "recipient_name", "recipient_phone", "address_detail"}
 CUSTOMER_SCHEMAS = re.compile(r"^(Customer|Address)\w*Out$")  # their name, email, detail too
-COST_NAMES = re.compile(r"cost|gross_profit")  # gross profit tells the cost of goods
+# Profit and margin tell the cost of goods; a discount's cost (money given away) does not.
+COST_NAMES = re.compile(r"(?<!discount_)cost|gross_profit|margin")
 
 
 def _sensitive_paths(schema: dict, components: dict, prefix: str = "", seen=()) -> set[str]:

@@ -10,7 +10,7 @@ so that each object page has an object to open.
 
 from collections.abc import Callable
 
-from tests.console import page_rows_life
+from tests.console import page_rows_insights, page_rows_life
 from tests.console.page_kinds import (  # noqa: F401  (re-exported for test_page_matrix)
     ALL_ROLES,
     ANONYMOUS,
@@ -329,3 +329,4 @@ PAGES.update({
 })
 
 PAGES.update(page_rows_life.PAGES)
+PAGES.update(page_rows_insights.PAGES)

@@ -156,6 +156,7 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     supplier_actions.receive_purchase_order(po, actor=None, lines={po.lines.get().pk: (
         supplier_actions.ReceiptLineInput(accepted=4, rejected=1, reject_reason="damaged"))})
     customers_for_life_rows(owner, store["customer"])
+    insights_rows()
     return {**store, "import_run": run}
 
 
@@ -193,3 +194,12 @@ def customers_for_life_rows(owner, customer) -> None:
     campaigns.prepare_campaign(campaign, actor=owner)
     campaigns.send_campaign(campaign, actor=owner)
     record_unsubscribe(make_contact(), channel="sms", source="staff", actor=owner)
+
+
+def insights_rows() -> None:
+    """One object of every kind of issue 17 the console shows: an anomaly with its task, and
+    a daily briefing."""
+    from tests.insights.insights_factories import make_anomaly, make_briefing
+
+    make_anomaly()
+    make_briefing()

@@ -137,6 +137,15 @@ VISIBLE = {role: pages
            | (MEMBERS if role in ("operator", "service", "finance") else set())
            for role, pages in VISIBLE.items()}
 
+# Operations intelligence (issue 17): the daily briefing for the roles that run the shop on
+# numbers (finance too), the anomalies and the basket analysis for the operator and analyst.
+BRIEFING = Page("admin:insights_briefing_latest", permission="insights.view_briefing")
+BASKET = Page("admin:insights_basket", permission="insights.view_associationrule")
+VISIBLE = {role: pages
+           | ({BRIEFING} if role in ("operator", "finance", "analyst") else set())
+           | ({"insights.anomaly", BASKET} if role in ("operator", "analyst") else set())
+           for role, pages in VISIBLE.items()}
+
 
 @pytest.mark.parametrize("role", sorted(VISIBLE))
 def test_each_role_sees_only_its_menu_entries(login, role):
@@ -161,7 +170,7 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     sidebar = html[html.index('id="nav-sidebar-apps"'):]
     groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
     assert groups == [
-        "数据分析", "商品", "商品质量", "库存", "营销价格", "订单", _chinese("Supply"),
+        "数据分析", "智能洞察", "商品", "商品质量", "库存", "营销价格", "订单", _chinese("Supply"),
         _chinese("Fulfillment"), _chinese("Drop-shipping"), _chinese("Marketing"), _chinese("Tasks"),
         _chinese("Customer service"),
         "售后", "客户", "流量", "数据导入", "团队与审计", _chinese("Exports")]

@@ -9,7 +9,7 @@ from django.contrib.admin.utils import quote
 from django.urls import reverse
 
 from tests import factories
-from tests.console.page_store import customers_for_life_rows
+from tests.console.page_store import customers_for_life_rows, insights_rows
 from tests.fulfillment.dropship_support import drop_ship_order, drop_ship_supplier
 from tests.orders.review_matrix_cases import review_objects
 from tests.suppliers.replenishment_support import make_fit
@@ -22,7 +22,7 @@ from zhanggui.marketing.models import AdSpend
 from zhanggui.suppliers.models import SupplierMessage, SupplyPolicy
 
 CONSOLE_APPS = {"auth", "accounts", "catalog", "inventory", "customers", "orders",
-                "fulfillment", "aftersales", "suppliers", "marketing", "service"}
+                "fulfillment", "aftersales", "suppliers", "marketing", "service", "insights"}
 
 
 def _admin_url(model, view: str, *args) -> str:
@@ -39,6 +39,7 @@ def test_every_changelist_and_change_page_renders_for_the_owner(login):
     waves.build_waves(actor=None, max_parcels=1)  # a wave of that order's parcel
     _supply_objects()
     customers_for_life_rows(client.staff, factories.make_order(status="paid").customer)
+    insights_rows()
     # The security policy is one page, its list: its change page leads there.
     pages_checked = {"accounts.securitypolicy"}
     for model, model_admin in admin.site._registry.items():

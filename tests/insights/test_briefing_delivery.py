@@ -142,6 +142,8 @@ def test_the_api_gives_the_latest_briefing_and_a_days(stored, login):
     assert same.json() == body
     missing = client.get("/api/v1/insights/briefings/2001-01-01")
     assert missing.status_code == 404 and missing.json()["code"] == "briefing_not_found"
+    wrong = client.get("/api/v1/insights/briefings/2001-13-01")
+    assert wrong.status_code == 422 and wrong.json()["code"] == "briefing_day_invalid"
 
 
 def test_the_api_refuses_a_role_without_the_permission(stored, login, client):
@@ -149,6 +151,7 @@ def test_the_api_refuses_a_role_without_the_permission(stored, login, client):
     designer = login(Role.DESIGNER)
     answer = designer.get("/api/v1/insights/briefings/latest")
     assert answer.status_code == 403 and answer.json()["code"] == "permission_denied"
+    assert designer.get("/api/v1/insights/briefings/not-a-day").status_code == 403
     finance = login(Role.FINANCE)  # finance may read the briefing
     assert finance.get("/api/v1/insights/briefings/latest").status_code == 200
 

@@ -39,7 +39,16 @@ SECTIONS = [
         (_("Drop-ship profit"), "paid", _report("dropship")),
         (_("Service performance"), "support_agent", _report("service")),
         (_("Campaign results"), "campaign", _report("campaigns")),
+        (_("Metric glossary"), "function", Page("admin:analytics_metric_glossary",
+                                                permission="analytics.view_reports")),
         (_("Warehouse runs"), "database", "analytics.warehouserun"),
+    ]),
+    (_("Insights"), [
+        (_("Daily briefing"), "wb_sunny", Page("admin:insights_briefing_latest",
+                                               permission="insights.view_briefing")),
+        (_("KPI anomalies"), "crisis_alert", "insights.anomaly"),
+        (_("Basket analysis"), "shopping_basket", Page("admin:insights_basket",
+                                                       permission="insights.view_associationrule")),
     ]),
     (_("Products"), [
         (_("Products"), "inventory_2", "catalog.product"),

@@ -17,7 +17,6 @@ from zhanggui.insights.anomaly_impact import FORMULAS
 from zhanggui.insights.models import Anomaly, AnomalyGrain
 
 router = Router()
-VIEW = "insights.view_anomaly"
 
 
 class AnomalyNotFound(NotFound):
@@ -83,7 +82,7 @@ class AnomalyDetailOut(AnomalyOut):
 def list_anomalies(request, filters: Query[AnomalyFilterIn]):
     """The anomalies found, newest period first, then by impact (optionally of one shop
     ``day``, one ``metric`` — a metric registry code — or one ``grain``, day or hour)."""
-    require_perm(request, VIEW)
+    require_perm(request, "insights.view_anomaly")
     rows = Anomaly.objects.all()
     if filters.day is not None:
         start = timezone.make_aware(datetime.combine(filters.day, datetime.min.time()))
@@ -98,7 +97,7 @@ def list_anomalies(request, filters: Query[AnomalyFilterIn]):
 @router.get("/anomalies/{anomaly_id}", response={200: AnomalyDetailOut, **ERRORS})
 def get_anomaly(request, anomaly_id: Id):
     """One anomaly with its drill-down tables (the explaining dimension first)."""
-    require_perm(request, VIEW)
+    require_perm(request, "insights.view_anomaly")
     anomaly = Anomaly.objects.filter(pk=anomaly_id).first()
     if anomaly is None:
         raise AnomalyNotFound()

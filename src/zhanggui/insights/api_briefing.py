@@ -8,17 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.errors import NotFound
-from zhanggui.core.schemas import ERRORS, Day
+from zhanggui.core.errors import InvalidInput, NotFound
+from zhanggui.core.schemas import ERRORS
 from zhanggui.insights.models import Briefing
 
 router = Router()
-VIEW = "insights.view_briefing"
 
 
 class BriefingNotFound(NotFound):
     code = "briefing_not_found"
     default_message = _("There is no daily briefing for that day.")
+
+
+class BriefingDayInvalid(InvalidInput):
+    code = "briefing_day_invalid"
+    default_message = _("Give the day as YYYY-MM-DD.")
 
 
 class BriefingComparisonOut(Schema):
@@ -89,12 +93,18 @@ def _one(briefings) -> Briefing:
 @router.get("/briefings/latest", response={200: BriefingOut, **ERRORS})
 def latest_briefing(request):
     """The briefing of the latest day (404 ``briefing_not_found`` before the first one)."""
-    require_perm(request, VIEW)
+    require_perm(request, "insights.view_briefing")
     return _one(Briefing.objects.order_by("-day"))
 
 
 @router.get("/briefings/{day}", response={200: BriefingOut, **ERRORS})
-def day_briefing(request, day: Day):
-    """The briefing of ``day`` (the day it reports on, YYYY-MM-DD)."""
-    require_perm(request, VIEW)
-    return _one(Briefing.objects.filter(day=day))
+def day_briefing(request, day: str):
+    """The briefing of ``day`` (the day it reports on, YYYY-MM-DD; 422 ``briefing_day_invalid``
+    otherwise). The permission is checked before the day is read: a caller without it learns
+    nothing from the answer."""
+    require_perm(request, "insights.view_briefing")
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        raise BriefingDayInvalid() from None
+    return _one(Briefing.objects.filter(day=wanted))

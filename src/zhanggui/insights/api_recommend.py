@@ -18,8 +18,6 @@ from zhanggui.customers.models import Customer
 from zhanggui.customers.queries_recommendations import recommendations_for
 
 router = Router()
-VIEW_AFFINITY = "catalog.view_productaffinity"
-VIEW_RECOMMENDATION = "customers.view_customerrecommendation"
 MAX_ITEMS = 10
 
 
@@ -71,7 +69,7 @@ def _item(product: Product, rank: int, score: Decimal, **extra) -> dict:
 def product_bought_together(request, product_id: Id, filters: Query[RecommendLimitQuery]):
     """The products most often bought with this one, best first (empty when none is).
     404 ``recommend_product_not_found`` for an unknown product."""
-    require_perm(request, VIEW_AFFINITY)
+    require_perm(request, "catalog.view_productaffinity")
     if not Product.objects.filter(pk=product_id).exists():
         raise RecommendProductNotFound()
     rows = list(bought_together(product_id, limit=filters.limit))
@@ -84,7 +82,7 @@ def customer_recommendations(request, customer_id: Id, filters: Query[RecommendL
     """The products recommended to this customer, best first (none they bought recently;
     empty for a customer without a paid order). 404 ``recommend_customer_not_found`` for an
     unknown customer."""
-    require_perm(request, VIEW_RECOMMENDATION)
+    require_perm(request, "customers.view_customerrecommendation")
     if not Customer.objects.filter(pk=customer_id).exists():
         raise RecommendCustomerNotFound()
     rows = list(recommendations_for(customer_id, limit=filters.limit))

@@ -16,8 +16,6 @@ from zhanggui.insights.models import PromotionSimulation
 from zhanggui.pricing.queries import get_promotion
 
 router = Router()
-ADD = "insights.add_promotionsimulation"
-VIEW = "insights.view_promotionsimulation"
 COST_PERMISSION = "catalog.view_cost"
 
 
@@ -62,7 +60,7 @@ def create_simulation(request, promotion_id: Id, payload: SimulationPeriodIn):
     [period_start, period_end] (shop days; at most 366 days, ended before today) and store
     the figures. 422 ``simulation_period_invalid`` for a bad period,
     ``simulation_not_possible`` for a gift or free-shipping promotion."""
-    require_perm(request, ADD)
+    require_perm(request, "insights.add_promotionsimulation")
     promotion = get_promotion(promotion_id)
     row = simulate_promotion(promotion, start=payload.period_start, end=payload.period_end,
                              actor=request.user)
@@ -73,6 +71,6 @@ def create_simulation(request, promotion_id: Id, payload: SimulationPeriodIn):
 @paginate(BoundedPagination)
 def list_simulations(request, promotion_id: Id):
     """The promotion's past simulations, newest first."""
-    require_perm(request, VIEW)
+    require_perm(request, "insights.view_promotionsimulation")
     promotion = get_promotion(promotion_id)
     return PromotionSimulation.objects.filter(promotion=promotion).select_related("created_by")
