@@ -211,7 +211,7 @@ class ProductAffinity(models.Model):
                                 verbose_name=_("product"))
     related = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("bought with"))
-    rank = models.PositiveSmallIntegerField(_("rank"))
+    rank = models.PositiveSmallIntegerField(_("place in the list"))
     score = models.DecimalField(_("score"), max_digits=12, decimal_places=6)
     baskets = models.PositiveIntegerField(_("baskets with both"))
     computed_at = models.DateTimeField(_("computed at"))

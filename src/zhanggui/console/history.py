@@ -21,6 +21,16 @@ TEMPLATE = "console/object_history.html"
 
 ACTION_LABELS = {
     "marketing.record_campaign_results": _("campaign results computed"),
+    "pricing.void_coupons": _("coupons voided"),
+    "catalog.replace_product_affinities": _("bought-together lists computed"),
+    "customers.replace_recommendations": _("recommendations computed"),
+    "customers.replace_customer_values": _("customer value computed"),
+    "insights.mine_baskets": _("baskets mined"),
+    "insights.anomaly_detected": _("KPI anomaly found"),
+    "insights.anomaly_updated": _("KPI anomaly measured again"),
+    "insights.store_briefing": _("daily briefing built"),
+    "insights.email_briefing": _("daily briefing e-mailed"),
+    "insights.simulate_promotion": _("promotion simulated"),
     "accounts.create_staff": _("staff member created"),
     "accounts.deactivate_staff": _("staff member deactivated"),
     "accounts.create_api_token": _("API token created"),

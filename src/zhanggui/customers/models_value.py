@@ -52,7 +52,7 @@ class CustomerRecommendation(models.Model):
                                  related_name="recommendations", verbose_name=_("customer"))
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("product"))
-    rank = models.PositiveSmallIntegerField(_("rank"))
+    rank = models.PositiveSmallIntegerField(_("place in the list"))
     score = models.DecimalField(_("score"), max_digits=12, decimal_places=6)
     computed_at = models.DateTimeField(_("computed at"))
 

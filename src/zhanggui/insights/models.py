@@ -9,6 +9,7 @@ by ``insights`` actions that land in the operation log.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.catalog.models import Category, Product
@@ -110,7 +111,12 @@ class Anomaly(models.Model):
                                                name="insights_anomaly_once")]
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.period_start:%Y-%m-%d %H:%M}"
+        from zhanggui.analytics.metrics import METRICS
+
+        metric = METRICS[self.metric].name if self.metric in METRICS else self.metric
+        start = timezone.localtime(self.period_start)
+        when = f"{start:%Y-%m-%d}" if self.grain == AnomalyGrain.DAY else f"{start:%Y-%m-%d %H:00}"
+        return f"{metric} {when}"
 
 
 class Briefing(models.Model):
@@ -137,7 +143,7 @@ class BriefingAction(models.Model):
 
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="actions",
                                  verbose_name=_("daily briefing"))
-    rank = models.PositiveSmallIntegerField(_("rank"))
+    rank = models.PositiveSmallIntegerField(_("place in the list"))
     kind = models.CharField(_("kind"), max_length=30)
     title = models.CharField(_("title"), max_length=200)
     reason = models.TextField(_("why"), blank=True)

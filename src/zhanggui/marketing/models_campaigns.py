@@ -96,7 +96,7 @@ class Campaign(TimeStampedModel):
     subject = models.CharField(pgettext_lazy("message", "subject"), max_length=120, blank=True)
     body = models.TextField(_("message"), help_text=_(
         "variables: {nickname}, {coupon_code}, {coupon_value}, {valid_until}, "
-        "{unsubscribe_url}"))
+        "{recommended_products}, {unsubscribe_url}"))
     prepared_at = models.DateTimeField(_("recipients chosen at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='ProductAffinity',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rank')),
+                ('rank', models.PositiveSmallIntegerField(verbose_name='place in the list')),
                 ('score', models.DecimalField(decimal_places=6, max_digits=12, verbose_name='score')),
                 ('baskets', models.PositiveIntegerField(verbose_name='baskets with both')),
                 ('computed_at', models.DateTimeField(verbose_name='computed at')),

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='CustomerRecommendation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rank')),
+                ('rank', models.PositiveSmallIntegerField(verbose_name='place in the list')),
                 ('score', models.DecimalField(decimal_places=6, max_digits=12, verbose_name='score')),
                 ('computed_at', models.DateTimeField(verbose_name='computed at')),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='customers.customer', verbose_name='customer')),

@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
             name='BriefingAction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rank')),
+                ('rank', models.PositiveSmallIntegerField(verbose_name='place in the list')),
                 ('kind', models.CharField(max_length=30, verbose_name='kind')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('reason', models.TextField(blank=True, verbose_name='why')),
