@@ -80,7 +80,7 @@ def test_the_api_lists_and_shows_anomalies_with_their_drill_down(db, login):
     [row] = listed.json()["items"]
     assert row["id"] == anomaly.pk and row["impact_amount"] == "6100.00"
     assert row["dimension_label"] == "WeChat Pay" and row["task_id"] == anomaly.task_id
-    assert "attempts" in row["impact_formula"]
+    assert "支付尝试次数" in row["impact_formula"]  # the API answers in Chinese
     assert client.get("/api/v1/insights/anomalies?day=2026-05-21").json()["items"] == []
     assert client.get("/api/v1/insights/anomalies?metric=gmv").json()["items"] == []
     detail = client.get(f"/api/v1/insights/anomalies/{anomaly.pk}").json()
@@ -110,9 +110,9 @@ def test_the_console_lists_an_anomaly_and_shows_its_drill_down_and_task(db, logi
     page = client.get(reverse("admin:insights_anomaly_change", args=[anomaly.pk]))
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Drill-down" in body and "80.0 %" in body and "34.0 %" in body
+    assert "下钻" in body and "80.0 %" in body and "34.0 %" in body
     assert anomaly.task.title in body
-    assert "payment attempts" in body  # how the impact is estimated
+    assert "支付尝试次数" in body  # how the impact is estimated
 
 
 def test_the_console_refuses_a_role_without_the_permission(db, login):

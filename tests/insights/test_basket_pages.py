@@ -116,7 +116,7 @@ def test_console_mine_now_stores_a_run(shop, login):
     assert (run.baskets, run.category, run.min_support) == (9 - 2, shop["tea"], Decimal("0.2"))
     refused = client.post(reverse("admin:insights_basket_mine"), {
         "period_start": "2026-09-01", "period_end": "2026-09-30"}, follow=True)
-    assert "No paid orders" in refused.content.decode()
+    assert "没有已付款订单" in refused.content.decode()
     assert BasketRun.objects.count() == 1
 
 

@@ -107,6 +107,7 @@ def test_the_morning_task_builds_yesterday_once(db, warehouse_dir, settings):
 
 
 def test_after_a_refresh_yesterdays_briefing_is_built_when_missing(db, warehouse_dir, settings):
+    settings.ZHANGGUI_BRIEFING_AFTER_REFRESH = True
     tasks_briefing.briefing_after_refresh(None)
     built = Briefing.objects.get()
     tasks_briefing.briefing_after_refresh(None)

@@ -244,7 +244,7 @@ def test_api_bad_period_is_422_with_code(db, login):
                                    content_type="application/json")
     assert response.status_code == 422
     assert response.json()["code"] == "simulation_period_invalid"
-    assert "ends before it starts" in response.json()["message"]
+    assert "结束日期早于开始日期" in response.json()["message"]
     assert not PromotionSimulation.objects.exists()
 
 

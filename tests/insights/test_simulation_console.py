@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import factories
 from tests.insights.test_simulation import TIERS_200, _order
@@ -95,4 +95,6 @@ def test_gift_promotion_offers_no_simulation(login, db):
 
 
 def test_the_form_states_the_longest_period():
-    assert f"at most {MAX_PERIOD_DAYS} days" in str(SIMULATE.help_text)
+    with translation.override("en"):
+        assert f"at most {MAX_PERIOD_DAYS} days" in str(SIMULATE.help_text)
+    assert f"最长 {MAX_PERIOD_DAYS} 天" in str(SIMULATE.help_text)  # zh-hans, the default
