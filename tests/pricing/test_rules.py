@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhanggui.pricing import rules
+from zhanggui.pricing import rules, rules_prices
 from zhanggui.pricing.rules import (
     Buyer,
     CartLine,
@@ -331,9 +331,9 @@ def test_duplicate_lines_and_bad_quantities_are_refused():
 # ---- eligibility pre-check and 30-day lowest ----------------------------------------------
 
 def test_promotion_eligibility_pre_check():
-    assert rules.eligibility_problems(event_price=D("89"), lowest_30_days=D("89"), units_sold=50,
+    assert rules_prices.eligibility_problems(event_price=D("89"), lowest_30_days=D("89"), units_sold=50,
                                       min_sales=50) == []
-    assert rules.eligibility_problems(event_price=D("90"), lowest_30_days=D("89"), units_sold=49,
+    assert rules_prices.eligibility_problems(event_price=D("90"), lowest_30_days=D("89"), units_sold=49,
                                       min_sales=50) == ["price_above_30_day_lowest", "not_enough_sales"]
 
 
@@ -342,4 +342,4 @@ def test_lowest_price_counts_the_price_in_force_when_the_window_opened():
     history = [(since - timedelta(days=5), D("70")), (since + timedelta(days=3), D("90")),
                (since - timedelta(days=60), D("50"))]
 
-    assert rules.lowest_price(history, since=since, current=D("95")) == D("70")
+    assert rules_prices.lowest_price(history, since=since, current=D("95")) == D("70")

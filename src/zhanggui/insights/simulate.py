@@ -34,7 +34,7 @@ from zhanggui.core.errors import InvalidInput
 from zhanggui.core.money import ZERO
 from zhanggui.core.timeutil import shop_today
 from zhanggui.insights.simulate_data import Basket, Baskets, load_baskets
-from zhanggui.pricing import rules
+from zhanggui.pricing import rules, rules_offers
 from zhanggui.pricing.models import Promotion
 from zhanggui.pricing.queries import context_needs, promotion_spec
 
@@ -285,7 +285,7 @@ class _Tally:
         """The engine's discount of the offer on in-scope goods worth ``base``."""
         found = self.discounts.get(base)
         if found is None:
-            found = ZERO if base <= 0 else rules.order_offer_discount(
+            found = ZERO if base <= 0 else rules_offers.order_offer_discount(
                 self.spec, [rules.CartLine(0, 1, base)], [base])
             self.discounts[base] = found
         return found

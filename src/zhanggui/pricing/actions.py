@@ -28,7 +28,7 @@ from zhanggui.catalog.models import Sku
 from zhanggui.core.money import ZERO, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.customers.points import lock_account
-from zhanggui.pricing import queries, queries_membership, rules
+from zhanggui.pricing import queries, queries_membership, rules, rules_prices
 from zhanggui.pricing.errors import CouponsExhausted, InvalidOffer, OfferLimitReached
 from zhanggui.pricing.models import (
     Coupon,
@@ -343,7 +343,7 @@ def change_prices(skus: Iterable[Sku], *, actor: Staff | None, price: Decimal | 
         changed.append(set_sku_price(sku, price=new, actor=actor))
         moves.append((old, new))
     limits = settings.ZHANGGUI
-    if changed and rules.price_change_is_risky(
+    if changed and rules_prices.price_change_is_risky(
             moves, max_items=int(limits["ALERT_BULK_PRICE_ITEMS"]),
             max_rate=Decimal(limits["ALERT_PRICE_CHANGE_RATE"])):
         raise_alert(AlertKind.BULK_PRICE_CHANGE, obj=changed[0], actor=actor, message=gettext(

@@ -20,7 +20,7 @@ from zhanggui.catalog.models import Sku
 from zhanggui.core.errors import NotFound
 from zhanggui.core.money import ZERO
 from zhanggui.customers.models import Customer
-from zhanggui.pricing import queries_membership, rules
+from zhanggui.pricing import queries_membership, rules, rules_prices
 from zhanggui.pricing.errors import CouponNotFound, CouponNotUsable, RegionNotShipped
 from zhanggui.pricing.models import (
     Coupon,
@@ -417,7 +417,7 @@ def lowest_price_in(sku: Sku, *, days: int | None = None, at: datetime | None = 
     before = (PriceHistory.objects.filter(sku=sku, recorded_at__lt=since)
               .order_by("-recorded_at", "-id").values_list("recorded_at", "price_amount").first())
     history = within + ([before] if before else [])
-    return rules.lowest_price(history, since=since, current=sku.price_amount)
+    return rules_prices.lowest_price(history, since=since, current=sku.price_amount)
 
 
 @dataclass(frozen=True)

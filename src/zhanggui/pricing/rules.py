@@ -27,14 +27,12 @@ exactly its paid amount. A discount never exceeds its base; totals are never neg
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
 from zhanggui.core.money import ZERO, to_money
-from zhanggui.core.regions import get_province
 from zhanggui.pricing.cart import (
     Breakdown,
     Buyer,
@@ -52,25 +50,36 @@ from zhanggui.pricing.cart import (
     _money,
     allocate_to_largest,
 )
+from zhanggui.pricing.rules_offers import order_offer_discount
 from zhanggui.pricing.rules_points import PointsRequest, redeemable
+from zhanggui.pricing.rules_shipping import RegionNotShipped, shipping_fee
 
-__all__ = ["Breakdown", "Buyer", "CartLine", "CouponSpec", "Discount", "Eligibility", "Gift",
-           "LineResult", "OfferSpec", "PointsRequest", "PriceOverride", "RegionRule", "Scope", "ShippingSpec",
-           "allocate_to_largest", "price_cart", "shipping_fee"]
+__all__ = [
+    "Breakdown",
+    "Buyer",
+    "CartLine",
+    "CouponSpec",
+    "Discount",
+    "Eligibility",
+    "Gift",
+    "LineResult",
+    "OfferSpec",
+    "PointsRequest",
+    "PriceOverride",
+    "RegionNotShipped",
+    "RegionRule",
+    "Scope",
+    "ShippingSpec",
+    "allocate_to_largest",
+    "price_cart",
+    "shipping_fee",
+]
 
 ONE = Decimal(1)
 ITEM_KINDS = ("item_percent", "item_fixed", "flash_sale")
 # Stage 2 applies its offers in this order.
 ORDER_KINDS = ("bundle", "buy_x_get_y", "n_pieces", "threshold", "first_order")
 OTHER_KINDS = ("gift", "free_shipping")
-
-
-class RegionNotShipped(ValueError):
-    """The shipping template does not ship to the destination province."""
-
-    def __init__(self, province_code: str):
-        self.province_code = province_code
-        super().__init__(province_code)
 
 
 # ---- stage 1: item offers -----------------------------------------------------------------
@@ -167,75 +176,6 @@ def _apply_item_stage(lines: list[CartLine], offers: Sequence[OfferSpec],
 
 
 # ---- stage 2: order-level offers ----------------------------------------------------------
-
-def _threshold_discount(offer: OfferSpec, base: Decimal) -> Decimal:
-    tiers = sorted(offer.tiers)
-    if not tiers:
-        return ZERO
-    if offer.is_repeating:
-        threshold, amount = tiers[0]
-        if threshold <= 0:
-            return ZERO
-        discount = amount * int(base // threshold)
-        return min(discount, offer.max_discount) if offer.max_discount is not None else discount
-    reached = [amount for threshold, amount in tiers if base >= threshold]
-    return reached[-1] if reached else ZERO
-
-
-def _unit_prices(lines: Sequence[CartLine], amounts: Sequence[Decimal]) -> list[Decimal]:
-    units = []
-    for line, amount in zip(lines, amounts, strict=True):
-        units.extend([amount / line.quantity] * line.quantity)
-    return sorted(units)
-
-
-def _buy_x_get_y(offer: OfferSpec, lines, amounts) -> Decimal:
-    buy, free = offer.min_quantity or 0, offer.free_quantity or 0
-    units = _unit_prices(lines, amounts)
-    if buy <= 0 or free <= 0 or len(units) < buy + free:
-        return ZERO
-    free_units = (len(units) // (buy + free)) * free
-    return to_money(sum(units[:free_units], ZERO))
-
-
-def _bundle(offer: OfferSpec, lines, amounts) -> Decimal:
-    wanted = offer.scope.ids
-    present = {line.sku_id: (line, amount) for line, amount in zip(lines, amounts, strict=True)}
-    if offer.special_price is None or not wanted or not wanted <= set(present):
-        return ZERO
-    sets = min(present[sku][0].quantity for sku in wanted)
-    unit_sum = sum((present[sku][1] / present[sku][0].quantity for sku in wanted), ZERO)
-    return to_money(max(unit_sum - offer.special_price, ZERO) * sets)
-
-
-def _rate_or_amount(offer: OfferSpec, base: Decimal) -> Decimal:
-    if offer.discount_rate is not None:
-        return _money(base * min(max(offer.discount_rate, ZERO), ONE))
-    return offer.discount_amount or ZERO
-
-
-def order_offer_discount(offer: OfferSpec, lines: Sequence[CartLine],
-                         amounts: Sequence[Decimal]) -> Decimal:
-    """The discount of one order-level offer on the in-scope ``lines`` at ``amounts``
-    (their amounts after the previous stage), never above that base."""
-    base = sum(amounts, ZERO)
-    if not lines or base <= 0 or base < offer.min_amount:
-        return ZERO
-    units = sum(line.quantity for line in lines)
-    if offer.kind == "threshold":
-        discount = _threshold_discount(offer, base)
-    elif offer.kind == "n_pieces":
-        discount = _rate_or_amount(offer, base) if units >= (offer.min_quantity or 1) else ZERO
-    elif offer.kind == "buy_x_get_y":
-        discount = _buy_x_get_y(offer, lines, amounts)
-    elif offer.kind == "bundle":
-        discount = _bundle(offer, lines, amounts)
-    else:  # first_order
-        discount = _rate_or_amount(offer, base)
-    if offer.max_discount is not None:
-        discount = min(discount, offer.max_discount)
-    return _money(min(max(discount, ZERO), base))
-
 
 class _Lines(list):
     """The cart's lines, with which line indexes each SKU, product and category has, and the
@@ -413,38 +353,6 @@ def _apply_coupon_stage(lines, coupons, amounts, results, not_applied) -> list[D
 
 # ---- stage 4: shipping --------------------------------------------------------------------
 
-def _shipping_units(basis: str, lines: Iterable[CartLine]) -> Decimal:
-    if basis == "piece":
-        return Decimal(sum(line.quantity for line in lines))
-    if basis == "volume":
-        return Decimal(sum(line.volume_cm3 * line.quantity for line in lines)) / 1000
-    return Decimal(sum(line.weight_grams * line.quantity for line in lines)) / 1000
-
-
-def shipping_fee(spec: ShippingSpec, province_code: str, lines: Sequence[CartLine]) -> Decimal:
-    """The template's fee: first units at the first fee, each further (started) block of
-    ``additional_units`` at the additional fee; a region rule's fees replace the template's.
-
-    Raises:
-        RegionNotShipped: a rule excludes the province, or it is remote and the template
-            excludes remote regions without a rule of their own.
-    """
-    first, additional = spec.first_fee, spec.additional_fee
-    rule = next((r for r in spec.region_rules if province_code in r.province_codes), None)
-    province = get_province(province_code)
-    if rule is not None and rule.is_excluded:
-        raise RegionNotShipped(province_code)
-    if rule is None and spec.is_remote_excluded and province is not None and province.is_remote:
-        raise RegionNotShipped(province_code)
-    if rule is not None:
-        first, additional = rule.first_fee, rule.additional_fee
-    units = _shipping_units(spec.basis, lines)
-    extra = max(units - spec.first_units, ZERO)
-    step = spec.additional_units if spec.additional_units > 0 else Decimal(1)
-    blocks = math.ceil(extra / step)
-    return to_money(first + additional * blocks)
-
-
 def _apply_shipping(spec, province_code, lines, amounts, offers, breakdown) -> None:
     if spec is None:
         return
@@ -570,38 +478,3 @@ def threshold_warnings(breakdown: Breakdown) -> list[dict]:
         if kind == "threshold_missed_after_item_discounts":
             found.append({"key": key, "threshold": Decimal(threshold), "amount": Decimal(amount)})
     return found
-
-
-def eligibility_problems(*, event_price: Decimal, lowest_30_days: Decimal | None,
-                         units_sold: int, min_sales: int) -> list[str]:
-    """Why a SKU may not join a promotion event: the event price must be at or below the
-    30-day lowest price, and the SKU must have sold at least ``min_sales`` units."""
-    problems = []
-    if lowest_30_days is not None and event_price > lowest_30_days:
-        problems.append("price_above_30_day_lowest")
-    if units_sold < min_sales:
-        problems.append("not_enough_sales")
-    return problems
-
-
-def lowest_price(history: Iterable[tuple[datetime, Decimal]], *, since: datetime,
-                 current: Decimal) -> Decimal:
-    """The lowest price in force at any moment from ``since`` until now.
-
-    ``history`` is (recorded_at, price) entries; the entry in force at ``since`` (the last
-    one before it) counts too, and so does the current price.
-    """
-    entries = sorted(history)
-    before = [price for at, price in entries if at < since]
-    within = [price for at, price in entries if at >= since]
-    candidates = [current, *within, *before[-1:]]
-    return min(candidates)
-
-
-def price_change_is_risky(changes: list[tuple[Decimal, Decimal]], *, max_items: int,
-                          max_rate: Decimal) -> bool:
-    """Whether a bulk price change should alert the owner: more than ``max_items`` SKUs, or
-    any price moving by more than ``max_rate`` (a fraction) of its old value."""
-    if len(changes) > max_items:
-        return True
-    return any(old > 0 and abs(new - old) / old > max_rate for old, new in changes)

@@ -46,7 +46,7 @@ from zhanggui.core.regions import PROVINCE_CHOICES
 from zhanggui.customers.models import Customer
 from zhanggui.orders.models import OrderLine
 from zhanggui.orders.rules import PAID_STATES
-from zhanggui.pricing import actions, membership, queries, rules
+from zhanggui.pricing import actions, membership, queries, rules, rules_prices
 from zhanggui.pricing.models import (
     Coupon,
     CouponTemplate,
@@ -458,7 +458,7 @@ def eligibility_view(request: HttpRequest, site):
         lowest = queries.lowest_price_in(sku, days=days)
         sold = (OrderLine.objects.filter(sku=sku, order__status__in=PAID_STATES)
                 .aggregate(units=Sum("quantity"))["units"] or 0)
-        problems = rules.eligibility_problems(event_price=form.cleaned_data["event_price"],
+        problems = rules_prices.eligibility_problems(event_price=form.cleaned_data["event_price"],
                                               lowest_30_days=lowest, units_sold=sold, min_sales=min_sales)
         result = {"sku": sku, "lowest": lowest, "sold": sold, "eligible": not problems,
                   "problems": [PROBLEM_TEXT[p] % {"days": days, "min_sales": min_sales} for p in problems]}
