@@ -224,6 +224,7 @@ def test_carrier_candidate_when_on_time_fell(monkeypatch):
     assert [c.detail["carrier"] for c in found] == ["sf"]  # yto fell 2 pp, zto too few
     assert found[0].impact_amount == Decimal("300.00")  # 0.15 × 200 × ¥10
     assert "carrier=sf" in found[0].url
+    assert "SF Express" in found[0].title  # the carrier by its name, not its code
 
 
 # --- building --------------------------------------------------------------------------

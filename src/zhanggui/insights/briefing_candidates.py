@@ -37,6 +37,7 @@ from zhanggui.core.timeutil import day_range
 from zhanggui.customers.models import SegmentSize
 from zhanggui.customers.models_value import CustomerValue
 from zhanggui.customers.queries_segments import list_segments, segment_member_ids
+from zhanggui.fulfillment.models import Carrier
 from zhanggui.insights.anomaly_impact import FORMULAS
 from zhanggui.insights.dimension_labels import dimension_label
 from zhanggui.insights.models import Anomaly
@@ -52,6 +53,7 @@ CARRIER_DROP = Decimal("0.05")
 CARRIER_MIN_PARCELS = 20
 LATE_PARCEL_COST = Decimal("10.00")
 DORMANT_STAGES = {"dormant", "lost"}
+CARRIER_NAMES = dict(Carrier.choices)
 
 
 @dataclass
@@ -282,7 +284,8 @@ def carrier_candidates(day: date) -> list[Candidate]:
             continue
         found.append(Candidate(
             kind="carrier",
-            title=_("Check carrier %(carrier)s: on-time delivery fell") % {"carrier": carrier},
+            title=_("Check carrier %(carrier)s: on-time delivery fell") % {
+                "carrier": CARRIER_NAMES.get(carrier, carrier)},
             reason=_("On-time delivery %(now)s %% in the last 7 days against %(before)s %% "
                      "the 7 days before, on %(parcels)s promised parcels") % {
                 "now": f"{Decimal(str(rate)) * 100:.1f}",
