@@ -26,7 +26,6 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import random
 import sys
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from analytics import Clock, Writer, cumulative, local_midnight, log  # noqa: E402
+from analytics import Clock, Writer, cumulative, local_midnight, log, setup_django  # noqa: E402
 
 DAYS = 90
 TIERS = ((20_000, 2_000), (30_000, 4_000))  # cents: 满200减20, 满300减40
@@ -54,20 +53,6 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--profile", action="store_true", help="cProfile of the timed run on stderr")
     return parser.parse_args()
-
-
-def setup_django(scratch: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zhanggui.settings"
-    os.environ["ZHANGGUI_VAR_DIR"] = str(scratch / "var")
-    os.environ["ZHANGGUI_WAREHOUSE_DIR"] = str(scratch / "warehouse")
-    os.environ.pop("DATABASE_URL", None)
-    (scratch / "var").mkdir(parents=True, exist_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def money(cents: int) -> float:
