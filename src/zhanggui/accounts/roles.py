@@ -99,6 +99,17 @@ INSIGHTS_RUN = ["insights.add_basketrun", "insights.add_promotionsimulation"]
 # Automatic order review (orders.review): see the rules and the holds.
 REVIEW_VIEW = ["orders.view_reviewrule", "orders.view_orderhold"]
 
+# Sales channels (channels): listings, prices and stock sync rules are the operator's; the
+# quantities and the publish log are read by whoever watches stock.
+CHANNEL_MODELS = ("channels.channel", "channels.channellisting", "channels.syncrule")
+CHANNEL_SYNC_VIEW = _view("channels.publishedquantity", "channels.publishrun",
+                          "channels.publishline", "channels.syncmark")
+CHANNELS_VIEW = [*_view(*CHANNEL_MODELS), *CHANNEL_SYNC_VIEW]
+# Livestream selling (live): planned, run and reviewed by the operator.
+LIVE_MODELS = ("live.livesession", "live.livesegment", "live.livemetric", "live.livereview")
+LIVE_VIEW = _view(*LIVE_MODELS)
+# Team targets and reviews (team) are the owner's; everyone sees their own numbers.
+
 # The owner gets every permission; the other roles get exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: [
@@ -119,6 +130,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # The operator records a customer's "stop messaging me" and sets the contact policy.
         "marketing.add_unsubscribe", "marketing.change_contactpolicy",
         *INSIGHTS_VIEW, *INSIGHTS_RUN,
+        *[p for m in CHANNEL_MODELS for p in _crud(m)], *CHANNEL_SYNC_VIEW,
+        "channels.publish_stock",
+        *[p for m in LIVE_MODELS for p in _crud(m)], "live.run_session", "live.review_session",
     ],
     Role.SERVICE: [
         *_view(*CATALOG_MODELS, "inventory.stock", *ORDER_MODELS, *CUSTOMER_MODELS),
@@ -145,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "aftersales.receive_return",
         *TASKS_WORK,
         *RECEIVING, *FORECAST_VIEW,
+        *_view("channels.channel", "channels.syncrule"), *CHANNEL_SYNC_VIEW,
     ],
     Role.FINANCE: [
         *_view(*CATALOG_MODELS, *STOCK_MODELS, *ORDER_MODELS, "customers.customer"),
@@ -167,6 +182,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Points are a liability; campaigns and their results are spend.
         *POINTS_VIEW, *CAMPAIGNS_VIEW,
         *_view("insights.briefing", "insights.briefingaction", "insights.promotionsimulation"),
+        *_view("channels.channel", "channels.channellisting"), *LIVE_VIEW,
     ],
     Role.DESIGNER: [
         *_view("catalog.category", "catalog.attributedefinition", "catalog.tag",
@@ -183,6 +199,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *FORECAST_VIEW, "marketing.view_adspend",
         *POINTS_VIEW, *SEGMENTS_VIEW, *CAMPAIGNS_VIEW, *_view(*TICKET_MODELS),
         *INSIGHTS_VIEW, "insights.add_basketrun",
+        *CHANNELS_VIEW, *LIVE_VIEW,
     ],
     Role.SUPPLIER: [
         "fulfillment.view_supplierorder", "fulfillment.ship_supplierorder",

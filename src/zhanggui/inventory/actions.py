@@ -13,7 +13,7 @@ from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import Sku
 from zhanggui.core.regions import get_province
-from zhanggui.inventory import locks, rules
+from zhanggui.inventory import changes, locks, rules
 from zhanggui.inventory.costs import record_landed_cost  # noqa: F401 (re-exported)
 from zhanggui.inventory.errors import (
     InsufficientStock,
@@ -58,6 +58,7 @@ def _apply(stock: Stock, *, kind: str, on_hand_delta: int = 0, reserved_delta: i
                        reserved=F("reserved") + reserved_delta, updated_at=timezone.now()))
     if updated != 1:
         raise NegativeStock(sku=stock.sku_id)
+    changes.stock_changed((stock.sku_id,))
     stock.on_hand += on_hand_delta
     stock.reserved += reserved_delta
     stock.available = stock.on_hand - stock.reserved
