@@ -21,6 +21,7 @@ from zhanggui.analytics.api import router as analytics_router
 from zhanggui.analytics.api_experiments import router as experiment_results_router
 from zhanggui.analytics.api_segments import router as segment_preview_router
 from zhanggui.catalog.api import router as catalog_router
+from zhanggui.channels.api import router as channels_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
 from zhanggui.customers.api_points import router as customers_points_router
@@ -40,6 +41,7 @@ from zhanggui.inventory.api import router as inventory_router
 from zhanggui.inventory.api_feed import router as inventory_feed_router
 from zhanggui.inventory.api_forecast import router as inventory_forecast_router
 from zhanggui.listing.api import router as listing_router
+from zhanggui.live.api import router as live_router
 from zhanggui.marketing.api import router as marketing_router
 from zhanggui.marketing.api_campaigns import router as campaigns_router
 from zhanggui.marketing.api_experiments import router as experiments_router
@@ -52,6 +54,7 @@ from zhanggui.service.api import router as service_router
 from zhanggui.suppliers.api import router as suppliers_router
 from zhanggui.suppliers.api_replenishment import router as suppliers_replenishment_router
 from zhanggui.tasks.api import router as tasks_router
+from zhanggui.team.api import router as team_router
 from zhanggui.traffic.api import router as traffic_router
 
 # Text no database column can hold: PostgreSQL refuses NUL, and an unpaired surrogate (a
@@ -191,3 +194,6 @@ api.add_router(f"{V1}/insights", insights_anomalies_router, tags=["insights"])  
 api.add_router(f"{V1}/insights", insights_simulation_router, tags=["insights"])  # simulations
 api.add_router(f"{V1}/insights/basket", insights_basket_router, tags=["insights"])
 api.add_router(f"{V1}/insights/recommendations", insights_recommend_router, tags=["insights"])
+api.add_router(f"{V1}/channels", channels_router, tags=["channels"])
+api.add_router(f"{V1}/live", live_router, tags=["live"])
+api.add_router(f"{V1}/team", team_router, tags=["team"])

@@ -12,6 +12,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     analytics,
     campaigns,
     catalog,
+    channels,
     customers,
     dropship,
     dropship_feed,
@@ -22,6 +23,7 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     insights_anomalies,
     inventory,
     listing,
+    live,
     marketing,
     membership,
     orders,
@@ -34,5 +36,6 @@ from zhanggui.console.admin import (  # noqa: F401  (imported for their registra
     service_rules,
     suppliers,
     tasks,
+    team,
     traffic,
 )

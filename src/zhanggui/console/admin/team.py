@@ -1,0 +1,8 @@
+"""Console pages of team."""
+
+from django.contrib import admin
+
+
+def team_urls(site: admin.AdminSite) -> list:
+    """The app's own pages, put in front of the admin site's URLs (``zhanggui.urls``)."""
+    return []

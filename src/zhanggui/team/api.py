@@ -1,0 +1,5 @@
+"""The team API. Thin: ``require_perm`` first, then one action or query."""
+
+from ninja import Router
+
+router = Router()
