@@ -63,6 +63,18 @@ def low_stock_condition() -> Q:
     return Q(available__lt=F("low_stock_threshold"))
 
 
+def sellable_by_sku(sku_ids=None) -> dict[int, int]:
+    """SKU id → units it can sell now: Σ available over active warehouses (every kind, as
+    order reservations use them), never below 0; SKUs without stock there are left out.
+    ``sku_ids`` None: every SKU (one grouped query either way)."""
+    qs = Stock.objects.filter(warehouse__is_active=True)
+    if sku_ids is not None:
+        qs = qs.filter(sku_id__in=list(sku_ids))
+    return {sku_id: max(0, units or 0) for sku_id, units in
+            qs.values("sku_id").annotate(units=Sum("available")).values_list("sku_id", "units")
+            .order_by()}
+
+
 def count_low_stock() -> int:
     return Stock.objects.filter(low_stock_condition()).count()
 
