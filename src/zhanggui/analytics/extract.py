@@ -185,6 +185,11 @@ from zhanggui.analytics.extract_customers import CUSTOMER_EXTRACTS  # noqa: E402
 
 EXTRACTS += CUSTOMER_EXTRACTS
 
+# Who packed and shipped each parcel, and the packing bench's scans (``extract_staff``).
+from zhanggui.analytics.extract_staff import STAFF_EXTRACTS  # noqa: E402  (it imports Extract)
+
+EXTRACTS += STAFF_EXTRACTS
+
 
 def read_rows(extract: Extract, *, where: str = "", params: tuple = ()) -> Iterator[list[tuple]]:
     """Yield the rows of an extract in batches, read through Django's connection (so the

@@ -29,17 +29,21 @@ _FILTERS = {"channel": "AND x.channel = $channel", "warehouse": "AND x.warehouse
             "carrier": "AND x.carrier = $carrier"}
 
 SOURCES = [
-    # Orders paid in the period (not cancelled) with their first parcel's hand-over.
+    # Orders paid in the period (not cancelled) with their first parcel's hand-over, and who
+    # packed that parcel (else who shipped it: ``extract_staff``), the team's ship rate per
+    # warehouse staff member.
     Source("shipping_orders", f"""
         SELECT p.label AS period, x.*, CAST(x.paid_at AS DATE) AS day,
                x.first_handed_over_at <= x.paid_at + INTERVAL {SHIP_HOURS} HOUR AS shipped_in_time,
                x.first_handed_over_at IS NULL
                    AND x.paid_at + INTERVAL {SHIP_HOURS} HOUR > CAST(now() AS TIMESTAMP) AS pending,
                x.first_handed_over_at IS NULL AND x.status NOT IN ('paid', 'reviewed')
-                   AND x.paid_at + INTERVAL {SHIP_HOURS} HOUR <= CAST(now() AS TIMESTAMP) AS unrecorded
+                   AND x.paid_at + INTERVAL {SHIP_HOURS} HOUR <= CAST(now() AS TIMESTAMP) AS unrecorded,
+               coalesce(w.packed_by, w.shipped_by) AS packer_id
         FROM order_shipping x JOIN periods p ON x.paid_at >= p.start_at AND x.paid_at < p.end_at
+        LEFT JOIN parcel_work w ON w.shipment_id = x.first_shipment_id
         WHERE TRUE {{span}} {{channel}}""",
-           **_FILTERS, dimensions=DIMENSIONS, span_column="x.paid_at"),
+           **_FILTERS, dimensions=(*DIMENSIONS, "packer_id"), span_column="x.paid_at"),
     # Parcels collected in the period (by the collection scan, else the hand-over).
     Source("collected_parcels", """
         SELECT p.label AS period, x.*, CAST(x.handed_over_at AS DATE) AS day

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.analytics import campaign_metrics, logistics_metrics, service_metrics, supply_metrics
+from zhanggui.analytics import (
+    campaign_metrics,
+    logistics_metrics,
+    service_metrics,
+    staff_metrics,
+    supply_metrics,
+)
 from zhanggui.analytics.metric_types import Metric, Source, Unit
 from zhanggui.analytics.metric_types import metric as _m
 
@@ -154,6 +160,7 @@ SOURCES = {s.code: s for s in [
     *supply_metrics.SOURCES,
     *service_metrics.SOURCES,
     *campaign_metrics.SOURCES,
+    *staff_metrics.SOURCES,
 ]}
 
 
@@ -306,6 +313,7 @@ METRICS = {m.code: m for m in [
     *supply_metrics.METRICS,
     *service_metrics.METRICS,
     *campaign_metrics.METRICS,
+    *staff_metrics.METRICS,
 ]}
 
 
