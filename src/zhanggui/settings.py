@@ -282,6 +282,13 @@ ZHANGGUI_EXPORT_KEEP_DAYS = int(os.environ.get("ZHANGGUI_EXPORT_KEEP_DAYS", "7")
 # Without a broker, exports are written in a thread of the web process (not eagerly inside
 # the request, which would make the page wait for the whole file); tests turn it off.
 ZHANGGUI_EXPORTS_IN_THREAD = not REDIS_URL
+# Channel stock sync: the bulk-stock CSV files written for channels published by file; a
+# full recompute and push of every channel every 15 minutes (the safety net of the
+# debounced push after each stock change).
+ZHANGGUI_CHANNEL_EXPORT_DIR = Path(os.environ.get("ZHANGGUI_CHANNEL_EXPORT_DIR",
+                                                  VAR_DIR / "channel-exports"))
+CELERY_BEAT_SCHEDULE["sync-all-channels"] = {
+    "task": "zhanggui.channels.tasks.sync_all_task", "schedule": 900.0}
 with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -441,6 +448,11 @@ ZHANGGUI = {
     # Exports with more rows than this are written in the background (a job with progress
     # and a download link); smaller ones are answered right away.
     "EXPORT_BACKGROUND_ROWS": int(os.environ.get("ZHANGGUI_EXPORT_BACKGROUND_ROWS", "5000")),
+    # Channel stock sync (docs/channel-sync.md): a channel whose pushes take this many minutes
+    # or more is slow (its oversell guard holds back the last units); stock changes are
+    # gathered for this many seconds before one recompute and push.
+    "CHANNEL_SLOW_MINUTES": int(os.environ.get("ZHANGGUI_CHANNEL_SLOW_MINUTES", "5")),
+    "CHANNEL_SYNC_DEBOUNCE_SECONDS": int(os.environ.get("ZHANGGUI_CHANNEL_SYNC_DEBOUNCE_SECONDS", "5")),
 }
 # Storefront origins allowed to send behaviour events cross-origin (comma-separated,
 # e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.
