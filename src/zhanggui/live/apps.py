@@ -6,3 +6,6 @@ class LiveConfig(AppConfig):
     name = "zhanggui.live"
     label = "live"
     verbose_name = _("Livestream selling")
+
+    def ready(self) -> None:
+        from zhanggui.live import tasks_kinds  # noqa: F401  (registers the task kind)

@@ -154,3 +154,25 @@ class LiveReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.session)
+
+
+class LiveAction(models.Model):
+    """A follow-up of a review: one task (kind ``live_action``) in the tasks app each."""
+
+    review = models.ForeignKey(LiveReview, on_delete=models.CASCADE, related_name="actions",
+                               verbose_name=_("live review"))
+    text = models.CharField(_("action"), max_length=200)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("assignee"))
+    task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("task"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("live review action")
+        verbose_name_plural = _("live review actions")
+        ordering = ["review_id", "id"]
+
+    def __str__(self) -> str:
+        return self.text
