@@ -4,7 +4,9 @@
   rows must be adjacent, or — with the profile's ``interleave_window`` — mixed with the
   rows of at most that many other orders (UCI's export splits one invoice so). Order-level
   values come from the first row that gives them (Shopify fills them on the first row
-  only). An order id that comes back after its order was closed is a duplicate.
+  only), or — for the profile's ``summed_fields`` — are the sum over the order's rows
+  (Douyin gives amounts per sub order). An order id that comes back after its order was
+  closed is a duplicate.
 - One row per order (Taobao's order file): a repeated order id is a duplicate. Lines
   come from the item-detail file joined on the order id, or from the row itself.
 """
@@ -22,8 +24,9 @@ class OrderGrouper:
     the rest."""
 
     def __init__(self, *, one_row_per_order: bool, window: int = 0,
-                 items: dict[str, list[MappedRow]] | None = None):
+                 items: dict[str, list[MappedRow]] | None = None, summed: tuple[str, ...] = ()):
         self.one_row_per_order = one_row_per_order
+        self.summed = summed
         self.window = window
         self.items = items
         self.pending: OrderedDict[str, OrderRecord] = OrderedDict()
@@ -35,7 +38,10 @@ class OrderGrouper:
         if record is not None:
             self.pending.move_to_end(order_id)
             for name, value in row.values.items():
-                record.header.setdefault(name, value)
+                if name in self.summed and name in record.header:
+                    record.header[name] += value
+                else:
+                    record.header.setdefault(name, value)
             if self.items is None:
                 record.lines.append(row)
             return [], []

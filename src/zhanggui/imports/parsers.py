@@ -23,6 +23,7 @@ _EXCEL_TEXT = re.compile(r'^="(.*)"$')
 _MONEY_NOISE = re.compile(r"[¥￥$€£,\s]|RMB|CNY|USD|GBP|EUR", re.IGNORECASE)
 _OPTION_SPLIT = re.compile(r"[;；]")
 _OPTION_PAIR = re.compile(r"[:：]")
+SPEC_OPTION = "规格"  # the option of a specification that names no option
 COMMON_DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S %z", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M",
     "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日",
@@ -105,6 +106,15 @@ def parse_options(value: Any) -> dict[str, str]:
             raise ValueError(_("options must look like 颜色:红色;尺码:M"))
         options[pieces[0].strip()] = pieces[1].strip()
     return options
+
+
+def parse_spec(value: Any) -> dict[str, str]:
+    """A platform's SKU specification: ``颜色:红色;尺码:M`` as options, else the text as the
+    one option ``规格`` (Pinduoduo and Douyin write ``米白色,XL``)."""
+    try:
+        return parse_options(value)
+    except ValueError:
+        return {SPEC_OPTION: clean_text(value)}
 
 
 def parse_province(value: Any) -> str:
@@ -220,5 +230,6 @@ SIMPLE_PARSERS: dict[str, Parser] = {
     "integer": parse_integer,
     "boolean": parse_boolean,
     "options": parse_options,
+    "spec": parse_spec,
     "province": parse_province,
 }

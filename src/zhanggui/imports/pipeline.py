@@ -338,7 +338,8 @@ class OrderSink:
                                           has_item_file=items is not None)
         options = request.profile.options
         self.grouper = OrderGrouper(one_row_per_order=options.one_row_per_order,
-                                    window=options.interleave_window, items=items)
+                                    window=options.interleave_window, items=items,
+                                    summed=options.summed_fields)
         self.writer = OrderWriter(channel=request.channel, options=request.profile.options,
                                   actor=request.actor, references=pipeline.references,
                                   counts=pipeline.outcome.counts)

@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from zhanggui.core.errors import InvalidInput
-from zhanggui.imports.fields import FIELDS_BY_KIND, LINE, fields_of, required_fields
+from zhanggui.imports.fields import FIELDS_BY_KIND, LINE, ORDER, fields_of, required_fields
 from zhanggui.imports.parsers import timezone_named
 
 
@@ -48,6 +48,9 @@ class Options:
     negative_lines: str = "error"  # "error", or "credit": negative lines make a credit order
     payment_method: str = ""  # method of imported payments when the file names none
     currency: str = ""
+    # Order-level amounts the file gives per row (Douyin's sub orders): the order's value
+    # is the sum over its rows instead of the first row's.
+    summed_fields: tuple[str, ...] = ()
 
 
 OPTION_NAMES = frozenset(Options.__dataclass_fields__) | {"date_format"}
@@ -131,6 +134,9 @@ def _option_problems(options: Options, known: Mapping[str, Any]) -> list[str]:
             timezone_named(options.timezone)
         except ValueError as error:
             problems.append(f"timezone: {error}")
+    problems += [_("summed_fields: %(field)s is not an order-level amount") % {"field": name}
+                 for name in options.summed_fields
+                 if name not in known or known[name].type != "money" or known[name].level != ORDER]
     if options.negative_lines not in NEGATIVE_LINE_MODES:
         problems.append(_("negative_lines must be one of %(modes)s")
                         % {"modes": ", ".join(NEGATIVE_LINE_MODES)})
@@ -157,14 +163,17 @@ def options_from_json(data: Mapping[str, Any]) -> Options:
         raise InvalidInput(_("Unknown profile options: %(names)s"), names=", ".join(sorted(unknown)))
     values = dict(data)
     formats = values.pop("date_formats", []) or []
+    summed = values.pop("summed_fields", []) or []
     if values.get("date_format"):
         formats = [values["date_format"], *formats]
     values.pop("date_format", None)
     maps = values.pop("value_maps", {}) or {}
-    if not isinstance(formats, list | tuple) or not isinstance(maps, Mapping):
+    if not isinstance(formats, list | tuple) or not isinstance(summed, list | tuple) \
+            or not isinstance(maps, Mapping):
         raise InvalidInput(_("date_formats must be a list and value_maps an object."))
     try:
         return Options(date_formats=tuple(str(f) for f in formats),
+                       summed_fields=tuple(str(f) for f in summed),
                        value_maps=MappingProxyType({str(k): MappingProxyType(dict(v))
                                                     for k, v in maps.items()}),
                        **values)
