@@ -3,12 +3,13 @@
 from django.utils.translation import gettext as _
 
 from zhanggui.core.errors import NotFound
-from zhanggui.imports.profiles import online_retail, shopify, taobao, zhanggui
+from zhanggui.imports.profiles import douyin, jd, online_retail, pinduoduo, shopify, taobao, zhanggui
 from zhanggui.imports.profiles.base import Profile
 
 BUILTIN: dict[tuple[str, str], Profile] = {
     (p.name, p.kind): p
-    for p in (*zhanggui.PROFILES, taobao.PROFILE, shopify.PROFILE, online_retail.PROFILE)
+    for p in (*zhanggui.PROFILES, taobao.PROFILE, jd.PROFILE, pinduoduo.PROFILE, douyin.PROFILE,
+              shopify.PROFILE, online_retail.PROFILE)
 }
 
 
