@@ -1,0 +1,148 @@
+"""Writes of the channel stock sync: recompute the quantities to publish, push them through
+the channel's adapter (the publish log), and the debounce queue of changed SKUs.
+
+``recompute`` reads the SKUs' sellable stock, the rules and the listings in three queries,
+allocates with ``rules_sync.allocate`` and writes only the quantities that changed (one
+bulk upsert). A SKU that stops being synced on a channel (delisted, rule removed or turned
+off) gets 0, so the platform stops selling units it no longer has a share of.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhanggui.accounts.actions import log_operation
+from zhanggui.accounts.models import Staff
+from zhanggui.channels import queries_sync
+from zhanggui.channels.adapters import Line, PushResult, adapter_for
+from zhanggui.channels.models import (
+    Channel,
+    PublishedQuantity,
+    PublishLine,
+    PublishRun,
+    PublishStatus,
+    PublishTrigger,
+    SyncMark,
+)
+from zhanggui.channels.rules_sync import allocate_all
+
+UPSERT_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    changed: list[tuple[int, int, int]]  # (channel id, SKU id, new quantity)
+    skus: int  # SKUs looked at
+
+
+def recompute(sku_ids: Iterable[int] | None = None, *, actor: Staff | None = None) -> Recomputed:
+    """Recompute the quantities of these SKUs (None: every SKU) on every active channel and
+    store those that changed. By hand (``actor`` given), each active channel's operation
+    log notes it."""
+    ids = None if sku_ids is None else sorted(set(sku_ids))
+    rules = queries_sync.rules_by_sku(ids)
+    available = queries_sync.sellable(ids)
+    computed = allocate_all(available, rules)
+    stored = queries_sync.stored_quantities(ids)
+    # Pairs no longer synced go to 0 (once: a 0 already stored is left alone).
+    computed.update({pair: 0 for pair, quantity in stored.items()
+                     if pair not in computed and quantity != 0})
+    changed = [(c, s, q) for (c, s), q in computed.items() if stored.get((c, s)) != q]
+    now = timezone.now()
+    with transaction.atomic():
+        for start in range(0, len(changed), UPSERT_BATCH):
+            PublishedQuantity.objects.bulk_create(
+                [PublishedQuantity(channel_id=c, sku_id=s, quantity=q, computed_at=now)
+                 for c, s, q in changed[start:start + UPSERT_BATCH]],
+                update_conflicts=True, unique_fields=["channel", "sku"],
+                update_fields=["quantity", "computed_at"])
+        if actor is not None:
+            for channel in queries_sync.active_channels():
+                log_operation(channel, action="channels.recompute_quantities", actor=actor,
+                              after={"changed": sum(1 for c, _s, _q in changed if c == channel.pk),
+                                     "skus": "all" if ids is None else len(ids)})
+    return Recomputed(changed=sorted(changed), skus=len(rules) if ids is None else len(ids))
+
+
+def publish(channel: Channel, *, trigger: str = PublishTrigger.MANUAL, actor: Staff | None = None,
+            sku_ids: Iterable[int] | None = None) -> PublishRun | None:
+    """Push the channel's quantities that differ from what it last got (of these SKUs, or
+    all) through its adapter, and log the run with its lines. Accepted lines become the
+    published quantity. None when nothing differs (no run is logged)."""
+    pending = list(queries_sync.pending_quantities(channel, sku_ids))
+    if not pending:
+        return None
+    items = queries_sync.external_ids(channel, [row.sku_id for row in pending])
+    lines = [Line(sku_id=row.sku_id, sku_code=row.sku.code, external_id=items.get(row.sku_id, ""),
+                  quantity=row.quantity, previous_quantity=row.published_quantity)
+             for row in pending]
+    started = timezone.now()
+    try:
+        outcome = adapter_for(channel).push(channel, lines)
+    except OSError as exc:  # the export folder cannot be written, and the like
+        outcome = PushResult([], error=f"{type(exc).__name__}: {exc}")
+    return _record_run(channel, lines, outcome, trigger=trigger, actor=actor, started=started)
+
+
+@transaction.atomic
+def _record_run(channel, lines, outcome: PushResult, *, trigger, actor, started) -> PublishRun:
+    results = {result.sku_id: result for result in outcome.results}
+    accepted = [line for line in lines if line.sku_id in results and results[line.sku_id].ok]
+    accepted_ids = {line.sku_id for line in accepted}
+    if accepted and len(accepted) == len(lines):
+        status = PublishStatus.OK
+    else:
+        status = PublishStatus.PARTLY if accepted else PublishStatus.FAILED
+    now = timezone.now()
+    run = PublishRun.objects.create(
+        channel=channel, adapter=channel.adapter, trigger=trigger, status=status,
+        started_at=started, finished_at=now, line_count=len(lines), error=outcome.error[:2000],
+        file_name=outcome.file_name, actor=actor)
+    PublishLine.objects.bulk_create([
+        PublishLine(run=run, sku_id=line.sku_id, quantity=line.quantity,
+                    previous_quantity=line.previous_quantity,
+                    ok=line.sku_id in accepted_ids,
+                    error=results[line.sku_id].error if line.sku_id in results
+                    else (outcome.error or "no result")[:200])
+        for line in lines])
+    rows = {row.sku_id: row for row in PublishedQuantity.objects.filter(
+        channel=channel, sku_id__in=accepted_ids)}
+    for line in accepted:
+        rows[line.sku_id].published_quantity = line.quantity
+        rows[line.sku_id].published_at = now
+    PublishedQuantity.objects.bulk_update(rows.values(), ["published_quantity", "published_at"],
+                                          batch_size=UPSERT_BATCH)
+    if accepted:
+        Channel.objects.filter(pk=channel.pk).update(last_published_at=now)
+    if actor is not None:
+        log_operation(run, action="channels.publish_stock", actor=actor,
+                      after={"lines": len(lines), "accepted": len(accepted), "status": status})
+    return run
+
+
+def publish_all(*, trigger: str, actor: Staff | None = None,
+                sku_ids: Iterable[int] | None = None) -> list[PublishRun]:
+    ids = None if sku_ids is None else list(sku_ids)
+    runs = [publish(channel, trigger=trigger, actor=actor, sku_ids=ids)
+            for channel in queries_sync.active_channels()]
+    return [run for run in runs if run is not None]
+
+
+def mark_changed(sku_ids: Iterable[int]) -> None:
+    """Queue SKUs whose stock changed (one upsert): the debounced sync takes them."""
+    now = timezone.now()
+    SyncMark.objects.bulk_create([SyncMark(sku_id=s, marked_at=now) for s in sorted(set(sku_ids))],
+                                 update_conflicts=True, unique_fields=["sku"],
+                                 update_fields=["marked_at"])
+
+
+def take_marks(before) -> list[int]:
+    """The queued SKUs marked at or before ``before``."""
+    return list(SyncMark.objects.filter(marked_at__lte=before).values_list("sku_id", flat=True))
+
+
+def clear_marks(sku_ids: Iterable[int], before) -> int:
+    """Drop the marks handled — not those marked again since ``before``."""
+    return SyncMark.objects.filter(sku_id__in=list(sku_ids), marked_at__lte=before).delete()[0]
