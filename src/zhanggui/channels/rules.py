@@ -84,8 +84,9 @@ def conflicts(prices: list[ChannelPrice], *, own_price: Decimal, own_code: str =
 
     (a) ``BELOW_RATIO``: a channel's price < own-store price × the channel's minimum ratio
         (the own store itself is not checked against itself);
-    (b) ``BELOW_LOWEST``: a channel's price < the 30-day lowest price of ANOTHER channel;
-        one conflict per channel, against the lowest such reference (ties: first by code).
+    (b) ``BELOW_LOWEST``: a channel's price < the 30-day lowest price of ANY other channel;
+        one conflict per channel, naming the other channel with the highest such 30-day
+        lowest price (the widest gap; ties: first by code).
     """
     if len({p.channel for p in prices}) < 2:
         return []
@@ -95,11 +96,11 @@ def conflicts(prices: list[ChannelPrice], *, own_price: Decimal, own_code: str =
             floor = to_money(own_price * entry.min_ratio)
             if entry.price < floor:
                 found.append(Conflict(entry.channel, entry.price, BELOW_RATIO, floor, own_code))
-        others = sorted((p for p in prices if p.channel != entry.channel),
-                        key=lambda p: (p.lowest_30, p.channel))
-        if others and entry.price < others[0].lowest_30:
-            found.append(Conflict(entry.channel, entry.price, BELOW_LOWEST, others[0].lowest_30,
-                                  others[0].channel))
+        above = sorted((p for p in prices if p.channel != entry.channel and entry.price < p.lowest_30),
+                       key=lambda p: (-p.lowest_30, p.channel))
+        if above:
+            found.append(Conflict(entry.channel, entry.price, BELOW_LOWEST, above[0].lowest_30,
+                                  above[0].channel))
     return found
 
 
