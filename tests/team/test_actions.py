@@ -86,7 +86,8 @@ def test_copy_to_the_next_period(operator, owner):
 def test_next_period():
     assert actions.next_period(date(2026, 1, 1), date(2026, 1, 31)) == (date(2026, 2, 1), date(2026, 2, 28))
     assert actions.next_period(date(2026, 10, 1), date(2026, 12, 31)) == (date(2027, 1, 1), date(2027, 3, 31))
-    assert actions.next_period(date(2026, 11, 3), date(2026, 11, 9)) == (date(2026, 11, 10), date(2026, 11, 16))
+    week = actions.next_period(date(2026, 11, 3), date(2026, 11, 9))
+    assert week == (date(2026, 11, 10), date(2026, 11, 16))
 
 
 def test_a_review_is_written_finalised_and_then_frozen(operator, owner, warehouse_dir):

@@ -91,9 +91,9 @@ def test_one_registry_query_per_kpi_and_scope(team, monkeypatch):
 
 
 def test_listing_quality_averages_the_scores_in_scope(team):
-    from zhanggui.listing.models import ProductScore
-
     from django.utils import timezone
+
+    from zhanggui.listing.models import ProductScore
     ProductScore.objects.create(product=team["sku_a"].product, score=80, audited_at=timezone.now())
     ProductScore.objects.create(product=team["sku_b"].product, score=60, audited_at=timezone.now())
     shop = _target(team["designer"], "listing_quality", "75")

@@ -56,12 +56,16 @@ def test_status_matches_the_expected_value(actual, target, share):
         assert state == (rules.ON_TRACK if good else rules.BEHIND)
 
 
+def _status(actual, target, share, *, cumulative=False, lower=False):
+    return rules.status(actual, Decimal(target), Decimal(share), cumulative=cumulative,
+                        lower_is_better=lower)
+
+
 def test_status_of_a_cumulative_target_halfway():
-    half = Decimal("0.5")
     # Half the month gone: 600 of 1,000 is on track, 400 is behind; a rate is held to the target.
-    assert rules.status(Decimal(600), Decimal(1000), half, cumulative=True, lower_is_better=False) == rules.ON_TRACK
-    assert rules.status(Decimal(400), Decimal(1000), half, cumulative=True, lower_is_better=False) == rules.BEHIND
-    assert rules.status(Decimal("0.5"), Decimal("0.9"), half, cumulative=False, lower_is_better=False) == rules.BEHIND
-    assert rules.status(Decimal(2), Decimal(3), half, cumulative=False, lower_is_better=True) == rules.ON_TRACK
-    assert rules.status(None, Decimal(3), half, cumulative=False, lower_is_better=True) == rules.NO_DATA
-    assert rules.status(Decimal(9), Decimal(3), Decimal(0), cumulative=False, lower_is_better=True) == rules.NOT_STARTED
+    assert _status(Decimal(600), 1000, "0.5", cumulative=True) == rules.ON_TRACK
+    assert _status(Decimal(400), 1000, "0.5", cumulative=True) == rules.BEHIND
+    assert _status(Decimal("0.5"), "0.9", "0.5") == rules.BEHIND
+    assert _status(Decimal(2), 3, "0.5", lower=True) == rules.ON_TRACK
+    assert _status(None, 3, "0.5", lower=True) == rules.NO_DATA
+    assert _status(Decimal(9), 3, 0, lower=True) == rules.NOT_STARTED
