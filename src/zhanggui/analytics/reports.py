@@ -355,3 +355,9 @@ from zhanggui.analytics import campaigns_report, service_report  # noqa: E402
 
 REPORTS.update({"service": service_report.service, "campaigns": campaigns_report.campaigns})
 WITH_ACCESS.add("campaigns")
+# Channel profit after commission and fees (``channel_profit``: cost and profit only for those
+# who may see costs).
+from zhanggui.analytics import channel_profit  # noqa: E402
+
+REPORTS["channel_profit"] = channel_profit.channel_profit
+WITH_ACCESS.add("channel_profit")
