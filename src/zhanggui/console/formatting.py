@@ -33,7 +33,7 @@ STATUS_COLOURS = {
 
 CHANNEL_LABELS = {
     "own": _("own store"), "taobao": _("Taobao"), "tmall": _("Tmall"), "jd": _("JD.com"),
-    "pdd": _("Pinduoduo"), "douyin": _("Douyin"), "kuaishou": _("Kuaishou"),
+    "pdd": _("Pinduoduo"), "pinduoduo": _("Pinduoduo"), "douyin": _("Douyin"), "kuaishou": _("Kuaishou"),
     "xiaohongshu": _("Xiaohongshu"), "wechat": _("WeChat mini program"),
 }
 
