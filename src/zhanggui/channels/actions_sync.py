@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from zhanggui.accounts.actions import log_operation
+from zhanggui.accounts.actions import delete_record, log_operation, save_record
 from zhanggui.accounts.models import Staff
 from zhanggui.channels import queries_sync
 from zhanggui.channels.adapters import Line, PushResult, adapter_for
+from zhanggui.channels.errors_sync import InvalidSyncRule, SyncRuleExists
 from zhanggui.channels.models import (
     Channel,
     PublishedQuantity,
@@ -25,6 +27,7 @@ from zhanggui.channels.models import (
     PublishStatus,
     PublishTrigger,
     SyncMark,
+    SyncRule,
 )
 from zhanggui.channels.rules_sync import allocate_all
 
@@ -146,3 +149,49 @@ def take_marks(before) -> list[int]:
 def clear_marks(sku_ids: Iterable[int], before) -> int:
     """Drop the marks handled — not those marked again since ``before``."""
     return SyncMark.objects.filter(sku_id__in=list(sku_ids), marked_at__lte=before).delete()[0]
+
+
+def _affected(rule: SyncRule) -> list[int] | None:
+    """The SKUs a rule change moves: its SKU, or every SKU for a channel default."""
+    return None if rule.sku_id is None else [rule.sku_id]
+
+
+def _after_rule_change(rule: SyncRule) -> None:
+    from zhanggui.channels.tasks import request_full_sync_on_commit, request_sync_on_commit
+
+    affected = _affected(rule)
+    if affected is None:
+        request_full_sync_on_commit()
+    else:
+        request_sync_on_commit(affected)
+
+
+@transaction.atomic
+def save_rule(rule: SyncRule, *, actor: Staff | None, changed_fields: Iterable[str] = ()) -> SyncRule:
+    """Create or change a sync rule (logged): its SKUs' quantities are recomputed now and
+    pushed after the commit.
+
+    Raises:
+        InvalidSyncRule: a share outside 0–1, or a maximum below the minimum.
+        SyncRuleExists: the channel has a rule for this SKU (or a default) already.
+    """
+    if not 0 <= rule.percent <= 1 or rule.min_quantity < 0 or (
+            rule.max_quantity is not None and rule.max_quantity < rule.min_quantity):
+        raise InvalidSyncRule()
+    clash = SyncRule.objects.filter(channel_id=rule.channel_id, sku_id=rule.sku_id).exclude(pk=rule.pk)
+    if clash.exists():
+        raise SyncRuleExists(channel=rule.channel, sku=rule.sku or _("every SKU"))
+    saved = save_record(rule, actor=actor, changed_fields=changed_fields)
+    saved.refresh_from_db()  # the stored figures (a share with its four decimals)
+    recompute(_affected(saved))
+    _after_rule_change(saved)
+    return saved
+
+
+@transaction.atomic
+def delete_rule(rule: SyncRule, *, actor: Staff | None) -> None:
+    """Remove a rule (logged); its SKUs fall back to the default or stop being synced."""
+    affected = _affected(rule)
+    _after_rule_change(rule)
+    delete_record(rule, actor=actor)
+    recompute(affected)

@@ -111,6 +111,9 @@ class CsvAdapter(ChannelAdapter):
 
 BATCH_SIZE = 50
 PATH = "/stock/batch-update"
+TIMEOUT_SECONDS = 10.0
+RETRIES = 3
+BACKOFF_SECONDS = 0.5
 
 
 class RetryableError(Exception):
@@ -133,9 +136,12 @@ class ApiAdapter(ChannelAdapter):
     timeout or a refused connection (``retries`` more times, waiting ``backoff`` × 2ⁿ
     seconds), never after a 4xx. When a batch still fails, the lines after it are not sent."""
 
-    def __init__(self, *, timeout: float = 10.0, retries: int = 3, backoff: float = 0.5,
-                 sleep=time.sleep) -> None:
-        self.timeout, self.retries, self.backoff, self.sleep = timeout, retries, backoff, sleep
+    def __init__(self, *, timeout: float | None = None, retries: int | None = None,
+                 backoff: float | None = None, sleep=None) -> None:
+        self.timeout = TIMEOUT_SECONDS if timeout is None else timeout
+        self.retries = RETRIES if retries is None else retries
+        self.backoff = BACKOFF_SECONDS if backoff is None else backoff
+        self.sleep = sleep or time.sleep
 
     def push(self, channel: Channel, lines: Sequence[Line]) -> PushResult:
         results: list[LineResult] = []

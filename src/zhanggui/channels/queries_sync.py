@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
+from zhanggui.channels.errors_sync import PublishRunNotFound
 from zhanggui.channels.models import (
     Channel,
     ChannelListing,
@@ -18,7 +19,6 @@ from zhanggui.channels.models import (
     SyncRule,
 )
 from zhanggui.channels.rules_sync import Rule, is_slow
-from zhanggui.core.errors import NotFound
 from zhanggui.inventory.queries import sellable_by_sku
 
 
@@ -115,7 +115,14 @@ def get_run(run_id: int) -> PublishRun:
     try:
         return PublishRun.objects.select_related("channel", "actor").get(pk=run_id)
     except PublishRun.DoesNotExist:
-        raise NotFound() from None
+        raise PublishRunNotFound(id=run_id) from None
+
+
+def list_rules(*, channel_id: int | None = None, sku_id: int | None = None) -> QuerySet[SyncRule]:
+    qs = SyncRule.objects.order_by("channel_id", "sku_id", "pk")
+    if channel_id is not None:
+        qs = qs.filter(channel_id=channel_id)
+    return qs if sku_id is None else qs.filter(sku_id=sku_id)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,16 @@ def request_sync_on_commit(sku_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: on_stock_changed(ids))
 
 
+def request_full_sync_on_commit() -> None:
+    """A full recompute and push once the current transaction commits (a default rule)."""
+    def queue() -> None:
+        try:
+            sync_all_task.delay()
+        except Exception:
+            logger.exception("full channel stock sync not queued")
+    transaction.on_commit(queue)
+
+
 @shared_task(name="zhanggui.channels.tasks.sync_marked")
 def sync_marked() -> dict:
     cache.delete(QUEUED_KEY)
