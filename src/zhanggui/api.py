@@ -22,6 +22,7 @@ from zhanggui.analytics.api_experiments import router as experiment_results_rout
 from zhanggui.analytics.api_segments import router as segment_preview_router
 from zhanggui.catalog.api import router as catalog_router
 from zhanggui.channels.api import router as channels_router
+from zhanggui.channels.api_sync import router as channels_sync_router
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.api import router as customers_router
 from zhanggui.customers.api_points import router as customers_points_router
@@ -195,5 +196,6 @@ api.add_router(f"{V1}/insights", insights_simulation_router, tags=["insights"]) 
 api.add_router(f"{V1}/insights/basket", insights_basket_router, tags=["insights"])
 api.add_router(f"{V1}/insights/recommendations", insights_recommend_router, tags=["insights"])
 api.add_router(f"{V1}/channels", channels_router, tags=["channels"])
+api.add_router(f"{V1}/channels", channels_sync_router, tags=["channels"])  # stock sync
 api.add_router(f"{V1}/live", live_router, tags=["live"])
 api.add_router(f"{V1}/team", team_router, tags=["team"])
