@@ -120,7 +120,7 @@ def test_import_refused_before_start():
 
 def test_per_segment_import_and_manual_entry():
     session = ended_session()
-    first, second = session.segments.order_by("position")
+    _first, second = session.segments.order_by("position")
     data = ("环节,观看人数,商品点击,成交订单数,成交金额\n1,1000,100,10,\"1,990.00\"\n"
             "2,500,50,1,99\n").encode("gb18030")
     actions_metrics.import_metrics(session, data, actor=None)

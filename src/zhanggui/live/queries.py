@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from zhanggui.accounts.models import Staff
+from zhanggui.channels.models import Channel
 from zhanggui.live import rules
-from zhanggui.live.models import LiveMetric, LiveSegment, LiveSession, SessionStatus
+from zhanggui.live.models import LiveMetric, LiveReview, LiveSegment, LiveSession, SessionStatus
 from zhanggui.live.rules import Conversion, Figures
 
 WITH_FIGURES = (SessionStatus.LIVE, SessionStatus.ENDED, SessionStatus.REVIEWED)
@@ -76,3 +78,19 @@ def run_sheet(session: LiveSession) -> list[dict]:
              "ends": start + timedelta(minutes=s.start_minute + s.minutes)}
             for s in session.segments.select_related("product", "sku", "coupon_template")
             .order_by("position")]
+
+
+def review_of(session: LiveSession) -> LiveReview | None:
+    return LiveReview.objects.filter(session=session).first()
+
+
+def task_assignees() -> QuerySet:
+    """Staff members a review's action may be given to (active, may work on tasks)."""
+    return Staff.objects.with_perm("tasks.view_task", is_active=True,
+                                    backend="django.contrib.auth.backends.ModelBackend").order_by("username")
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    """The channels sessions ran on, ``(code, name)``."""
+    return list(Channel.objects.filter(live_sessions__isnull=False).distinct()
+                .order_by("code").values_list("code", "name"))
