@@ -29,6 +29,7 @@ from zhanggui.console.workbench.registry import (
     primary_role,
     visible_todos,
 )
+from zhanggui.console.workbench.team_panel import team_panel
 
 ALERTS_SHOWN = 5
 ALERT_PERMISSION = "accounts.view_alert"
@@ -103,5 +104,6 @@ def workbench_context(request, *, now=None) -> dict:
             "cut_off": local.strftime("%H:%M"),
             "alerts": _alerts(user),
             "briefing": briefing_panel(user, role),
+            "my_numbers": team_panel(user),
         },
     }
