@@ -14,7 +14,7 @@ a designer (listing quality).
   scan → pick accuracy 2 / 3 (each parcel has one line).
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests import factories
@@ -61,7 +61,9 @@ def ticket(number: str, agent, opened: str, minutes: int, rating: int | None = N
         rated_at=replied + timedelta(hours=1) if rating else None)
 
 
-def build_team(*, build: bool = True) -> dict:
+def build_team(*, build: bool = True, month: date = date(2026, 11, 1)) -> dict:
+    """The team of the module docstring, in ``month`` (November 2026 unless told)."""
+    m = f"{month:%Y-%m}"
     operator = factories.make_staff("operator", "op1")
     agent, other = factories.make_staff("service", "agent1"), factories.make_staff("service", "agent9")
     packer = factories.make_staff("warehouse", "packer1")
@@ -76,16 +78,16 @@ def build_team(*, build: bool = True) -> dict:
     from zhanggui.catalog import actions as catalog_actions
 
     catalog_actions.set_listing_status(sku_a.product, status="listed", reason="new", actor=None)
-    o1 = paid_order(sku_a, "2026-11-02 10:00", quantity=2)
-    o2 = paid_order(sku_a, "2026-11-03 10:00", channel="taobao")
-    o3 = paid_order(sku_b, "2026-11-04 10:00")
+    o1 = paid_order(sku_a, f"{m}-02 10:00", quantity=2)
+    o2 = paid_order(sku_a, f"{m}-03 10:00", channel="taobao")
+    o3 = paid_order(sku_b, f"{m}-04 10:00")
     packed_parcel(o1, wh, packer, hours=10)
     packed_parcel(o2, wh, packer, hours=60, wrong_scan=True)
     packed_parcel(o3, wh, packer, hours=20)
-    ticket("T1", agent, "2026-11-02 10:00", 2, rating=5)
-    ticket("T2", agent, "2026-11-03 10:00", 10, rating=3)
-    ticket("T3", agent, "2026-11-04 10:00", 4)
-    ticket("T4", other, "2026-11-05 10:00", 60, rating=1)
+    ticket("T1", agent, f"{m}-02 10:00", 2, rating=5)
+    ticket("T2", agent, f"{m}-03 10:00", 10, rating=3)
+    ticket("T3", agent, f"{m}-04 10:00", 4)
+    ticket("T4", other, f"{m}-05 10:00", 60, rating=1)
     if build:
         warehouse.rebuild()
     return {"operator": operator, "agent": agent, "other_agent": other, "packer": packer,

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.accounts.queries import get_staff, staff_roles
+from zhanggui.accounts.roles import Role
 from zhanggui.console.admin.team_view import PERIOD_LABELS, present_all
 from zhanggui.core.errors import NotFound
 from zhanggui.team import queries
@@ -37,13 +38,18 @@ def _picker(request: HttpRequest, period: str, url: str) -> list[dict]:
             for code, label in PERIOD_LABELS.items()]
 
 
+def _role_names(member) -> str:
+    return "、".join(str(Role(code).label) if code in Role.values else code
+                    for code in staff_roles(member))
+
+
 def dashboard_view(request: HttpRequest, site: admin.AdminSite) -> HttpResponse:
     if not request.user.has_perm(VIEW):
         raise PermissionDenied
     period = _period(request)
     start, end = queries.period_range(period)
     board = queries.dashboard(start, end)
-    staff = [{"staff": s.staff, "roles": ", ".join(staff_roles(s.staff)), "behind": s.behind,
+    staff = [{"staff": s.staff, "roles": _role_names(s.staff), "behind": s.behind,
               "url": reverse("admin:team_staff", args=[s.staff.pk]) + f"?period={period}",
               "rows": present_all(s.rows)} for s in board]
     return TemplateResponse(request, "console/team/dashboard.html", {
