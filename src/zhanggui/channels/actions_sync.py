@@ -10,7 +10,7 @@ off) gets 0, so the platform stops selling units it no longer has a share of.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,10 @@ from zhanggui.channels.models import (
 from zhanggui.channels.rules_sync import allocate_all
 
 UPSERT_BATCH = 5000
+VALUES_PER_STATEMENT = 1000  # rows of one multi-row INSERT (4 parameters each)
+UPSERT_SQL = ("INSERT INTO channels_publishedquantity (channel_id, sku_id, quantity, computed_at) "
+              "VALUES {rows} ON CONFLICT (channel_id, sku_id) DO UPDATE SET "
+              "quantity = excluded.quantity, computed_at = excluded.computed_at")
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,8 @@ def recompute(sku_ids: Iterable[int] | None = None, *, actor: Staff | None = Non
     computed.update({pair: 0 for pair, quantity in stored.items()
                      if pair not in computed and quantity != 0})
     changed = [(c, s, q) for (c, s), q in computed.items() if stored.get((c, s)) != q]
-    now = timezone.now()
     with transaction.atomic():
-        for start in range(0, len(changed), UPSERT_BATCH):
-            PublishedQuantity.objects.bulk_create(
-                [PublishedQuantity(channel_id=c, sku_id=s, quantity=q, computed_at=now)
-                 for c, s, q in changed[start:start + UPSERT_BATCH]],
-                update_conflicts=True, unique_fields=["channel", "sku"],
-                update_fields=["quantity", "computed_at"])
+        _upsert(changed, timezone.now())
         if actor is not None:
             for channel in queries_sync.active_channels():
                 log_operation(channel, action="channels.recompute_quantities", actor=actor,
@@ -69,31 +67,59 @@ def recompute(sku_ids: Iterable[int] | None = None, *, actor: Staff | None = Non
     return Recomputed(changed=sorted(changed), skus=len(rules) if ids is None else len(ids))
 
 
+def _upsert(changed: list[tuple[int, int, int]], now) -> None:
+    """Store the changed quantities: multi-row ``INSERT … ON CONFLICT DO UPDATE`` (SQLite
+    and PostgreSQL alike), a thousand rows a statement — ``bulk_create(update_conflicts=…)``
+    builds a model instance per row, which is most of a full recompute's time."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), VALUES_PER_STATEMENT):
+            chunk = changed[start:start + VALUES_PER_STATEMENT]
+            cursor.execute(UPSERT_SQL.format(rows=", ".join(["(%s, %s, %s, %s)"] * len(chunk))),
+                           [value for c, s, q in chunk for value in (c, s, q, stamp)])
+
+
 def publish(channel: Channel, *, trigger: str = PublishTrigger.MANUAL, actor: Staff | None = None,
             sku_ids: Iterable[int] | None = None) -> PublishRun | None:
     """Push the channel's quantities that differ from what it last got (of these SKUs, or
     all) through its adapter, and log the run with its lines. Accepted lines become the
     published quantity. None when nothing differs (no run is logged)."""
-    pending = list(queries_sync.pending_quantities(channel, sku_ids))
-    if not pending:
-        return None
-    items = queries_sync.external_ids(channel, [row.sku_id for row in pending])
-    lines = [Line(sku_id=row.sku_id, sku_code=row.sku.code, external_id=items.get(row.sku_id, ""),
-                  quantity=row.quantity, previous_quantity=row.published_quantity)
-             for row in pending]
-    started = timezone.now()
-    try:
-        outcome = adapter_for(channel).push(channel, lines)
-    except OSError as exc:  # the export folder cannot be written, and the like
-        outcome = PushResult([], error=f"{type(exc).__name__}: {exc}")
-    return _record_run(channel, lines, outcome, trigger=trigger, actor=actor, started=started)
+    runs = _publish([channel], trigger=trigger, actor=actor, sku_ids=sku_ids)
+    return runs[0] if runs else None
 
 
-@transaction.atomic
-def _record_run(channel, lines, outcome: PushResult, *, trigger, actor, started) -> PublishRun:
+def publish_all(*, trigger: str, actor: Staff | None = None,
+                sku_ids: Iterable[int] | None = None) -> list[PublishRun]:
+    """``publish`` to every active channel: one read of what differs on all of them, one
+    push per channel with something to push, the runs logged in one transaction."""
+    return _publish(queries_sync.active_channels(), trigger=trigger, actor=actor, sku_ids=sku_ids)
+
+
+def _publish(channels: list[Channel], *, trigger, actor, sku_ids) -> list[PublishRun]:
+    pending = queries_sync.pending_by_channel([c.pk for c in channels], sku_ids)
+    pushed = []
+    for channel in channels:
+        rows = pending.get(channel.pk)
+        if not rows:
+            continue
+        lines = [Line(sku_id=row.sku_id, sku_code=row.sku.code, external_id=row.external_id or "",
+                      quantity=row.quantity, previous_quantity=row.published_quantity)
+                 for row in rows]
+        started = timezone.now()
+        try:
+            outcome = adapter_for(channel).push(channel, lines)
+        except OSError as exc:  # the export folder cannot be written, and the like
+            outcome = PushResult([], error=f"{type(exc).__name__}: {exc}")
+        pushed.append((channel, rows, lines, outcome, started))
+    if not pushed:
+        return []
+    with transaction.atomic():
+        return [_record_run(*entry, trigger=trigger, actor=actor) for entry in pushed]
+
+
+def _record_run(channel, rows, lines, outcome: PushResult, started, *, trigger, actor) -> PublishRun:
     results = {result.sku_id: result for result in outcome.results}
-    accepted = [line for line in lines if line.sku_id in results and results[line.sku_id].ok]
-    accepted_ids = {line.sku_id for line in accepted}
+    accepted = {line.sku_id for line in lines if line.sku_id in results and results[line.sku_id].ok}
     if accepted and len(accepted) == len(lines):
         status = PublishStatus.OK
     else:
@@ -105,32 +131,22 @@ def _record_run(channel, lines, outcome: PushResult, *, trigger, actor, started)
         file_name=outcome.file_name, actor=actor)
     PublishLine.objects.bulk_create([
         PublishLine(run=run, sku_id=line.sku_id, quantity=line.quantity,
-                    previous_quantity=line.previous_quantity,
-                    ok=line.sku_id in accepted_ids,
+                    previous_quantity=line.previous_quantity, ok=line.sku_id in accepted,
                     error=results[line.sku_id].error if line.sku_id in results
                     else (outcome.error or "no result")[:200])
         for line in lines])
-    rows = {row.sku_id: row for row in PublishedQuantity.objects.filter(
-        channel=channel, sku_id__in=accepted_ids)}
-    for line in accepted:
-        rows[line.sku_id].published_quantity = line.quantity
-        rows[line.sku_id].published_at = now
-    PublishedQuantity.objects.bulk_update(rows.values(), ["published_quantity", "published_at"],
+    done = [row for row in rows if row.sku_id in accepted]
+    for row in done:  # what was pushed (the row's quantity as read before the push)
+        row.published_quantity, row.published_at = row.quantity, now
+    PublishedQuantity.objects.bulk_update(done, ["published_quantity", "published_at"],
                                           batch_size=UPSERT_BATCH)
     if accepted:
         Channel.objects.filter(pk=channel.pk).update(last_published_at=now)
+        channel.last_published_at = now
     if actor is not None:
         log_operation(run, action="channels.publish_stock", actor=actor,
                       after={"lines": len(lines), "accepted": len(accepted), "status": status})
     return run
-
-
-def publish_all(*, trigger: str, actor: Staff | None = None,
-                sku_ids: Iterable[int] | None = None) -> list[PublishRun]:
-    ids = None if sku_ids is None else list(sku_ids)
-    runs = [publish(channel, trigger=trigger, actor=actor, sku_ids=ids)
-            for channel in queries_sync.active_channels()]
-    return [run for run in runs if run is not None]
 
 
 def mark_changed(sku_ids: Iterable[int]) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from zhanggui.channels.errors_sync import PublishRunNotFound
 from zhanggui.channels.models import (
@@ -79,18 +79,22 @@ def stored_quantities(sku_ids: Iterable[int] | None = None) -> dict[tuple[int, i
     return {(c, s): q for c, s, q in qs.values_list("channel_id", "sku_id", "quantity").order_by()}
 
 
-def pending_quantities(channel: Channel, sku_ids: Iterable[int] | None = None) -> QuerySet:
-    """The channel's quantities that differ from what was last published there (or were
-    never published), with the SKU's code and the platform's item id."""
-    qs = (PublishedQuantity.objects.filter(channel=channel)
+def pending_by_channel(channel_ids: Iterable[int], sku_ids: Iterable[int] | None = None,
+                       ) -> dict[int, list[PublishedQuantity]]:
+    """Channel id → its quantities that differ from what it last got (or were never
+    published), with the SKU and the platform's item id (``external_id``), in SKU order.
+    One query for every channel."""
+    listing = ChannelListing.objects.filter(channel_id=OuterRef("channel_id"), sku_id=OuterRef("sku_id"))
+    qs = (PublishedQuantity.objects.filter(channel_id__in=list(channel_ids))
           .filter(Q(published_quantity__isnull=True) | ~Q(quantity=F("published_quantity")))
-          .select_related("sku").order_by("sku_id"))
-    return qs if sku_ids is None else qs.filter(sku_id__in=list(sku_ids))
-
-
-def external_ids(channel: Channel, sku_ids: Iterable[int]) -> dict[int, str]:
-    return dict(ChannelListing.objects.filter(channel=channel, sku_id__in=list(sku_ids))
-                .values_list("sku_id", "external_id"))
+          .select_related("sku").annotate(external_id=Subquery(listing.values("external_id")[:1]))
+          .order_by("channel_id", "sku_id"))
+    if sku_ids is not None:
+        qs = qs.filter(sku_id__in=list(sku_ids))
+    result: dict[int, list[PublishedQuantity]] = defaultdict(list)
+    for row in qs:
+        result[row.channel_id].append(row)
+    return result
 
 
 def list_quantities(*, channel_id: int | None = None, sku_id: int | None = None,
