@@ -217,11 +217,12 @@ class SkuAdmin(ConsoleModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     cost_fields = ("cost_amount", "cost_display")
     actions = ["change_prices"]
-    actions_detail = ["open_forecast", "open_cost_history"]
+    actions_detail = ["open_forecast", "open_cost_history", "open_channel_quantities"]
 
     has_change_prices_permission = permission_check("catalog.change_sku")
     has_view_forecastfit_permission = permission_check("inventory.view_forecastfit")
     has_view_costchange_permission = permission_check("inventory.view_costchange")
+    has_view_publishedquantity_permission = permission_check("channels.view_publishedquantity")
 
     @action(description=_("Demand forecast"), url_path="forecast-link", icon="monitoring",
             permissions=["view_forecastfit"])
@@ -235,6 +236,12 @@ class SkuAdmin(ConsoleModelAdmin):
         """The SKU's cost history: each receipt's landed cost averaged into its cost."""
         return redirect(reverse("admin:inventory_costchange_changelist")
                         + f"?sku__id__exact={int(object_id)}")
+
+    @action(description=_("Sellable per channel"), url_path="channels-link", icon="storefront",
+            permissions=["view_publishedquantity"])
+    def open_channel_quantities(self, request, object_id):
+        """Each channel's rule and quantity for the SKU (``admin/channels_sync.py``)."""
+        return redirect(reverse("admin:channels_sku_quantities", args=[int(object_id)]))
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(available_sum=Sum("stocks__available"))
