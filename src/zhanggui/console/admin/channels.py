@@ -222,3 +222,4 @@ class ChannelListingAdmin(ConsoleModelAdmin):
     @admin.action(description=_("Take selected listings off sale"), permissions=["change"])
     def delist_selected(self, request, queryset):
         return run_bulk(self, request, queryset, DELIST)
+from zhanggui.console.admin import channels_sync  # noqa: E402,F401  (the stock sync pages)
