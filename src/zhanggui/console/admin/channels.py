@@ -141,6 +141,12 @@ class ListingForm(forms.ModelForm):
         model = ChannelListing
         fields = ("channel", "sku", "title", "price_amount", "external_id")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # MoneyField's default is 0.00; an empty price means "the price list, else the SKU's".
+        if self.instance.pk is None:
+            self.fields["price_amount"].initial = None
+
 
 LIST = Operation(title=_("Put on sale"), done_message=_("%(count)d listing(s) put on sale."),
                  perform=lambda listing, data, actor: actions.list_listing(listing, actor=actor))
