@@ -46,7 +46,7 @@ class LiveSession(TimeStampedModel):
     script = models.TextField(_("script"), blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    gmv_target_amount = MoneyField(_("GMV target"), null=True, blank=True)
+    gmv_target_amount = MoneyField(_("GMV target"), null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = _("live session")
@@ -73,7 +73,7 @@ class LiveSegment(models.Model):
     minutes = models.PositiveIntegerField(_("minutes"), default=10)
     talking_points = models.TextField(_("talking points"), blank=True)
     # The segment's offers.
-    flash_price_amount = MoneyField(_("flash-sale price"), null=True, blank=True)
+    flash_price_amount = MoneyField(_("flash-sale price"), null=True, blank=True, default=None)
     flash_cap = models.PositiveIntegerField(_("flash-sale cap (units)"), null=True, blank=True)
     promotion = models.ForeignKey(Promotion, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("promotion"))
