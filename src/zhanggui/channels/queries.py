@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhanggui.catalog.models import Sku
 from zhanggui.channels import rules
 from zhanggui.channels.errors import ChannelNotFound, ListingNotFound
-from zhanggui.channels.models import Channel, ChannelListing, ListingStatus
+from zhanggui.channels.models import Channel, ChannelListing, ListingStatus, Platform
 from zhanggui.listing import queries as listing_queries
 from zhanggui.pricing import queries as pricing_queries
 
@@ -143,7 +143,7 @@ def price_conflicts(*, at: datetime | None = None, sku_id: int | None = None) ->
     for listing in listings:
         by_sku[listing.sku_id].append(listing)
     own = own_prices([group[0].sku for group in by_sku.values()])
-    names = dict(Channel.objects.values_list("code", "name"))
+    names = channel_names()
     rows = []
     for sku_id_, group in by_sku.items():
         sku = group[0].sku
@@ -176,4 +176,8 @@ def channel_rates() -> dict[str, rules.ChannelRates]:
 
 
 def channel_names() -> dict[str, str]:
-    return dict(Channel.objects.values_list("code", "name"))
+    """Names by code: the channels' own, else the platform's name for a platform code with no
+    ``Channel`` row (``own`` → "own store")."""
+    names = {code: str(label) for code, label in Platform.choices}
+    names.update(Channel.objects.values_list("code", "name"))
+    return names
