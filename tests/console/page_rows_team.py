@@ -1,6 +1,6 @@
 """Page-matrix rows of the team (issue 18 item 5): the team dashboard and a staff member's
 page, KPI targets and performance reviews (owner only: the team permissions are the
-owner's). ``store(store)`` adds what the pages open (a target and a draft review): call it
+owner's). ``make_team_objects(store)`` adds what the pages open (a target and a draft review): call it
 in ``page_store.every_kind``."""
 
 from datetime import date
@@ -17,7 +17,7 @@ PAGES: dict[str, Page] = {
 }
 
 
-def store(store: dict) -> None:
+def make_team_objects(store: dict) -> None:
     """An operator with a GMV target of November 2026 and a draft review of it."""
     from tests import factories
     from zhanggui.team import actions
