@@ -183,9 +183,11 @@ def _after_rule_change(rule: SyncRule) -> None:
 
 
 @transaction.atomic
-def save_rule(rule: SyncRule, *, actor: Staff | None, changed_fields: Iterable[str] = ()) -> SyncRule:
+def save_rule(rule: SyncRule, *, actor: Staff | None, changed_fields: Iterable[str] = (),
+              sync: bool = True) -> SyncRule:
     """Create or change a sync rule (logged): its SKUs' quantities are recomputed now and
-    pushed after the commit.
+    pushed after the commit (``sync=False``: neither — for setting up many rules before one
+    ``recompute``).
 
     Raises:
         InvalidSyncRule: a share outside 0–1, or a maximum below the minimum.
@@ -199,8 +201,9 @@ def save_rule(rule: SyncRule, *, actor: Staff | None, changed_fields: Iterable[s
         raise SyncRuleExists(channel=rule.channel, sku=rule.sku or _("every SKU"))
     saved = save_record(rule, actor=actor, changed_fields=changed_fields)
     saved.refresh_from_db()  # the stored figures (a share with its four decimals)
-    recompute(_affected(saved))
-    _after_rule_change(saved)
+    if sync:
+        recompute(_affected(saved))
+        _after_rule_change(saved)
     return saved
 
 
