@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
-from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminPasswordInput
+from unfold.widgets import UnfoldAdminDecimalFieldWidget, UnfoldAdminPasswordWidget
 
 from zhanggui.channels import actions, queries, rules
 from zhanggui.channels.models import Channel, ChannelListing
@@ -66,7 +66,7 @@ class SecretField(forms.CharField):
     """Write-only: never rendered back; left empty, the stored secret is kept."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.update(required=False, widget=UnfoldAdminPasswordInput(render_value=False))
+        kwargs.update(required=False, widget=UnfoldAdminPasswordWidget(render_value=False))
         super().__init__(*args, **kwargs)
 
 
@@ -98,6 +98,8 @@ class ChannelAdmin(ConsoleModelAdmin):
         if db_field.name == "api_secret":
             return SecretField(label=db_field.verbose_name,
                                help_text=_("write-only: never shown; leave empty to keep the stored one"))
+        if db_field.name == "api_url":
+            kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
