@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from zhanggui.accounts.models import Staff
 from zhanggui.channels.models import Channel
+from zhanggui.core.errors import NotFound
 from zhanggui.live import rules
 from zhanggui.live.models import LiveMetric, LiveReview, LiveSegment, LiveSession, SessionStatus
 from zhanggui.live.rules import Conversion, Figures
@@ -94,3 +95,19 @@ def channel_choices() -> list[tuple[str, str]]:
     """The channels sessions ran on, ``(code, name)``."""
     return list(Channel.objects.filter(live_sessions__isnull=False).distinct()
                 .order_by("code").values_list("code", "name"))
+
+
+def get_session(session_id: int) -> LiveSession:
+    """Raises: NotFound."""
+    try:
+        return LiveSession.objects.get(pk=session_id)
+    except LiveSession.DoesNotExist:
+        raise NotFound() from None
+
+
+def get_segment(session: LiveSession, segment_id: int) -> LiveSegment:
+    """Raises: NotFound (also a segment of another session)."""
+    try:
+        return session.segments.get(pk=segment_id)
+    except LiveSegment.DoesNotExist:
+        raise NotFound() from None
