@@ -164,10 +164,10 @@ resq AS (SELECT channel_id, sku_id, available,
                 {least}(available, SUM(want) OVER (PARTITION BY sku_id ORDER BY channel_id))
                 - {least}(available, SUM(want) OVER (PARTITION BY sku_id ORDER BY channel_id) - want) AS q
          FROM res),
-p AS (SELECT s2.sku_id,
-             s2.available - COALESCE((SELECT SUM(q) FROM resq WHERE resq.sku_id = s2.sku_id), 0) AS pool
+p AS (SELECT s2.sku_id, s2.available - COALESCE(rs.total, 0) AS pool
       FROM (SELECT DISTINCT r.sku_id, COALESCE(s.available, 0) AS available
-            FROM r LEFT JOIN s ON s.sku_id = r.sku_id) s2),
+            FROM r LEFT JOIN s ON s.sku_id = r.sku_id) s2
+      LEFT JOIN (SELECT sku_id, SUM(q) AS total FROM resq GROUP BY sku_id) rs ON rs.sku_id = s2.sku_id),
 shq AS (SELECT r.channel_id, r.sku_id, {greatest}(0, {least}({wanted_shared}, p.pool - r.guard)) AS q
         FROM r JOIN p ON p.sku_id = r.sku_id WHERE r.pool = 'shared'),
 allq AS (SELECT channel_id, sku_id, q FROM resq UNION ALL SELECT channel_id, sku_id, q FROM shq)
