@@ -93,6 +93,9 @@ class LiveSessionAdmin(ConsoleModelAdmin):
 
     has_run_session_permission = permission_check(RUN)
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a session is cancelled, never deleted (its history stays)
+
     def get_queryset(self, request):
         return queries.with_plan(super().get_queryset(request))
 
