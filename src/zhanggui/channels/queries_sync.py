@@ -41,24 +41,23 @@ def _as_rule(rule: SyncRule, channel: Channel) -> Rule:
 def rules_by_sku(sku_ids: Iterable[int] | None = None) -> dict[int, list[Rule]]:
     """SKU id → the rule of each channel it is synced on: an active channel where the SKU's
     listing is on sale and an active rule applies (the SKU's own, else the channel's
-    default). Three queries whatever the number of SKUs."""
-    channels = {c.pk: c for c in active_channels()}
-    if not channels:
-        return {}
+    default). Two queries whatever the number of SKUs."""
     ids = None if sku_ids is None else list(sku_ids)
-    rule_qs = SyncRule.objects.filter(channel_id__in=channels, is_active=True)
-    listing_qs = ChannelListing.objects.filter(channel_id__in=channels, status=ListingStatus.LISTED)
+    rule_qs = SyncRule.objects.filter(channel__is_active=True, is_active=True).select_related("channel")
+    listing_qs = ChannelListing.objects.filter(channel__is_active=True, status=ListingStatus.LISTED)
     if ids is not None:
         rule_qs = rule_qs.filter(Q(sku_id__in=ids) | Q(sku__isnull=True))
         listing_qs = listing_qs.filter(sku_id__in=ids)
     own: dict[tuple[int, int], Rule] = {}
     default: dict[int, Rule] = {}
     for rule in rule_qs:
-        converted = _as_rule(rule, channels[rule.channel_id])
+        converted = _as_rule(rule, rule.channel)
         if rule.sku_id is None:
             default[rule.channel_id] = converted
         else:
             own[(rule.channel_id, rule.sku_id)] = converted
+    if not own and not default:
+        return {}
     result: dict[int, list[Rule]] = defaultdict(list)
     for channel_id, sku_id in listing_qs.values_list("channel_id", "sku_id").order_by():
         rule = own.get((channel_id, sku_id)) or default.get(channel_id)
