@@ -13,12 +13,12 @@ from zhanggui.accounts.api_auth import require_perm
 from zhanggui.catalog.queries import get_sku
 from zhanggui.channels import actions, queries, rules
 from zhanggui.channels.api_schemas import (
+    ChannelListingFilter,
+    ChannelListingIn,
+    ChannelListingOut,
+    ChannelListingPatchIn,
     ChannelOut,
-    ConflictOut,
-    ListingFilter,
-    ListingIn,
-    ListingOut,
-    ListingPatchIn,
+    PriceConflictOut,
 )
 from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
 
@@ -66,16 +66,16 @@ def list_channels(request, is_active: bool | None = None):
     return [_channel_out(c, limits) for c in queries.list_channels(is_active=is_active)]
 
 
-@router.get("/listings", response={200: list[ListingOut], **ERRORS})
+@router.get("/listings", response={200: list[ChannelListingOut], **ERRORS})
 @paginate(ListingPagination, page_size=50)
-def list_listings(request, filters: Query[ListingFilter]):
+def list_listings(request, filters: Query[ChannelListingFilter]):
     """Listings by channel and SKU (filters: channel, status, SKU)."""
     require_perm(request, "channels.view_channellisting")
     return queries.list_listings(**filters.model_dump())
 
 
-@router.post("/listings", response={201: ListingOut, **ERRORS})
-def create_listing(request, payload: ListingIn):
+@router.post("/listings", response={201: ChannelListingOut, **ERRORS})
+def create_listing(request, payload: ChannelListingIn):
     """A draft listing (no price: the channel price list, else the SKU's price)."""
     require_perm(request, "channels.add_channellisting")
     listing = actions.create_listing(
@@ -84,14 +84,14 @@ def create_listing(request, payload: ListingIn):
     return Status(201, _one(listing.pk))
 
 
-@router.get("/listings/{listing_id}", response={200: ListingOut, **ERRORS})
+@router.get("/listings/{listing_id}", response={200: ChannelListingOut, **ERRORS})
 def get_listing(request, listing_id: Id):
     require_perm(request, "channels.view_channellisting")
     return _one(listing_id)
 
 
-@router.patch("/listings/{listing_id}", response={200: ListingOut, **ERRORS})
-def update_listing(request, listing_id: Id, payload: ListingPatchIn):
+@router.patch("/listings/{listing_id}", response={200: ChannelListingOut, **ERRORS})
+def update_listing(request, listing_id: Id, payload: ChannelListingPatchIn):
     """Change title, price (``clear_price``: follow the price list or SKU) or item id."""
     require_perm(request, "channels.change_channellisting")
     changes = {name: value for name, value in (("title", payload.title),
@@ -105,7 +105,7 @@ def update_listing(request, listing_id: Id, payload: ListingPatchIn):
     return _one(listing_id)
 
 
-@router.post("/listings/{listing_id}/list", response={200: ListingOut, **ERRORS})
+@router.post("/listings/{listing_id}/list", response={200: ChannelListingOut, **ERRORS})
 def list_listing(request, listing_id: Id):
     """Put on sale; refused (``channel_title_too_long``) when the title is over the limit."""
     require_perm(request, "channels.change_channellisting")
@@ -113,14 +113,14 @@ def list_listing(request, listing_id: Id):
     return _one(listing_id)
 
 
-@router.post("/listings/{listing_id}/delist", response={200: ListingOut, **ERRORS})
+@router.post("/listings/{listing_id}/delist", response={200: ChannelListingOut, **ERRORS})
 def delist_listing(request, listing_id: Id):
     require_perm(request, "channels.change_channellisting")
     actions.delist_listing(queries.get_listing(listing_id), actor=request.user)
     return _one(listing_id)
 
 
-@router.get("/price-conflicts", response={200: list[ConflictOut], **ERRORS})
+@router.get("/price-conflicts", response={200: list[PriceConflictOut], **ERRORS})
 @paginate(BoundedPagination, page_size=50)
 def price_conflicts(request, sku_id: Id | None = None):
     """SKUs on sale on two or more channels whose price breaks a rule: below the own store's

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
-from zhanggui.channels.models import ListingStatus
 from zhanggui.core.schemas import Id
 
 
@@ -26,7 +26,7 @@ class ChannelOut(Schema):
     listed_count: int | None = None
 
 
-class ListingOut(Schema):
+class ChannelListingOut(Schema):
     id: int
     channel_id: int
     channel: str
@@ -45,13 +45,13 @@ class ListingOut(Schema):
     updated_at: datetime
 
 
-class ListingFilter(Schema):
+class ChannelListingFilter(Schema):
     channel_id: Id | None = None
-    status: ListingStatus | None = None
+    status: Literal["draft", "listed", "delisted"] | None = None
     sku_id: Id | None = None
 
 
-class ListingIn(Schema):
+class ChannelListingIn(Schema):
     channel_id: Id
     sku_id: Id
     title: str = Field("", max_length=120)
@@ -59,14 +59,14 @@ class ListingIn(Schema):
     external_id: str = Field("", max_length=64)
 
 
-class ListingPatchIn(Schema):
+class ChannelListingPatchIn(Schema):
     title: str | None = Field(None, max_length=120)
     price: Decimal | None = Field(None, max_digits=12, decimal_places=2)
     clear_price: bool = Field(False, description="follow the price list or the SKU's price")
     external_id: str | None = Field(None, max_length=64)
 
 
-class ConflictOut(Schema):
+class PriceConflictOut(Schema):
     sku_id: int
     sku: str
     product: str
