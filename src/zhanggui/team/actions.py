@@ -14,7 +14,7 @@ from zhanggui.channels.models import Channel, Platform
 from zhanggui.core.errors import InvalidInput
 from zhanggui.team import errors, queries
 from zhanggui.team.kpis import KPIS, Kpi
-from zhanggui.team.models import KpiTarget, PerformanceReview, ReviewStatus, ScopeKind
+from zhanggui.team.models import KpiScope, KpiTarget, PerformanceReview, ReviewStatus
 
 TARGET_FIELDS = ("staff_id", "kpi", "scope_kind", "scope_value", "period_start", "period_end",
                  "target_value", "note")
@@ -27,10 +27,10 @@ def _state(obj, fields) -> dict:
 def _check_scope(kpi: Kpi, scope_kind: str, scope_value: str) -> None:
     if scope_kind not in kpi.scopes:
         raise errors.ScopeNotAccepted(kpi=kpi.code, problem=scope_kind or "shop")
-    if scope_kind == ScopeKind.SHOP:
+    if scope_kind == KpiScope.SHOP:
         if scope_value:
             raise errors.ScopeNotAccepted(kpi=kpi.code, problem=scope_value)
-    elif scope_kind == ScopeKind.CATEGORY:
+    elif scope_kind == KpiScope.CATEGORY:
         if not scope_value.isdigit() or not Category.objects.filter(pk=int(scope_value)).exists():
             raise errors.ScopeNotAccepted(kpi=kpi.code, problem=scope_value)
     elif scope_value not in Platform.values and not Channel.objects.filter(code=scope_value).exists():

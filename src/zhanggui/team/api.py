@@ -18,7 +18,7 @@ from zhanggui.accounts.queries import get_staff
 from zhanggui.core.schemas import ERRORS, BoundedPagination, Day, Id
 from zhanggui.team import actions, queries
 from zhanggui.team.kpis import KPIS
-from zhanggui.team.models import ScopeKind
+from zhanggui.team.models import KpiScope
 
 router = Router()
 Scope = Literal["", "category", "channel"]
@@ -213,7 +213,7 @@ def change_target(request, target_id: Id, payload: TargetPatchIn):
     require_perm(request, "team.change_kpitarget")
     target = queries.get_target(target_id)
     changes = payload.model_dump(exclude_none=True)
-    if changes.get("scope_kind") == ScopeKind.SHOP:
+    if changes.get("scope_kind") == KpiScope.SHOP:
         changes.setdefault("scope_value", "")
     return actions.change_target(target, actor=request.user, **changes)
 

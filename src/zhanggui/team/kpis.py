@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.accounts.roles import Role
-from zhanggui.team.models import ScopeKind
+from zhanggui.team.models import KpiScope
 
 HIGHER, LOWER = "higher", "lower"
 LISTING_SCORE = "listing_score"  # the source of listing quality (not the registry)
@@ -36,7 +36,7 @@ class Kpi:
     unit: str  # money, minutes, rate, score
     direction: str  # HIGHER or LOWER is better
     roles: tuple[str, ...]
-    scopes: tuple[str, ...]  # ScopeKind values accepted
+    scopes: tuple[str, ...]  # KpiScope values accepted
     formula: str
     metric: str = ""
     category_metric: str = ""
@@ -45,7 +45,7 @@ class Kpi:
     cumulative: bool = False
 
     def metric_for(self, scope_kind: str) -> str:
-        if scope_kind == ScopeKind.CATEGORY and self.category_metric:
+        if scope_kind == KpiScope.CATEGORY and self.category_metric:
             return self.category_metric
         return self.metric
 
@@ -56,33 +56,33 @@ class Kpi:
 
 KPIS = {k.code: k for k in [
     Kpi("gmv", _("GMV"), "money", HIGHER, (Role.OPERATOR,),
-        (ScopeKind.SHOP, ScopeKind.CATEGORY, ScopeKind.CHANNEL),
+        (KpiScope.SHOP, KpiScope.CATEGORY, KpiScope.CHANNEL),
         "registry gmv (Σ paid amount of orders paid in the period; with a channel, that "
         "channel's orders); for a category, registry line_gmv (Σ line totals of the "
         "category's order lines paid in the period, subcategories included)",
         metric="gmv", category_metric="line_gmv", cumulative=True),
     Kpi("first_response_time", _("First response time (median minutes)"), "minutes", LOWER,
-        (Role.SERVICE,), (ScopeKind.SHOP,),
+        (Role.SERVICE,), (KpiScope.SHOP,),
         "registry first_response_time grouped by assignee_id: median minutes from ticket "
         "created to first staff reply, over the agent's tickets first answered in the period",
         metric="first_response_time", staff_dimension="assignee_id",
         counted_by="tickets_answered"),
-    Kpi("csat", _("Satisfaction (CSAT)"), "rate", HIGHER, (Role.SERVICE,), (ScopeKind.SHOP,),
+    Kpi("csat", _("Satisfaction (CSAT)"), "rate", HIGHER, (Role.SERVICE,), (KpiScope.SHOP,),
         "registry csat grouped by assignee_id: ratings of 4–5 / ratings, given in the period "
         "to the agent's tickets", metric="csat", staff_dimension="assignee_id",
         counted_by="ratings"),
     Kpi("ship_within_48h_rate", _("48-hour ship rate"), "rate", HIGHER, (Role.WAREHOUSE,),
-        (ScopeKind.SHOP, ScopeKind.CHANNEL),
+        (KpiScope.SHOP, KpiScope.CHANNEL),
         "registry ship_within_48h_rate grouped by packer_id: orders paid in the period whose "
         "first parcel the staff member packed (else shipped) and that were collected ≤ 48 h "
         "after payment / such orders due", metric="ship_within_48h_rate",
         staff_dimension="packer_id", counted_by="ship_due_orders"),
-    Kpi("pick_accuracy", _("Pick accuracy"), "rate", HIGHER, (Role.WAREHOUSE,), (ScopeKind.SHOP,),
+    Kpi("pick_accuracy", _("Pick accuracy"), "rate", HIGHER, (Role.WAREHOUSE,), (KpiScope.SHOP,),
         "registry pick_accuracy grouped by packer_id: lines of the parcels the staff member "
         "packed in the period with no refused scan / lines they packed",
         metric="pick_accuracy", staff_dimension="packer_id", counted_by="lines_packed"),
     Kpi("listing_quality", _("Listing quality (average score)"), "score", HIGHER,
-        (Role.DESIGNER,), (ScopeKind.SHOP, ScopeKind.CATEGORY),
+        (Role.DESIGNER,), (KpiScope.SHOP, KpiScope.CATEGORY),
         "average of the current listing quality scores (0–100) of the products in scope "
         "(a category: with its subcategories), delisted products left out",
         metric=LISTING_SCORE),

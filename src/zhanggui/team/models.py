@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from zhanggui.core.models import TimeStampedModel
 
 
-class ScopeKind(models.TextChoices):
+class KpiScope(models.TextChoices):
     SHOP = "", _("whole shop")
     CATEGORY = "category", _("category")
     CHANNEL = "channel", _("channel")
@@ -25,8 +25,8 @@ class KpiTarget(TimeStampedModel):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="kpi_targets", verbose_name=_("staff member"))
     kpi = models.CharField(_("KPI"), max_length=40)
-    scope_kind = models.CharField(_("scope"), max_length=10, choices=ScopeKind.choices,
-                                  default=ScopeKind.SHOP, blank=True)
+    scope_kind = models.CharField(_("scope"), max_length=10, choices=KpiScope.choices,
+                                  default=KpiScope.SHOP, blank=True)
     scope_value = models.CharField(_("category or channel"), max_length=40, blank=True,
                                    help_text=_("the category's id or the channel's code"))
     period_start = models.DateField(_("from"))

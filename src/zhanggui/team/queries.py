@@ -24,7 +24,7 @@ from zhanggui.core.timeutil import shop_today
 from zhanggui.listing.models import ProductScore
 from zhanggui.team import rules
 from zhanggui.team.kpis import KPIS, LISTING_SCORE, Kpi
-from zhanggui.team.models import KpiTarget, PerformanceReview, ScopeKind
+from zhanggui.team.models import KpiScope, KpiTarget, PerformanceReview
 
 PERIOD_CHOICES = ("this_month", "last_month", "this_quarter")
 WAREHOUSE_TABLES = {"parcel_work", "pack_scans"}  # those the staff KPIs need
@@ -85,9 +85,9 @@ def _period(target: KpiTarget) -> Period:
 
 
 def _filters(target: KpiTarget) -> Filters:
-    if target.scope_kind == ScopeKind.CATEGORY:
+    if target.scope_kind == KpiScope.CATEGORY:
         return Filters(category_id=int(target.scope_value))
-    if target.scope_kind == ScopeKind.CHANNEL:
+    if target.scope_kind == KpiScope.CHANNEL:
         return Filters(channel=target.scope_value)
     return Filters()
 
@@ -102,7 +102,7 @@ def _category_subtree(category_id: int) -> list[int]:
 
 def _listing_quality(target: KpiTarget) -> Decimal | None:
     scores = ProductScore.objects.exclude(product__status=ListingStatus.DELISTED)
-    if target.scope_kind == ScopeKind.CATEGORY:
+    if target.scope_kind == KpiScope.CATEGORY:
         scores = scores.filter(product__category_id__in=_category_subtree(int(target.scope_value)))
     average = scores.aggregate(value=Avg("score"))["value"]
     return None if average is None else Decimal(str(average)).quantize(Decimal("0.1"))

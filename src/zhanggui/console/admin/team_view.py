@@ -10,7 +10,7 @@ from zhanggui.catalog.models import Category
 from zhanggui.console.formatting import channel, money, percent
 from zhanggui.team import rules
 from zhanggui.team.kpis import KPIS
-from zhanggui.team.models import ScopeKind
+from zhanggui.team.models import KpiScope
 from zhanggui.team.queries import TargetFigures
 
 STATUS_LABELS = {rules.NO_DATA: _("no data yet"), rules.NOT_STARTED: _("not started"),
@@ -34,15 +34,15 @@ def value(amount: Decimal | None, unit: str) -> str:
 
 def scope_names(rows: list[TargetFigures]) -> dict[str, str]:
     """Category id → its name, for the category scopes among ``rows`` (one query)."""
-    ids = {int(r.target.scope_value) for r in rows if r.target.scope_kind == ScopeKind.CATEGORY}
+    ids = {int(r.target.scope_value) for r in rows if r.target.scope_kind == KpiScope.CATEGORY}
     return {str(pk): name for pk, name in Category.objects.filter(pk__in=ids).values_list("id", "name")}
 
 
 def scope_label(row: TargetFigures, names: dict[str, str]) -> str:
     t = row.target
-    if t.scope_kind == ScopeKind.CATEGORY:
+    if t.scope_kind == KpiScope.CATEGORY:
         return names.get(t.scope_value, t.scope_value)
-    if t.scope_kind == ScopeKind.CHANNEL:
+    if t.scope_kind == KpiScope.CHANNEL:
         return channel(t.scope_value)
     return str(_("whole shop"))
 
