@@ -49,7 +49,7 @@ def percent(value: Decimal) -> str:
 class SyncRuleForm(forms.ModelForm):
     percent = forms.DecimalField(label=_("share of available (%)"), min_value=0, max_value=100,
                                  max_digits=6, decimal_places=2, initial=100,
-                                 help_text=_("60 = 60 % of the pool's stock"))
+                                 help_text=_("60 means 60 percent of the pool's stock"))
 
     class Meta:
         model = SyncRule
