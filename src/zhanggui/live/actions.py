@@ -63,10 +63,19 @@ def _lock(session: LiveSession) -> LiveSession:
     return LiveSession.objects.select_for_update().get(pk=session.pk)
 
 
+def touch(session: LiveSession) -> None:
+    """Mark the session changed (``updated_at``) when its segments or figures change: the
+    warehouse re-reads a session's segments and figures with the session
+    (``analytics.extract_live``)."""
+    session.updated_at = timezone.now()
+    LiveSession.objects.filter(pk=session.pk).update(updated_at=session.updated_at)
+
+
 def _editable(session: LiveSession) -> LiveSession:
     session = _lock(session)
     if session.status not in PLANNABLE:
         raise SessionNotEditable(status=session.get_status_display())
+    touch(session)  # a segment is about to change (or the session itself, saved anyway)
     return session
 
 

@@ -13,6 +13,7 @@ from zhanggui.accounts.rules import json_value
 from zhanggui.core.errors import InvalidInput
 from zhanggui.inventory.rules_feed import decode_feed
 from zhanggui.live import rules_metrics
+from zhanggui.live.actions import touch
 from zhanggui.live.errors import InvalidMetrics, SessionNotEditable
 from zhanggui.live.models import LiveMetric, LiveSegment, LiveSession, MetricSource, SessionStatus
 from zhanggui.live.queries import figures_of
@@ -26,6 +27,7 @@ def _running_or_over(session: LiveSession) -> LiveSession:
     session = LiveSession.objects.select_for_update().get(pk=session.pk)
     if session.status not in WITH_FIGURES:
         raise SessionNotEditable(status=session.get_status_display())
+    touch(session)  # its figures are about to change (the warehouse re-reads them with it)
     return session
 
 
