@@ -69,6 +69,7 @@ def export_dir(settings, tmp_path):
     request (eager Celery) unless it asks for the web process's thread."""
     settings.ZHANGGUI_EXPORT_DIR = tmp_path / "exports"
     settings.ZHANGGUI_EXPORTS_IN_THREAD = False
+    settings.ZHANGGUI_CHANNEL_EXPORT_DIR = tmp_path / "channel-exports"  # stock sync's CSVs
     return settings.ZHANGGUI_EXPORT_DIR
 
 

@@ -195,7 +195,8 @@ api.add_router(f"{V1}/insights", insights_anomalies_router, tags=["insights"])  
 api.add_router(f"{V1}/insights", insights_simulation_router, tags=["insights"])  # simulations
 api.add_router(f"{V1}/insights/basket", insights_basket_router, tags=["insights"])
 api.add_router(f"{V1}/insights/recommendations", insights_recommend_router, tags=["insights"])
+# Stock sync first: the channels router's /{channel_id} would take its paths.
+api.add_router(f"{V1}/channels", channels_sync_router, tags=["channels"])
 api.add_router(f"{V1}/channels", channels_router, tags=["channels"])
-api.add_router(f"{V1}/channels", channels_sync_router, tags=["channels"])  # stock sync
 api.add_router(f"{V1}/live", live_router, tags=["live"])
 api.add_router(f"{V1}/team", team_router, tags=["team"])

@@ -19,6 +19,7 @@ from tests.api import matrix_cases as core
 from tests.api.case import Case
 from tests.api.support import NOBODY
 from tests.channels import matrix_cases_listings as channel_cases
+from tests.channels import matrix_cases_sync as sync_cases
 from tests.customers import matrix_cases_points as points_cases
 from tests.customers import matrix_cases_segments as segment_cases
 from tests.fulfillment import matrix_cases_carriers as carrier_cases
@@ -513,6 +514,21 @@ ROWS += [
         "channels.change_channellisting"),
     Row("GET", f"{CH}/price-conflicts", channel_cases.price_conflicts,
         "channels.view_channellisting"),
+]
+# Channel stock sync (tests/channels/matrix_cases_sync.py).
+ROWS += [
+    Row("GET", f"{CH}/published-quantities", sync_cases.quantities,
+        "channels.view_publishedquantity"),
+    Row("GET", f"{CH}/publish-runs", sync_cases.runs, "channels.view_publishrun"),
+    Row("GET", f"{CH}/publish-runs/{{run_id}}", sync_cases.run, "channels.view_publishrun"),
+    Row("POST", f"{CH}/sync/recompute", sync_cases.recompute, "channels.publish_stock"),
+    Row("POST", f"{CH}/{{channel_id}}/publish", sync_cases.publish, "channels.publish_stock"),
+    Row("GET", f"{CH}/sync-rules", sync_cases.rules, "channels.view_syncrule"),
+    Row("POST", f"{CH}/sync-rules", sync_cases.create_rule, "channels.add_syncrule", 201),
+    Row("PATCH", f"{CH}/sync-rules/{{rule_id}}", sync_cases.update_rule,
+        "channels.change_syncrule"),
+    Row("DELETE", f"{CH}/sync-rules/{{rule_id}}", sync_cases.delete_rule,
+        "channels.delete_syncrule", 204),
 ]
 # Team targets, reviews and "my numbers" (tests/team/matrix_cases_team.py).
 TEAM = f"{V1}/team"

@@ -10,7 +10,14 @@ so that each object page has an object to open.
 
 from collections.abc import Callable
 
-from tests.console import page_rows_insights, page_rows_life
+from tests.console import (
+    page_rows_channel_sync,
+    page_rows_channels,
+    page_rows_insights,
+    page_rows_life,
+    page_rows_live,
+    page_rows_team,
+)
 from tests.console.page_kinds import (  # noqa: F401  (re-exported for test_page_matrix)
     ALL_ROLES,
     ANONYMOUS,
@@ -330,3 +337,7 @@ PAGES.update({
 
 PAGES.update(page_rows_life.PAGES)
 PAGES.update(page_rows_insights.PAGES)
+PAGES.update(page_rows_channels.PAGES)
+PAGES.update(page_rows_channel_sync.PAGES)
+PAGES.update(page_rows_live.PAGES)
+PAGES.update(page_rows_team.PAGES)

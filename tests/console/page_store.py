@@ -157,7 +157,22 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
         supplier_actions.ReceiptLineInput(accepted=4, rejected=1, reject_reason="damaged"))})
     customers_for_life_rows(owner, store["customer"])
     insights_rows()
+    channels_live_team_rows(store)
     return {**store, "import_run": run}
+
+
+def channels_live_team_rows(store: dict) -> None:
+    """One object of every kind of issue 18: a channel with a listing and its stock sync
+    (rule, quantity, a publish run), a live session that ran, a KPI target and a review."""
+    from tests.console.page_rows_channel_sync import make_channel_sync_objects
+    from tests.console.page_rows_channels import make_channel_objects
+    from tests.console.page_rows_live import live_rows
+    from tests.console.page_rows_team import make_team_objects
+
+    make_channel_objects(store)
+    make_channel_sync_objects(store)  # after the channel and its listing
+    live_rows()
+    make_team_objects(store)
 
 
 def customers_for_life_rows(owner, customer) -> None:

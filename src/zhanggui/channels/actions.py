@@ -17,7 +17,8 @@ from zhanggui.channels.errors import (
     ListingNotChangeable,
     TitleTooLong,
 )
-from zhanggui.channels.models import Channel, ChannelListing, ListingStatus
+from zhanggui.channels.models import Channel, ChannelListing, ChannelListingStatus
+from zhanggui.channels.tasks import request_sync_on_commit
 from zhanggui.core.money import to_money
 
 SECRET_FIELDS = frozenset({"api_secret"})
@@ -86,8 +87,8 @@ def create_listing(channel: Channel, sku: Sku, *, actor: Staff | None, title: st
 def update_listing(listing: ChannelListing, *, actor: Staff | None, **changes) -> ChannelListing:
     """Change title, price (None: follow the price list or the SKU) or platform item id. A
     listed listing keeps being checked: a title over the channel's limit is refused."""
-    listing = ChannelListing.objects.select_for_update().select_related("channel", "sku__product").get(
-        pk=listing.pk)
+    listing = (ChannelListing.objects.select_for_update()
+               .select_related("channel", "sku__product").get(pk=listing.pk))
     unknown = set(changes) - set(LISTING_FIELDS)
     if unknown:
         raise TypeError(f"not a listing field: {sorted(unknown)}")
@@ -99,7 +100,7 @@ def update_listing(listing: ChannelListing, *, actor: Staff | None, **changes) -
             changes[name] = (changes[name] or "").strip()
     for name, value in changes.items():
         setattr(listing, name, value)
-    if listing.status == ListingStatus.LISTED:
+    if listing.status == ChannelListingStatus.LISTED:
         _check_title(listing)
     listing.save()
     log_operation(listing, action="channels.update_listing", actor=actor, before=before,
@@ -110,18 +111,19 @@ def update_listing(listing: ChannelListing, *, actor: Staff | None, **changes) -
 @transaction.atomic
 def list_listing(listing: ChannelListing, *, actor: Staff | None) -> ChannelListing:
     """Put a listing on sale: the channel must be active and the title within its limit."""
-    listing = ChannelListing.objects.select_for_update().select_related("channel", "sku__product").get(
-        pk=listing.pk)
-    if listing.status == ListingStatus.LISTED:
-        raise ListingNotChangeable(status=ListingStatus.LISTED.label)
+    listing = (ChannelListing.objects.select_for_update()
+               .select_related("channel", "sku__product").get(pk=listing.pk))
+    if listing.status == ChannelListingStatus.LISTED:
+        raise ListingNotChangeable(status=ChannelListingStatus.LISTED.label)
     if not listing.channel.is_active:
         raise ChannelInactive(channel=listing.channel.name)
     _check_title(listing)
     before = listing.status
-    listing.status = ListingStatus.LISTED
+    listing.status = ChannelListingStatus.LISTED
     listing.save(update_fields=["status", "updated_at"])
     log_operation(listing, action="channels.list_listing", actor=actor,
                   before={"status": before}, after={"status": listing.status})
+    _sync_after_commit(listing)
     return listing
 
 
@@ -129,11 +131,18 @@ def list_listing(listing: ChannelListing, *, actor: Staff | None) -> ChannelList
 def delist_listing(listing: ChannelListing, *, actor: Staff | None) -> ChannelListing:
     """Take a listing off sale."""
     listing = ChannelListing.objects.select_for_update().get(pk=listing.pk)
-    if listing.status != ListingStatus.LISTED:
-        raise ListingNotChangeable(status=ListingStatus(listing.status).label)
+    if listing.status != ChannelListingStatus.LISTED:
+        raise ListingNotChangeable(status=ChannelListingStatus(listing.status).label)
     before = listing.status
-    listing.status = ListingStatus.DELISTED
+    listing.status = ChannelListingStatus.DELISTED
     listing.save(update_fields=["status", "updated_at"])
     log_operation(listing, action="channels.delist_listing", actor=actor,
                   before={"status": before}, after={"status": listing.status})
+    _sync_after_commit(listing)
     return listing
+
+
+def _sync_after_commit(listing: ChannelListing) -> None:
+    """A SKU put on or taken off sale on a channel gets its quantity there pushed at once
+    (taken off sale: 0), not at the next full sync."""
+    request_sync_on_commit([listing.sku_id])

@@ -130,7 +130,7 @@ def price_conflicts(request, sku_id: Id | None = None):
             for row in queries.price_conflicts(sku_id=sku_id)]
 
 
-@router.get("/{int:channel_id}", response={200: ChannelOut, **ERRORS})
+@router.get("/{channel_id}", response={200: ChannelOut, **ERRORS})
 def get_channel(request, channel_id: Id):
     require_perm(request, "channels.view_channel")
     return _channel_out(queries.get_channel(channel_id), queries.title_limits())

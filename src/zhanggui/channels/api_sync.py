@@ -39,7 +39,7 @@ class LineOut(Schema):
     error: str
 
 
-class RunOut(Schema):
+class PublishRunOut(Schema):
     id: int
     channel_id: int
     channel_code: str = Field(..., alias="channel.code")
@@ -58,7 +58,7 @@ class RunOut(Schema):
         return obj.actor.username if obj.actor_id else None
 
 
-class RunDetailOut(RunOut):
+class PublishRunDetailOut(PublishRunOut):
     lines: list[LineOut]
 
     @staticmethod
@@ -78,10 +78,10 @@ class RecomputeOut(Schema):
 
 class PublishOut(Schema):
     published: bool
-    run: RunOut | None
+    run: PublishRunOut | None
 
 
-class RuleIn(Schema):
+class SyncRuleIn(Schema):
     channel_id: Id
     sku_id: Id | None = None
     percent: Decimal = Field(Decimal("1"), ge=0, le=1, max_digits=5, decimal_places=4)
@@ -101,7 +101,7 @@ class RulePatch(Schema):
     is_active: bool | None = None
 
 
-class RuleOut(Schema):
+class SyncRuleOut(Schema):
     id: int
     channel_id: int
     sku_id: int | None
@@ -123,7 +123,7 @@ def list_quantities(request, channel_id: Id | None = None, sku_id: Id | None = N
     return queries_sync.list_quantities(channel_id=channel_id, sku_id=sku_id, differs=differs)
 
 
-@router.get("/publish-runs", response={200: list[RunOut], **ERRORS})
+@router.get("/publish-runs", response={200: list[PublishRunOut], **ERRORS})
 @paginate(BoundedPagination)
 def list_runs(request, channel_id: Id | None = None):
     """The publish log, newest first."""
@@ -131,7 +131,7 @@ def list_runs(request, channel_id: Id | None = None):
     return queries_sync.list_runs(channel_id=channel_id)
 
 
-@router.get("/publish-runs/{run_id}", response={200: RunDetailOut, **ERRORS})
+@router.get("/publish-runs/{run_id}", response={200: PublishRunDetailOut, **ERRORS})
 def get_run(request, run_id: Id):
     """One publish run with its lines."""
     require_perm(request, "channels.view_publishrun")
@@ -146,7 +146,7 @@ def recompute(request, payload: RecomputeIn):
     return {"skus": result.skus, "changed": len(result.changed)}
 
 
-@router.post("/{int:channel_id}/publish", response={200: PublishOut, **ERRORS})
+@router.post("/{channel_id}/publish", response={200: PublishOut, **ERRORS})
 def publish(request, channel_id: Id):
     """Push the channel's quantities that differ from what it last got; ``published``
     false when nothing differs."""
@@ -156,15 +156,15 @@ def publish(request, channel_id: Id):
     return {"published": run is not None, "run": run}
 
 
-@router.get("/sync-rules", response={200: list[RuleOut], **ERRORS})
+@router.get("/sync-rules", response={200: list[SyncRuleOut], **ERRORS})
 @paginate(BoundedPagination)
 def list_rules(request, channel_id: Id | None = None, sku_id: Id | None = None):
     require_perm(request, "channels.view_syncrule")
     return queries_sync.list_rules(channel_id=channel_id, sku_id=sku_id)
 
 
-@router.post("/sync-rules", response={201: RuleOut, **ERRORS})
-def create_rule(request, payload: RuleIn):
+@router.post("/sync-rules", response={201: SyncRuleOut, **ERRORS})
+def create_rule(request, payload: SyncRuleIn):
     """A channel's default rule (no ``sku_id``) or one SKU's rule; 409 ``sync_rule_exists``."""
     require_perm(request, "channels.add_syncrule")
     channel = get_channel(payload.channel_id)
@@ -181,7 +181,7 @@ def _rule(rule_id: int) -> SyncRule:
     return rule
 
 
-@router.patch("/sync-rules/{rule_id}", response={200: RuleOut, **ERRORS})
+@router.patch("/sync-rules/{rule_id}", response={200: SyncRuleOut, **ERRORS})
 def update_rule(request, rule_id: Id, payload: RulePatch):
     require_perm(request, "channels.change_syncrule")
     rule = _rule(rule_id)

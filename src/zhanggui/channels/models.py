@@ -88,7 +88,7 @@ class Channel(TimeStampedModel):
         return self.name
 
 
-class ListingStatus(models.TextChoices):
+class ChannelListingStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     LISTED = "listed", _("on sale")
     DELISTED = "delisted", _("delisted")
@@ -103,10 +103,10 @@ class ChannelListing(TimeStampedModel):
                             verbose_name=_("SKU"))
     title = models.CharField(_("channel title"), max_length=120, blank=True,
                              help_text=_("empty: the product's title"))
-    price_amount = MoneyField(_("channel price"), null=True, blank=True,
+    price_amount = MoneyField(_("channel price"), null=True, blank=True, default=None,
                               help_text=_("empty: the channel price list, else the SKU's price"))
-    status = models.CharField(_("status"), max_length=10, choices=ListingStatus.choices,
-                              default=ListingStatus.DRAFT)
+    status = models.CharField(_("status"), max_length=10, choices=ChannelListingStatus.choices,
+                              default=ChannelListingStatus.DRAFT)
     external_id = models.CharField(_("platform item id"), max_length=64, blank=True)
 
     class Meta:
@@ -164,7 +164,7 @@ class SyncRule(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} · {self.sku or _('default')}"
+        return f"{self.channel} · {self.sku or _('channel default')}"
 
 
 class PublishedQuantity(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhanggui.catalog.models import Sku
 from zhanggui.channels import rules
 from zhanggui.channels.errors import ChannelNotFound, ListingNotFound
-from zhanggui.channels.models import Channel, ChannelListing, ListingStatus, Platform
+from zhanggui.channels.models import Channel, ChannelListing, ChannelListingStatus, Platform
 from zhanggui.listing import queries as listing_queries
 from zhanggui.pricing import queries as pricing_queries
 
@@ -22,7 +22,7 @@ OWN = "own"
 
 def list_channels(*, is_active: bool | None = None) -> QuerySet[Channel]:
     channels = Channel.objects.annotate(
-        listed_count=Count("listings", filter=Q(listings__status=ListingStatus.LISTED)))
+        listed_count=Count("listings", filter=Q(listings__status=ChannelListingStatus.LISTED)))
     return channels if is_active is None else channels.filter(is_active=is_active)
 
 
@@ -129,7 +129,7 @@ def price_conflicts(*, at: datetime | None = None, sku_id: int | None = None) ->
     with its own listing or price-list price has no stored history and takes that price now.
     """
     at = at or timezone.now()
-    listed = (ChannelListing.objects.filter(status=ListingStatus.LISTED)
+    listed = (ChannelListing.objects.filter(status=ChannelListingStatus.LISTED)
               .select_related("channel", "sku__product"))
     if sku_id is not None:
         listed = listed.filter(sku_id=sku_id)

@@ -12,7 +12,7 @@ from zhanggui.channels.errors_sync import PublishRunNotFound
 from zhanggui.channels.models import (
     Channel,
     ChannelListing,
-    ListingStatus,
+    ChannelListingStatus,
     PoolKind,
     PublishedQuantity,
     PublishRun,
@@ -44,7 +44,7 @@ def rules_by_sku(sku_ids: Iterable[int] | None = None) -> dict[int, list[Rule]]:
     default). Two queries whatever the number of SKUs."""
     ids = None if sku_ids is None else list(sku_ids)
     rule_qs = SyncRule.objects.filter(channel__is_active=True, is_active=True).select_related("channel")
-    listing_qs = ChannelListing.objects.filter(channel__is_active=True, status=ListingStatus.LISTED)
+    listing_qs = ChannelListing.objects.filter(channel__is_active=True, status=ChannelListingStatus.LISTED)
     if ids is not None:
         rule_qs = rule_qs.filter(Q(sku_id__in=ids) | Q(sku__isnull=True))
         listing_qs = listing_qs.filter(sku_id__in=ids)
@@ -145,7 +145,7 @@ class ChannelFigure:
 def sku_channel_figures(sku_id: int) -> tuple[int, list[ChannelFigure]]:
     """The SKU's sellable stock and, for each channel, its listing, rule and quantities."""
     channels = list(Channel.objects.order_by("pk"))
-    listed = set(ChannelListing.objects.filter(sku_id=sku_id, status=ListingStatus.LISTED)
+    listed = set(ChannelListing.objects.filter(sku_id=sku_id, status=ChannelListingStatus.LISTED)
                  .values_list("channel_id", flat=True))
     rules = {(r.channel_id, r.sku_id): r for r in SyncRule.objects.filter(
         Q(sku_id=sku_id) | Q(sku__isnull=True), is_active=True)}

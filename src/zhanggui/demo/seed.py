@@ -18,10 +18,13 @@ from zhanggui.catalog.models import Product, Sku
 from zhanggui.demo import (
     anomalies_seed,
     campaigns_seed,
+    channel_sync_seed,
+    channels_seed,
     customers_seed,
     experiments_seed,
     live,
     live_plan,
+    live_seed,
     live_setup,
     log_write,
     marketing_seed,
@@ -32,6 +35,7 @@ from zhanggui.demo import (
     segments_seed,
     service_seed,
     supply_seed,
+    team_seed,
     traffic_seed,
 )
 from zhanggui.demo.basics import seed_staff, seed_warehouses
@@ -143,15 +147,29 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     progress.done("drop-ship supplier orders", f"{supply_seed.write_supplier_orders(clock)}")
     traffic_seed.seed_traffic(options, clock, catalog.drafts, orders, progress)
     progress.done("pricing", f"{pricing_seed.seed_pricing(clock, staff)} offers and templates")
+    _seed_channels_and_live(clock, staff, progress)
     spend = marketing_seed.write_ad_spend(stream(options, "marketing"), clock, orders, staff)
     progress.done("ad spend", f"{spend} days × channels")
     _seed_customers_for_life(options, clock, staff, progress)
+    team = team_seed.seed_team(clock, staff, finalise=False)
+    progress.done("team KPIs", ", ".join(f"{v} {k}" for k, v in team.items()))
     order_logs = log_write.write_order_logs(orders, staff)
     progress.done("operation log written", f"{order_logs + receipt_logs} entries")
     today = live.run_live(stream(options, "live"), clock, staff, services, orders)
     progress.done("today, through the actions", ", ".join(f"{v} {k}" for k, v in today.items()))
     return {"products": len(catalog.drafts), "skus": len(catalog.skus),
             "customers": len(customers), "orders": len(orders), "movements": len(movements)}
+
+
+def _seed_channels_and_live(clock: Clock, staff, progress: Progress) -> None:
+    """Sales channels with listings and prices, their stock sync (after the stock is written),
+    livestream sessions."""
+    channels = channels_seed.seed_channels(clock, staff)
+    progress.done("channels", ", ".join(f"{v} {k}" for k, v in channels.items()))
+    sync = channel_sync_seed.seed_channel_sync(clock, staff)
+    progress.done("channel stock sync", ", ".join(f"{v} {k}" for k, v in sync.items()))
+    live_sessions = live_seed.seed_live(clock, staff)
+    progress.done("live sessions", ", ".join(f"{v} {k}" for k, v in live_sessions.items()))
 
 
 def _seed_customers_for_life(options: SeedOptions, clock: Clock, staff, progress: Progress) -> None:

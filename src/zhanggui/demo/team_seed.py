@@ -1,13 +1,14 @@
 """The demo team's KPIs (绩效): targets of last month and this month for the operator (GMV of
 the shop and of the best-selling top-level category), the service agent (first response
 time, CSAT), the warehouse (48-hour ship rate, pick accuracy) and the designer (listing
-quality), and last month's review of the operator, final.
+quality), and last month's review of the operator (final, or a draft for the owner to finalise).
 
 GMV targets follow the shop's own history (the month before's paid amount, +5 % for last
 month and +10 % for this one, rounded to the thousand); the others are the guides' targets
 (first reply within 3 minutes, CSAT 90 %, 95 % shipped within 48 hours). Written through
 ``team.actions`` (logged). The review's stored KPIs are the registry's actuals at the time it
-is finalised: none before the warehouse's first build.
+is finalised: none before the warehouse's first build, so the demo store, seeded before its
+warehouse is built, leaves the review a draft (``finalise=False``).
 """
 
 from datetime import date, timedelta
@@ -54,7 +55,7 @@ def _rounded(amount: Decimal, factor: str) -> Decimal:
     return max(value, Decimal(1000))
 
 
-def seed_team(clock: Clock, staff: dict[str, Staff]) -> dict[str, int]:
+def seed_team(clock: Clock, staff: dict[str, Staff], *, finalise: bool = True) -> dict[str, int]:
     """Write the targets and the review; returns how many of each."""
     owner = staff.get("owner")
     months = [period_range("last_month", clock.today), period_range("this_month", clock.today)]
@@ -89,7 +90,8 @@ def seed_team(clock: Clock, staff: dict[str, Staff]) -> dict[str, int]:
             comments="大促节奏把握得好，类目 GMV 稳步增长；详情页转化率仍有提升空间。",
             goals_next="本月重点：主推款详情页优化，支付转化率提升 0.5 个百分点；新品上架 10 款。",
             actor=owner)
-        actions.finalise_review(review, actor=owner)
+        if finalise:
+            actions.finalise_review(review, actor=owner)
         reviews = 1
     return {"targets": created, "reviews": reviews}
 

@@ -21,23 +21,33 @@ def register(name: str, listener: Listener) -> None:
     LISTENERS[name] = listener
 
 
+class _Pending:
+    """The SKUs of one transaction's stock changes, announced once when it commits."""
+
+    def __init__(self, sku_ids: Iterable[int]):
+        self.sku_ids = set(sku_ids)
+        self.announced = False
+
+    def __call__(self) -> None:
+        self.announced = True
+        for listener in list(LISTENERS.values()):
+            listener(set(self.sku_ids))
+
+
 def stock_changed(sku_ids: Iterable[int], *, using: str = "default") -> None:
     """Note SKUs whose stock changed in the current transaction (or now, outside one).
 
     One announcement per transaction: while this connection's pending callback is still
-    queued, the SKUs join its set; after a commit or a rollback (which drops the callback)
-    the next change starts a new one.
+    queued and not yet run, the SKUs join its set; after a commit or a rollback (which drops
+    the callback) the next change starts a new one. (A test's ``captureOnCommitCallbacks``
+    runs callbacks without taking them off the queue: ``announced`` covers that.)
     """
     connection = transaction.get_connection(using)
-    state = getattr(connection, "_zhanggui_stock_changed", None)
-    if state is not None and any(entry[1] is state[1] for entry in connection.run_on_commit):
-        state[0].update(sku_ids)
+    pending = getattr(connection, "_zhanggui_stock_changed", None)
+    if (pending is not None and not pending.announced
+            and any(entry[1] is pending for entry in connection.run_on_commit)):
+        pending.sku_ids.update(sku_ids)
         return
-    pending = set(sku_ids)
-
-    def announce() -> None:
-        for listener in list(LISTENERS.values()):
-            listener(set(pending))
-
-    connection._zhanggui_stock_changed = (pending, announce)
-    transaction.on_commit(announce, using=using)
+    pending = _Pending(sku_ids)
+    connection._zhanggui_stock_changed = pending
+    transaction.on_commit(pending, using=using)

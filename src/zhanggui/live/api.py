@@ -74,7 +74,7 @@ class SessionOut(Schema):
         return obj.channel.code if obj.channel_id else None
 
 
-class SegmentOut(Schema):
+class LiveSegmentOut(Schema):
     id: int
     position: int
     product_id: int
@@ -89,13 +89,13 @@ class SegmentOut(Schema):
 
 
 class SessionDetailOut(SessionOut):
-    segments: list[SegmentOut]
+    segments: list[LiveSegmentOut]
     totals: FiguresOut
     timing_issues: list[dict]
 
     @staticmethod
     def resolve_segments(obj) -> list[dict]:
-        return [{**SegmentOut.from_orm(s).dict(), "figures": _figures(c)}
+        return [{**LiveSegmentOut.from_orm(s).dict(), "figures": _figures(c)}
                 for s, c in obj.live_figures.segments]
 
     @staticmethod
@@ -128,7 +128,7 @@ class SessionPatch(Schema):
     gmv_target_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
 
 
-class SegmentIn(Schema):
+class LiveSegmentIn(Schema):
     product_id: Id
     sku_id: Id | None = None
     start_minute: int | None = Field(None, ge=0)
@@ -165,7 +165,7 @@ class ActionIn(Schema):
     assignee_id: Id | None = None
 
 
-class ReviewIn(Schema):
+class LiveReviewIn(Schema):
     lessons: str
     summary: str = ""
     actions: list[ActionIn] = []
@@ -178,7 +178,7 @@ class ActionOut(Schema):
     task_id: int | None
 
 
-class ReviewOut(Schema):
+class LiveReviewOut(Schema):
     session_id: int
     summary: str
     lessons: str
@@ -252,7 +252,7 @@ def update_session(request, session_id: Id, payload: SessionPatch):
     return _detail(actions.update_session(session, actor=request.user, **changes))
 
 
-def _segment_values(payload: SegmentIn) -> dict:
+def _segment_values(payload: LiveSegmentIn) -> dict:
     data = payload.dict()
     return {"product": get_product(data.pop("product_id")),
             "sku": get_sku(data.pop("sku_id")) if data["sku_id"] else data.pop("sku_id"),
@@ -262,7 +262,7 @@ def _segment_values(payload: SegmentIn) -> dict:
 
 
 @router.post("/sessions/{session_id}/segments", response={201: SessionDetailOut, **ERRORS})
-def add_segment(request, session_id: Id, payload: SegmentIn):
+def add_segment(request, session_id: Id, payload: LiveSegmentIn):
     """Append a segment. 422 ``live_invalid_segment`` when the product is not listed, the
     flash price is not above 0 and below the SKU's price, the cap is below 1 or the coupon is
     not active."""
@@ -273,7 +273,7 @@ def add_segment(request, session_id: Id, payload: SegmentIn):
 
 
 @router.put("/sessions/{session_id}/segments/{segment_id}", response={200: SessionDetailOut, **ERRORS})
-def update_segment(request, session_id: Id, segment_id: Id, payload: SegmentIn):
+def update_segment(request, session_id: Id, segment_id: Id, payload: LiveSegmentIn):
     """Replace a segment's plan (its place stays: see ``/order``)."""
     require_perm(request, "live.change_livesession")
     session = queries.get_session(session_id)
@@ -359,8 +359,8 @@ def enter_metrics(request, session_id: Id, payload: FiguresIn):
     return _detail(session)
 
 
-@router.put("/sessions/{session_id}/review", response={200: ReviewOut, **ERRORS})
-def write_review(request, session_id: Id, payload: ReviewIn):
+@router.put("/sessions/{session_id}/review", response={200: LiveReviewOut, **ERRORS})
+def write_review(request, session_id: Id, payload: LiveReviewIn):
     """Write the review of an ended session; each new action opens a ``live_action`` task
     (for ``assignee_id``, else by the task route). 422 ``live_invalid_review``."""
     require_perm(request, "live.review_session")
