@@ -190,6 +190,11 @@ from zhanggui.analytics.extract_staff import STAFF_EXTRACTS  # noqa: E402  (it i
 
 EXTRACTS += STAFF_EXTRACTS
 
+# Livestream sessions, their run sheets and figures (``extract_live``).
+from zhanggui.analytics.extract_live import LIVE_EXTRACTS  # noqa: E402  (it imports Extract)
+
+EXTRACTS += LIVE_EXTRACTS
+
 
 def read_rows(extract: Extract, *, where: str = "", params: tuple = ()) -> Iterator[list[tuple]]:
     """Yield the rows of an extract in batches, read through Django's connection (so the

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhanggui.analytics import (
     campaign_metrics,
+    live_metrics,
     logistics_metrics,
     service_metrics,
     staff_metrics,
@@ -161,6 +162,7 @@ SOURCES = {s.code: s for s in [
     *service_metrics.SOURCES,
     *campaign_metrics.SOURCES,
     *staff_metrics.SOURCES,
+    *live_metrics.SOURCES,
 ]}
 
 
@@ -314,6 +316,7 @@ METRICS = {m.code: m for m in [
     *service_metrics.METRICS,
     *campaign_metrics.METRICS,
     *staff_metrics.METRICS,
+    *live_metrics.METRICS,
 ]}
 
 

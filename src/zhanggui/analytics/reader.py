@@ -413,8 +413,9 @@ DERIVED.update({name: _derived(inputs, label, sql)
 DERIVED.update({name: _derived(inputs, label, sql)
                 for name, (inputs, label, sql) in supply_tables.DERIVED.items()})
 # Tickets and inquiries, for the service report (``service_tables``); campaign attribution and
-# A/B outcomes (``campaign_tables``).
-from zhanggui.analytics import campaign_tables, service_tables  # noqa: E402
+# A/B outcomes (``campaign_tables``); live sessions and segments with their figures, for the
+# live report (``live_tables``).
+from zhanggui.analytics import campaign_tables, live_tables, service_tables  # noqa: E402
 
-for _tables in (service_tables.DERIVED, campaign_tables.DERIVED):
+for _tables in (service_tables.DERIVED, campaign_tables.DERIVED, live_tables.DERIVED):
     DERIVED.update({name: _derived(inputs, label, sql) for name, (inputs, label, sql) in _tables.items()})

@@ -361,3 +361,7 @@ from zhanggui.analytics import channel_profit  # noqa: E402
 
 REPORTS["channel_profit"] = channel_profit.channel_profit
 WITH_ACCESS.add("channel_profit")
+# Livestream sessions side by side with their best segments (``live_report``).
+from zhanggui.analytics import live_report  # noqa: E402
+
+REPORTS["live"] = live_report.live

@@ -94,6 +94,9 @@ class PeriodFilterForm(FilterForm):
 
 TITLES.update({"service": _("Service performance"), "campaigns": _("Campaign results")})
 FORMS.update({"service": ServiceFilterForm, "campaigns": PeriodFilterForm})
+# The live report: the period and the session's channel.
+TITLES["live"] = _("Live sessions compared")
+FORMS["live"] = SupplyFilterForm
 
 
 def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
