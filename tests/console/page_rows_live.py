@@ -1,9 +1,9 @@
 """Page-matrix rows of livestream sessions (issue 18): the session admin with its start, end
 and cancel steps, the run sheet, the metrics page (upload and entry: POST only), the review
-page and the live report. ``live_rows()`` makes the session they open (call it from the
-store's ``every_kind``)."""
+page and the live report's first address (a redirect to ``/reports/live/``).
+``live_rows()`` makes the session they open (call it from the store's ``every_kind``)."""
 
-from tests.console.page_kinds import Page, _pk, model_pages, roles
+from tests.console.page_kinds import REPORTS_READ, Page, _pk, model_pages, roles
 
 _VIEW = roles("operator", "finance", "analyst")
 _RUN = roles("operator")
@@ -25,7 +25,8 @@ PAGES: dict[str, Page] = {
     "admin:live_metrics_import": Page(_RUN, _session, post_only=True),
     "admin:live_metrics_enter": Page(_RUN, _session, post_only=True),
     "admin:live_review": Page(_VIEW, _session),
-    "admin:live_report": Page(_VIEW),
+    # the live report's first address forwards to the analytics report ``live``
+    "admin:live_report": Page(REPORTS_READ, redirect=lambda store: "/reports/live/"),
 }
 
 

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +9,7 @@ from django.utils import timezone
 from tests.factories import make_listed_sku, make_staff
 from tests.live.live_factories import ended_session, metrics_csv, planned_session
 from zhanggui.accounts.roles import Role
+from zhanggui.analytics import warehouse
 from zhanggui.live.models import LiveMetric, LiveSession, SessionStatus
 from zhanggui.tasks.models import Task
 
@@ -71,8 +73,11 @@ def test_start_import_review_report(operator_client):
     session.refresh_from_db()
     assert session.status == SessionStatus.REVIEWED
     assert Task.objects.filter(kind="live_action", title="缩短讲解").exists()
-    report = operator_client.get(reverse("admin:live_report")).content.decode()
-    assert session.title in report and "¥4000.00" in report
+    # The live report is the analytics report ``live`` (tests/live/test_report.py).
+    warehouse.refresh()
+    report = operator_client.get(reverse("admin:analytics_report", args=["live"])).context["report"]
+    sessions = next(t for t in report["tables"] if t["id"] == "sessions")["rows"]
+    assert sessions[0]["title"] == session.title and sessions[0]["live_gmv"] == Decimal("4000.00")
 
 
 def test_bad_csv_shows_lines(operator_client):

@@ -1,9 +1,9 @@
 """A live session's own pages: the printable run sheet, the metrics (the platform's CSV
 uploaded, figures entered, each segment's conversion), the review (lessons and actions that
-become tasks), and the live report comparing sessions (``analytics.live_report``). Pages
-that change something take POST only (CSRF)."""
+become tasks), and the first address of the live report (``/live/report/``), which now
+redirects to the analytics report ``live`` (``analytics.live_report``). Pages that change
+something take POST only (CSRF)."""
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from zhanggui.accounts.models import Staff
-from zhanggui.analytics import live_report
+from zhanggui.console.admin.analytics import report_moved
 from zhanggui.console.formatting import money, percent
 from zhanggui.core.errors import DomainError
 from zhanggui.live import actions_metrics, actions_review, queries
@@ -29,8 +29,6 @@ RUN = "live.run_session"
 REVIEW = "live.review_session"
 REPORT = "analytics.view_reports"
 ACTION_ROWS = 3
-SEGMENT_COLUMNS = ("live_viewers", "live_orders", "live_gmv", "live_gpm",
-                   "live_click_to_order_rate", "live_interaction_rate")
 
 
 def live_page_urls(site: admin.AdminSite) -> list:
@@ -225,33 +223,9 @@ def review_view(request: HttpRequest, site, pk: int) -> HttpResponse:
         "actions": review.actions.select_related("assignee", "task") if review else []})
 
 
-def _date(text: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
-def _cells(values: dict, columns) -> list[str]:
-    return [_figure(values.get(m.code), m.unit) for m in columns]
-
-
 def report_view(request: HttpRequest, site) -> HttpResponse:
-    if not request.user.has_perms([REPORT, VIEW]):
+    """The live report's first address: a redirect to the analytics report ``live``
+    (``/reports/live/``), with the same query string (period and channel)."""
+    if not request.user.has_perm(REPORT):
         raise PermissionDenied
-    start, end = live_report.default_period()
-    start, end = _date(request.GET.get("start"), start), _date(request.GET.get("end"), end)
-    if end <= start:
-        messages.error(request, _("The end must be after the start."))
-        start, end = live_report.default_period()
-    channel = request.GET.get("channel", "")
-    report = live_report.live_report(start, end, channel=channel)
-    segment_columns = [live_report.LIVE_METRICS[c] for c in SEGMENT_COLUMNS]
-    return TemplateResponse(request, "console/live/report.html", {
-        **site.each_context(request), "title": _("Live sessions compared"), "report": report,
-        "session_rows": [{"session": r["session"], "cells": _cells(r["values"], report.columns)}
-                         for r in report.sessions],
-        "total_cells": _cells(report.totals, report.columns), "segment_columns": segment_columns,
-        "segment_rows": [{**r, "cells": _cells(r["values"], segment_columns)}
-                         for r in report.best_segments],
-        "channel": channel, "channels": queries.channel_choices()})
+    return report_moved(request, "live")
