@@ -1,6 +1,7 @@
 """Livestream sessions in a real browser (issue 18): a session planned in the console with two
 segments, started, its platform CSV uploaded on the metrics page, ended and reviewed with one
-action (a task opens), then the live report comparing sessions. Screenshots under
+action (a task opens), then the live report comparing sessions (the analytics report
+``live``, after a warehouse refresh). Screenshots under
 var/screenshots/ (live-*.png)."""
 
 import re
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser.support import SCREENSHOTS, log_in, screenshot
 from tests.live.live_factories import metrics_csv
+from zhanggui.analytics import warehouse
 from zhanggui.live.models import LiveSession, SessionStatus
 from zhanggui.tasks.models import Task
 
@@ -100,7 +102,12 @@ def test_plan_import_review_report(browser_page, live_server, skus):
     assert session.status == SessionStatus.REVIEWED
     assert Task.objects.filter(kind="live_action", title="下场眼罩加试戴演示").count() == 1
 
+    # The live report is the analytics report ``live`` over the warehouse: its old address
+    # forwards there.
+    warehouse.refresh()
     page.goto(f"{base}/live/report/")
-    expect(page.locator("#live-report-sessions")).to_contain_text("周五晚场·秋冬上新")
-    expect(page.locator("#live-report-segments")).to_contain_text("羊毛围巾")
+    expect(page).to_have_url(re.compile(r"/reports/live/$"))
+    expect(page.locator("[data-table=sessions]")).to_contain_text("周五晚场·秋冬上新")
+    expect(page.locator("[data-table=segments]")).to_contain_text("羊毛围巾")
+    expect(page.locator("#kpis")).to_contain_text("GPM")
     screenshot(page, "live-5-report.png")
