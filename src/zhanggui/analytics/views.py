@@ -97,6 +97,9 @@ FORMS.update({"service": ServiceFilterForm, "campaigns": PeriodFilterForm})
 # The live report: the period and the session's channel.
 TITLES["live"] = _("Live sessions compared")
 FORMS["live"] = SupplyFilterForm
+# Channel profit: the period and one channel.
+TITLES["channel_profit"] = _("Channel profit")
+FORMS["channel_profit"] = SupplyFilterForm
 
 
 def report_page(request: HttpRequest, admin_site, name: str) -> HttpResponse:
