@@ -528,7 +528,7 @@ ROWS += [
     Row("PATCH", f"{CH}/sync-rules/{{rule_id}}", sync_cases.update_rule,
         "channels.change_syncrule"),
     Row("DELETE", f"{CH}/sync-rules/{{rule_id}}", sync_cases.delete_rule,
-        "channels.delete_syncrule", 204),
+        "channels.delete_syncrule"),
 ]
 # Team targets, reviews and "my numbers" (tests/team/matrix_cases_team.py).
 TEAM = f"{V1}/team"

@@ -1,12 +1,8 @@
-"""The stock sync API through the permission matrix's own checks (the rows below are the
-ones reported for ``tests/api/matrix.py``), then its failure paths."""
+"""The stock sync API's failure paths (its permission rows are in ``tests/api/matrix.py``)."""
 
-import pytest
 
-from tests.api import test_permissions as matrix_checks
-from tests.api.matrix import V1, Row
+from tests.api.matrix import V1
 from tests.api.support import ApiClient, assert_error
-from tests.channels import matrix_cases_sync as sync_cases
 from tests.channels.sync_factories import (
     channel_export_dir,  # noqa: F401 (fixture)
     make_channel,
@@ -16,40 +12,6 @@ from tests.factories import make_staff
 from zhanggui.channels.models import SyncRule
 
 CHN = f"{V1}/channels"
-ROWS = [
-    Row("GET", f"{CHN}/published-quantities", sync_cases.quantities, "channels.view_publishedquantity"),
-    Row("GET", f"{CHN}/publish-runs", sync_cases.runs, "channels.view_publishrun"),
-    Row("GET", f"{CHN}/publish-runs/{{run_id}}", sync_cases.run, "channels.view_publishrun"),
-    Row("POST", f"{CHN}/sync/recompute", sync_cases.recompute, "channels.publish_stock"),
-    Row("POST", f"{CHN}/{{channel_id}}/publish", sync_cases.publish, "channels.publish_stock"),
-    Row("GET", f"{CHN}/sync-rules", sync_cases.rules, "channels.view_syncrule"),
-    Row("POST", f"{CHN}/sync-rules", sync_cases.create_rule, "channels.add_syncrule", 201),
-    Row("PATCH", f"{CHN}/sync-rules/{{rule_id}}", sync_cases.update_rule, "channels.change_syncrule"),
-    Row("DELETE", f"{CHN}/sync-rules/{{rule_id}}", sync_cases.delete_rule, "channels.delete_syncrule", 204),
-]
-WRITES = [(row, role) for row in ROWS if row.method != "GET" for role in row.allowed]
-
-
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
-def test_denied_roles_get_403_and_nothing_changes(db, row):
-    matrix_checks.test_anonymous_gets_401_and_every_role_without_permission_403_and_nothing_changes(db, row)
-
-
-@pytest.mark.parametrize("row", [r for r in ROWS if r.method == "GET"], ids=lambda row: row.id)
-def test_allowed_roles_read(db, row):
-    matrix_checks.test_every_role_with_permission_reads_with_fields_masked_as_declared(db, row)
-
-
-@pytest.mark.parametrize(("row", "role"), WRITES,
-                         ids=lambda value: value.id if isinstance(value, Row) else value)
-def test_allowed_roles_write(db, row, role):
-    if row.status == 204:  # no body to check: the effect is checked here
-        case = row.setup()
-        response = ApiClient(make_staff(role)).request(row.method, row.path.format(**case.path))
-        assert response.status_code == 204
-        assert case.check(None, None)
-        return
-    matrix_checks.test_every_role_with_permission_writes_with_the_expected_effect(db, row, role)
 
 
 def test_a_second_rule_for_the_same_sku_is_a_conflict_and_bad_shares_are_refused(db):

@@ -17,7 +17,6 @@ from zhanggui.channels.queries import get_channel
 from zhanggui.core.schemas import ERRORS, INT_MAX, BoundedPagination, Id
 
 router = Router()
-PUBLISH = "channels.publish_stock"
 
 
 class QuantityOut(Schema):
@@ -141,7 +140,7 @@ def get_run(request, run_id: Id):
 @router.post("/sync/recompute", response={200: RecomputeOut, **ERRORS})
 def recompute(request, payload: RecomputeIn):
     """Recompute the quantities of these SKUs (or all) on every active channel now."""
-    require_perm(request, PUBLISH)
+    require_perm(request, "channels.publish_stock")
     result = actions_sync.recompute(payload.sku_ids, actor=request.user)
     return {"skus": result.skus, "changed": len(result.changed)}
 
@@ -150,7 +149,7 @@ def recompute(request, payload: RecomputeIn):
 def publish(request, channel_id: Id):
     """Push the channel's quantities that differ from what it last got; ``published``
     false when nothing differs."""
-    require_perm(request, PUBLISH)
+    require_perm(request, "channels.publish_stock")
     channel = get_channel(channel_id)
     run = actions_sync.publish(channel, trigger=PublishTrigger.MANUAL, actor=request.user)
     return {"published": run is not None, "run": run}
@@ -191,8 +190,11 @@ def update_rule(request, rule_id: Id, payload: RulePatch):
     return actions_sync.save_rule(rule, actor=request.user, changed_fields=list(changes))
 
 
-@router.delete("/sync-rules/{rule_id}", response={204: None, **ERRORS})
+@router.delete("/sync-rules/{rule_id}", response={200: SyncRuleOut, **ERRORS})
 def delete_rule(request, rule_id: Id):
+    """Delete a rule; answers the rule as it was (its SKUs are recomputed without it)."""
     require_perm(request, "channels.delete_syncrule")
-    actions_sync.delete_rule(_rule(rule_id), actor=request.user)
-    return Status(204, None)
+    rule = _rule(rule_id)
+    actions_sync.delete_rule(rule, actor=request.user)
+    rule.pk = rule_id  # Django clears it on delete
+    return rule
