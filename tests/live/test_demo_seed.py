@@ -21,8 +21,8 @@ def test_seed_live():
     tz = ZoneInfo(settings.TIME_ZONE)
     clock = Clock(now=datetime.combine(datetime(2026, 11, 30).date(), time(20, 30), tzinfo=tz), tz=tz)
     counts = seed_live(clock, {"operator": make_staff(Role.OPERATOR)})
-    assert counts == {"sessions": 8, "metric rows": 7 * 90, "reviews": 7}
-    assert LiveSession.objects.filter(status=SessionStatus.REVIEWED).count() == 7
+    assert counts == {"sessions": 59, "metric rows": 58 * 90, "reviews": 58}
+    assert LiveSession.objects.filter(status=SessionStatus.REVIEWED).count() == 58
     planned = LiveSession.objects.get(status=SessionStatus.PLANNED)
     assert planned.scheduled_at.astimezone(tz).date().isoformat() == "2026-12-01"
     assert planned.segments.count() == 3

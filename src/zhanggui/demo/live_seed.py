@@ -1,7 +1,8 @@
-"""The demo's livestream sessions (直播): seven past evening sessions on Douyin, each with three
-product segments, per-minute figures imported from a platform-style CSV and a review (the two
-latest with a follow-up action, which opens a ``live_action`` task), and one session planned
-for tomorrow at 20:00.
+"""The demo's livestream sessions (直播): an evening session on Douyin every week for the
+past 406 days (so the live report's same period last year has sessions too, at the smaller
+audience of a shop growing about 35 % a year), each with three product segments, per-minute
+figures imported from a platform-style CSV and a review (the two latest with a follow-up
+action, which opens a ``live_action`` task), and one session planned for tomorrow at 20:00.
 
 Figures come from a random stream of their own (``random.Random(SEED)``), so the other demo
 figures do not move; products are the first listed products with an active SKU, by id.
@@ -21,7 +22,8 @@ from zhanggui.live import actions, actions_metrics, actions_review
 from zhanggui.live.models import LiveSession
 
 SEED = 1804
-PAST_SESSIONS, DAYS_APART = 7, 4
+PAST_SESSIONS, DAYS_APART = 58, 7
+YEARLY_GROWTH = 1.35  # the audience a year ago was 1 / 1.35 of today's
 SEGMENTS, SEGMENT_MINUTES = 3, 30
 HEADER = "分钟,观看人数,在线人数(峰值),平均观看时长,评论/互动次数,新增粉丝,商品点击,成交订单数,成交金额\n"
 TITLES = ("秋冬上新专场", "会员日福利场", "爆款返场", "新品试穿直播", "周末清仓场", "品牌日专场",
@@ -56,8 +58,9 @@ def _plan(clock: Clock, actor: Staff | None, title: str, starts, products, chann
     return session
 
 
-def _metrics_csv(rng: random.Random, session: LiveSession) -> bytes:
-    rows, strength = [], rng.uniform(0.6, 1.4)
+def _metrics_csv(rng: random.Random, session: LiveSession, days_ago: int) -> bytes:
+    rows = []
+    strength = rng.uniform(0.6, 1.4) / YEARLY_GROWTH ** (days_ago / 365)
     prices = [s.flash_price_amount or (s.sku.price_amount if s.sku else Decimal(99))
               for s in session.segments.select_related("sku").order_by("position")]
     for minute in range(session.planned_minutes):
@@ -87,7 +90,7 @@ def seed_live(clock: Clock, staff: dict[str, Staff]) -> dict[str, int]:
         session = _plan(clock, actor, TITLES[n % len(TITLES)], starts, chosen, channel, rng)
         actions.start_session(session, actor=actor, at=starts)
         counts["metric rows"] += actions_metrics.import_metrics(
-            session, _metrics_csv(rng, session), actor=actor)
+            session, _metrics_csv(rng, session, n * DAYS_APART), actor=actor)
         actions.end_session(session, actor=actor,
                             at=starts + timedelta(minutes=session.planned_minutes))
         actions_review.write_review(
