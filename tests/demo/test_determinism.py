@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from tests.demo.conftest import FAST_HASHERS, TODAY, store_digest
+from zhanggui.demo import orders_plan
 from zhanggui.demo.context import SeedOptions
 from zhanggui.demo.seed import seed_demo
 from zhanggui.inventory.models import Stock
@@ -27,3 +28,14 @@ def test_same_seed_and_day_give_the_same_orders_totals_and_stock(settings):
     again = _seeded_digest(2026)
     assert first == again
     assert _seeded_digest(7)[0] != first[0]
+
+
+@pytest.mark.django_db
+def test_channels_only_label_the_orders_amounts_statuses_times_and_stock_stay(settings,
+                                                                              monkeypatch):
+    """Seeding without the channel phase gives the same orders, totals, statuses and stock:
+    the channels are drawn from a stream of their own and shift no other phase."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    with_channels = _seeded_digest(2026)
+    monkeypatch.setattr(orders_plan, "assign_channels", lambda *_args: None)
+    assert _seeded_digest(2026) == with_channels

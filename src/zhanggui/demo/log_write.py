@@ -63,7 +63,7 @@ class OrderHistory:
     def build(self) -> list[OperationLog]:
         o = self.order
         self.entry(o.placed_at, "orders.place_order", after={
-            "status": str(S.PENDING_PAYMENT), "total_amount": money(o.total), "channel": "own",
+            "status": str(S.PENDING_PAYMENT), "total_amount": money(o.total), "channel": o.channel,
             "lines": {line.sku.code: line.quantity for line in o.lines}})
         events = [(a.at, 0, self._attempt, a) for a in o.attempts]
         events += [(at, 1, self._step, status) for status, at in self._steps()]

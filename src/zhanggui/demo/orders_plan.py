@@ -1,6 +1,7 @@
 """When orders are placed, by whom, for which SKUs and at what price.
 
 Placement follows ``timeline`` (weekly rhythm, evening peaks, festivals, Spring Festival).
+Each order then gets its sales channel (``assign_channels``, a stream of its own).
 Amounts are computed with the same rules ``orders.actions.place_order`` uses:
 ``orders.rules.price_lines`` and ``order_total``, demand summed per SKU with
 ``inventory.rules.sum_demand`` and lines ordered by SKU id.
@@ -13,7 +14,7 @@ from decimal import Decimal
 
 from zhanggui.core.money import ZERO, to_money
 from zhanggui.demo import timeline
-from zhanggui.demo.context import Clock, Picker, SeedOptions, stream, weighted
+from zhanggui.demo.context import HISTORY_DAYS, Clock, Picker, SeedOptions, stream, weighted
 from zhanggui.demo.data_catalog import TOP_CATEGORIES
 from zhanggui.demo.plans import CustomerInfo, LinePlan, OrderPlan, SkuInfo
 from zhanggui.inventory.rules import sum_demand
@@ -25,6 +26,17 @@ COUPONS = ((Decimal(299), Decimal(30)), (Decimal(199), Decimal(20)), (Decimal(99
 BUYER_NOTES = ("请尽快发货，谢谢", "不要放快递柜，送货上门", "送人的，不要放价格单", "周末再送",
                "麻烦包装好一点", "发顺丰可以补差价吗")
 SHOWCASE_STATES = ("pending_payment", "paid", "reviewed", "shipped", "delivered")
+# Sales channels: percent of the orders drawn at the start of the history and today (linear
+# in between): Douyin and Xiaohongshu grow at the own store's expense. With the buyers'
+# loyalty, over the full demo about own 34 %, Taobao 29 %, JD 15 %, Pinduoduo 10 %,
+# Douyin 11 % (8 % a year ago, 13 % now) and Xiaohongshu 1 %.
+CHANNEL_SHARES = {"own": (38, 24), "taobao": (30, 30), "jd": (15, 15), "pinduoduo": (10, 9),
+                  "douyin": (7, 18), "xiaohongshu": (0, 4)}
+CHANNEL_LOYALTY_PCT = 60   # a repeat buyer's orders in the channel of their first order
+# The platforms' order numbers (external ids): (prefix, digits after it); the own store's
+# orders have none.
+EXTERNAL_IDS = {"taobao": ("", 19), "jd": ("", 12), "pinduoduo": ("", 18),
+                "douyin": ("69", 17), "xiaohongshu": ("P", 18)}
 
 
 class SkuChooser:
@@ -143,7 +155,47 @@ def plan_orders(options: SeedOptions, clock: Clock, customers: list[CustomerInfo
                     order.buyer_note = ""  # to pass review and reach a wave
                 orders.append(order)
     orders += live_showcases(rng, clock, chooser, regulars, skus)
+    assign_channels(stream(options, "channels"), clock, orders)
     return orders
+
+
+def channel_shares(clock: Clock, day: date) -> dict[str, float]:
+    """``CHANNEL_SHARES`` on ``day``: each channel's percent of that day's orders."""
+    progress = min(1.0, max(0.0, (day - clock.first_day).days / (HISTORY_DAYS - 1)))
+    return {code: start + (end - start) * progress
+            for code, (start, end) in CHANNEL_SHARES.items()}
+
+
+def assign_channels(rng: random.Random, clock: Clock, orders: list[OrderPlan]) -> None:
+    """Where each order was sold, and its platform order number. A buyer's first order
+    draws from the shares of its day; later orders mostly stay in that channel. Only the
+    label changes: amounts, times and buyers are those planned."""
+    pickers: dict[int, Picker] = {}
+    home: dict[str, str] = {}
+    used: set[tuple[str, str]] = set()
+    for order in sorted(orders, key=lambda o: o.placed_at):
+        channel = home.get(order.customer.code)
+        if channel is None or rng.randrange(100) >= CHANNEL_LOYALTY_PCT:
+            month = (order.placed_at.date() - clock.first_day).days // 30
+            if month not in pickers:
+                shares = channel_shares(clock, clock.first_day + timedelta(days=month * 30 + 15))
+                pickers[month] = Picker(list(shares), list(shares.values()))
+            channel = pickers[month].pick(rng)
+        home.setdefault(order.customer.code, channel)
+        order.channel = channel
+        order.external_id = _external_id(rng, order, used)
+
+
+def _external_id(rng: random.Random, order: OrderPlan, used: set[tuple[str, str]]) -> str:
+    if order.channel not in EXTERNAL_IDS:
+        return ""
+    prefix, digits = EXTERNAL_IDS[order.channel]
+    while True:
+        first = "" if prefix else str(rng.randint(1, 9))  # no leading zero
+        number = f"{prefix}{first}{rng.randrange(10 ** (digits - len(first))):0{digits - len(first)}d}"
+        if (order.channel, number) not in used:
+            used.add((order.channel, number))
+            return number
 
 
 def _order(rng: random.Random, chooser: SkuChooser, customer: CustomerInfo, placed_at: datetime,

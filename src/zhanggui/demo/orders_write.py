@@ -75,7 +75,8 @@ def write_parcels(orders: list[OrderPlan], staff: dict[str, Staff], parcels: Par
 def _order_row(o: OrderPlan) -> Order:
     a = o.address
     return Order(
-        number=o.number, customer_id=o.customer.pk, status=o.status, goods_amount=o.goods,
+        number=o.number, channel=o.channel, external_id=o.external_id,
+        customer_id=o.customer.pk, status=o.status, goods_amount=o.goods,
         discount_amount=o.discount, shipping_amount=o.shipping, total_amount=o.total,
         paid_amount=o.paid_amount, refunded_amount=o.refunded_amount, recipient_name=a.name,
         recipient_phone=a.phone, province_code=a.province_code, city=a.city,

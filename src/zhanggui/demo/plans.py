@@ -167,6 +167,8 @@ class OrderPlan:
     forced_status: str = ""            # a recent showcase order held in this state
     forced_age: timedelta | None = None  # …reached that long ago (default: minutes ago)
     live: str = ""                     # finished by the live phase's actions (``live_plan``)
+    channel: str = "own"               # where it was sold (``orders_plan.assign_channels``)
+    external_id: str = ""              # the platform's order number (none in the own store)
     number: str = ""
     status: str = "pending_payment"
     attempts: list[Attempt] = field(default_factory=list)
