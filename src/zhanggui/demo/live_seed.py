@@ -7,7 +7,7 @@ action, which opens a ``live_action`` task), and one session planned for tomorro
 Figures come from a random stream of their own (``random.Random(SEED)``), so the other demo
 figures do not move; products are the first listed products with an active SKU, by id.
 Everything is written through ``live.actions`` (logged), the figures through the same CSV
-import the console offers.
+import the console offers, each step at its moment on the demo's clock (``simulated_now``).
 """
 
 import random
@@ -18,6 +18,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import ListingStatus, Product
 from zhanggui.channels.models import Channel
 from zhanggui.demo.context import Clock
+from zhanggui.demo.live_setup import simulated_now
 from zhanggui.live import actions, actions_metrics, actions_review
 from zhanggui.live.models import LiveSession
 
@@ -87,18 +88,22 @@ def seed_live(clock: Clock, staff: dict[str, Staff]) -> dict[str, int]:
     for n in range(PAST_SESSIONS, 0, -1):
         starts = clock.at(clock.today - timedelta(days=n * DAYS_APART), 20)
         chosen = [products[(n + i) % len(products)] for i in range(SEGMENTS)]
-        session = _plan(clock, actor, TITLES[n % len(TITLES)], starts, chosen, channel, rng)
-        actions.start_session(session, actor=actor, at=starts)
-        counts["metric rows"] += actions_metrics.import_metrics(
-            session, _metrics_csv(rng, session, n * DAYS_APART), actor=actor)
-        actions.end_session(session, actor=actor,
-                            at=starts + timedelta(minutes=session.planned_minutes))
-        actions_review.write_review(
-            session, actor=actor, summary="", lessons=LESSONS[n % len(LESSONS)],
-            actions=[(ACTIONS[n - 1], None)] if n <= len(ACTIONS) else [])
+        with simulated_now(starts - timedelta(days=3)):  # planned a few days before
+            session = _plan(clock, actor, TITLES[n % len(TITLES)], starts, chosen, channel, rng)
+        ends = starts + timedelta(minutes=session.planned_minutes)
+        with simulated_now(ends):
+            actions.start_session(session, actor=actor, at=starts)
+            counts["metric rows"] += actions_metrics.import_metrics(
+                session, _metrics_csv(rng, session, n * DAYS_APART), actor=actor)
+            actions.end_session(session, actor=actor, at=ends)
+        with simulated_now(ends + timedelta(hours=1)):  # the review after the session
+            actions_review.write_review(
+                session, actor=actor, summary="", lessons=LESSONS[n % len(LESSONS)],
+                actions=[(ACTIONS[n - 1], None)] if n <= len(ACTIONS) else [])
         counts["sessions"] += 1
         counts["reviews"] += 1
-    tomorrow = clock.at(clock.today + timedelta(days=1), 20)
-    _plan(clock, actor, "明晚 20:00 新品首发", tomorrow, products[:SEGMENTS], channel, rng)
+    with simulated_now(clock.now):
+        tomorrow = clock.at(clock.today + timedelta(days=1), 20)
+        _plan(clock, actor, "明晚 20:00 新品首发", tomorrow, products[:SEGMENTS], channel, rng)
     counts["sessions"] += 1
     return counts

@@ -151,7 +151,8 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
     spend = marketing_seed.write_ad_spend(stream(options, "marketing"), clock, orders, staff)
     progress.done("ad spend", f"{spend} days × channels")
     _seed_customers_for_life(options, clock, staff, progress)
-    team = team_seed.seed_team(clock, staff, finalise=False)
+    with live_setup.simulated_now(clock.now):
+        team = team_seed.seed_team(clock, staff, finalise=False)
     progress.done("team KPIs", ", ".join(f"{v} {k}" for k, v in team.items()))
     order_logs = log_write.write_order_logs(orders, staff)
     progress.done("operation log written", f"{order_logs + receipt_logs} entries")
@@ -164,9 +165,10 @@ def _seed(options: SeedOptions, clock: Clock, progress: Progress) -> dict[str, i
 def _seed_channels_and_live(clock: Clock, staff, progress: Progress) -> None:
     """Sales channels with listings and prices, their stock sync (after the stock is written),
     livestream sessions."""
-    channels = channels_seed.seed_channels(clock, staff)
+    with live_setup.simulated_now(clock.now):  # stamped on the demo's clock
+        channels = channels_seed.seed_channels(clock, staff)
+        sync = channel_sync_seed.seed_channel_sync(clock, staff)
     progress.done("channels", ", ".join(f"{v} {k}" for k, v in channels.items()))
-    sync = channel_sync_seed.seed_channel_sync(clock, staff)
     progress.done("channel stock sync", ", ".join(f"{v} {k}" for k, v in sync.items()))
     live_sessions = live_seed.seed_live(clock, staff)
     progress.done("live sessions", ", ".join(f"{v} {k}" for k, v in live_sessions.items()))
