@@ -33,8 +33,10 @@ LISTING = {"listing.productscore", "listing.auditrun", "listing.wordlistentry",
 TRAFFIC = {"traffic.event"}
 MY_EXPORTS = Page("admin:exports_exportjob_changelist")  # every staff member's own
 PACKING_BENCH = Page("admin:fulfillment_packing_bench", permission="fulfillment.pack_shipment")
+TEAM_DASHBOARD = Page("admin:team_dashboard", permission="team.view_kpitarget")  # the owner's
 ANALYTICS = {label for _title, entries in SECTIONS for _t, _i, label in entries
-             if isinstance(label, Page) and label not in (MY_EXPORTS, PACKING_BENCH)} | {
+             if isinstance(label, Page)
+             and label not in (MY_EXPORTS, PACKING_BENCH, TEAM_DASHBOARD)} | {
     "analytics.warehouserun"}
 TEAM = {"accounts.staff", "auth.group", "accounts.apitoken", "accounts.staffsession",
         "accounts.operationlog"}
@@ -147,6 +149,20 @@ VISIBLE = {role: pages
            for role, pages in VISIBLE.items()}
 
 
+# Channels and livestream (issue 18): the operator runs them, the analyst reads everything,
+# finance the channels, their listings and price conflicts (commission is money) and the
+# sessions, the warehouse the stock sync (what each channel may sell). Team targets and
+# reviews are the owner's.
+CONFLICTS = Page("admin:channels_price_conflicts", permission="channels.view_channellisting")
+LISTINGS = {"channels.channel", "channels.channellisting", CONFLICTS}
+STOCK_SYNC = {"channels.syncrule", "channels.publishedquantity", "channels.publishrun"}
+VISIBLE = {role: pages
+           | (LISTINGS | STOCK_SYNC | {"live.livesession"} if role in ("operator", "analyst")
+              else set())
+           | (LISTINGS | {"live.livesession"} if role == "finance" else set())
+           | ({"channels.channel"} | STOCK_SYNC if role == "warehouse" else set())
+           for role, pages in VISIBLE.items()}
+
 @pytest.mark.parametrize("role", sorted(VISIBLE))
 def test_each_role_sees_only_its_menu_entries(login, role):
     html = login(role).get(reverse("admin:index")).content.decode()
@@ -170,7 +186,7 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     sidebar = html[html.index('id="nav-sidebar-apps"'):]
     groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
     assert groups == [
-        "数据分析", "智能洞察", "商品", "商品质量", "库存", "营销价格", "订单", _chinese("Supply"),
+        "数据分析", "智能洞察", "商品", "商品质量", "库存", "营销价格", "渠道与直播", "订单", _chinese("Supply"),
         _chinese("Fulfillment"), _chinese("Drop-shipping"), _chinese("Marketing"), _chinese("Tasks"),
         _chinese("Customer service"),
         "售后", "客户", "流量", "数据导入", "团队与审计", _chinese("Exports")]
