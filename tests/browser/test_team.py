@@ -61,7 +61,7 @@ def test_the_owner_sees_targets_against_actuals_and_the_operator_his_numbers(bro
     }
     # The hand-worked numbers of team_factories: 300 of goods in 服饰, 4 min, 1 / 2, 2 / 3
     # (the console's percent() cuts, not rounds, its last digit).
-    assert list(expected.values()) == ["¥300.00", "4.0 min", "50.0 %", "66.6 %"]
+    assert list(expected.values()) == ["¥300.00", "4.0 分钟", "50.0 %", "66.6 %"]
     log_in(page, base, "owner")
     page.goto(f"{base}/team/dashboard/?period=last_month")
     for (username, kpi), shown in expected.items():

@@ -64,9 +64,9 @@ def test_listings_page_shows_price_source_and_title_findings():
     make_listing(without, title="一二三")
     with translation.override("en"):
         page = _client("operator").get(LISTINGS).content.decode()
-    assert "88.00" in page and "listing price" in page
-    assert "too long: 12 of 10 bytes" in page
-    assert "no title limit on this channel: nothing to check" in page
+    assert "88.00" in page and "渠道商品价" in page
+    assert "超长：12 / 10 字节" in page
+    assert "该渠道无标题长度上限：无需检查" in page
 
 
 def test_bulk_list_refuses_a_long_title_and_lists_the_rest():
