@@ -186,7 +186,8 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
     sidebar = html[html.index('id="nav-sidebar-apps"'):]
     groups = re.findall(r"<h2[^>]*>\s*([^<\s]+)", sidebar)
     assert groups == [
-        "数据分析", "智能洞察", "商品", "商品质量", "库存", "营销价格", "渠道与直播", "订单", _chinese("Supply"),
+        "数据分析", "智能洞察", "商品", "商品质量", "库存", "营销价格", "渠道与直播", "订单",
+        _chinese("Supply"),
         _chinese("Fulfillment"), _chinese("Drop-shipping"), _chinese("Marketing"), _chinese("Tasks"),
         _chinese("Customer service"),
         "售后", "客户", "流量", "数据导入", "团队与审计", _chinese("Exports")]
