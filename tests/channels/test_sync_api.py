@@ -49,3 +49,14 @@ def test_publish_with_nothing_to_push_says_so(db):
     channel = make_channel("taobao")
     response = ApiClient(make_staff("operator")).post(f"{CHN}/{channel.pk}/publish")
     assert response.status_code == 200 and response.json() == {"published": False, "run": None}
+
+
+def test_a_null_share_in_a_change_is_refused_not_a_server_error(db):
+    """Found by the fuzz run: PATCH with ``"percent": null`` answered 500."""
+    channel = make_channel("jd")
+    rule = make_rule(channel)
+    client = ApiClient(make_staff("operator"))
+    response = client.patch(f"{CHN}/sync-rules/{rule.pk}", {"percent": None})
+    assert response.status_code in (409, 422)
+    rule.refresh_from_db()
+    assert rule.percent is not None

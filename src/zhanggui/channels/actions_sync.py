@@ -203,6 +203,8 @@ def save_rule(rule: SyncRule, *, actor: Staff | None, changed_fields: Iterable[s
         InvalidSyncRule: a share outside 0–1, or a maximum below the minimum.
         SyncRuleExists: the channel has a rule for this SKU (or a default) already.
     """
+    if None in (rule.percent, rule.fixed, rule.min_quantity, rule.pool):  # a PATCH with null
+        raise InvalidSyncRule()
     if not 0 <= rule.percent <= 1 or rule.min_quantity < 0 or (
             rule.max_quantity is not None and rule.max_quantity < rule.min_quantity):
         raise InvalidSyncRule()
