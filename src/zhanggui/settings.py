@@ -234,6 +234,15 @@ ZHANGGUI_WAREHOUSE_DIR = Path(os.environ.get("ZHANGGUI_WAREHOUSE_DIR", VAR_DIR /
 # times as fast; about 1.9 GB at 10 million traffic events); false reads the Parquet files
 # through views, without rollups.
 ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", True)
+# Which engine runs the metric registry's queries: "duckdb" (in each web process) or "spark"
+# (Apache Spark over the same Parquet warehouse; docs/spark.md). SPARK_MASTER is "local[2]"
+# or a cluster's URL (spark://host:7077, yarn, k8s://…); SPARK_WAREHOUSE_URI is where Spark
+# reads the warehouse's files (default: ZHANGGUI_WAREHOUSE_DIR; an s3a:// bucket the files
+# are synced to); SPARK_CONF is a JSON object of further Spark settings (fs.s3a.endpoint, …).
+ZHANGGUI_ANALYTICS_ENGINE = os.environ.get("ZHANGGUI_ANALYTICS_ENGINE", "duckdb")
+ZHANGGUI_SPARK_MASTER = os.environ.get("ZHANGGUI_SPARK_MASTER", "local[2]")
+ZHANGGUI_SPARK_WAREHOUSE_URI = os.environ.get("ZHANGGUI_SPARK_WAREHOUSE_URI", "")
+ZHANGGUI_SPARK_CONF = os.environ.get("ZHANGGUI_SPARK_CONF", "{}")
 # Demand forecasts (zhanggui.insights) after each warehouse refresh, at most once per
 # FORECAST_EVERY_MINUTES. JOBS > 1 forks worker processes: for a Celery worker of the solo or
 # threads pool (a prefork worker forecasts in-process anyway), never a web process.
@@ -282,6 +291,16 @@ ZHANGGUI_EXPORT_KEEP_DAYS = int(os.environ.get("ZHANGGUI_EXPORT_KEEP_DAYS", "7")
 # Without a broker, exports are written in a thread of the web process (not eagerly inside
 # the request, which would make the page wait for the whole file); tests turn it off.
 ZHANGGUI_EXPORTS_IN_THREAD = not REDIS_URL
+# Flash sales (限时秒杀) with REDIS_URL set: each flash-sale SKU's remaining units and each
+# buyer's units are reserved in Redis atomically before the order is written (docs/flash-sale.md);
+# false (or no Redis) uses the database's conditional updates alone. A reservation with no
+# order after RECONCILE_SECONDS (its worker died) is given back by the reconciliation task.
+ZHANGGUI_FLASH_SALE_REDIS = _env_bool("ZHANGGUI_FLASH_SALE_REDIS", True) and bool(REDIS_URL)
+ZHANGGUI_FLASH_SALE_RECONCILE_SECONDS = int(os.environ.get("ZHANGGUI_FLASH_SALE_RECONCILE_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["reconcile-flash-sales"] = {
+    "task": "zhanggui.orders.tasks.reconcile_flash_sales_task",
+    "schedule": 30.0,
+}
 # Channel stock sync: the bulk-stock CSV files written for channels published by file; a
 # full recompute and push of every channel every 15 minutes (the safety net of the
 # debounced push after each stock change).
