@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-postgres lint bench fuzz clean messages
+.PHONY: install demo test test-postgres lint bench fuzz clean messages serve-prod
 
 $(STAMP): pyproject.toml tools/system-packages.sh
 	bash tools/system-packages.sh
@@ -30,6 +30,11 @@ lint: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python tools/fuzz.py
+
+# The production shape: gunicorn (WEB_CONCURRENCY processes), a Celery worker and beat on
+# PostgreSQL + Redis; needs DATABASE_URL, REDIS_URL and ZHANGGUI_SECRET_KEY (docs/deployment.md).
+serve-prod: $(STAMP)
+	$(BIN)/python tools/serve_prod.py
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
