@@ -37,7 +37,8 @@ pytestmark = pytest.mark.skipif(not (_up(5432) and _up(6379)),
 
 
 def _base_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZHANGGUI_", "DATABASE_URL", "REDIS_URL"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ZHANGGUI_", "DATABASE_URL", "REDIS_URL"))}
     env.update(DJANGO_SETTINGS_MODULE="zhanggui.settings", ZHANGGUI_VAR_DIR=str(tmp_path))
     return env
 

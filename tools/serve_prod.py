@@ -19,6 +19,7 @@ of them exits on its own, the others are stopped too and the exit status is non-
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -105,10 +106,8 @@ class Supervisor:
             _signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + STOP_SECONDS
         for child in self.children.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                pass
         for name, child in self.children.items():
             # Whatever is left of the group (a worker's children included) is killed.
             _signal_group(child, signal.SIGKILL)
@@ -117,10 +116,8 @@ class Supervisor:
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:
