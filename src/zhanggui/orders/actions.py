@@ -23,7 +23,7 @@ from zhanggui.core.money import MAX_AMOUNT, ZERO, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.inventory import actions as inventory_actions
 from zhanggui.inventory import rules as inventory_rules
-from zhanggui.orders import rules
+from zhanggui.orders import flash_sale, rules
 from zhanggui.orders.errors import (
     AmountTooLarge,
     EmptyOrder,
@@ -137,6 +137,21 @@ def place_order(customer: Customer, *, lines: list[LineRequest], recipient: Reci
                  "shipping_amount": shipping_amount, "discount_amount": discount_amount,
                  "buyer_note": buyer_note, "channel": channel, "coupon_codes": list(coupon_codes),
                  "points": points}
+    # A live flash sale's units are reserved in Redis first (flash_sale.py; None: the
+    # database path alone); confirmed on commit, given back on any failure.
+    hold = flash_sale.reserve(customer, lines)
+    if hold is None:
+        return _place_with_retries(customer, arguments)
+    try:
+        order = _place_with_retries(customer, {**arguments, "flash": hold})
+    except BaseException:
+        flash_sale.release(hold)
+        raise
+    transaction.on_commit(partial(flash_sale.confirm, hold, order))
+    return order
+
+
+def _place_with_retries(customer: Customer, arguments: dict) -> Order:
     for _attempt in range(NUMBER_ATTEMPTS):
         try:
             try:
@@ -158,7 +173,7 @@ NUMBER_ATTEMPTS = 5
 def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Recipient,
                  actor: Staff | None, shipping_amount: Decimal | None, discount_amount: Decimal,
                  buyer_note: str, channel: str, coupon_codes: list[str], lock_budgets: bool,
-                 points: int = 0) -> Order:
+                 points: int = 0, flash: flash_sale.Hold | None = None) -> Order:
     if not lines:
         raise EmptyOrder()
     discount_amount = to_money(discount_amount)
@@ -175,7 +190,7 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
         breakdown, pricing_data = pricing_actions.price_for_order(
             customer, skus, demand, channel=channel, province_code=recipient.province_code,
             coupon_codes=coupon_codes, manual_discount=discount_amount, at=now,
-            lock_budgets=lock_budgets, points=points)
+            lock_budgets=lock_budgets, points=points, flash_units=flash.units if flash else None)
     except ValueError:
         raise InvalidAmount() from None
     shipping = breakdown.shipping_amount if shipping_amount is None else to_money(shipping_amount)
@@ -185,7 +200,8 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
         customer=customer, recipient=recipient, channel=channel, buyer_note=buyer_note,
         goods_amount=breakdown.list_amount, discount_amount=breakdown.discount_amount,
         shipping_amount=shipping, placed_at=now, pricing_breakdown=breakdown.as_dict(),
-        points_redeemed=breakdown.points_redeemed, points_amount=breakdown.points_amount)
+        points_redeemed=breakdown.points_redeemed, points_amount=breakdown.points_amount,
+        flash_token=flash.token if flash else None)
     # Offer counters before stock rows: every placement takes its locks in the same order.
     pricing_actions.consume_offers(breakdown, pricing_data, customer=customer,
                                    reference=reservation_reference(order), at=now)

@@ -86,6 +86,10 @@ class Order(AddressIndexMixin, PersonalDataModel, TimeStampedModel):
     # the beat sweep picks it up) and whether unreleased holds keep it from being reviewed.
     review_checked_at = models.DateTimeField(_("review checked at"), null=True, blank=True)
     is_held = models.BooleanField(_("held"), default=False)
+    # The Redis flash-sale reservation this order was placed under (orders.flash_sale): the
+    # reconciliation tells a reservation whose order exists from one whose worker died.
+    flash_token = models.CharField(_("flash-sale reservation"), max_length=32, null=True,
+                                   blank=True, unique=True, editable=False)
 
     objects = OrderQuerySet.as_manager()
 

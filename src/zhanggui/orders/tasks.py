@@ -45,3 +45,13 @@ def queue_auto_review(order_id: int) -> None:
         auto_review_order.delay(order_id)
     except Exception:
         logger.exception("automatic review of order %s not run; the sweep will", order_id)
+
+
+@shared_task(name="zhanggui.orders.tasks.reconcile_flash_sales_task")
+def reconcile_flash_sales_task() -> dict:
+    """Every 30 s (beat): settle stale flash-sale reservations in Redis and re-derive the
+    counters from the database (``flash_sale_reconcile``); a no-op without Redis."""
+    from zhanggui.orders.flash_sale_reconcile import reconcile_flash_sales
+
+    summary = reconcile_flash_sales()
+    return {k: len(v) if isinstance(v, list) else v for k, v in summary.items()}

@@ -379,8 +379,9 @@ def _lock_promotions(promotions: list[Promotion], pks: list[int]) -> list[Promot
 def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping[int, int], *,
                     channel: str, province_code: str, coupon_codes: Iterable[str] = (),
                     manual_discount: Decimal = ZERO, at: datetime, is_new: bool | None = None,
-                    lock_budgets: bool = True,
-                    points: int = 0) -> tuple[rules.Breakdown, queries.PricingInput]:
+                    lock_budgets: bool = True, points: int = 0,
+                    flash_units: Mapping[int, int] | None = None,
+                    ) -> tuple[rules.Breakdown, queries.PricingInput]:
     """Price an order inside the caller's transaction. Call ``consume_offers`` with the
     result before committing.
 
@@ -393,7 +394,9 @@ def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping
     them in the same transaction). Without ``lock_budgets`` those are priced on their counters as last
     committed and ``consume_offers`` books them with conditional updates (primary-key order,
     before any stock row is locked) that refuse (``OfferLimitReached``) rather than overshoot;
-    the caller then prices again with ``lock_budgets=True``.
+    the caller then prices again with ``lock_budgets=True``. ``flash_units`` (promotion id →
+    units) caps what a flash sale may give this order: the units ``orders.flash_sale`` reserved
+    for it in Redis.
 
     Raises:
         CouponNotFound, CouponNotUsable, RegionNotShipped; ValueError for a manual discount
@@ -414,7 +417,7 @@ def price_for_order(customer: Customer, skus: Mapping[int, Sku], demand: Mapping
         lock_account(customer)
     data = queries.pricing_input(customer, skus, demand, channel=channel, at=at,
                                  promotions=promotions, coupons=coupons, is_new=is_new,
-                                 points=points)
+                                 points=points, flash_units=flash_units)
     breakdown = queries.run_engine(data, channel=channel, at=at, province_code=province_code,
                                    manual_discount=manual_discount)
     return breakdown, data

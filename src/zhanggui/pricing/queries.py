@@ -7,7 +7,7 @@ share (the latter through ``actions.price_for_order``, which locks the offer row
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -199,10 +199,18 @@ def _usage_by_customer(customer: Customer | None, promotions: list[Promotion]) -
     return {row["promotion_id"]: (row["uses"], row["units"] or 0) for row in rows}
 
 
-def promotion_specs(promotions: list[Promotion], customer: Customer | None) -> list[rules.OfferSpec]:
+def promotion_specs(promotions: list[Promotion], customer: Customer | None, *,
+                    flash_units: Mapping[int, int] | None = None) -> list[rules.OfferSpec]:
+    """``flash_units``: promotion id → the units this order may take at the flash-sale price
+    at most (reserved beforehand in Redis by ``orders.flash_sale``)."""
     usage = _usage_by_customer(customer, promotions)
-    return [promotion_spec(p, uses_by_customer=usage.get(p.pk, (0, 0))[0],
-                           units_by_customer=usage.get(p.pk, (0, 0))[1]) for p in promotions]
+    specs = [promotion_spec(p, uses_by_customer=usage.get(p.pk, (0, 0))[0],
+                            units_by_customer=usage.get(p.pk, (0, 0))[1]) for p in promotions]
+    if flash_units:
+        specs = [replace(s, units_left=min(flash_units[s.offer_id], s.units_left)
+                         if s.units_left is not None else flash_units[s.offer_id])
+                 if s.kind == "flash_sale" and s.offer_id in flash_units else s for s in specs]
+    return specs
 
 
 def find_coupons(codes: Iterable[str], *, for_update: bool = False) -> dict[str, Coupon]:
@@ -297,12 +305,12 @@ def shipping_spec(template: ShippingTemplate | None = None) -> rules.ShippingSpe
 def pricing_input(customer: Customer | None, skus: Mapping[int, Sku], demand: Mapping[int, int], *,
                   channel: str, at: datetime, promotions: list[Promotion],
                   coupons: Mapping[str, Coupon], is_new: bool | None = None,
-                  points: int = 0) -> PricingInput:
+                  points: int = 0, flash_units: Mapping[int, int] | None = None) -> PricingInput:
     needs = context_needs([*promotions, *(c.template for c in coupons.values())])
     buyer = buyer_context(customer, is_new=is_new, needs=needs)
     return PricingInput(
         lines=cart_lines(skus, demand), buyer=buyer,
-        offers=promotion_specs(promotions, customer),
+        offers=promotion_specs(promotions, customer, flash_units=flash_units),
         coupons=coupon_specs(coupons, customer, at),
         overrides=price_overrides(customer, channel, demand), shipping=shipping_spec(),
         promotions={p.pk: p for p in promotions}, coupon_rows=dict(coupons),
