@@ -1,4 +1,4 @@
-"""The tables the warehouse reader derives for campaign attribution (``reader.DERIVED`` adds
+"""The tables the warehouse refresh derives for campaign attribution (``rollups.DERIVED`` adds
 them after the service ones). Plain data here (name → inputs, label, SQL), as
 ``supply_tables``; ``campaign_attribution`` reads them (the results written to
 ``marketing.CampaignResult``, the outcomes of A/B tests) and so does the campaigns report.

@@ -1,4 +1,4 @@
-"""The tables the warehouse reader derives for the live report (``reader.DERIVED`` adds them
+"""The tables the warehouse refresh derives for the live report (``rollups.DERIVED`` adds them
 after the service ones): each session's figures and each segment's, as ``live.rules`` and
 ``live.queries.session_figures`` compute them in Python (``tests/live/test_report.py``
 checks both agree). Plain data here (name → inputs, label, SQL), as ``service_tables``.

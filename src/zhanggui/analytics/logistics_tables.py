@@ -1,6 +1,6 @@
-"""The tables the warehouse reader derives for the logistics report (``reader.DERIVED`` adds
+"""The tables the warehouse refresh derives for the logistics report (``rollups.DERIVED`` adds
 them): each parcel with what the scorecards ask of it, and each paid order with its first
-parcel. Plain data here (name → inputs, label, SQL) so that the reader imports it without
+parcel. Plain data here (name → inputs, label, SQL) so that ``rollups`` imports it without
 a cycle.
 
 Fall-backs for parcels from before collection scans, promises and carrier charges were

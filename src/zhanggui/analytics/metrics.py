@@ -322,7 +322,7 @@ METRICS = {m.code: m for m in [
 
 @dataclass(frozen=True)
 class Rollup(Source):
-    """A source's rows summed in advance (a rollup table of ``reader.DERIVED``), giving the
+    """A source's rows summed in advance (a rollup table of ``rollups.DERIVED``), giving the
     same numbers as the source for the metrics in ``expressions`` (code → the aggregate over
     the rollup's rows). The engine uses it when every metric of a query has an expression
     here, the grouping is among ``dimensions`` and the filters are ones it applies (never a

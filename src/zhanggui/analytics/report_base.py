@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.analytics import engine, reader, rules
+from zhanggui.analytics import engine, reader, rollups, rules
 from zhanggui.analytics.engine import Filters
 from zhanggui.analytics.metrics import METRICS
 from zhanggui.analytics.rules import Period
@@ -142,7 +142,7 @@ ROLLUP_NOTE = _("A rollup the warehouse reader keeps in memory: the same numbers
                 "and added at each refresh)")
 
 
-DERIVED_NAME = re.compile(r"\b(" + "|".join(reader.DERIVED) + r")\b")
+DERIVED_NAME = re.compile(r"\b(" + "|".join(rollups.DERIVED) + r")\b")
 
 
 def uncompared_card(code: str, name, value, unit: str) -> dict:
@@ -159,14 +159,14 @@ def _explain_derived(report: Report) -> Report:
     queries read (and of the derived tables those read)."""
     sql = "\n".join(q for entry in report.explain for q in entry["sql"])
     used = set(DERIVED_NAME.findall(sql))
-    for name in reversed(reader.DERIVED):  # a derived table reads only those above it
+    for name in reversed(rollups.DERIVED):  # a derived table reads only those above it
         if name in used:
-            used |= reader.DERIVED[name].inputs & reader.DERIVED.keys()
-    for name in (n for n in reader.DERIVED if n in used):
+            used |= rollups.DERIVED[name].inputs & rollups.DERIVED.keys()
+    for name in (n for n in rollups.DERIVED if n in used):
         report.explain.append({
-            "code": name, "name": str(reader.DERIVED[name].label), "unit": "", "notes": "",
-            "formula": str(ROLLUP_NOTE if reader.DERIVED[name].rollup else DERIVED_NOTE),
-            "sql": [f"CREATE TABLE {name} AS\n{textwrap.dedent(reader.DERIVED[name].sql).strip()}"]})
+            "code": name, "name": str(rollups.DERIVED[name].label), "unit": "", "notes": "",
+            "formula": str(ROLLUP_NOTE if rollups.DERIVED[name].rollup else DERIVED_NOTE),
+            "sql": [f"CREATE TABLE {name} AS\n{textwrap.dedent(rollups.DERIVED[name].sql).strip()}"]})
     return report
 
 

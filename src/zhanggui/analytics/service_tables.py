@@ -1,4 +1,4 @@
-"""The tables the warehouse reader derives for the service report (``reader.DERIVED`` adds
+"""The tables the warehouse refresh derives for the service report (``rollups.DERIVED`` adds
 them after the supply ones): each ticket with its clocks in minutes and hours, and each
 inquiry with whether its customer paid an order within the conversion window. Plain data
 here (name → inputs, label, SQL), as ``supply_tables``.

@@ -5,6 +5,8 @@ Layout under ``settings.ZHANGGUI_WAREHOUSE_DIR``::
     manifest.json          the current version: which Parquet files make each table
     v000007/orders.parquet a table rewritten by refresh 7 (mutable tables: orders, …)
     events/e000007.parquet events appended by refresh 7 (append-only tables grow by parts)
+    v000007/visit_days.parquet, visit_days/p000008.parquet
+                           derived tables and rollups, written like the facts (``rollups``)
     .lock                  held by the one refresh that may run at a time
 
 A refresh writes new files first and then replaces ``manifest.json`` atomically
@@ -36,6 +38,7 @@ class Manifest:
     tables: dict[str, list[str]] = field(default_factory=dict)
     watermarks: dict[str, str | int] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+    derived: dict[str, str] = field(default_factory=dict)  # digest of each derived table's SQL
     previous: list[str] = field(default_factory=list)  # files of the version before
 
     def files(self) -> set[str]:

@@ -1,4 +1,4 @@
-"""The tables the warehouse reader derives for the supply reports (``reader.DERIVED`` adds
+"""The tables the warehouse refresh derives for the supply reports (``rollups.DERIVED`` adds
 them after the logistics ones): each order line with the supplier it is charged to, each
 drop-ship supplier order with its payment and GMV share, each purchase order with its
 promise and completion, the units and amounts each supplier is scored on, and the waits

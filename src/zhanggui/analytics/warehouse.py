@@ -3,11 +3,13 @@
 ``rebuild()`` writes every table from scratch; ``refresh()`` copies only what changed since
 the last run (watermarks on ``updated_at`` for mutable rows, on the id for append-only rows,
 each re-read with an overlap so rows committed late are not missed) and merges it by key,
-so running it twice, or rebuilding, gives the same tables. Both hold the warehouse lock and
-publish the new version by replacing the manifest atomically (``storage``).
+so running it twice, or rebuilding, gives the same tables. Then the derived tables and
+rollups are written from the new facts (``rollups.materialise``: kept, appended to or
+rewritten). Both hold the warehouse lock and publish the new version by replacing the
+manifest atomically (``storage``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from time import perf_counter
@@ -17,7 +19,7 @@ import pyarrow as pa
 from django.db import connection
 from django.utils import timezone
 
-from zhanggui.analytics import storage
+from zhanggui.analytics import rollups, storage
 from zhanggui.analytics.extract import EXTRACTS, TS, Extract, read_rows
 
 # Re-read this far behind a watermark: a transaction that committed after the last refresh
@@ -36,6 +38,7 @@ class RunResult:
     version: int
     seconds: float
     rows: dict[str, int]  # rows read from the OLTP database, per table
+    derived: dict[str, str] = field(default_factory=dict)  # derived table: kept, appended or written
 
 
 def rebuild(directory: Path | None = None) -> RunResult:
@@ -66,12 +69,13 @@ def _run(kind: str, directory: Path | None) -> RunResult:
         try:
             for extract in EXTRACTS:
                 read[extract.table] = _copy_table(db, extract, root, old, new, changed)
+            derived = rollups.materialise(db, root, old, new, MAX_PARTS)
         finally:
             db.close()
         storage.write_manifest(new, root)
         storage.remove_unreferenced(new, root)
     return RunResult(kind="refresh" if old else "rebuild", version=new.version,
-                     seconds=perf_counter() - started, rows=read)
+                     seconds=perf_counter() - started, rows=read, derived=derived)
 
 
 def _copy_table(db: duckdb.DuckDBPyConnection, extract: Extract, root: Path,
