@@ -213,7 +213,7 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float) -> N
         if process.poll() is not None:
             raise RuntimeError(f"serve-prod exited with {process.returncode} before serving")
         try:
-            urllib.request.urlopen(url, timeout=2).close()
+            urllib.request.urlopen(url, timeout=30).close()
             return
         except urllib.error.HTTPError:
             return
