@@ -56,17 +56,15 @@ def test_refuses_to_start_without_database_redis_and_secret(tmp_path):
     assert out.returncode == 2 and "PostgreSQL" in out.stderr and "ZHANGGUI_DEBUG" in out.stderr
 
 
-SEED = """
+# One interpreter (Django starts once): a staff member with a token, then a task sent
+# through Redis and waited for (not eager: REDIS_URL is set, so the worker must run it).
+SEED_AND_TASK = """
 import django; django.setup()
 from zhanggui.accounts.actions import create_api_token, create_staff
+from zhanggui.orders.tasks import expire_unpaid_orders_task as task
 staff = create_staff("prodcheck", password="Correct-Horse-42", roles=["owner"], actor=None)
 print(create_api_token(staff, name="check", actor=None)[1])
-"""
-TASK = """
-import django; django.setup()
-from zhanggui.orders.tasks import expire_unpaid_orders_task as task
-result = task.delay(30)
-print(result.get(timeout=60))
+print(task.delay(30).get(timeout=60))
 """
 
 
@@ -95,13 +93,12 @@ def test_serves_web_worker_and_beat_then_stops_every_process(tmp_path):
         started = serve_prod.descendants(server.pid)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=30) as page:
             assert page.status == 200 and b"csrfmiddlewaretoken" in page.read()
-        secret = _python(SEED, env)
+        secret, task_result = _python(SEED_AND_TASK, env).splitlines()[-2:]
+        assert task_result == "0"  # the worker ran it against the served database
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/accounts/me",
                                          headers={"Authorization": f"Bearer {secret}"})
         with urllib.request.urlopen(request, timeout=30) as answer:
             assert answer.status == 200 and json.loads(answer.read())["username"] == "prodcheck"
-        # Not eager (REDIS_URL is set): the worker ran it against the served database.
-        assert _python(TASK, env) == "0"
         deadline = time.monotonic() + 30
         while "Scheduler: Sending due task" not in (tmp_path / "serve.log").read_text():
             assert time.monotonic() < deadline, "beat sent no task"
