@@ -138,7 +138,7 @@ def test_the_five_reports_give_duckdbs_numbers_on_spark(settings, shop):
         assert not _differences(expected, actual), (name, filters, _differences(expected, actual)[:10])
     # The store has numbers in each: a comparison of empty reports would prove nothing.
     overview = _report(settings, "spark", "overview", Filters())
-    assert {k["code"]: k["value"] for k in overview["kpis"]}["gmv"] == Decimal("499.90")
+    assert {k["code"]: k["value"] for k in overview["kpis"]}["gmv"] == Decimal("749.60")
     assert spark.current_version() == reader.current_version()
 
 
@@ -168,7 +168,7 @@ def test_rows_have_duckdbs_python_types(shop):
         assert row[:8] == duck[:8] and math.isclose(row[8], duck[8])
     by_channel = "SELECT count(*) FROM orders WHERE channel = $channel"
     tmall = {"channel": "tmall"}
-    assert spark.submit(by_channel, tmall).result() == reader.query(by_channel, tmall) == [(3,)]
+    assert spark.submit(by_channel, tmall).result() == reader.query(by_channel, tmall) == [(2,)]
 
 
 VALUES = """(VALUES
@@ -184,7 +184,8 @@ FIXES = [
     "CAST(d * 3 AS DECIMAL(18, 4))", "a + to_days(n)", "a + to_hours(m)", "CAST(a AS DATE)",
 ]
 AGGREGATES = [
-    "avg(d)", "avg(n)", "median(n)", "quantile_cont(n, 0.25)", "quantile_disc(n, 0.5)", "sum(d)", "sum(n)",
+    "avg(d)", "avg(n)", "median(n)", "quantile_cont(n, 0.25)", "quantile_disc(n, 0.5)",
+    "quantile_disc(n, 0.6)", "sum(d)", "sum(n)",
     "count(*) FILTER (WHERE n > 0)", "count(DISTINCT m) FILTER (WHERE d > 1)", "bool_or(n > 5)",
     "min(a)", "max(date_trunc('month', b))",
 ]
@@ -221,4 +222,4 @@ def test_named_parameters_are_passed_to_spark(spark_session):
     sql = f"SELECT count(*) FROM {VALUES} WHERE n > $low AND d < $high"
     duck = duckdb.connect().execute(sql, {"low": 0, "high": Decimal("5")}).fetchall()
     rows = spark_session.sql(spark.translate(sql), args={"low": 0, "high": Decimal("5")}).collect()
-    assert [tuple(r) for r in rows] == duck == [(2,)]
+    assert [tuple(r) for r in rows] == duck == [(1,)]

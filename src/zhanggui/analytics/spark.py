@@ -6,10 +6,11 @@ One ``SparkSession`` per process, built from the settings: ``ZHANGGUI_SPARK_MAST
 by default, or a cluster), ``ZHANGGUI_SPARK_CONF`` (a JSON object of further settings), the
 session's time zone the shop's. Every table of the current manifest is a temporary view over
 its files under ``ZHANGGUI_SPARK_WAREHOUSE_URI`` (by default the warehouse directory; an
-``s3a://bucket/prefix`` the warehouse is synced to); a derived table the manifest does not
-list is a view of its SQL (translated; a rollup among them is cached once computed, as the
-DuckDB reader holds it in memory). The views are registered again when the manifest's
-version changes; a query meanwhile waits, so it reads one version whole.
+``s3a://bucket/prefix`` the warehouse is synced to), registered when a query first reads it; a
+derived table the manifest does not list is a view of its SQL (translated; a rollup among them
+is cached once computed, as the DuckDB reader holds it in memory). When the manifest's version
+changes the views are dropped and registered again; a query meanwhile waits, so it reads one
+version whole.
 
 Queries are the registry's DuckDB SQL, translated (``spark_sql``), and rows come back with
 the Python types DuckDB gives: ``Decimal``, ``int``, ``float``, ``date``, naive ``datetime``

@@ -16,8 +16,9 @@ sides on the same values):
   sqlglot's translation is off by one day or one number; written with Spark's ``WEEKDAY``.
 - ``epoch(ts)``: seconds of the plain timestamp read as UTC (Spark's ``UNIX_TIMESTAMP`` reads
   it in the session's zone and drops the fraction).
-- ``quantile_cont`` / ``median`` → ``percentile`` (exact, interpolated), ``quantile_disc`` →
-  ``percentile_disc … WITHIN GROUP``.
+- ``quantile_cont`` / ``median`` → ``percentile`` (exact, interpolated); ``quantile_disc`` → the
+  element at floor((n - 1) × p) of the sorted values (Spark's ``percentile_disc`` is a DOUBLE).
+- ``date_diff('week', …)``: whole weeks of the days between the dates, as DuckDB counts them.
 - A cast to an integer type of a fraction (a division, an average, a decimal literal) rounds
   on DuckDB and truncates on Spark: rounded first.
 - Named parameters ``$name`` become ``:name`` (``spark.sql(sql, args=…)``); ``FILTER (WHERE
@@ -112,6 +113,11 @@ def _fix_trunc(tree: exp.Expression) -> exp.Expression:
 def _fix_date_diff(tree: exp.Expression) -> exp.Expression:
     def build(node: exp.DateDiff) -> exp.Expression:
         unit = _unit(node)
+        if unit == "WEEK":  # DuckDB: whole weeks of the days between the dates
+            days = exp.Anonymous(this="DATEDIFF", expressions=[
+                exp.Cast(this=node.this, to=exp.DataType.build("DATE")),
+                exp.Cast(this=node.expression, to=exp.DataType.build("DATE"))])
+            return exp.Paren(this=exp.IntDiv(this=days, expression=exp.Literal.number(7)))
         return exp.DateDiff(this=_trunc(unit, node.this), expression=_trunc(unit, node.expression),
                             unit=exp.Var(this=unit))
     return _replace_all(tree, exp.DateDiff, build)
@@ -153,7 +159,7 @@ def _epoch(value: exp.Expression) -> exp.Expression:
     micros = sqlglot.parse_one(f"TIMESTAMPDIFF(MICROSECOND, {EPOCH}, CAST(x AS TIMESTAMP_NTZ))",
                                read="spark")
     micros.find(exp.Column).replace(value.copy())
-    return exp.Paren(this=exp.Div(this=micros, expression=exp.Literal.number("1000000.0")))
+    return exp.Paren(this=exp.Div(this=_double(micros), expression=exp.Literal.number("1000000.0")))
 
 
 def _fix_epoch(tree: exp.Expression) -> exp.Expression:
@@ -167,10 +173,15 @@ def _fix_quantiles(tree: exp.Expression) -> exp.Expression:
         this="PERCENTILE", expressions=[node.this, node.expression]))
 
     def disc(node: exp.PercentileDisc) -> exp.Expression:
+        """DuckDB's discrete quantile: the value at index floor((n - 1) × p) of the sorted
+        values, of the values' own type (Spark's percentile_disc is a DOUBLE)."""
         if isinstance(node.parent, exp.WithinGroup):
             return node
-        return exp.WithinGroup(this=exp.Anonymous(this="PERCENTILE_DISC", expressions=[node.expression]),
-                               expression=exp.Order(expressions=[exp.Ordered(this=node.this)]))
+        share = node.expression.sql("spark")
+        return sqlglot.parse_one(
+            f"ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(x)), CAST(FLOOR((COUNT(x) - 1) * ({share})) AS INT) + 1)",
+            read="spark").transform(
+                lambda n: node.this.copy() if isinstance(n, exp.Column) and n.name == "x" else n)
     return _replace_all(tree, exp.PercentileDisc, disc)
 
 
