@@ -12,22 +12,30 @@
    with the orders (each order has its visit: page, product views, cart, checkout, order
    and payment events; other visitors bounce, browse, search, sometimes with terms that
    find nothing, or abandon a cart). Generation time goes to stderr.
-2. ``build_seconds``: ``warehouse.rebuild()`` from scratch; ``reader_load_seconds``: a web
-   process's reader loading that version into memory.
+2. ``build_seconds``: ``warehouse.rebuild()`` from scratch (the facts, then the derived
+   tables and rollups written once, ``rollups.materialise``); ``reader_load_seconds``: this
+   process's reader registering that version's views.
 3. ``refresh_seconds``: 10,000 new orders today (lines, payments, events, plus the other
    visitors' traffic at the same rate), status changes of 5,000 recent orders, a few
-   after-sales requests and refunds; then ``warehouse.refresh()``, and the reader loading
-   what changed (``reader_reload_after_refresh_seconds``).
-4. Each report of ``reports.REPORTS`` on the 30 days ending with the data's last day:
-   ``seconds`` is the median of 3 warm runs of the product's report function (the
-   reader has loaded the version into memory: ``reader_load_seconds``; one untimed run
-   first). The same numbers (every KPI over the three periods and the report's tables) are
-   computed (a) with hand-written DuckDB SQL over DuckDB tables loaded from the manifest's
-   Parquet files, in a separate connection with the same thread count, and (b) with pandas
-   on DataFrames loaded from the same files before timing (load times reported as
-   ``duckdb_sql_load_seconds`` and ``pandas_load_seconds``); both are asserted equal to the product's
-   (counts and Decimal money exactly, rates within 1e-12) before any timing.
-5. Prints one JSON object on stdout (progress and generation times on stderr).
+   after-sales requests and refunds; then ``warehouse.refresh()`` (facts and derived tables),
+   and the reader loading what changed (``reader_reload_after_refresh_seconds``).
+4. ``rss_mb_per_process`` and ``first_load_seconds``: a FRESH process set up as a web process
+   (Django, the reader, ``ZHANGGUI_WAREHOUSE_IN_MEMORY`` as set, false by default here) runs
+   each of the five reports below once; its peak resident set (VmHWM of /proc/self/status)
+   and the seconds from its first reader access to the first report's answer.
+5. Each report of ``reports.REPORTS`` with hand-written baselines, on the 30 days ending
+   with the data's last day: ``seconds`` is the median of 3 warm runs of the product's report
+   function (one untimed run first). The same numbers (every KPI over the three periods and
+   the report's tables) are computed (a) with hand-written DuckDB SQL over DuckDB tables
+   loaded from the manifest's fact files (not the derived ones), in a separate connection
+   with the same thread count, and (b) with pandas on DataFrames loaded from the same files
+   before timing (load times reported as ``duckdb_sql_load_seconds`` and
+   ``pandas_load_seconds``); both are asserted equal to the product's (counts and Decimal
+   money exactly, rates within 1e-12) before any timing.
+6. Prints one JSON object on one line on stdout (progress and generation times on stderr).
+
+``--keep DIR --reports-only --rebuild-warehouse`` rebuilds the warehouse of an earlier run's
+kept data with the current code, then measures as above (without the refresh).
 """
 
 import argparse
@@ -770,11 +778,23 @@ class TableTimes:
                          rows_stored=new.rows.get(extract.table))
             return rows
 
+        self.materialise = warehouse.rollups.materialise
+
+        def materialise(*args, **kwargs):
+            started = time.perf_counter()
+            done = self.materialise(*args, **kwargs)
+            self.tables["derived_tables"] = {
+                "seconds": round(time.perf_counter() - started, 3),
+                **{what: list(done.values()).count(what) for what in ("kept", "appended", "written")}}
+            return done
+
         warehouse._copy_table, warehouse._read_delta = copy_table, read_delta
+        warehouse.rollups.materialise = materialise
         return self
 
     def __exit__(self, *exc):
         self.module._copy_table, self.module._read_delta = self.copy, self.read
+        self.module.rollups.materialise = self.materialise
 
 
 def timed_run(kind: str) -> tuple[float, dict]:
@@ -1004,11 +1024,12 @@ class HandSQL:
 
         self.db = duckdb.connect()
         self.db.execute(f"SET threads TO {threads}").fetchall()
-        # Like the product's reader: DuckDB tables loaded once from the same Parquet files.
-        for table, files in manifest.tables.items():
+        # DuckDB tables loaded once from the same Parquet files: the facts only (the derived
+        # tables and rollups are the product's).
+        for table, files in fact_tables(manifest).items():
             scan = "read_parquet([" + ", ".join(f"'{root / f}'" for f in files) + "])"
             self.db.execute(f"CREATE TABLE t_{table} AS SELECT * FROM {scan}").fetchall()
-        self.t = {table: f"t_{table}" for table in manifest.tables}
+        self.t = {table: f"t_{table}" for table in fact_tables(manifest)}
 
     def q(self, sql: str) -> list[tuple]:
         return self.db.execute(sql.replace("WITH RECURSIVE_TREE", "WITH RECURSIVE " + TOP_CATEGORY)
@@ -1417,13 +1438,20 @@ MONEY_COLUMNS = {"orders": ["paid_amount", "refunded_amount"], "order_lines": ["
                  "refunds": ["amount"]}
 
 
+def fact_tables(manifest) -> dict:
+    """The manifest's fact tables and their files (not the derived tables the refresh writes)."""
+    from zhanggui.analytics.rollups import DERIVED
+
+    return {table: files for table, files in manifest.tables.items() if table not in DERIVED}
+
+
 def load_frames(root: Path, manifest) -> dict:
     """Every warehouse table as a DataFrame; money as integer cents (exact sums)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     frames = {}
-    for table, files in manifest.tables.items():
+    for table, files in fact_tables(manifest).items():
         arrow = pa.concat_tables([pq.read_table(root / f) for f in files])
         frame = arrow.to_pandas()
         for column in MONEY_COLUMNS.get(table, []):
@@ -1890,25 +1918,69 @@ def parse_args():
     parser.add_argument("--reports-only", action="store_true",
                         help="with --keep DIR of an earlier run: skip generation, build and refresh "
                              "and time the reports on the data and warehouse already there")
+    parser.add_argument("--rebuild-warehouse", action="store_true",
+                        help="with --reports-only: first rebuild the warehouse from the kept OLTP "
+                             "database with this code (build_seconds), then refresh with nothing new")
+    parser.add_argument("--web-process", metavar="REPORTS",
+                        help=argparse.SUPPRESS)  # internal: the fresh web process of web_process()
     return parser.parse_args()
 
 
-def setup_django(scratch: Path) -> None:
+def setup_django(scratch: Path, migrate: bool = True) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "zhanggui.settings"
     os.environ["ZHANGGUI_VAR_DIR"] = str(scratch / "var")
     os.environ["ZHANGGUI_WAREHOUSE_DIR"] = str(scratch / "warehouse")
     os.environ.pop("DATABASE_URL", None)
+    # A web process reads the warehouse through views over its files (the default); set
+    # ZHANGGUI_WAREHOUSE_IN_MEMORY=true to measure tables held in memory instead.
+    os.environ.setdefault("ZHANGGUI_WAREHOUSE_IN_MEMORY", "false")
     (scratch / "var").mkdir(parents=True, exist_ok=True)
     import django
 
     django.setup()
+    if not migrate:
+        return
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
 
 
-def targets(reports_: dict, build: float, refresh: float) -> dict:
+def web_process(scratch: Path, names: list[str]) -> dict:
+    """A FRESH process set up as a web process (Django, the reader) loads the current version
+    and runs each report of ``names`` once: its peak resident set (VmHWM) and the seconds from
+    its first reader access to the first report's answer."""
+    import subprocess
+
+    command = [sys.executable, __file__, "--keep", str(scratch), "--web-process", ",".join(names)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def run_web_process(args, scratch: Path) -> dict:
+    setup_django(scratch, migrate=False)
+    from django.utils import timezone
+
+    from zhanggui.analytics import reader, reports
+    from zhanggui.analytics.engine import Filters
+
+    today = timezone.localdate()
+    current = reports.rules.Period("current", today - timedelta(days=29), today + timedelta(days=1))
+    names = args.web_process.split(",")
+    started = time.perf_counter()
+    reader.current_version()
+    reports.REPORTS[names[0]](current, None, Filters()).as_dict()
+    first = time.perf_counter() - started
+    for name in names[1:]:
+        reports.REPORTS[name](current, None, Filters()).as_dict()
+    status = Path("/proc/self/status").read_text()
+    peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+    return {"rss_mb_per_process": round(peak_kb / 1024, 1), "first_load_seconds": round(first, 2)}
+
+
+def targets(reports_: dict, build: float, refresh: float, web: dict) -> dict:
     return {
+        "rss_mb_per_process_within_600": web["rss_mb_per_process"] <= 600,
+        "first_load_within_3s": web["first_load_seconds"] <= 3,
         "every_report_within_1s": all(r["seconds"] <= 1 for r in reports_.values()),
         "every_report_within_1_5x_duckdb_sql": all(r["vs_duckdb_sql"] <= 1.5 for r in reports_.values()),
         "every_report_10x_faster_than_pandas": all(r["pandas_speedup"] >= 10 for r in reports_.values()),
@@ -1929,14 +2001,33 @@ def run_reports_only(args, scratch: Path) -> dict:
 
     today = timezone.localdate()
     pp = Periods(today - timedelta(days=29), today + timedelta(days=1), repurchase_window_days())
+    built: dict = {}
+    if args.rebuild_warehouse:
+        build_seconds, build_tables = timed_run("rebuild")
+        log(f"rebuild: {build_seconds:.2f} s; peak RSS {peak_rss_mb()} MB; {build_tables}")
+        idle_seconds, idle_tables = timed_run("refresh")
+        log(f"refresh (nothing new): {idle_seconds:.2f} s; {idle_tables}")
+        built = {"build_seconds": round(build_seconds, 2), "build_tables": build_tables,
+                 "second_refresh_nothing_new_seconds": round(idle_seconds, 2)}
+    web = web_process(scratch, measured_reports())
+    log(f"fresh web process: {web}")
     reader_load, _version = timed(reader.current_version)
     reports_, loads = measure_reports(pp, args.threads)
-    return {"reports": reports_, "reader_load_seconds": round(reader_load, 2), **loads,
+    return {**built, "reports": reports_, **web, "reader_load_seconds": round(reader_load, 2), **loads,
             "values_equal": all(r["values_equal"] for r in reports_.values()),
-            "targets_met": targets(reports_, 0, 0)}
+            "targets_met": targets(reports_, 0, 0, web)}
+
+
+def measured_reports() -> list[str]:
+    """The reports with hand-written baselines (the five the benchmark times)."""
+    from zhanggui.analytics import reports
+
+    return [name for name in reports.REPORTS if hasattr(HandSQL, name) and hasattr(Pandas, name)]
 
 
 def run(args, scratch: Path) -> dict:
+    if args.web_process:
+        return run_web_process(args, scratch)
     if args.reports_only:
         return run_reports_only(args, scratch)
     setup_django(scratch)
@@ -1975,6 +2066,8 @@ def run(args, scratch: Path) -> dict:
         idle.update(zip(("seconds", "tables"), timed_run("refresh"), strict=True))
     log(f"second refresh (nothing new): {idle['seconds']:.2f} s; {idle['tables']}")
     connection.close()
+    web = web_process(scratch, measured_reports())
+    log(f"fresh web process: {web}")
     pp = Periods(today - timedelta(days=29), today + timedelta(days=1), repurchase_window_days())
     reports_, loads = measure_reports(pp, args.threads)
     return {
@@ -1997,8 +2090,8 @@ def run(args, scratch: Path) -> dict:
                           "queries side by side, one thread each",
         **loads,
         "reports": reports_, "values_equal": all(r["values_equal"] for r in reports_.values()),
-        "peak_rss_mb": peak_rss_mb(),
-        "targets_met": targets(reports_, build_seconds, refresh_seconds),
+        "peak_rss_mb": peak_rss_mb(), **web,
+        "targets_met": targets(reports_, build_seconds, refresh_seconds, web),
     }
 
 
@@ -2010,8 +2103,11 @@ def main() -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="zhanggui-analytics-bench-") as scratch:
             result = run(args, Path(scratch))
+    if args.web_process:
+        print(json.dumps(result))
+        return
     result["total_seconds"] = round(time.perf_counter() - started, 1)
-    print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    print(json.dumps(result, ensure_ascii=False, default=str))
     if not all(r["values_equal"] for r in result["reports"].values()):
         sys.exit("the baselines' numbers differ from the product's (see *_differences)")
 
