@@ -17,7 +17,7 @@ sides on the same values):
 - ``epoch(ts)``: seconds of the plain timestamp read as UTC (Spark's ``UNIX_TIMESTAMP`` reads
   it in the session's zone and drops the fraction).
 - ``quantile_cont`` / ``median`` → ``percentile`` (exact, interpolated); ``quantile_disc`` → the
-  element at floor((n - 1) × p) of the sorted values (Spark's ``percentile_disc`` is a DOUBLE).
+  element at ceil(n × p) of the sorted values (Spark's ``percentile_disc`` is a DOUBLE).
 - ``date_diff('week', …)``: whole weeks of the days between the dates, as DuckDB counts them.
 - A cast to an integer type of a fraction (a division, an average, a decimal literal) rounds
   on DuckDB and truncates on Spark: rounded first.
@@ -173,13 +173,13 @@ def _fix_quantiles(tree: exp.Expression) -> exp.Expression:
         this="PERCENTILE", expressions=[node.this, node.expression]))
 
     def disc(node: exp.PercentileDisc) -> exp.Expression:
-        """DuckDB's discrete quantile: the value at index floor((n - 1) × p) of the sorted
+        """DuckDB's discrete quantile: the value at (1-based) index ceil(n × p) of the sorted
         values, of the values' own type (Spark's percentile_disc is a DOUBLE)."""
         if isinstance(node.parent, exp.WithinGroup):
             return node
         share = node.expression.sql("spark")
         return sqlglot.parse_one(
-            f"ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(x)), CAST(FLOOR((COUNT(x) - 1) * ({share})) AS INT) + 1)",
+            f"ELEMENT_AT(ARRAY_SORT(COLLECT_LIST(x)), CAST(GREATEST(CEIL(COUNT(x) * ({share})), 1) AS INT))",
             read="spark").transform(
                 lambda n: node.this.copy() if isinstance(n, exp.Column) and n.name == "x" else n)
     return _replace_all(tree, exp.PercentileDisc, disc)
