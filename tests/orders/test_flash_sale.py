@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.api.support import ApiClient, assert_error
 from tests.orders import test_flash_sale_helpers as helpers
 from zhanggui.accounts.models import OperationLog
 from zhanggui.inventory.errors import InsufficientStock
@@ -160,3 +161,22 @@ def test_without_the_setting_nothing_goes_through_redis(flash, settings):
     assert list(flash.counters.client.scan_iter(match=f"{flash.prefix}:*")) == []
     assert OfferUsage.objects.get(promotion=promotion).units == 1
     assert flash_sale.reconcile_flash_sales() == {"enabled": False}
+
+
+def test_the_api_places_through_redis_and_refuses_a_sold_out_sku_with_409(flash):
+    sku, _promotion = _sale(stock=2, cap=1, limit=None)
+    api = ApiClient(factories.make_staff("owner"), language="en")
+    body = {"lines": [{"sku_id": sku.pk, "quantity": 2}],
+            "recipient": {"name": "张三", "phone": "13800000000", "province_code": "330000",
+                          "city": "杭州", "address_detail": "文三路 1 号"}}
+
+    placed = api.post("/api/v1/orders", {**body, "customer_id": factories.make_customer().pk})
+    refused = api.post("/api/v1/orders", {**body, "customer_id": factories.make_customer().pk})
+
+    assert placed.status_code == 201 and placed.json()["total_amount"] == "108.90"
+    error = assert_error(refused, 409, "insufficient_stock")
+    assert error["message"] == f"Not enough stock for {sku.code}: 2 requested, 0 available."
+    assert Order.objects.get().flash_token and flash.counters.pending() == {}
+    # The refusal re-derived the counters from the database first (sold out in Redis): the
+    # confirmed sale is counted there now, and the SKU is still sold out.
+    assert flash.counters.confirmed() == {} and flash.counters.stock(sku.pk) == 0
