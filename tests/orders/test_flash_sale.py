@@ -180,3 +180,15 @@ def test_the_api_places_through_redis_and_refuses_a_sold_out_sku_with_409(flash)
     # The refusal re-derived the counters from the database first (sold out in Redis): the
     # confirmed sale is counted there now, and the SKU is still sold out.
     assert flash.counters.confirmed() == {} and flash.counters.stock(sku.pk) == 0
+
+
+def test_redis_unreachable_falls_back_to_the_database_path(flash, settings):
+    settings.ZHANGGUI_FLASH_SALE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    sku, promotion = _sale(stock=3, cap=1, limit=None)
+
+    orders = [_buy(factories.make_customer(), sku, 1) for _ in range(2)]
+
+    assert [o.total_amount for o in orders] == [Decimal("9.90"), Decimal("99.00")]
+    assert all(o.flash_token is None for o in orders)
+    promotion.refresh_from_db()
+    assert promotion.sold_units == 1
