@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "inventory.receive_stock": _("stock received"),
     "inventory.adjust_stock": _("stock adjusted"),
     "orders.place_order": _("order placed"),
+    "orders.reconcile_flash_sale": _("flash-sale counters reconciled"),
     "orders.record_payment": _("payment received"),
     "orders.record_payment_failure": _("payment failed"),
     "orders.review_order": _("order reviewed"),
