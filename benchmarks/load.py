@@ -1,7 +1,7 @@
 """Benchmark: a flash sale against the production shape on this machine, with the staff's
 dashboards and the storefront's traffic at once (issue 19).
 
-    .venv/bin/python benchmarks/load.py [--clients 32] [--web-processes N] [--worker-class gthread]
+    .venv/bin/python benchmarks/load.py [--clients 16] [--web-processes N] [--worker-class gthread]
 
 Needs PostgreSQL (the server of ``DATABASE_URL``, default postgres://postgres@127.0.0.1:5432)
 and Redis (``ZG_LOAD_REDIS_URL``, default redis://127.0.0.1:6379/13, flushed). Steps:
@@ -240,7 +240,7 @@ def flash_figures(records: list, units: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (buyers, ceiling, raw)")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients (buyers, ceiling, raw)")
     parser.add_argument("--web-processes", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 9))
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread process")
