@@ -27,8 +27,15 @@ import itertools
 import json
 import os
 import re
+import sys
 import time
 import uuid
+
+if __name__ == "__main__":  # `make bench` runs every script here: this one is load.py's
+    print("benchmarks/locustfile.py is run by locust (see benchmarks/load.py), not on its own",
+          file=sys.stderr)
+    sys.exit(0)
+
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
