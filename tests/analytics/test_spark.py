@@ -218,6 +218,15 @@ def test_an_aggregate_gives_duckdbs_value(spark_session, expression):
     assert _same(rows, duck), (expression, spark.translate(sql), rows, duck)
 
 
+def test_a_cast_unnested_list_and_a_time_literal_give_duckdbs_rows(spark_session):
+    days = "generate_series(CAST(a AS DATE), CAST(a AS DATE) + 2, INTERVAL 1 DAY)"
+    sql = (f"SELECT n, CAST(unnest({days}) AS DATE) AS day, TIME '09:30:00' AS opens "
+           f"FROM {VALUES} ORDER BY n, day")
+    duck = duckdb.connect().execute(sql).fetchall()
+    rows = [tuple(r) for r in spark_session.sql(spark.translate(sql)).collect()]
+    assert len(duck) == 9 and _same(rows, duck), (spark.translate(sql), rows, duck)
+
+
 def test_named_parameters_are_passed_to_spark(spark_session):
     sql = f"SELECT count(*) FROM {VALUES} WHERE n > $low AND d < $high"
     duck = duckdb.connect().execute(sql, {"low": 0, "high": Decimal("5")}).fetchall()

@@ -21,6 +21,8 @@ sides on the same values):
 - ``date_diff('week', …)``: whole weeks of the days between the dates, as DuckDB counts them.
 - A cast to an integer type of a fraction (a division, an average, a decimal literal) rounds
   on DuckDB and truncates on Spark: rounded first.
+- ``CAST(unnest(…) AS t)`` → the list's elements cast, then exploded (Spark allows a generator
+  only at the top of a select expression); a ``TIME '…'`` literal stays a TIME (``TO_TIME``).
 - Named parameters ``$name`` become ``:name`` (``spark.sql(sql, args=…)``); ``FILTER (WHERE
   …)``, ``GROUP BY ALL``, named windows and recursive CTEs are Spark SQL as they are.
 
@@ -241,6 +243,29 @@ def _fix_intervals(tree: exp.Expression) -> exp.Expression:
     return _replace_all(tree, exp.Anonymous, build)
 
 
+def _fix_generators(tree: exp.Expression) -> exp.Expression:
+    """``CAST(unnest(list) AS t)``: Spark allows a generator only at the top of a select
+    expression, so the list's elements are cast instead (``TRANSFORM``)."""
+    def build(node: exp.Cast) -> exp.Expression:
+        if not isinstance(node.this, exp.Explode):
+            return node
+        each = sqlglot.parse_one(f"TRANSFORM(s, x -> CAST(x AS {node.to.sql('spark')}))", read="spark")
+        each.set("this", node.this.this)
+        return exp.Explode(this=each)
+    return _replace_all(tree, exp.Cast, build)
+
+
+def _fix_times(tree: exp.Expression) -> exp.Expression:
+    """A TIME literal (the service policies' default working hours): sqlglot writes a
+    TIMESTAMP for Spark; Spark 4.1+ has TIME (``spark.sql.timeType.enabled``)."""
+    def build(node: exp.Cast) -> exp.Expression:
+        literal = isinstance(node.this, exp.Literal) and node.this.is_string
+        if node.to.this == exp.DataType.Type.TIME and literal:
+            return exp.Anonymous(this="TO_TIME", expressions=[node.this])
+        return node
+    return _replace_all(tree, exp.Cast, build)
+
+
 @lru_cache(maxsize=4096)
 def tables_of(sql: str) -> frozenset[str]:
     """The tables (and views) a DuckDB statement reads, its own CTEs left out."""
@@ -251,4 +276,4 @@ def tables_of(sql: str) -> frozenset[str]:
 
 # In order: the division and average casts come before the others add their own.
 FIXES = [_fix_integer_casts, _fix_division, _fix_avg, _fix_trunc, _fix_date_diff, _fix_weekdays,
-         _fix_epoch, _fix_quantiles, _fix_intervals]
+         _fix_epoch, _fix_quantiles, _fix_intervals, _fix_generators, _fix_times]
