@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from zhanggui.analytics import storage
 from zhanggui.analytics.errors import WarehouseEmpty
-from zhanggui.analytics.rollups import scan
+from zhanggui.analytics.rollups import DERIVED, scan
 
 _lock = threading.Lock()
 _loading = threading.Lock()  # held by the thread loading a new version
@@ -187,9 +187,9 @@ def load(db: duckdb.DuckDBPyConnection, root: Path, manifest: storage.Manifest,
     in_memory = settings.ZHANGGUI_WAREHOUSE_IN_MEMORY
     statements: list[str] = []
     now: dict[str, tuple[str, list[str]]] = {}
-    for table, files in manifest.tables.items():
-        if not files:
-            continue
+    for table, files in manifest.tables.items():  # the facts, then the derived tables in order
+        if not files or (table in DERIVED and not DERIVED[table].inputs <= now.keys()):
+            continue  # a derived table left over from a version that had its inputs
         kind = "TABLE" if in_memory and table not in ON_DISK else "VIEW"
         before_kind, before = loaded.get(table, (kind, []))
         now[table] = (kind, files)
