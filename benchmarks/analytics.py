@@ -1811,7 +1811,7 @@ def measure_reports(pp: Periods, threads: int, with_pandas: bool = True) -> tupl
     manifest = storage.read_manifest(root)
     hand_load, hand = timed(lambda: HandSQL(root, manifest, threads))
     pandas_load, frames = timed(lambda: load_frames(root, manifest)) if with_pandas else (0, {})
-    baseline = Pandas(frames)
+    baseline = Pandas(frames) if with_pandas else None
     current = reports.rules.Period("current", pp.start, pp.end)
     results = {}
     for name, build in reports.REPORTS.items():
