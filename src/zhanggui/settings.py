@@ -230,10 +230,12 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("ZHANGGUI_MEDIA_DIR", VAR_DIR / "media"))
 # The analytics warehouse (Parquet files + manifest); on several hosts, a shared volume.
 ZHANGGUI_WAREHOUSE_DIR = Path(os.environ.get("ZHANGGUI_WAREHOUSE_DIR", VAR_DIR / "warehouse"))
-# Each web process holds the warehouse's tables and rollups in memory (reports three to ten
-# times as fast; about 1.9 GB at 10 million traffic events); false reads the Parquet files
-# through views, without rollups.
-ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", True)
+# How each web process reads the warehouse. false (the default): views over the Parquet files
+# of every table, the derived tables and rollups (written once per version by the refresh)
+# included: about 520 MB per process at 10 million traffic events, first load under a second.
+# true, for an install with one web process: every table but the raw events and stock
+# movements is also loaded into that process's memory.
+ZHANGGUI_WAREHOUSE_IN_MEMORY = _env_bool("ZHANGGUI_WAREHOUSE_IN_MEMORY", False)
 # Which engine runs the metric registry's queries: "duckdb" (in each web process) or "spark"
 # (Apache Spark over the same Parquet warehouse; docs/spark.md). SPARK_MASTER is "local[2]"
 # or a cluster's URL (spark://host:7077, yarn, k8s://…); SPARK_WAREHOUSE_URI is where Spark

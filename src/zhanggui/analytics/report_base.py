@@ -137,9 +137,9 @@ def _add_kpis(report: Report, codes: list[str], values: dict) -> dict:
 
 
 DERIVED_NOTE = _("A table the warehouse reader derives from the tables above when it loads a version")
-ROLLUP_NOTE = _("A rollup the warehouse reader keeps in memory: the same numbers as the facts it sums, "
-                "read instead of them when no filter it cannot apply is chosen (new rows are summed "
-                "and added at each refresh)")
+ROLLUP_NOTE = _("A rollup the warehouse refresh writes with each version: the same numbers as the facts "
+                "it sums, read instead of them when no filter it cannot apply is chosen (new rows are "
+                "summed and added at each refresh)")
 
 
 DERIVED_NAME = re.compile(r"\b(" + "|".join(rollups.DERIVED) + r")\b")
