@@ -12,7 +12,8 @@ User classes (pick them by name on the command line):
   the flash-sale SKU and another one), then place the order (``POST /api/v1/orders``, one
   flash-sale unit). Each buyer is served once; when every buyer has been, the run ends.
 - ``StaffDashboard``: a staff member logged in to the console (a session): the workbench,
-  the report pages, and the reports' JSON API with the staff's token.
+  the report pages, and the reports' JSON API with the staff's token, 2–5 s apart (the time
+  a person takes to read a page).
 - ``TrafficIngest``: the storefront's behaviour events in batches of 20
   (``POST /api/v1/traffic/events``).
 - ``CeilingClient``: ``GET /api/v1/accounts/me`` with a token — the cheapest authenticated
@@ -40,7 +41,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import gevent
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 with open(os.environ["ZG_LOAD_CONFIG"], encoding="utf-8") as _config:
@@ -113,7 +114,8 @@ class FlashSaleBuyer(FastHttpUser):
 
 
 class StaffDashboard(FastHttpUser):
-    wait_time = constant(0.5)
+    # A person reads a dashboard before opening the next one: 2–5 s between pages.
+    wait_time = between(2, 5)
     pages = ("/", "/reports/overview/", "/reports/sales/")
     reports = ("overview", "sales", "customers", "traffic")
 
