@@ -2,7 +2,6 @@
 numbers as on DuckDB over the same warehouse, and each translation fix-up (``spark_sql``)
 gives what DuckDB gives on the same values. One local[2] session for the module."""
 
-import json
 import math
 from datetime import date
 from decimal import Decimal
@@ -16,6 +15,7 @@ from zhanggui.aftersales import actions as aftersales_actions
 from zhanggui.aftersales.models import AftersalesRequest
 from zhanggui.analytics import reader, reports, spark, warehouse
 from zhanggui.analytics.engine import Filters
+from zhanggui.analytics.report_compare import canonical, differences
 from zhanggui.analytics.rules import Period
 from zhanggui.customers.models import Customer
 from zhanggui.orders.models import Order
@@ -78,56 +78,6 @@ def _report(settings, engine: str, name: str, filters: Filters, period: Period =
     return reports.REPORTS[name](period, None, filters).as_dict()
 
 
-def canonical(report: dict) -> dict:
-    """``report`` with rows that tie in a table's order (and a chart's points) sorted: the
-    engines hand back a query's rows in no given order, and the report sorts only by its
-    figures."""
-    report = dict(report)
-    report["tables"] = [{**t, "rows": sorted(t["rows"], key=_key)} for t in report["tables"]]
-    charts = []
-    for chart in report["charts"]:
-        series = chart.get("series", [])
-        parallel = all(len(s["data"]) == len(chart.get("x", ())) for s in series)
-        if "x" in chart and chart.get("type") == "bar" and parallel:
-            points = sorted(zip(chart["x"], *[s["data"] for s in series], strict=True), key=_key)
-            chart = {**chart, "x": [p[0] for p in points],
-                     "series": [{**s, "data": [p[n + 1] for p in points]} for n, s in enumerate(series)]}
-        else:
-            chart = {**chart, "series": [{**s, "data": sorted(s["data"], key=_key)} for s in series]}
-        charts.append(chart)
-    report["charts"] = charts
-    return report
-
-
-def _key(value) -> str:
-    def plain(v):
-        if isinstance(v, float):
-            return round(v, 9)
-        if isinstance(v, dict):
-            return {k: plain(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [plain(x) for x in v]
-        return v
-    return json.dumps(plain(value), sort_keys=True, default=str, ensure_ascii=False)
-
-
-def _differences(expected, actual, path: str = "") -> list[str]:
-    """Where two reports differ: floats within 1e-9, everything else equal and of one type."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return [d for key in expected.keys() | actual.keys()
-                for d in _differences(expected.get(key), actual.get(key), f"{path}.{key}")]
-    if isinstance(expected, list | tuple) and isinstance(actual, list | tuple) \
-            and len(expected) == len(actual):
-        return [d for n, (a, b) in enumerate(zip(expected, actual, strict=True))
-                for d in _differences(a, b, f"{path}[{n}]")]
-    if isinstance(expected, float) and isinstance(actual, float):
-        close = math.isclose(expected, actual, rel_tol=1e-9, abs_tol=1e-9)
-        return [] if close else [f"{path}: {expected} != {actual}"]
-    if type(expected) is not type(actual) or expected != actual:
-        return [f"{path}: {expected!r} != {actual!r}"]
-    return []
-
-
 def test_the_five_reports_give_duckdbs_numbers_on_spark(settings, shop):
     category = shop["product"].category_id
     cases = [(name, Filters()) for name in FIVE]
@@ -135,7 +85,7 @@ def test_the_five_reports_give_duckdbs_numbers_on_spark(settings, shop):
     for name, filters in cases:
         expected = canonical(_report(settings, "duckdb", name, filters))
         actual = canonical(_report(settings, "spark", name, filters))
-        assert not _differences(expected, actual), (name, filters, _differences(expected, actual)[:10])
+        assert not differences(expected, actual), (name, filters, differences(expected, actual)[:10])
     # The store has numbers in each: a comparison of empty reports would prove nothing.
     overview = _report(settings, "spark", "overview", Filters())
     assert {k["code"]: k["value"] for k in overview["kpis"]}["gmv"] == Decimal("749.60")
