@@ -127,7 +127,6 @@ def adjust_stock(sku: Sku, *, warehouse: Warehouse, delta: int, reason: str, act
     return movement
 
 
-@transaction.atomic
 def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: str,
                   actor: Staff | None, sku_labels: Mapping[int, str] | None = None,
                   ) -> dict[int, Reservation]:
@@ -139,6 +138,10 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
     distance), so the order leaves in one parcel; when none can, each SKU is routed to the
     best warehouse with enough available units (``rules.choose_stock``). Each is reserved
     with a conditional UPDATE, so stock is never oversold and never negative.
+
+    Runs in the caller's transaction (an order placement), which keeps the rows locked until
+    it commits; every SKU is routed before the first row is changed, so a refusal writes
+    nothing, and no savepoint's round trips sit inside the time the rows are locked.
 
     Returns:
         SKU id → the reservation made for it.
@@ -159,6 +162,7 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
         demand, {(row.sku_id, row.warehouse_id): row.available for row in active},
         {row.warehouse_id: rules.region_distance(row.warehouse.province_code, province_code)
          for row in active})
+    chosen_rows: dict[int, Stock] = {}
     for sku_id in sorted(demand):
         quantity = demand[sku_id]
         candidates = [
@@ -174,7 +178,9 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
             label = (sku_labels or {}).get(sku_id, str(sku_id))
             raise InsufficientStock(sku=label, requested=quantity,
                                     available=max((c.available for c in candidates), default=0))
-        stock = next(row for row in rows if row.pk == chosen.stock_id)
+        chosen_rows[sku_id] = next(row for row in rows if row.pk == chosen.stock_id)
+    for sku_id, stock in chosen_rows.items():
+        quantity = demand[sku_id]
         movements.append(_apply(stock, kind=MovementKind.RESERVE, reserved_delta=quantity,
                                 reason="order reservation", reference=reference, actor=actor))
         reservations[sku_id] = Reservation(stock=stock, reference=reference, quantity=quantity,

@@ -202,16 +202,22 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
         shipping_amount=shipping, placed_at=now, pricing_breakdown=breakdown.as_dict(),
         points_redeemed=breakdown.points_redeemed, points_amount=breakdown.points_amount,
         flash_token=flash.token if flash else None)
-    # Offer counters before stock rows: every placement takes its locks in the same order.
+    gifts = _gift_skus(breakdown, skus)
+    reserve = dict(demand)
+    for gift in breakdown.gifts:
+        reserve[gift.sku_id] = reserve.get(gift.sku_id, 0) + gift.quantity
+    log_operation(order, action="orders.place_order", actor=actor,
+                  after={**snapshot(order, ("status", "total_amount", "discount_amount", "channel")),
+                         "lines": {skus[k].code: v for k, v in demand.items()},
+                         "offers": {d.key: str(d.amount) for d in breakdown.discounts}})
+    # Offer counters before stock rows: every placement takes its locks in the same order. The
+    # gifts' SKUs are read and the log is written first, so that the locks are held for as
+    # few statements as possible.
     pricing_actions.consume_offers(breakdown, pricing_data, customer=customer,
                                    reference=reservation_reference(order), at=now)
     if breakdown.points_redeemed:
         pricing_membership.spend_order_points(customer, reference=order.number,
                                               points=breakdown.points_redeemed, actor=actor)
-    gifts = _gift_skus(breakdown, skus)
-    reserve = dict(demand)
-    for gift in breakdown.gifts:
-        reserve[gift.sku_id] = reserve.get(gift.sku_id, 0) + gift.quantity
     reservations = inventory_actions.reserve_stock(
         reserve, reference=reservation_reference(order), province_code=recipient.province_code,
         actor=actor, sku_labels={pk: s.code for pk, s in {**skus, **gifts}.items()})
@@ -219,10 +225,6 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
         *[_line(order, skus[p.sku_id], reservations, p) for p in breakdown.lines],
         *[_gift_line(order, gifts[g.sku_id], reservations, g) for g in breakdown.gifts],
     ])
-    log_operation(order, action="orders.place_order", actor=actor,
-                  after={**snapshot(order, ("status", "total_amount", "discount_amount", "channel")),
-                         "lines": {skus[k].code: v for k, v in demand.items()},
-                         "offers": {d.key: str(d.amount) for d in breakdown.discounts}})
     return order
 
 
