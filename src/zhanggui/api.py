@@ -100,7 +100,10 @@ api = NinjaAPI(
     title="Zhanggui API", version="1", docs_url="/docs", urls_namespace="api",
     auth=[TokenAuth(), StaffSessionAuth()], parser=InputParser(),
     description="Zhanggui (掌柜) store operations API. Authenticate with the console session "
-                "or `Authorization: Bearer <token>`.",
+                "or `Authorization: Bearer <token>`. Every POST accepts an `Idempotency-Key` "
+                "header: a repeat with the same key and request answers the first answer "
+                "(`Idempotent-Replayed: true`) without acting again; the same key with another "
+                "request is refused (422 `idempotency_key_reused`); keys expire after 24 hours.",
 )
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhanggui.console",
     "zhanggui.demo",
     "zhanggui.backup",
+    "zhanggui.integrations",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,9 @@ MIDDLEWARE = [
     "zhanggui.console.security.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An API POST with an Idempotency-Key runs in one transaction with its key (after the
+    # session's account is known).
+    "zhanggui.integrations.idempotency.IdempotencyMiddleware",
     # Last: turns a lockout found while authenticating into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -299,6 +303,8 @@ ZHANGGUI_EXPORTS_IN_THREAD = not REDIS_URL
 # order after RECONCILE_SECONDS (its worker died) is given back by the reconciliation task.
 ZHANGGUI_FLASH_SALE_REDIS = _env_bool("ZHANGGUI_FLASH_SALE_REDIS", True) and bool(REDIS_URL)
 ZHANGGUI_FLASH_SALE_RECONCILE_SECONDS = int(os.environ.get("ZHANGGUI_FLASH_SALE_RECONCILE_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["purge-idempotency-keys"] = {
+    "task": "zhanggui.integrations.tasks.purge_idempotency_keys_task", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["reconcile-flash-sales"] = {
     "task": "zhanggui.orders.tasks.reconcile_flash_sales_task",
     "schedule": 30.0,
@@ -474,6 +480,8 @@ ZHANGGUI = {
     # gathered for this many seconds before one recompute and push.
     "CHANNEL_SLOW_MINUTES": int(os.environ.get("ZHANGGUI_CHANNEL_SLOW_MINUTES", "5")),
     "CHANNEL_SYNC_DEBOUNCE_SECONDS": int(os.environ.get("ZHANGGUI_CHANNEL_SYNC_DEBOUNCE_SECONDS", "5")),
+    # How long the API keeps an Idempotency-Key and its first answer (docs/integrations.md).
+    "IDEMPOTENCY_KEY_HOURS": int(os.environ.get("ZHANGGUI_IDEMPOTENCY_KEY_HOURS", "24")),
 }
 # Storefront origins allowed to send behaviour events cross-origin (comma-separated,
 # e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.

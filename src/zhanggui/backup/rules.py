@@ -35,6 +35,8 @@ EXCLUDED_TABLES: dict[str, str] = {
     "django_session": "log-in sessions: short-lived secrets; everyone logs in again after a restore",
     "accounts_staffsession": "log-in sessions: short-lived secrets; everyone logs in again "
                              "after a restore",
+    "integrations_idempotencykey": "the API's answers to retried requests, kept 24 hours; a "
+                                   "restored shop starts without them",
 }
 
 # Tables that ``migrate`` fills in a fresh installation. They are backed up like the others,
