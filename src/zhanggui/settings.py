@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "zhanggui.core",
     "zhanggui.accounts",
+    "zhanggui.events",
     "zhanggui.catalog",
     "zhanggui.inventory",
     "zhanggui.suppliers",

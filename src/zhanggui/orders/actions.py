@@ -23,6 +23,7 @@ from zhanggui.core.money import MAX_AMOUNT, ZERO, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.inventory import actions as inventory_actions
 from zhanggui.inventory import rules as inventory_rules
+from zhanggui.orders import events as order_events
 from zhanggui.orders import flash_sale, rules
 from zhanggui.orders.errors import (
     AmountTooLarge,
@@ -92,6 +93,7 @@ def _transition(order: Order, target: str, *, actor: Staff | None, action: str,
     order.save()
     log_operation(order, action=action, actor=actor, before=before,
                   after=snapshot(order, STATUS_FIELDS), note=note)
+    order_events.status_changed(order)
     return order
 
 
@@ -210,9 +212,14 @@ def _place_order(customer: Customer, *, lines: list[LineRequest], recipient: Rec
                   after={**snapshot(order, ("status", "total_amount", "discount_amount", "channel")),
                          "lines": {skus[k].code: v for k, v in demand.items()},
                          "offers": {d.key: str(d.amount) for d in breakdown.discounts}})
+    order_events.order_placed(order, [
+        {"sku_id": p.sku_id, "sku_code": skus[p.sku_id].code, "quantity": p.quantity,
+         "unit_price_amount": p.unit_price, "total_amount": p.paid_amount} for p in breakdown.lines
+    ] + [{"sku_id": g.sku_id, "sku_code": gifts[g.sku_id].code, "quantity": g.quantity,
+          "unit_price_amount": ZERO, "total_amount": ZERO} for g in breakdown.gifts])
     # Offer counters before stock rows: every placement takes its locks in the same order. The
-    # gifts' SKUs are read and the log is written first, so that the locks are held for as
-    # few statements as possible.
+    # gifts' SKUs are read and the log and the event are written first, so that the locks are
+    # held for as few statements as possible.
     pricing_actions.consume_offers(breakdown, pricing_data, customer=customer,
                                    reference=reservation_reference(order), at=now)
     if breakdown.points_redeemed:

@@ -22,6 +22,7 @@ from zhanggui.core.errors import InvalidTransition
 from zhanggui.core.regions import get_province
 from zhanggui.customers import rules as customer_rules
 from zhanggui.orders import actions, review_queries, review_rules, rules
+from zhanggui.orders import events as order_events
 from zhanggui.orders.errors import HoldAlreadyReleased, RecipientLocked, UnknownProvince
 from zhanggui.orders.models import Order, OrderHold, OrderStatus
 from zhanggui.orders.review_rules import Hold, RuleSpec
@@ -60,7 +61,7 @@ def auto_review_orders(order_ids: Iterable[int], *, actor: Staff | None = None) 
 @transaction.atomic
 def _review_batch(ids: list[int], rule_specs: list[RuleSpec], actor: Staff | None) -> ReviewSummary:
     orders = list(Order.objects.select_for_update().filter(pk__in=ids, status=OrderStatus.PAID)
-                  .only(*review_queries.FACT_FIELDS, "paid_amount", "refunded_amount")
+                  .only(*review_queries.FACT_FIELDS, *order_events.EVENT_FIELDS, "refunded_amount")
                   .order_by("pk"))
     if not orders:
         return ReviewSummary(0, 0)
@@ -90,6 +91,8 @@ def _review_batch(ids: list[int], rule_specs: list[RuleSpec], actor: Staff | Non
                               after={"holds": _hold_log(results[o.pk], rule_specs)})
                        for o in failing)
     OperationLog.objects.bulk_create(entries)
+    order_events.reviewed_and_held(
+        passing, [(o, [h.kind for h in results[o.pk]]) for o in failing], now)
     # Tasks after the hot loop: opened per held order (few), closed for orders held before.
     open_order_tasks([(o, results[o.pk]) for o in failing], actor=actor)
     close_order_tasks([o for o in passing if o.is_held], resolution="released", actor=actor)
