@@ -304,6 +304,11 @@ ZHANGGUI_EXPORTS_IN_THREAD = not REDIS_URL
 # order after RECONCILE_SECONDS (its worker died) is given back by the reconciliation task.
 ZHANGGUI_FLASH_SALE_REDIS = _env_bool("ZHANGGUI_FLASH_SALE_REDIS", True) and bool(REDIS_URL)
 ZHANGGUI_FLASH_SALE_RECONCILE_SECONDS = int(os.environ.get("ZHANGGUI_FLASH_SALE_RECONCILE_SECONDS", "60"))
+# Webhook targets on loopback or private addresses: refused unless this is set (it follows
+# ZHANGGUI_DEBUG, so development may send to a receiver on this machine).
+ZHANGGUI_WEBHOOK_ALLOW_PRIVATE = _env_bool("ZHANGGUI_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
+    "task": "zhanggui.integrations.tasks.deliver_webhooks_task", "schedule": 5.0}
 CELERY_BEAT_SCHEDULE["purge-idempotency-keys"] = {
     "task": "zhanggui.integrations.tasks.purge_idempotency_keys_task", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["reconcile-flash-sales"] = {
@@ -483,6 +488,12 @@ ZHANGGUI = {
     "CHANNEL_SYNC_DEBOUNCE_SECONDS": int(os.environ.get("ZHANGGUI_CHANNEL_SYNC_DEBOUNCE_SECONDS", "5")),
     # How long the API keeps an Idempotency-Key and its first answer (docs/integrations.md).
     "IDEMPOTENCY_KEY_HOURS": int(os.environ.get("ZHANGGUI_IDEMPOTENCY_KEY_HOURS", "24")),
+    # Webhooks (docs/integrations.md): a receiver's answer is awaited this long; a delivery is
+    # retried with backoff this many hours; an endpoint is turned off after this many failed
+    # attempts in a row (and the owner alerted).
+    "WEBHOOK_TIMEOUT_SECONDS": int(os.environ.get("ZHANGGUI_WEBHOOK_TIMEOUT_SECONDS", "10")),
+    "WEBHOOK_RETRY_HOURS": int(os.environ.get("ZHANGGUI_WEBHOOK_RETRY_HOURS", "72")),
+    "WEBHOOK_DISABLE_AFTER_FAILURES": int(os.environ.get("ZHANGGUI_WEBHOOK_DISABLE_AFTER_FAILURES", "100")),
 }
 # Storefront origins allowed to send behaviour events cross-origin (comma-separated,
 # e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.

@@ -136,6 +136,7 @@ class AlertKind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Task overdue")
     FEED_STALE = "feed_stale", _("Supplier stock feed stale")
     DROPSHIP_ROI_LOW = "dropship_roi_low", _("Drop-ship ROI below the floor")
+    WEBHOOK_DISABLED = "webhook_disabled", _("Webhook endpoint turned off")
 
 
 class Alert(models.Model):

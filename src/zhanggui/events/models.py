@@ -19,12 +19,17 @@ class Event(models.Model):
     subject_id = models.CharField(_("subject id"), max_length=64)
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     data = models.JSONField(_("data"))
+    # When the webhook dispatcher fanned the event out to the subscribed endpoints (null: not
+    # yet — a committed event is always picked up, whatever order the transactions committed in).
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("domain event")
         verbose_name_plural = _("domain events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="event_subject")]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="event_subject"),
+                   models.Index(fields=["id"], condition=models.Q(dispatched_at=None),
+                                name="event_not_dispatched")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.subject_type}:{self.subject_id}"

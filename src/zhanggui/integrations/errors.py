@@ -15,3 +15,16 @@ class IdempotencyKeyReused(DomainError):
                         "key for a new request.")
     http_status = 422
 
+
+
+class WebhookTargetRefused(DomainError):
+    code = "webhook_target_refused"
+    default_message = _("Webhooks are not sent to %(host)s: it is a loopback, private or reserved "
+                        "address (allowed only in development).")
+    http_status = 422
+
+
+class InvalidWebhookEndpoint(DomainError):
+    code = "invalid_webhook_endpoint"
+    default_message = _("The webhook endpoint is not valid: %(problem)s")
+    http_status = 422

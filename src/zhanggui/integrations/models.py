@@ -1,7 +1,10 @@
-"""The first answer to each ``Idempotency-Key`` a caller sent, kept until it expires."""
+"""The first answer to each ``Idempotency-Key`` a caller sent, kept until it expires; the
+webhook endpoints, their deliveries of the outbox's events and each delivery's attempts."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zhanggui.core.fields import EncryptedCharField
 
 
 class IdempotencyKey(models.Model):
@@ -29,3 +32,82 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver of the shop's events: its URL, the event types it takes (empty: every type)
+    and the secret its deliveries are signed with (Standard Webhooks, ``whsec_…``). Disabled
+    after ``ZHANGGUI_WEBHOOK_DISABLE_AFTER_FAILURES`` failed attempts in a row."""
+
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    event_types = models.JSONField(_("event types"), default=list, blank=True)
+    secret = EncryptedCharField(_("signing secret"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    disabled_reason = models.CharField(_("disabled because"), max_length=200, blank=True)
+    failure_streak = models.PositiveIntegerField(_("failures in a row"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description or self.url
+
+    def takes(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Gave up")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: sent until a 2xx answer, retried with backoff, given up
+    after ``ZHANGGUI_WEBHOOK_RETRY_HOURS``. A replay sends it again under the same event id."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries",
+                                 verbose_name=_("endpoint"))
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("event"))
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    first_attempt_at = models.DateTimeField(_("first attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="one_delivery_per_event")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.endpoint_id}"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP attempt of a delivery: the delivery log."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log",
+                                 verbose_name=_("delivery"))
+    attempted_at = models.DateTimeField(_("attempted at"))
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    response_excerpt = models.CharField(_("response excerpt"), max_length=500, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} @ {self.attempted_at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
