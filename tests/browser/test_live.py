@@ -33,9 +33,16 @@ def skus(transactional_db):
 
 def _pick(page, name: str, text: str) -> None:
     """Choose ``text`` in the autocomplete (select2) field ``name``."""
+    select = page.locator(f"select[name={name}]")
     page.locator(f"select[name={name}] + .select2 .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
+    # The results are fetched as one types: wait until the list holds the answer for
+    # the whole text (no "searching…" row) before choosing, or the click can land on a
+    # row that the next answer replaces.
+    results = page.locator(".select2-container--open .select2-results__options")
+    expect(results.locator(".loading-results")).to_have_count(0)
+    results.locator(".select2-results__option[aria-selected]", has_text=text).first.click()
+    expect(select).not_to_have_value("")
 
 
 def test_plan_import_review_report(browser_page, live_server, skus):
