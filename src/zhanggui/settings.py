@@ -489,11 +489,12 @@ ZHANGGUI = {
     # How long the API keeps an Idempotency-Key and its first answer (docs/integrations.md).
     "IDEMPOTENCY_KEY_HOURS": int(os.environ.get("ZHANGGUI_IDEMPOTENCY_KEY_HOURS", "24")),
     # Webhooks (docs/integrations.md): a receiver's answer is awaited this long; a delivery is
-    # retried with backoff this many hours; an endpoint is turned off after this many failed
-    # attempts in a row (and the owner alerted).
+    # retried with backoff this many hours; an endpoint is turned off (and the owner alerted)
+    # once it has failed this many attempts in a row over at least this many hours.
     "WEBHOOK_TIMEOUT_SECONDS": int(os.environ.get("ZHANGGUI_WEBHOOK_TIMEOUT_SECONDS", "10")),
     "WEBHOOK_RETRY_HOURS": int(os.environ.get("ZHANGGUI_WEBHOOK_RETRY_HOURS", "72")),
     "WEBHOOK_DISABLE_AFTER_FAILURES": int(os.environ.get("ZHANGGUI_WEBHOOK_DISABLE_AFTER_FAILURES", "100")),
+    "WEBHOOK_DISABLE_AFTER_HOURS": int(os.environ.get("ZHANGGUI_WEBHOOK_DISABLE_AFTER_HOURS", "24")),
 }
 # Storefront origins allowed to send behaviour events cross-origin (comma-separated,
 # e.g. https://shop.example.com; "*" allows any). See docs/traffic.md.

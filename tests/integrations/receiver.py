@@ -3,6 +3,7 @@ reference ``standardwebhooks`` library, answers by a script, and deduplicates on
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -26,13 +27,26 @@ class Receiver:
             def log_message(self, *_args):
                 pass
 
+        self.handler = Handler
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
+
+    def _serve(self) -> None:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def __enter__(self):
-        self.thread.start()
+        self._serve()
         return self
+
+    def go_down(self, seconds: float) -> None:
+        """Stop listening for ``seconds`` (connections are refused), then listen again on the
+        same port."""
+        self.server.shutdown()
+        self.server.server_close()
+        time.sleep(seconds)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler)
+        self._serve()
 
     def __exit__(self, *_exc):
         self.server.shutdown()
@@ -52,7 +66,7 @@ class Receiver:
                 self.failures_left -= 1
             status = 500 if failing or not valid else 200
             self.attempts.append({"id": headers.get("webhook-id"), "status": status, "valid": valid,
-                                  "body": json.loads(body)})
+                                  "body": json.loads(body), "at": time.time()})
             if status == 200:
                 self.unique.setdefault(headers.get("webhook-id"), json.loads(body))
         handler.send_response(status)

@@ -162,8 +162,29 @@ def test_a_target_that_became_private_is_not_sent_to(settings, sku):
     assert "127.0.0.1" in WebhookDelivery.objects.get().log.get().error
 
 
-def test_an_endpoint_failing_in_a_row_is_turned_off_and_the_owner_alerted(local, settings, sku):
+def test_a_burst_of_failures_shorter_than_the_window_leaves_the_endpoint_on(local, settings, sku):
     settings.ZHANGGUI = {**settings.ZHANGGUI, "WEBHOOK_DISABLE_AFTER_FAILURES": 3}
+    with Receiver(refuse=lambda _n: True) as receiver:
+        endpoint = _endpoint(receiver)
+        _place(sku)
+        for _ in range(4):
+            webhooks.deliver_due()
+            _due_now()
+    endpoint.refresh_from_db()
+    assert len(receiver.attempts) == 4 and endpoint.is_active
+    assert endpoint.failure_streak == 4 and endpoint.failing_since is not None
+    assert not Alert.objects.filter(kind=AlertKind.WEBHOOK_DISABLED).exists()
+    with Receiver(secret=endpoint.secret) as recovered:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=recovered.url)
+        _due_now()
+        assert webhooks.deliver_due()["delivered"] == 1
+    endpoint.refresh_from_db()
+    assert endpoint.failure_streak == 0 and endpoint.failing_since is None
+
+
+def test_an_endpoint_failing_in_a_row_is_turned_off_and_the_owner_alerted(local, settings, sku):
+    settings.ZHANGGUI = {**settings.ZHANGGUI, "WEBHOOK_DISABLE_AFTER_FAILURES": 3,
+                         "WEBHOOK_DISABLE_AFTER_HOURS": 0}
     with Receiver(refuse=lambda _n: True) as receiver:
         endpoint = _endpoint(receiver)
         _place(sku)

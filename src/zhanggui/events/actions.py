@@ -4,11 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhanggui.events.catalogue import event_type
 from zhanggui.events.models import Event
+from zhanggui.events.signals import events_committed
 
 
 @dataclass(frozen=True)
@@ -41,4 +42,11 @@ def record_many(events: Iterable[NewEvent]) -> list[Event]:
         rows.append(Event(type=kind.name, version=kind.version, subject_type=kind.subject_type,
                           subject_id=str(new.subject_id), occurred_at=new.occurred_at or now,
                           data=data))
-    return Event.objects.bulk_create(rows)
+    written = Event.objects.bulk_create(rows)
+    if written:
+        transaction.on_commit(_announce)
+    return written
+
+
+def _announce() -> None:
+    events_committed.send(sender=Event)

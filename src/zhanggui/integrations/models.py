@@ -36,8 +36,10 @@ class IdempotencyKey(models.Model):
 
 class WebhookEndpoint(models.Model):
     """A receiver of the shop's events: its URL, the event types it takes (empty: every type)
-    and the secret its deliveries are signed with (Standard Webhooks, ``whsec_…``). Disabled
-    after ``ZHANGGUI_WEBHOOK_DISABLE_AFTER_FAILURES`` failed attempts in a row."""
+    and the secret its deliveries are signed with (Standard Webhooks, ``whsec_…``). Turned off
+    once it has failed ``ZHANGGUI_WEBHOOK_DISABLE_AFTER_FAILURES`` attempts in a row over at
+    least ``ZHANGGUI_WEBHOOK_DISABLE_AFTER_HOURS`` (a receiver down for minutes under heavy
+    traffic fails many attempts in a row, and is only retried)."""
 
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
@@ -46,6 +48,7 @@ class WebhookEndpoint(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     disabled_reason = models.CharField(_("disabled because"), max_length=200, blank=True)
     failure_streak = models.PositiveIntegerField(_("failures in a row"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
 

@@ -40,6 +40,14 @@ def is_success(status_code: int | None) -> bool:
     return status_code is not None and 200 <= status_code < 300
 
 
+def should_disable(*, failures: int, failing_for: timedelta, min_failures: int,
+                   min_duration: timedelta) -> bool:
+    """An endpoint is turned off when it has failed ``min_failures`` attempts in a row and
+    for at least ``min_duration``: a busy shop makes hundreds of attempts while a receiver
+    restarts, and those are only retried."""
+    return failures >= min_failures and failing_for >= min_duration
+
+
 def excerpt(text: str) -> str:
     return text[:EXCERPT_CHARS]
 

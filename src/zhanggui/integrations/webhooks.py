@@ -18,14 +18,15 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation, raise_alert
 from zhanggui.accounts.models import AlertKind, Staff
 from zhanggui.events.catalogue import CATALOGUE
 from zhanggui.events.models import Event
-from zhanggui.integrations import errors
+from zhanggui.integrations import errors, nudge
 from zhanggui.integrations import webhook_rules as rules
 from zhanggui.integrations.models import (
     DeliveryStatus,
@@ -87,6 +88,7 @@ def create_endpoint(*, url: str, event_types: Iterable[str] = (), description: s
         created_at=now, updated_at=now)
     log_operation(endpoint, action="integrations.create_webhook_endpoint", actor=actor,
                   after={"url": url, "event_types": endpoint.event_types})
+    transaction.on_commit(nudge.forget_active_state)
     return endpoint
 
 
@@ -97,10 +99,11 @@ def set_endpoint_active(endpoint: WebhookEndpoint, *, active: bool, actor: Staff
     before = {"is_active": endpoint.is_active}
     endpoint.is_active, endpoint.updated_at = active, timezone.now()
     if active:
-        endpoint.failure_streak, endpoint.disabled_reason = 0, ""
+        endpoint.failure_streak, endpoint.failing_since, endpoint.disabled_reason = 0, None, ""
     endpoint.save()
     log_operation(endpoint, action="integrations.set_webhook_endpoint_active", actor=actor,
                   before=before, after={"is_active": active})
+    transaction.on_commit(nudge.forget_active_state)
     return endpoint
 
 
@@ -180,28 +183,33 @@ def record_attempt(delivery: WebhookDelivery, *, at: datetime, status_code: int 
     if delivered:
         delivery.status, delivery.next_attempt_at = DeliveryStatus.SUCCEEDED, None
         delivery.delivered_at = delivery.delivered_at or at
-        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failure_streak=0)
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(failure_streak=0,
+                                                                        failing_since=None)
     else:
         retry_for = timedelta(hours=_settings()["WEBHOOK_RETRY_HOURS"])
         if at - delivery.first_attempt_at >= retry_for:
             delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
         else:
             delivery.next_attempt_at = at + rules.retry_delay(delivery.attempts)
-        _count_failure(delivery.endpoint_id)
+        _count_failure(delivery.endpoint_id, at)
     delivery.save()
     return delivered
 
 
-def _count_failure(endpoint_id: int) -> None:
-    WebhookEndpoint.objects.filter(pk=endpoint_id).update(failure_streak=F("failure_streak") + 1)
+def _count_failure(endpoint_id: int, at: datetime) -> None:
+    WebhookEndpoint.objects.filter(pk=endpoint_id).update(
+        failure_streak=F("failure_streak") + 1, failing_since=Coalesce("failing_since", Value(at)))
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
-    limit = _settings()["WEBHOOK_DISABLE_AFTER_FAILURES"]
-    if endpoint.is_active and endpoint.failure_streak >= limit:
+    if endpoint.is_active and rules.should_disable(
+            failures=endpoint.failure_streak, failing_for=at - endpoint.failing_since,
+            min_failures=_settings()["WEBHOOK_DISABLE_AFTER_FAILURES"],
+            min_duration=timedelta(hours=_settings()["WEBHOOK_DISABLE_AFTER_HOURS"])):
         endpoint.is_active, endpoint.updated_at = False, timezone.now()
         endpoint.disabled_reason = f"{endpoint.failure_streak} failed attempts in a row"
         endpoint.save()
         log_operation(endpoint, action="integrations.disable_webhook_endpoint", actor=None,
                       after={"is_active": False, "failures": endpoint.failure_streak})
+        transaction.on_commit(nudge.forget_active_state)
         raise_alert(AlertKind.WEBHOOK_DISABLED, obj=endpoint,
                     message=f"Webhook endpoint {endpoint.url} turned off after "
                             f"{endpoint.failure_streak} failed deliveries in a row")
