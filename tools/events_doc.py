@@ -32,9 +32,8 @@ event has:
 Payloads carry no personal data (names, phones, addresses). A receiver reads those through the
 API, with its own token's permissions.
 
-Not built yet: the catalogue's events of shipments, refunds, stock, products, prices,
-customers, purchase orders, tickets and campaigns; imported orders' events; and webhook
-delivery (docs/integrations.md).
+Not built yet: the events of orders and customers that arrive by import (an import writes
+its rows in bulk, without events). Webhook delivery is described in docs/integrations.md.
 """
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhanggui.accounts.actions import log_operation, raise_alert, snapshot
 from zhanggui.accounts.models import AlertKind, Staff
+from zhanggui.aftersales import events as aftersales_events
 from zhanggui.aftersales import rules
 from zhanggui.aftersales.errors import (
     DecisionNoteRequired,
@@ -241,6 +242,7 @@ def issue_refund(order: Order, *, amount: Decimal | None, reason: str, actor: St
         request.save()
         log_operation(request, action="aftersales.refunded", actor=actor, before=before,
                       after=snapshot(request, REQUEST_FIELDS))
+    aftersales_events.refund_issued(refund, order)
     log_operation(refund, action="aftersales.issue_refund", actor=actor,
                   after={"order": order.number, "amount": str(amount), "reason": reason})
     if amount > Decimal(settings.ZHANGGUI["ALERT_REFUND_AMOUNT"]):

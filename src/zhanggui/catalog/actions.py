@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
+from zhanggui.catalog import events as catalog_events
 from zhanggui.catalog import rules
 from zhanggui.catalog.errors import DuplicateCode, InvalidAttributes, InvalidSku, ListingNotAllowed
 from zhanggui.catalog.models import Category, ListingReason, ListingStatus, Product, Sku
@@ -154,4 +155,5 @@ def set_listing_status(product: Product, *, status: str, reason: str, actor: Sta
     product.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
     log_operation(product, action="catalog.set_listing_status", actor=actor, before=before,
                   after=snapshot(product, ("status", "status_reason")))
+    catalog_events.listing_changed(product, before["status"])
     return product

@@ -9,6 +9,7 @@ from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
 from zhanggui.core.fields import reencrypt_rows
 from zhanggui.core.regions import get_province
+from zhanggui.customers import events as customer_events
 from zhanggui.customers import rules
 from zhanggui.customers.errors import DuplicateCustomer, InvalidCustomer
 from zhanggui.customers.models import Address, Customer
@@ -42,6 +43,7 @@ def create_customer(code: str, *, actor: Staff | None, nickname: str = "", name:
                                        channel=channel, **extra)
     log_operation(customer, action="customers.create_customer", actor=actor,
                   after=snapshot(customer, LOGGED_FIELDS))
+    customer_events.customer_created(customer)
     return customer
 
 

@@ -3,18 +3,21 @@
 
 A type's schema only grows within a version (new optional fields); a field removed or changed
 in meaning is a new version. Payloads carry no personal data (names, phones, addresses): a
-receiver reads those through the API with its own permissions.
+receiver reads those through the API with its own permissions. The orders' schemas are
+here; the other areas' live in ``schemas_<area>.py`` (fulfillment: shipments and refunds;
+stock: stock and purchase orders; catalog: products and prices; people: customers, tickets
+and campaigns).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
-
-
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from zhanggui.events.schemas_base import EventData as _Data
+from zhanggui.events.schemas_catalog import PriceChangedData, ProductListingData
+from zhanggui.events.schemas_fulfillment import RefundData, ShipmentData
+from zhanggui.events.schemas_people import CampaignSentData, CustomerCreatedData, TicketOpenedData
+from zhanggui.events.schemas_stock import PurchaseOrderReceivedData, StockLowData
 
 
 class OrderLineData(_Data):
@@ -77,6 +80,31 @@ CATALOGUE: dict[str, EventType] = {t.name: t for t in [
     EventType("order.cancelled", 1, "order", "An order was cancelled (`status` cancelled) or "
               "closed unpaid when its payment window ran out (`status` closed).",
               OrderCancelledData),
+    EventType("shipment.shipped", 1, "shipment", "A parcel was handed to its carrier with its "
+              "tracking number.", ShipmentData),
+    EventType("shipment.delivered", 1, "shipment", "A parcel was delivered (a carrier's "
+              "tracking event, or confirmed by staff).", ShipmentData),
+    EventType("shipment.failed", 1, "shipment", "A carrier reported a failed delivery "
+              "(`issue` says why when known); sent again for a later failure.", ShipmentData),
+    EventType("refund.issued", 1, "refund", "Money was refunded to the buyer of an order, with "
+              "or without an after-sales request.", RefundData),
+    EventType("stock.low", 1, "stock", "A SKU's available units in a warehouse fell below its "
+              "low-stock threshold (sent on the crossing, not again while it stays below).",
+              StockLowData),
+    EventType("product.listed", 1, "product", "A product was put on sale.", ProductListingData),
+    EventType("product.delisted", 1, "product", "A product was taken off sale (`reason` says "
+              "why).", ProductListingData),
+    EventType("price.changed", 1, "price", "A SKU's list price changed (one SKU, or each SKU of "
+              "a bulk change); the subject is the SKU.", PriceChangedData),
+    EventType("customer.created", 1, "customer", "A customer was created in the console or "
+              "through the API.", CustomerCreatedData),
+    EventType("purchase_order.received", 1, "purchase_order", "A delivery was received against "
+              "a purchase order, with each line's accepted, rejected and short units.",
+              PurchaseOrderReceivedData),
+    EventType("ticket.opened", 1, "ticket", "A service ticket was opened (console, API or an "
+              "inbound message).", TicketOpenedData),
+    EventType("campaign.sent", 1, "campaign", "A campaign's sending finished: no message is "
+              "left queued or sending.", CampaignSentData),
 ]}
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.fulfillment import dropship, rules
+from zhanggui.fulfillment import events as fulfillment_events
 from zhanggui.fulfillment.errors import (
     DuplicateTrackingNumber,
     ParcelNotShippable,
@@ -66,6 +67,7 @@ def ship_shipment(shipment: Shipment, *, actor: Staff | None, carrier: str | Non
                   after={"status": parcel.status, "carrier": carrier,
                          "tracking_number": tracking_number,
                          "orders": sorted(order.number for order in orders)})
+    fulfillment_events.shipped(parcel)
     for order in _fully_shipped(orders):
         order_actions.mark_order_shipped(order, actor=actor, note=str(parcel))
     dropship.parcel_shipped(parcel, actor=actor)  # a drop-ship parcel's supplier order

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _t
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
 from zhanggui.fulfillment import anomalies
+from zhanggui.fulfillment import events as fulfillment_events
 from zhanggui.fulfillment.errors import (
     AlreadyDelivered,
     InvalidTrackingEvents,
@@ -179,6 +180,7 @@ def _apply(shipments: dict[int, Shipment], new_rows: dict[int, list[TrackingEven
                       before=logged_before, after=snapshot(shipment, TRACK_FIELDS),
                       note=f"{source}: " + ", ".join(r.kind for r in shipment_rows))
         changes.append((shipment, before, after))
+    fulfillment_events.tracking_changed(changes)
     anomalies.after_tracking(changes, actor=actor)
 
 

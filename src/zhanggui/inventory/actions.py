@@ -1,6 +1,8 @@
 """Inventory writes. Every change to a stock row goes through ``_move``, which updates
 the row with a conditional UPDATE and appends the matching ledger movement, so the
-ledger always explains the figures.
+ledger always explains the figures. A change that takes a row's available units below its
+low-stock threshold writes ``stock.low`` (``inventory.events``); only adjustments,
+reservations and the stock feed lower them.
 """
 
 from collections.abc import Mapping
@@ -14,6 +16,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.catalog.models import Sku
 from zhanggui.core.regions import get_province
 from zhanggui.inventory import changes, locks, rules
+from zhanggui.inventory import events as inventory_events
 from zhanggui.inventory.costs import record_landed_cost  # noqa: F401 (re-exported)
 from zhanggui.inventory.errors import (
     InsufficientStock,
@@ -122,6 +125,7 @@ def adjust_stock(sku: Sku, *, warehouse: Warehouse, delta: int, reason: str, act
     before = stock.on_hand
     movement = _move(stock, kind=kind, on_hand_delta=delta, reason=reason, reference=reference,
                      actor=actor)
+    inventory_events.stock_low([movement])
     log_operation(stock, action="inventory.adjust_stock", actor=actor,
                   before={"on_hand": before}, after={"on_hand": stock.on_hand}, note=reason)
     return movement
@@ -187,6 +191,7 @@ def reserve_stock(demand: Mapping[int, int], *, reference: str, province_code: s
                                            created_at=now)
     # One INSERT each for the ledger and the reservations, whatever the number of SKUs.
     StockMovement.objects.bulk_create(movements)
+    inventory_events.stock_low(movements)
     Reservation.objects.bulk_create(reservations.values())
     return reservations
 
@@ -267,15 +272,15 @@ def reserve_parts(parts: Mapping[Part, int], *, reference: str, actor: Staff | N
             for row in locks.lock_stocks_of_skus(sku for sku, _warehouse in parts)}
     existing = {r.stock_id: r for r in Reservation.objects.select_for_update().filter(
         reference=reference, status=ReservationStatus.ACTIVE)}
-    now, changed = timezone.now(), []
+    now, changed, movements = timezone.now(), [], []
     for (sku_id, warehouse_id), quantity in sorted(parts.items()):
         stock = rows.get((sku_id, warehouse_id))
         if stock is None or stock.available < quantity:
             label = (sku_labels or {}).get(sku_id, str(sku_id))
             raise InsufficientStock(sku=label, requested=quantity,
                                     available=stock.available if stock else 0)
-        _move(stock, kind=MovementKind.RESERVE, reserved_delta=quantity,
-              reason="order reservation", reference=reference, actor=actor)
+        movements.append(_move(stock, kind=MovementKind.RESERVE, reserved_delta=quantity,
+                               reason="order reservation", reference=reference, actor=actor))
         reservation = existing.get(stock.pk)
         if reservation is None:
             reservation = Reservation.objects.create(stock=stock, reference=reference,
@@ -285,6 +290,7 @@ def reserve_parts(parts: Mapping[Part, int], *, reference: str, actor: Staff | N
             reservation.quantity += quantity
             reservation.save(update_fields=["quantity"])
         changed.append(reservation)
+    inventory_events.stock_low(movements)
     return changed
 
 

@@ -15,6 +15,7 @@ from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.accounts.roles import Role
 from zhanggui.catalog.models import Sku
+from zhanggui.inventory import events as inventory_events
 from zhanggui.inventory import locks
 from zhanggui.inventory.actions import _apply
 from zhanggui.inventory.errors import FeedRejected, NotDropShipWarehouse, NotYourWarehouse
@@ -107,6 +108,7 @@ def _apply_feed(warehouse: Warehouse, quantities: dict[int, int], row_count: int
                                     reason="supplier stock feed", reference=reference,
                                     actor=actor))
     StockMovement.objects.bulk_create(movements)
+    inventory_events.stock_low(movements)
     run.changed = len(movements)
     run.save(update_fields=["changed"])
     Warehouse.objects.filter(pk=warehouse.pk).update(feed_synced_at=now, updated_at=now)

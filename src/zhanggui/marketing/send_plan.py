@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.marketing import contact_rules
+from zhanggui.marketing import events as marketing_events
 from zhanggui.marketing.campaign_render import render_message
 from zhanggui.marketing.errors_campaigns import (
     CampaignEnded,
@@ -189,4 +190,5 @@ def finish_if_done(campaign_id: int) -> bool:
             .order_by("-sent_at").values_list("sent_at", flat=True).first())
     campaign.status, campaign.sent_at = CampaignStatus.SENT, last or timezone.now()
     campaign.save(update_fields=["status", "sent_at", "updated_at"])
+    marketing_events.campaign_sent(campaign)
     return True

@@ -28,6 +28,7 @@ from zhanggui.catalog.models import Sku
 from zhanggui.core.money import ZERO, to_money
 from zhanggui.customers.models import Customer
 from zhanggui.customers.points import lock_account
+from zhanggui.pricing import events as pricing_events
 from zhanggui.pricing import queries, queries_membership, rules, rules_prices
 from zhanggui.pricing.errors import CouponsExhausted, InvalidOffer, OfferLimitReached
 from zhanggui.pricing.models import (
@@ -316,9 +317,17 @@ def record_price(sku: Sku, *, price: Decimal, actor: Staff | None, source: str =
 def set_sku_price(sku: Sku, *, price: Decimal, actor: Staff | None) -> Sku:
     """Change a SKU's list price and keep the price history that the 30-day lowest price
     rule reads."""
+    sku, previous = _set_price(sku, price, actor)
+    pricing_events.prices_changed([(sku, previous)], timezone.now())
+    return sku
+
+
+def _set_price(sku: Sku, price: Decimal, actor: Staff | None) -> tuple[Sku, Decimal]:
+    """``set_sku_price`` without its event: the SKU and its previous price."""
+    previous = Sku.objects.select_for_update().values_list("price_amount", flat=True).get(pk=sku.pk)
     sku = catalog_actions.update_sku(sku, price_amount=to_money(price), actor=actor)
     record_price(sku, price=sku.price_amount, actor=actor)
-    return sku
+    return sku, previous
 
 
 @transaction.atomic
@@ -334,14 +343,16 @@ def change_prices(skus: Iterable[Sku], *, actor: Staff | None, price: Decimal | 
     """
     if (price is None) == (rate is None):
         raise ValueError("give either price or rate")
-    changed, moves = [], []
+    changed, moves, priced = [], [], []
     for sku in sorted(skus, key=lambda item: item.pk):
         old = sku.price_amount
         new = to_money(price if price is not None else old * (1 + Decimal(rate)))
         if new == old:
             continue
-        changed.append(set_sku_price(sku, price=new, actor=actor))
+        priced.append(_set_price(sku, new, actor))
+        changed.append(priced[-1][0])
         moves.append((old, new))
+    pricing_events.prices_changed(priced, timezone.now())  # one INSERT for them all
     limits = settings.ZHANGGUI
     if changed and rules_prices.price_change_is_risky(
             moves, max_items=int(limits["ALERT_BULK_PRICE_ITEMS"]),

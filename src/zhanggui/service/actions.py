@@ -16,6 +16,7 @@ from zhanggui.accounts.models import Staff
 from zhanggui.aftersales.models import AftersalesRequest
 from zhanggui.customers.models import Customer
 from zhanggui.orders.models import Order
+from zhanggui.service import events as service_events
 from zhanggui.service import outbound_mail, queries, rating, rules
 from zhanggui.service.actions_messages import record_inbound
 from zhanggui.service.errors import (
@@ -152,6 +153,7 @@ def open_ticket(data: TicketInput, *, actor: Staff | None,
                                  text=f"{data.subject}\n{data.body}"))
     log_operation(ticket, action="service.open", actor=actor,
                   after={**snapshot(ticket, TICKET_FIELDS), "channel": ticket.channel})
+    service_events.ticket_opened(ticket)
     if data.body.strip():
         record_inbound(ticket, body=data.body, sent_at=opened_at, actor=actor)
     return ticket

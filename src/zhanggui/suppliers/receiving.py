@@ -18,6 +18,7 @@ from zhanggui.accounts.actions import log_operation
 from zhanggui.accounts.models import Staff
 from zhanggui.core.money import MAX_AMOUNT, to_money
 from zhanggui.inventory import actions as inventory_actions
+from zhanggui.suppliers import events as supplier_events
 from zhanggui.suppliers import follow_ups, rules
 from zhanggui.suppliers.errors import (
     EmptyReceipt,
@@ -157,6 +158,7 @@ def receive_purchase_order(po: PurchaseOrder, *, lines: Mapping[int, ReceiptLine
                              str(RejectReason(given.reject_reason).label)))
     before = po.status
     _settle(po, po_lines.values(), freight, at)
+    supplier_events.purchase_order_received(po, receipt)
     log_operation(receipt, action="suppliers.receive_purchase_order", actor=actor,
                   before={"status": before}, after={
                       "status": po.status, "purchase_order": po.number,
