@@ -11,6 +11,7 @@ from django.utils import timezone
 from tests import factories
 from tests.integrations.receiver import Receiver
 from zhanggui.accounts.models import Alert, AlertKind, OperationLog
+from zhanggui.customers.models import Customer
 from zhanggui.events.models import Event
 from zhanggui.integrations import errors, webhooks
 from zhanggui.integrations import webhook_rules as rules
@@ -27,13 +28,17 @@ def local(settings):
 
 @pytest.fixture
 def sku():
+    """A stocked SKU and a buyer; the events of this setup (product listed, customer created)
+    are cleared, so a test sees only the events of its own actions."""
     sku = factories.make_listed_sku(price="99.00")
     factories.stock_up(sku, factories.make_warehouse(), 100)
+    factories.make_customer()
+    Event.objects.all().delete()
     return sku
 
 
 def _place(sku):
-    return actions.place_order(factories.make_customer(), lines=[actions.LineRequest(sku.pk, 1)],
+    return actions.place_order(Customer.objects.get(), lines=[actions.LineRequest(sku.pk, 1)],
                                recipient=factories.recipient(), actor=None)
 
 
