@@ -38,6 +38,7 @@ from zhanggui.insights.api_basket import router as insights_basket_router
 from zhanggui.insights.api_briefing import router as insights_briefing_router
 from zhanggui.insights.api_recommend import router as insights_recommend_router
 from zhanggui.insights.api_simulation import router as insights_simulation_router
+from zhanggui.integrations.api import router as webhooks_router
 from zhanggui.inventory.api import router as inventory_router
 from zhanggui.inventory.api_feed import router as inventory_feed_router
 from zhanggui.inventory.api_forecast import router as inventory_forecast_router
@@ -203,3 +204,4 @@ api.add_router(f"{V1}/channels", channels_sync_router, tags=["channels"])
 api.add_router(f"{V1}/channels", channels_router, tags=["channels"])
 api.add_router(f"{V1}/live", live_router, tags=["live"])
 api.add_router(f"{V1}/team", team_router, tags=["team"])
+api.add_router(f"{V1}/webhooks", webhooks_router, tags=["webhooks"])

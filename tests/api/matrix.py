@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.api import matrix_cases as core
-from tests.api import matrix_rows_channels_live_team
+from tests.api import matrix_rows_channels_live_team, matrix_rows_integrations
 from tests.api.case import Case
 from tests.api.support import NOBODY
 from tests.customers import matrix_cases_points as points_cases
@@ -496,3 +496,5 @@ ROWS += [
 ]
 # Channels, their stock sync, team KPIs, live sessions (issue 18).
 ROWS += matrix_rows_channels_live_team.rows(Row, V1)
+# Webhook endpoints, their delivery log and replay (tests/integrations/matrix_cases.py).
+ROWS += matrix_rows_integrations.rows(Row, V1)

@@ -14,6 +14,7 @@ from tests.console import (
     page_rows_channel_sync,
     page_rows_channels,
     page_rows_insights,
+    page_rows_integrations,
     page_rows_life,
     page_rows_live,
     page_rows_team,
@@ -341,3 +342,4 @@ PAGES.update(page_rows_channels.PAGES)
 PAGES.update(page_rows_channel_sync.PAGES)
 PAGES.update(page_rows_live.PAGES)
 PAGES.update(page_rows_team.PAGES)
+PAGES.update(page_rows_integrations.PAGES)

@@ -158,7 +158,15 @@ def every_kind(sku, tmp_path: Path) -> dict[str, Any]:
     customers_for_life_rows(owner, store["customer"])
     insights_rows()
     channels_live_team_rows(store)
+    make_integrations_objects(store)
     return {**store, "import_run": run}
+
+
+def make_integrations_objects(store: dict) -> None:
+    """A webhook endpoint and a delivery with its attempt (``page_rows_integrations``)."""
+    from tests.console.page_rows_integrations import make_integrations_objects as make
+
+    make(store)
 
 
 def channels_live_team_rows(store: dict) -> None:

@@ -190,7 +190,8 @@ def test_the_sidebar_groups_pages_by_domain_in_chinese(login):
         _chinese("Supply"),
         _chinese("Fulfillment"), _chinese("Drop-shipping"), _chinese("Marketing"), _chinese("Tasks"),
         _chinese("Customer service"),
-        "售后", "客户", "流量", "数据导入", "团队与审计", _chinese("Exports")]
+        "售后", "客户", "流量", "数据导入", "团队与审计", _chinese("Integrations"),
+        _chinese("Exports")]
 
 
 def _chinese(msgid: str) -> str:

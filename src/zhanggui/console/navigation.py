@@ -179,6 +179,10 @@ SECTIONS = [
         (_("Login attempts"), "lock_person", "axes.accessattempt"),
         (_("Security policy"), "shield_lock", "accounts.securitypolicy"),
     ]),
+    (_("Integrations"), [  # the owner's: only the owner holds the integrations permissions
+        (_("Webhook endpoints"), "webhook", "integrations.webhookendpoint"),
+        (_("Webhook deliveries"), "outbox", "integrations.webhookdelivery"),
+    ]),
     (_("Exports"), [
         (_("My exports"), "download", Page("admin:exports_exportjob_changelist")),  # everyone's own
     ]),

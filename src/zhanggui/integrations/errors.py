@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.core.errors import DomainError
+from zhanggui.core.errors import DomainError, InvalidInput, NotFound
 
 
 class IdempotencyKeyInvalid(DomainError):
@@ -16,7 +16,6 @@ class IdempotencyKeyReused(DomainError):
     http_status = 422
 
 
-
 class WebhookTargetRefused(DomainError):
     code = "webhook_target_refused"
     default_message = _("Webhooks are not sent to %(host)s: it is a loopback, private or reserved "
@@ -28,3 +27,23 @@ class InvalidWebhookEndpoint(DomainError):
     code = "invalid_webhook_endpoint"
     default_message = _("The webhook endpoint is not valid: %(problem)s")
     http_status = 422
+
+
+class WebhookEndpointNotFound(NotFound):
+    code = "webhook_endpoint_not_found"
+    default_message = _("There is no webhook endpoint %(id)s.")
+
+
+class WebhookEventNotFound(NotFound):
+    code = "webhook_event_not_found"
+    default_message = _("There is no event %(event_id)s.")
+
+
+class EventTypeNotSubscribed(InvalidInput):
+    code = "event_type_not_subscribed"
+    default_message = _("The endpoint does not take events of type %(type)s.")
+
+
+class InvalidReplayRange(InvalidInput):
+    code = "invalid_replay_range"
+    default_message = _("The start of a replay range must be before its end.")

@@ -228,7 +228,8 @@ def deliver_due(*, limit: int = 100) -> dict[str, int]:
 @transaction.atomic
 def replay(endpoint: WebhookEndpoint, events: Iterable[Event], *, actor: Staff | None) -> int:
     """Send ``events`` to ``endpoint`` again, under their own ids (receivers that already have
-    them drop them). Returns how many were queued."""
+    them drop them). A replayed delivery gets a new retry window (its attempts so far stay in
+    the log). Returns how many were queued."""
     now = timezone.now()
     queued = 0
     for event in events:
@@ -236,7 +237,8 @@ def replay(endpoint: WebhookEndpoint, events: Iterable[Event], *, actor: Staff |
             continue
         WebhookDelivery.objects.update_or_create(
             endpoint=endpoint, event=event,
-            defaults={"status": DeliveryStatus.PENDING, "next_attempt_at": now},
+            defaults={"status": DeliveryStatus.PENDING, "next_attempt_at": now,
+                      "first_attempt_at": None},
             create_defaults={"status": DeliveryStatus.PENDING, "next_attempt_at": now,
                              "created_at": now})
         queued += 1
