@@ -236,6 +236,7 @@ class WebhookAttemptInline(TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
+    hide_title = True  # the row's own columns say what it is
     fields = ("attempted_at", "status_code", "duration_ms", "response_excerpt", "error")
     readonly_fields = fields
     ordering = ("id",)

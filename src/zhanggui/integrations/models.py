@@ -42,7 +42,7 @@ class WebhookEndpoint(models.Model):
     traffic fails many attempts in a row, and is only retried)."""
 
     url = models.URLField(_("URL"), max_length=500)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(_("what it is for"), max_length=200, blank=True)
     event_types = models.JSONField(_("event types"), default=list, blank=True)
     secret = EncryptedCharField(_("signing secret"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
