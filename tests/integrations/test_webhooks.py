@@ -167,8 +167,8 @@ def test_a_target_that_became_private_is_not_sent_to(settings, sku):
     assert "127.0.0.1" in WebhookDelivery.objects.get().log.get().error
 
 
-def test_a_burst_of_failures_shorter_than_the_window_leaves_the_endpoint_on(local, settings, sku):
-    settings.ZHANGGUI = {**settings.ZHANGGUI, "WEBHOOK_DISABLE_AFTER_FAILURES": 3}
+def _refused_four_times(sku) -> tuple[WebhookEndpoint, Receiver]:
+    """An order placed for an endpoint whose receiver refuses everything; four sending runs."""
     with Receiver(refuse=lambda _n: True) as receiver:
         endpoint = _endpoint(receiver)
         _place(sku)
@@ -176,6 +176,12 @@ def test_a_burst_of_failures_shorter_than_the_window_leaves_the_endpoint_on(loca
             webhooks.deliver_due()
             _due_now()
     endpoint.refresh_from_db()
+    return endpoint, receiver
+
+
+def test_a_burst_of_failures_shorter_than_the_window_leaves_the_endpoint_on(local, settings, sku):
+    settings.ZHANGGUI = {**settings.ZHANGGUI, "WEBHOOK_DISABLE_AFTER_FAILURES": 3}
+    endpoint, receiver = _refused_four_times(sku)
     assert len(receiver.attempts) == 4 and endpoint.is_active
     assert endpoint.failure_streak == 4 and endpoint.failing_since is not None
     assert not Alert.objects.filter(kind=AlertKind.WEBHOOK_DISABLED).exists()
@@ -190,13 +196,7 @@ def test_a_burst_of_failures_shorter_than_the_window_leaves_the_endpoint_on(loca
 def test_an_endpoint_failing_in_a_row_is_turned_off_and_the_owner_alerted(local, settings, sku):
     settings.ZHANGGUI = {**settings.ZHANGGUI, "WEBHOOK_DISABLE_AFTER_FAILURES": 3,
                          "WEBHOOK_DISABLE_AFTER_HOURS": 0}
-    with Receiver(refuse=lambda _n: True) as receiver:
-        endpoint = _endpoint(receiver)
-        _place(sku)
-        for _ in range(4):
-            webhooks.deliver_due()
-            _due_now()
-    endpoint.refresh_from_db()
+    endpoint, receiver = _refused_four_times(sku)
     assert len(receiver.attempts) == 3 and not endpoint.is_active
     alert = Alert.objects.get(kind=AlertKind.WEBHOOK_DISABLED)
     assert receiver.url in alert.message

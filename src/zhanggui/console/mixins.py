@@ -25,6 +25,7 @@ from zhanggui.accounts.actions import delete_record, save_record
 from zhanggui.console import history
 from zhanggui.console.formatting import readable_json
 from zhanggui.console.pagination import EstimatedCountPaginator
+from zhanggui.core.admin_log import OperationLogOnly
 from zhanggui.core.errors import DomainError
 from zhanggui.customers.queries import can_see_personal_data
 
@@ -139,7 +140,7 @@ def _is_field(model: type[Model], name: str) -> bool:
     return True
 
 
-class ConsoleModelAdmin(FieldAccessMixin, ModelAdmin):
+class ConsoleModelAdmin(FieldAccessMixin, OperationLogOnly, ModelAdmin):
     """Base of every console ModelAdmin (see the module docstring)."""
 
     list_per_page = 50
@@ -240,19 +241,6 @@ class ConsoleModelAdmin(FieldAccessMixin, ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
         raise NotImplementedError("console saves go through an action")
-
-    # The operation log, written by every action, is the audit trail.
-    def log_addition(self, request, obj, message):
-        return None
-
-    def log_change(self, request, obj, message):
-        return None
-
-    def log_deletion(self, request, obj, object_repr):
-        return None
-
-    def log_deletions(self, request, queryset):
-        return None
 
 
 class MasterDataAdmin(ConsoleModelAdmin):

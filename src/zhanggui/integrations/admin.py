@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action, display
 
+from zhanggui.core.admin_log import OperationLogOnly
 from zhanggui.core.errors import DomainError
 from zhanggui.integrations import queries, webhooks
 from zhanggui.integrations.admin_forms import ConfirmForm, ReplayRangeForm, WebhookEndpointAddForm
@@ -42,7 +43,7 @@ def _last_attempt(delivery: WebhookDelivery) -> str:
     return _when(attempts[-1].attempted_at) if attempts else "—"
 
 
-class _ActionsOnly(ModelAdmin):
+class _ActionsOnly(OperationLogOnly, ModelAdmin):
     """Rows change only through ``integrations.webhooks``: no Django admin log entries (the
     operation log is the audit trail), no deletes."""
 
@@ -55,15 +56,6 @@ class _ActionsOnly(ModelAdmin):
 
     def has_replay_permission(self, request, obj=None) -> bool:
         return request.user.has_perm(CHANGE_ENDPOINT)
-
-    def log_addition(self, request, obj, message):
-        return None
-
-    def log_change(self, request, obj, message):
-        return None
-
-    def log_deletion(self, request, obj, object_repr):
-        return None
 
     def _form_page(self, request, obj, *, title, form, help_text=""):
         """The console's confirmation/input page (``console/operation_form.html``)."""
