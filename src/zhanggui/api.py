@@ -104,7 +104,12 @@ api = NinjaAPI(
                 "or `Authorization: Bearer <token>`. Every POST accepts an `Idempotency-Key` "
                 "header: a repeat with the same key and request answers the first answer "
                 "(`Idempotent-Replayed: true`) without acting again; the same key with another "
-                "request is refused (422 `idempotency_key_reused`); keys expire after 24 hours.",
+                "request is refused (422 `idempotency_key_reused`); keys expire after 24 hours. "
+                "Every list takes `updated_after` and then the `cursor` it answered with "
+                "(`next_cursor`) for an incremental sync: the rows changed since, oldest change "
+                "first, e.g. `GET /api/v1/orders?updated_after=2026-12-01T00:00:00%2B08:00` then "
+                "`GET /api/v1/orders?cursor=<next_cursor>` until `has_more` is false; keep the "
+                "last cursor for the next visit (docs/api-sync.md).",
 )
 
 

@@ -486,6 +486,9 @@ ZHANGGUI = {
     # gathered for this many seconds before one recompute and push.
     "CHANNEL_SLOW_MINUTES": int(os.environ.get("ZHANGGUI_CHANNEL_SLOW_MINUTES", "5")),
     "CHANNEL_SYNC_DEBOUNCE_SECONDS": int(os.environ.get("ZHANGGUI_CHANNEL_SYNC_DEBOUNCE_SECONDS", "5")),
+    # Incremental sync of the API's lists (docs/api-sync.md): a change is listed once it is
+    # this many seconds old (on PostgreSQL also once every older writing transaction ended).
+    "SYNC_SETTLE_SECONDS": int(os.environ.get("ZHANGGUI_SYNC_SETTLE_SECONDS", "2")),
     # How long the API keeps an Idempotency-Key and its first answer (docs/integrations.md).
     "IDEMPOTENCY_KEY_HOURS": int(os.environ.get("ZHANGGUI_IDEMPOTENCY_KEY_HOURS", "24")),
     # Webhooks (docs/integrations.md): a receiver's answer is awaited this long; a delivery is

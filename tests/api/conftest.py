@@ -25,3 +25,17 @@ def as_role(db):
 @pytest.fixture
 def anonymous(db):
     return ApiClient(None)
+
+
+@pytest.fixture
+def settled(settings):
+    """Incremental sync lists a change at once (no settle time)."""
+    settings.ZHANGGUI = {**settings.ZHANGGUI, "SYNC_SETTLE_SECONDS": 0}
+
+
+@pytest.fixture
+def api(db):
+    """The owner's API client."""
+    from tests import factories
+
+    return ApiClient(factories.make_staff("owner"))

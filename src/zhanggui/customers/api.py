@@ -5,17 +5,15 @@ address is rendered through ``customers.queries.present_*``, so names, phones, e
 street addresses are masked unless the caller holds ``customers.view_personal_data``.
 """
 
-from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS, BoundedPagination, Day
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Day, Presented
 from zhanggui.customers import actions, queries
 from zhanggui.customers.models import Gender
 from zhanggui.customers.models_value import CustomerValue
@@ -101,22 +99,6 @@ class AddressIn(Schema):
     detail: str = Field(min_length=1, max_length=200)
     postal_code: str = Field("", max_length=10)
     is_default: bool = False
-
-
-class Presented(Sequence):
-    """A queryset whose items come out through a ``present_*`` function, lazily: the
-    paginator slices it, so only the page shown is loaded and presented."""
-
-    def __init__(self, queryset: QuerySet, present: Callable[[Any], dict]):
-        self.queryset, self.present = queryset, present
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self.present(obj) for obj in self.queryset[index]]
-        return self.present(self.queryset[index])
 
 
 def _detail(customer, viewer) -> dict[str, Any]:

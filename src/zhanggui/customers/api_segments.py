@@ -14,9 +14,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhanggui.accounts.api_auth import require_perm
-from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id, Presented
 from zhanggui.customers import queries, queries_segments, segment_fields, segments
-from zhanggui.customers.api import CustomerOut, Presented
+from zhanggui.customers.api import CustomerOut
 from zhanggui.customers.models_segments import Segment, SegmentKind
 
 router = Router()
