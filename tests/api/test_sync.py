@@ -128,3 +128,16 @@ def test_every_list_answers_a_sync_request_or_says_it_cannot(api, settled):
                for status, code in answers.values()), answers
     assert answers["/api/v1/orders"] == (200, None)
     print({path: answer for path, answer in answers.items()})  # shown with -s
+
+
+def test_an_append_only_log_syncs_by_the_time_it_was_written(api, settled):
+    _orders(2)
+    entries, query = [], {"updated_after": START, "page_size": 3}
+    while True:
+        answer = api.get("/api/v1/accounts/operation-log", **query).json()
+        entries += answer["items"]
+        if not answer["has_more"]:
+            break
+        query = {"cursor": answer["next_cursor"], "page_size": 3}
+    times = [(e["created_at"], e["id"]) for e in entries]
+    assert len(entries) >= 4 and times == sorted(times) and len({e["id"] for e in entries}) == len(entries)

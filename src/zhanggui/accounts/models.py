@@ -76,6 +76,8 @@ class OperationLog(models.Model):
     Append-only: rows are never updated or deleted by the application.
     """
 
+    SYNC_FIELD = "created_at"  # the API's incremental sync (core.sync): written at that time
+
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name=_("actor"),

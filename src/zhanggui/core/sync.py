@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from zhanggui.core.errors import DomainError
 
 FIELD = "updated_at"
+# An append-only model names the time it was written (never backdated) as ``SYNC_FIELD``.
 CURSOR_VERSION = "1"
 # The app servers' and the database's clocks may differ by this much.
 CLOCK_SKEW = timedelta(seconds=1)
@@ -77,13 +78,17 @@ def horizon(using: str = "default", now: datetime | None = None) -> datetime:
     return limit
 
 
-def _check(queryset) -> None:
+def _change_field(queryset) -> str:
+    """The field that orders the rows by change: ``updated_at``, or an append-only model's
+    ``SYNC_FIELD``."""
     if not isinstance(queryset, QuerySet) or queryset.query.is_sliced or queryset.query.combinator:
         raise SyncNotSupported()
+    field = getattr(queryset.model, "SYNC_FIELD", FIELD)
     try:
-        queryset.model._meta.get_field(FIELD)
+        queryset.model._meta.get_field(field)
     except FieldDoesNotExist as error:
         raise SyncNotSupported() from error
+    return field
 
 
 def sync_page(queryset, *, updated_after: datetime | None, cursor: str | None,
@@ -91,16 +96,16 @@ def sync_page(queryset, *, updated_after: datetime | None, cursor: str | None,
     """One page of rows changed after ``cursor`` (or, without one, after ``updated_after``),
     and the cursor to ask for the next page with — also when this page is the last: a client
     keeps it and asks again later for what changed since."""
-    _check(queryset)
+    field = _change_field(queryset)
     if cursor is not None:
         after, after_pk = decode_cursor(cursor)
-        changed = Q(**{f"{FIELD}__gt": after}) | Q(**{FIELD: after, "pk__gt": after_pk})
+        changed = Q(**{f"{field}__gt": after}) | Q(**{field: after, "pk__gt": after_pk})
     else:
         after = updated_after if timezone.is_aware(updated_after) else timezone.make_aware(updated_after)
-        changed = Q(**{f"{FIELD}__gt": after})
-    rows = list(queryset.filter(changed, **{f"{FIELD}__lte": horizon(queryset.db)})
-                .annotate(zg_sync_at=F(FIELD), zg_sync_pk=F("pk"))
-                .order_by(FIELD, "pk")[:size + 1])
+        changed = Q(**{f"{field}__gt": after})
+    rows = list(queryset.filter(changed, **{f"{field}__lte": horizon(queryset.db)})
+                .annotate(zg_sync_at=F(field), zg_sync_pk=F("pk"))
+                .order_by(field, "pk")[:size + 1])
     more, rows = len(rows) > size, rows[:size]
     if rows:
         last = rows[-1]

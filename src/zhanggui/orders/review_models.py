@@ -108,6 +108,8 @@ class PaymentCallback(models.Model):
     One record per transaction id is the original (applied or refused); a repeat of it is
     recorded as a duplicate and answered as the original was."""
 
+    SYNC_FIELD = "received_at"  # append-only: the API's incremental sync (core.sync)
+
     transaction_id = models.CharField(_("transaction id"), max_length=64)
     order_number = models.CharField(_("order number"), max_length=40)
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL,
