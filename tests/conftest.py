@@ -16,8 +16,11 @@ _seed_carrier_services = import_module(
 
 
 def _is_transactional(item: pytest.Item) -> bool:
+    # ``live_server`` asks for ``transactional_db`` at run time, so a test that takes only
+    # ``live_server`` does not name it among its fixtures, yet its data is flushed too.
+    names = getattr(item, "fixturenames", ())
     marker = item.get_closest_marker("django_db")
-    return "transactional_db" in getattr(item, "fixturenames", ()) or (
+    return "transactional_db" in names or "live_server" in names or (
         marker is not None and marker.kwargs.get("transaction", False))
 
 

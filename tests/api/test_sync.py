@@ -92,12 +92,17 @@ def test_page_numbers_still_work_and_count(api):
     assert answer["count"] == 3 and len(answer["items"]) == 2 and answer["next_cursor"] is None
 
 
-@pytest.mark.parametrize("cursor", ["", "abc", "not base64 ✗", "MXx4fDE",
+@pytest.mark.parametrize("cursor", ["", "abc", "MXx4fDE", "AAAA",
                                     sync.encode_cursor(datetime(2026, 1, 1, tzinfo=UTC), 1)[:-4]])
 def test_a_cursor_not_given_out_is_refused(api, settled, cursor):
     response = api.get("/api/v1/orders", cursor=cursor)
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid_cursor"
+
+
+def test_a_cursor_of_other_characters_is_invalid_input(api, settled):
+    response = api.get("/api/v1/orders", cursor="not base64 ✗")
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"
 
 
 def test_a_list_that_cannot_be_synced_says_so(api, settled):

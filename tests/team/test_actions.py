@@ -83,6 +83,13 @@ def test_copy_to_the_next_period(operator, owner):
     assert actions.copy_targets(NOV["period_start"], NOV["period_end"], actor=owner) == []
 
 
+@pytest.mark.parametrize("start, end", [(date(6420, 4, 20), date(3062, 10, 8)),
+                                        (date(1000, 1, 1), date(9999, 6, 30))])
+def test_copying_a_backwards_or_endless_period_is_refused(owner, start, end):
+    with pytest.raises(errors.TargetPeriodInvalid):
+        actions.copy_targets(start, end, actor=owner)
+
+
 def test_next_period():
     assert actions.next_period(date(2026, 1, 1), date(2026, 1, 31)) == (date(2026, 2, 1), date(2026, 2, 28))
     assert actions.next_period(date(2026, 10, 1), date(2026, 12, 31)) == (date(2027, 1, 1), date(2027, 3, 31))

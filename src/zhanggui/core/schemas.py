@@ -72,8 +72,9 @@ class BoundedPagination(PageNumberPagination):
             None, description="incremental sync: only rows changed after this time, oldest "
                               "change first, with a next_cursor (page is then ignored)")
         cursor: str | None = Field(
-            None, max_length=200, description="incremental sync: the next_cursor of the "
-                                              "previous answer (updated_after is then ignored)")
+            None, max_length=120, pattern=r"^[A-Za-z0-9_-]*$",
+            description="incremental sync: the next_cursor of the previous answer "
+                        "(updated_after is then ignored)")
 
     class Output(Schema):
         items: list[Any]

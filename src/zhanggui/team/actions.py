@@ -122,8 +122,18 @@ def next_period(start: date, end: date) -> tuple[date, date]:
 def copy_targets(period_start: date, period_end: date, *, actor: Staff | None,
                  staff_id: int | None = None) -> list[KpiTarget]:
     """Copy the targets of [period_start, period_end] (exactly that period) to the next one;
-    targets already there are left as they are. Returns the new targets."""
-    new_start, new_end = next_period(period_start, period_end)
+    targets already there are left as they are. Returns the new targets.
+
+    Raises:
+        TargetPeriodInvalid: the period ends before it starts, or the next one would end past
+            the calendar (year 9999).
+    """
+    if period_end < period_start:
+        raise errors.TargetPeriodInvalid()
+    try:
+        new_start, new_end = next_period(period_start, period_end)
+    except OverflowError as overflow:
+        raise errors.TargetPeriodInvalid() from overflow
     source = KpiTarget.objects.filter(period_start=period_start, period_end=period_end)
     if staff_id is not None:
         source = source.filter(staff_id=staff_id)
