@@ -32,7 +32,7 @@ from zhanggui.accounts.models import (
 )
 from zhanggui.accounts.roles import Role
 from zhanggui.accounts.rules import TOKEN_PREFIX_LENGTH, json_value, new_token_secret, token_digest
-from zhanggui.core.errors import Conflict
+from zhanggui.core.errors import Conflict, NotFound
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -202,6 +202,9 @@ def save_record(obj: models.Model, *, actor: Staff | None,
     Logs ``<app>.create_<model>`` with every stored field, or ``<app>.update_<model>`` with
     the values of ``changed_fields`` as they were in the database and as saved.
     Models with rules of their own must use their app's actions instead.
+
+    Raises:
+        NotFound: the record was deleted meanwhile (by another request).
     """
     meta = obj._meta
     if obj._state.adding or obj.pk is None:
@@ -210,7 +213,9 @@ def save_record(obj: models.Model, *, actor: Staff | None,
                       after=snapshot(obj, _concrete_field_names(obj)))
         return obj
     fields = [name for name in changed_fields if name in _concrete_field_names(obj)]
-    stored = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    stored = type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
+    if stored is None:
+        raise NotFound()
     before = snapshot(stored, fields)
     obj.save()
     log_operation(obj, action=f"{meta.app_label}.update_{meta.model_name}", actor=actor,
