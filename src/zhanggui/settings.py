@@ -18,6 +18,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from zhanggui.beat import SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ZHANGGUI_VAR_DIR", Path.cwd() / "var"))
 
@@ -165,60 +167,7 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_BEAT_SCHEDULE = {
-    "expire-unpaid-orders": {
-        "task": "zhanggui.orders.tasks.expire_unpaid_orders_task",
-        "schedule": 60.0,
-    },
-    "review-unchecked-orders": {
-        "task": "zhanggui.orders.tasks.review_unchecked_orders",
-        "schedule": 300.0,
-    },
-    "refresh-analytics-warehouse": {
-        "task": "zhanggui.analytics.tasks.refresh_warehouse_task",
-        "schedule": 60.0 * int(os.environ.get("ZHANGGUI_WAREHOUSE_REFRESH_MINUTES", "5")),
-    },
-    "delete-expired-exports": {
-        "task": "zhanggui.exports.tasks.delete_expired_exports_task",
-        "schedule": 3600.0,
-    },
-    "sweep-abnormal-parcels": {
-        "task": "zhanggui.fulfillment.tasks.sweep_abnormal_parcels_task",
-        "schedule": 900.0,
-    },
-    "sweep-drop-ship": {
-        "task": "zhanggui.fulfillment.tasks.sweep_drop_ship_task",
-        "schedule": 300.0,
-    },
-    "escalate-overdue-tasks": {
-        "task": "zhanggui.tasks.tasks.escalate_overdue",
-        "schedule": 600.0,
-    },
-    "sweep-overdue-purchase-orders": {
-        "task": "zhanggui.suppliers.tasks.sweep_overdue_purchase_orders_task",
-        "schedule": 3600.0,
-    },
-    "sweep-ticket-clocks": {
-        "task": "zhanggui.service.tasks.sweep_ticket_clocks_task",
-        "schedule": 60.0,
-    },
-    "poll-service-mailbox": {
-        "task": "zhanggui.service.tasks.poll_mailbox_task",
-        "schedule": 60.0,
-    },
-    "dispatch-campaign-messages": {
-        "task": "zhanggui.marketing.tasks.dispatch_due_messages",
-        "schedule": 60.0,
-    },
-    "expire-points": {
-        "task": "zhanggui.pricing.tasks.expire_points_task",
-        "schedule": 3600.0,
-    },
-    "review-member-tiers": {
-        "task": "zhanggui.pricing.tasks.review_tiers_task",
-        "schedule": 86400.0,
-    },
-}
+CELERY_BEAT_SCHEDULE = SCHEDULE  # every periodic task: zhanggui/beat.py
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -286,8 +235,6 @@ ZHANGGUI_ANOMALIES = {
                    "source_visitors": 50},
 }
 ZHANGGUI_ANOMALY_HOURLY = _env_bool("ZHANGGUI_ANOMALY_HOURLY", True)
-CELERY_BEAT_SCHEDULE["detect-hourly-anomalies"] = {
-    "task": "zhanggui.insights.tasks_anomalies.detect_last_hour_task", "schedule": 3600.0}
 # Scheduled backups (zhanggui.backup.tasks.backup_task) go here; the newest KEEP are kept.
 ZHANGGUI_BACKUP_DIR = Path(os.environ.get("ZHANGGUI_BACKUP_DIR", VAR_DIR / "backups"))
 ZHANGGUI_BACKUP_KEEP = int(os.environ.get("ZHANGGUI_BACKUP_KEEP", "14"))
@@ -307,21 +254,11 @@ ZHANGGUI_FLASH_SALE_RECONCILE_SECONDS = int(os.environ.get("ZHANGGUI_FLASH_SALE_
 # Webhook targets on loopback or private addresses: refused unless this is set (it follows
 # ZHANGGUI_DEBUG, so development may send to a receiver on this machine).
 ZHANGGUI_WEBHOOK_ALLOW_PRIVATE = _env_bool("ZHANGGUI_WEBHOOK_ALLOW_PRIVATE", DEBUG)
-CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
-    "task": "zhanggui.integrations.tasks.deliver_webhooks_task", "schedule": 5.0}
-CELERY_BEAT_SCHEDULE["purge-idempotency-keys"] = {
-    "task": "zhanggui.integrations.tasks.purge_idempotency_keys_task", "schedule": 3600.0}
-CELERY_BEAT_SCHEDULE["reconcile-flash-sales"] = {
-    "task": "zhanggui.orders.tasks.reconcile_flash_sales_task",
-    "schedule": 30.0,
-}
 # Channel stock sync: the bulk-stock CSV files written for channels published by file; a
 # full recompute and push of every channel every 15 minutes (the safety net of the
 # debounced push after each stock change).
 ZHANGGUI_CHANNEL_EXPORT_DIR = Path(os.environ.get("ZHANGGUI_CHANNEL_EXPORT_DIR",
                                                   VAR_DIR / "channel-exports"))
-CELERY_BEAT_SCHEDULE["sync-all-channels"] = {
-    "task": "zhanggui.channels.tasks.sync_all_task", "schedule": 900.0}
 with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -417,12 +354,6 @@ ZHANGGUI_MAIL_DOMAIN = os.environ.get("ZHANGGUI_MAIL_DOMAIN", "zhanggui.localhos
 ZHANGGUI_BRIEFING_AT = os.environ.get("ZHANGGUI_BRIEFING_AT", "07:30")
 ZHANGGUI_BRIEFING_EMAIL_AT = os.environ.get("ZHANGGUI_BRIEFING_EMAIL_AT", "08:00")
 ZHANGGUI_BRIEFING_AFTER_REFRESH = _env_bool("ZHANGGUI_BRIEFING_AFTER_REFRESH", True)
-CELERY_BEAT_SCHEDULE.update({
-    "build-daily-briefing": {"task": "zhanggui.insights.tasks_briefing.morning_briefing_task",
-                             "schedule": 300.0},
-    "email-daily-briefing": {"task": "zhanggui.insights.tasks_briefing.email_briefing_task",
-                             "schedule": 300.0},
-})
 
 # Campaign messages (docs/campaigns.md): the sender of each channel (a dotted path; SMS and
 # push have only the console sender, which logs, until a provider adapter is configured) and
