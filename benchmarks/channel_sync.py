@@ -171,10 +171,11 @@ p AS (SELECT s2.sku_id, s2.available - COALESCE(rs.total, 0) AS pool
 shq AS (SELECT r.channel_id, r.sku_id, {greatest}(0, {least}({wanted_shared}, p.pool - r.guard)) AS q
         FROM r JOIN p ON p.sku_id = r.sku_id WHERE r.pool = 'shared'),
 allq AS (SELECT channel_id, sku_id, q FROM resq UNION ALL SELECT channel_id, sku_id, q FROM shq)
-INSERT INTO channels_publishedquantity (channel_id, sku_id, quantity, computed_at)
-SELECT channel_id, sku_id, q, {now} FROM allq WHERE true
+INSERT INTO channels_publishedquantity (channel_id, sku_id, quantity, computed_at, updated_at)
+SELECT channel_id, sku_id, q, {now}, {now} FROM allq WHERE true
 ON CONFLICT (channel_id, sku_id)
-DO UPDATE SET quantity = excluded.quantity, computed_at = excluded.computed_at
+DO UPDATE SET quantity = excluded.quantity, computed_at = excluded.computed_at,
+              updated_at = excluded.updated_at
 WHERE channels_publishedquantity.quantity <> excluded.quantity
 """
 

@@ -3,6 +3,8 @@ from decimal import Decimal
 from tests import factories
 from tests.api.support import assert_error, fingerprint, row_counts
 from zhanggui.catalog.models import AttributeDefinition, Sku
+from zhanggui.events.models import Event
+from zhanggui.pricing.models import PriceHistory
 
 PRODUCTS = "/api/v1/catalog/products"
 
@@ -178,3 +180,24 @@ def test_category_detail_includes_inherited_attributes(as_role):
 
 def test_missing_product_is_404(as_role):
     assert_error(as_role("service").get(f"{PRODUCTS}/424242"), 404, "not_found")
+
+
+def test_a_price_edit_goes_through_the_price_engine(as_role):
+    """PATCH of a SKU's price keeps the price history (the 30-day lowest price reads it) and
+    writes price.changed; a PATCH that also breaks a rule changes nothing at all."""
+    owner = as_role("owner")
+    sku = factories.make_listed_sku(price="50.00", cost="20.00")
+
+    assert owner.patch(f"/api/v1/catalog/skus/{sku.pk}",
+                       {"price_amount": "45.00", "weight_grams": 250}).status_code == 200
+    refused = owner.patch(f"/api/v1/catalog/skus/{sku.pk}",
+                          {"price_amount": "40.00", "option_values": {"no such option": "x"}})
+
+    assert_error(refused, 422, "invalid_sku")
+    sku.refresh_from_db()
+    assert (sku.price_amount, sku.weight_grams, sku.cost_amount) == (
+        Decimal("45.00"), 250, Decimal("20.00"))
+    assert [h.price_amount for h in PriceHistory.objects.filter(sku=sku)] == [Decimal("45.00")]
+    changed = Event.objects.filter(type="price.changed")
+    assert [(e.data["previous_price_amount"], e.data["price_amount"]) for e in changed] == [
+        ("50.00", "45.00")]

@@ -10,6 +10,7 @@ from tests import factories
 from zhanggui.accounts.models import OperationLog
 from zhanggui.catalog.actions import update_sku
 from zhanggui.console.history import present
+from zhanggui.events.models import Event
 
 FULL_NAME, FULL_PHONE, STREET = "张三丰", "13800000000", "西湖区文三路 100 号"
 
@@ -98,6 +99,10 @@ def test_an_operator_editing_a_sku_cannot_touch_its_cost(login, sku):
     assert response.status_code == 302
     sku.refresh_from_db()
     assert sku.price_amount == Decimal("120.00") and sku.cost_amount == Decimal("40.00")
+    # the price went through the price engine: its history and its event
+    assert [h.price_amount for h in sku.price_history.all()] == [Decimal("120.00")]
+    assert [e.data["price_amount"] for e in Event.objects.filter(type="price.changed")] == [
+        "120.00"]
 
 
 def test_the_operation_log_hides_cost_changes_from_staff_without_cost_access(sku):

@@ -5,7 +5,8 @@ and an endpoint that keeps failing turned off with an alert."""
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factories
@@ -132,6 +133,30 @@ def test_replay_resends_under_the_same_id(local, sku):
     assert [a["id"] for a in receiver.attempts] == [str(event.event_id)] * 3
     assert len(receiver.unique) == 1
     assert OperationLog.objects.filter(action="integrations.replay_webhooks").count() == 2
+
+
+def test_a_replayed_range_is_queued_in_batches_not_row_by_row(local, sku, monkeypatch):
+    """Five events replayed in batches of two: three upserts, each event pending once more,
+    the deliveries already made reset and the new ones created."""
+    monkeypatch.setattr(webhooks, "REPLAY_BATCH", 2)
+    endpoint = webhooks.create_endpoint(url="http://127.0.0.1:9/hook", event_types=(), actor=None)
+    for _ in range(5):
+        _place(sku)
+    WebhookDelivery.objects.filter(event__in=Event.objects.order_by("id")[:2]).update(
+        status=DeliveryStatus.SUCCEEDED, first_attempt_at=timezone.now())
+    WebhookDelivery.objects.filter(event__in=Event.objects.order_by("id")[2:]).delete()
+    start = Event.objects.earliest("occurred_at").occurred_at
+
+    with CaptureQueriesContext(connection) as queries:
+        queued = webhooks.replay_range(endpoint, start=start, end=timezone.now() + timedelta(1),
+                                       actor=None)
+
+    upserts = [q for q in queries.captured_queries
+               if q["sql"].startswith('INSERT INTO "integrations_webhookdelivery"')]
+    assert queued == 5 and len(upserts) == 3
+    rows = WebhookDelivery.objects.filter(endpoint=endpoint)
+    assert rows.count() == 5 and all(
+        (row.status, row.first_attempt_at) == (DeliveryStatus.PENDING, None) for row in rows)
 
 
 def test_an_endpoint_takes_only_its_event_types(local, sku):

@@ -98,6 +98,7 @@ def change_staff_roles(staff: Staff, *, roles: Iterable[str], actor: Staff | Non
     if before == roles:
         return staff
     staff.groups.set(Group.objects.filter(name__in=roles))
+    staff.save(update_fields=["updated_at"])  # the roles are part of the staff row's API view
     log_operation(staff, action="accounts.change_staff_roles", actor=actor,
                   before={"roles": before}, after={"roles": roles})
     raise_alert(AlertKind.ROLE_CHANGE, obj=staff, actor=actor, message=_(
@@ -135,7 +136,7 @@ def set_staff_lead(staff: Staff, *, lead: Staff | None, actor: Staff | None) -> 
         return staff
     before = {"lead": staff.lead_id}
     staff.lead = lead
-    staff.save(update_fields=["lead"])
+    staff.save(update_fields=["lead", "updated_at"])
     log_operation(staff, action="accounts.set_staff_lead", actor=actor, before=before,
                   after={"lead": staff.lead_id})
     return staff
@@ -155,10 +156,10 @@ def deactivate_staff(staff: Staff, *, actor: Staff | None) -> Staff:
     if not staff.is_active:
         raise StaffAlreadyInactive()
     staff.is_active = False
-    staff.save(update_fields=["is_active"])
+    staff.save(update_fields=["is_active", "updated_at"])
     sessions_ended, _detail = StaffSession.objects.filter(staff=staff).delete()
     tokens_revoked = ApiToken.objects.filter(staff=staff, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
+        revoked_at=timezone.now(), updated_at=timezone.now())
     log_operation(staff, action="accounts.deactivate_staff", actor=actor,
                   before={"is_active": True},
                   after={"is_active": False, "sessions_ended": sessions_ended,
@@ -182,7 +183,7 @@ def revoke_api_token(token: ApiToken, *, actor: Staff | None) -> ApiToken:
     """Revoke ``token``; revoking twice is harmless."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.save(update_fields=["revoked_at", "updated_at"])
         log_operation(token, action="accounts.revoke_api_token", actor=actor,
                       after={"revoked_at": json_value(token.revoked_at)})
     return token

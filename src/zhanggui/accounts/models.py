@@ -16,6 +16,7 @@ class Staff(AbstractUser):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
         verbose_name=_("lead"),
         help_text=_("Overdue tasks of this staff member are escalated to the lead."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("staff member")
@@ -57,6 +58,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("API token")

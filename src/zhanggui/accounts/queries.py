@@ -20,7 +20,7 @@ def get_staff_for_token(secret: str) -> Staff | None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         # Throttled bookkeeping write: at most once a minute per token.
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, updated_at=now)
     return token.staff
 
 

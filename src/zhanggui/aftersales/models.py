@@ -98,6 +98,10 @@ class AftersalesLine(models.Model):
 
 
 class Refund(models.Model):
+    # when the row was written (``created_at`` may be a past time, as in imports): the
+    # API's incremental sync (core.sync) follows it
+    SYNC_FIELD = "recorded_at"
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds",
                               verbose_name=_("order"))
     request = models.ForeignKey(AftersalesRequest, null=True, blank=True, on_delete=models.PROTECT,
@@ -108,6 +112,7 @@ class Refund(models.Model):
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("refund")

@@ -1,8 +1,10 @@
 """Catalog writes: products, SKUs and listing status. Each call writes the operation log."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -132,6 +134,35 @@ def update_sku(sku: Sku, *, actor: Staff | None, **changes: Any) -> Sku:
     sku.save()
     log_operation(sku, action="catalog.update_sku", actor=actor, before=before,
                   after=snapshot(sku, SKU_FIELDS))
+    return sku
+
+
+# The price engine (``pricing.actions.set_sku_price``) sets a person's price edits: it keeps
+# the price history the 30-day lowest price reads and writes ``price.changed``. pricing sits
+# above catalog, so it registers itself here when the app starts.
+_set_price: Callable[..., Sku] | None = None
+
+
+def use_price_engine(set_price: Callable[..., Sku]) -> None:
+    global _set_price
+    _set_price = set_price
+
+
+@transaction.atomic
+def edit_sku(sku: Sku, *, actor: Staff | None, **changes: Any) -> Sku:
+    """A person's edit of a SKU (the console's form, the API's PATCH): a new price goes
+    through the price engine, the other fields through ``update_sku``; all or nothing.
+
+    Raises:
+        InvalidSku: when the result is invalid (negative amounts, options not matching).
+    """
+    price = changes.pop("price_amount", None)
+    if changes:
+        sku = update_sku(sku, actor=actor, **changes)
+    if price is not None and to_money(price) != Sku.objects.get(pk=sku.pk).price_amount:
+        if _set_price is None:
+            raise ImproperlyConfigured("the pricing app is not installed: no price engine")
+        sku = _set_price(sku, price=price, actor=actor)
     return sku
 
 

@@ -230,4 +230,4 @@ def update_sku(request, sku_id: int, payload: SkuPatch):
     changes = payload.model_dump(exclude_unset=True)
     if "cost_amount" in changes:
         require_perm(request, COST)
-    return actions.update_sku(queries.get_sku(sku_id), actor=request.user, **changes)
+    return actions.edit_sku(queries.get_sku(sku_id), actor=request.user, **changes)

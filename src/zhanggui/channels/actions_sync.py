@@ -33,11 +33,13 @@ from zhanggui.channels.rules_sync import allocate_all
 
 UPSERT_BATCH = 5000
 VALUES_PER_STATEMENT = 1000  # rows of one multi-row INSERT (4 parameters each)
-FROM_ARRAYS = ("SELECT c, s, q, %s FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) "
+FROM_ARRAYS = ("SELECT c, s, q, %s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) "
                "AS t(c, s, q)")
-UPSERT_SQL = ("INSERT INTO channels_publishedquantity (channel_id, sku_id, quantity, computed_at) "
+UPSERT_SQL = ("INSERT INTO channels_publishedquantity "
+              "(channel_id, sku_id, quantity, computed_at, updated_at) "
               "{source} ON CONFLICT (channel_id, sku_id) DO UPDATE SET "
-              "quantity = excluded.quantity, computed_at = excluded.computed_at")
+              "quantity = excluded.quantity, computed_at = excluded.computed_at, "
+              "updated_at = excluded.updated_at")
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,13 @@ def _upsert(changed: list[tuple[int, int, int]], now) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(UPSERT_SQL.format(source=FROM_ARRAYS),
-                           [stamp, *map(list, zip(*changed, strict=True))])
+                           [stamp, stamp, *map(list, zip(*changed, strict=True))])
             return
         for start in range(0, len(changed), VALUES_PER_STATEMENT):
             chunk = changed[start:start + VALUES_PER_STATEMENT]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
             cursor.execute(UPSERT_SQL.format(source=f"VALUES {values}"),
-                           [value for c, s, q in chunk for value in (c, s, q, stamp)])
+                           [value for c, s, q in chunk for value in (c, s, q, stamp, stamp)])
 
 
 def publish(channel: Channel, *, trigger: str = PublishTrigger.MANUAL, actor: Staff | None = None,
@@ -147,8 +149,8 @@ def _record_run(channel, rows, lines, outcome: PushResult, started, *, trigger, 
         for line in lines])
     done = [row for row in rows if row.sku_id in accepted]
     for row in done:  # what was pushed (the row's quantity as read before the push)
-        row.published_quantity, row.published_at = row.quantity, now
-    PublishedQuantity.objects.bulk_update(done, ["published_quantity", "published_at"],
+        row.published_quantity, row.published_at, row.updated_at = row.quantity, now, now
+    PublishedQuantity.objects.bulk_update(done, ["published_quantity", "published_at", "updated_at"],
                                           batch_size=UPSERT_BATCH)
     if accepted:
         Channel.objects.filter(pk=channel.pk).update(last_published_at=now)

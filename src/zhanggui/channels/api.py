@@ -20,7 +20,7 @@ from zhanggui.channels.api_schemas import (
     ChannelOut,
     PriceConflictOut,
 )
-from zhanggui.core.schemas import ERRORS, BoundedPagination, Id
+from zhanggui.core.schemas import ERRORS, BoundedPagination, Id, Presented
 
 router = Router()
 
@@ -63,7 +63,8 @@ def list_channels(request, is_active: bool | None = None):
     """Every channel with its rates, its title limit and how many listings are on sale."""
     require_perm(request, "channels.view_channel")
     limits = queries.title_limits()
-    return [_channel_out(c, limits) for c in queries.list_channels(is_active=is_active)]
+    return Presented(queries.list_channels(is_active=is_active).order_by("pk"),
+                     lambda channel: _channel_out(channel, limits))
 
 
 @router.get("/listings", response={200: list[ChannelListingOut], **ERRORS})

@@ -178,6 +178,7 @@ class PublishedQuantity(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     published_quantity = models.PositiveIntegerField(_("last published"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("published quantity")
@@ -218,7 +219,9 @@ class PublishStatus(models.TextChoices):
 
 
 class PublishRun(models.Model):
-    """One push of quantities to one channel (the publish log)."""
+    """One push of quantities to one channel (the publish log), written once it is done."""
+
+    SYNC_FIELD = "recorded_at"  # the API's incremental sync (core.sync)
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="publish_runs",
                                 verbose_name=_("channel"))
@@ -234,6 +237,7 @@ class PublishRun(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+",
                               verbose_name=_("by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("publish run")

@@ -128,9 +128,12 @@ def chunked(items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]
 @contextmanager
 def historical_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
     """Let bulk writes keep the ``created_at``/``updated_at`` the simulation chose instead of
-    the wall clock (``auto_now``/``auto_now_add`` are switched off meanwhile)."""
+    the wall clock (``auto_now``/``auto_now_add`` are switched off meanwhile). A model's
+    ``SYNC_FIELD`` (the time the row was written, which the API's sync follows) keeps the
+    wall clock."""
     switched = [f for model in model_classes for f in model._meta.concrete_fields
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+                if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+                and f.name != getattr(model, "SYNC_FIELD", None)]
     saved = [(f, f.auto_now, f.auto_now_add) for f in switched]
     for f in switched:
         f.auto_now = f.auto_now_add = False

@@ -89,7 +89,7 @@ def _record(finding: Finding, actor: Staff | None) -> Anomaly:
     if anomaly.task_id is None:
         anomaly.task = open_task(KPI_ANOMALY, subject=anomaly, title=task_title(anomaly),
                                  detail=task_detail(anomaly), actor=actor)
-        anomaly.save(update_fields=["task"])
+        anomaly.save(update_fields=["task", "updated_at"])
     return anomaly
 
 

@@ -102,6 +102,7 @@ class Anomaly(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("task"))
     detected_at = models.DateTimeField(_("detected at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("anomaly")

@@ -36,6 +36,7 @@ from zhanggui.integrations.models import (
 )
 
 LEASE = timedelta(seconds=60)
+REPLAY_BATCH = 1000  # deliveries queued again per upsert
 
 
 def _settings() -> dict:
@@ -231,24 +232,32 @@ def replay(endpoint: WebhookEndpoint, events: Iterable[Event], *, actor: Staff |
     them drop them). A replayed delivery gets a new retry window (its attempts so far stay in
     the log). Returns how many were queued."""
     now = timezone.now()
-    queued = 0
+    queued, batch = 0, []
     for event in events:
         if not endpoint.takes(event.type):
             continue
-        WebhookDelivery.objects.update_or_create(
-            endpoint=endpoint, event=event,
-            defaults={"status": DeliveryStatus.PENDING, "next_attempt_at": now,
-                      "first_attempt_at": None},
-            create_defaults={"status": DeliveryStatus.PENDING, "next_attempt_at": now,
-                             "created_at": now})
-        queued += 1
+        batch.append(WebhookDelivery(endpoint=endpoint, event=event, status=DeliveryStatus.PENDING,
+                                     next_attempt_at=now, first_attempt_at=None, created_at=now))
+        if len(batch) == REPLAY_BATCH:
+            queued += _queue_again(batch)
+            batch = []
+    queued += _queue_again(batch)
     log_operation(endpoint, action="integrations.replay_webhooks", actor=actor,
                   after={"events": queued})
     return queued
 
 
+def _queue_again(rows: list[WebhookDelivery]) -> int:
+    """One upsert for the batch: a new delivery, or the existing one made pending again."""
+    WebhookDelivery.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["endpoint", "event"],
+        update_fields=["status", "next_attempt_at", "first_attempt_at"])
+    return len(rows)
+
+
 def replay_range(endpoint: WebhookEndpoint, *, start: datetime, end: datetime,
                  actor: Staff | None) -> int:
     """Replay the events that happened in [start, end)."""
-    events = Event.objects.filter(occurred_at__gte=start, occurred_at__lt=end).order_by("id")
+    events = (Event.objects.filter(occurred_at__gte=start, occurred_at__lt=end).order_by("id")
+              .only("id", "type").iterator(chunk_size=REPLAY_BATCH))
     return replay(endpoint, events, actor=actor)

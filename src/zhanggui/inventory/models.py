@@ -101,6 +101,10 @@ class MovementKind(models.TextChoices):
 class StockMovement(models.Model):
     """One change to a stock row. Append-only: the ledger explains every stock figure."""
 
+    # when the row was written (``created_at`` may be a past time, as in imports): the
+    # API's incremental sync (core.sync) follows it
+    SYNC_FIELD = "recorded_at"
+
     stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="movements",
                               verbose_name=_("stock"))
     kind = models.CharField(_("kind"), max_length=16, choices=MovementKind.choices, db_index=True)
@@ -113,6 +117,7 @@ class StockMovement(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
     created_at = models.DateTimeField(_("time"), db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("stock movement")

@@ -183,6 +183,7 @@ class ProductScore(models.Model):
     warning_count = models.PositiveSmallIntegerField(_("warnings"), default=0)
     hint_count = models.PositiveSmallIntegerField(_("hints"), default=0)
     audited_at = models.DateTimeField(_("audited at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("listing score")

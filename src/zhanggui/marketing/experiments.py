@@ -212,7 +212,7 @@ def _begin(experiment: Experiment, *, actor: Staff | None, note: str = "") -> No
     before = snapshot(experiment, ("status", "started_at"))
     experiment.status = ExperimentStatus.RUNNING
     experiment.started_at = timezone.now()
-    experiment.save(update_fields=["status", "started_at"])
+    experiment.save(update_fields=["status", "started_at", "updated_at"])
     log_operation(experiment, action="marketing.start_experiment", actor=actor, before=before,
                   after=snapshot(experiment, ("status", "started_at")), note=note)
 
@@ -274,7 +274,7 @@ def stop_experiment(experiment: Experiment, *, actor: Staff | None) -> Experimen
     before = snapshot(experiment, ("status", "stopped_at"))
     experiment.status = ExperimentStatus.STOPPED
     experiment.stopped_at = timezone.now()
-    experiment.save(update_fields=["status", "stopped_at"])
+    experiment.save(update_fields=["status", "stopped_at", "updated_at"])
     log_operation(experiment, action="marketing.stop_experiment", actor=actor, before=before,
                   after=snapshot(experiment, ("status", "stopped_at")))
     return experiment

@@ -142,7 +142,7 @@ def release_hold(hold: OrderHold, *, actor: Staff | None, note: str = "") -> Ord
     if hold.released_at is not None:
         raise HoldAlreadyReleased()
     hold.released_at, hold.released_by, hold.release_note = timezone.now(), actor, note[:255]
-    hold.save(update_fields=["released_at", "released_by", "release_note"])
+    hold.save(update_fields=["released_at", "released_by", "release_note", "updated_at"])
     log_operation(order, action="orders.release_hold", actor=actor, note=note,
                   after={"hold": hold.pk, "kind": hold.kind, "reason": hold.reason})
     if not order.holds.filter(released_at=None).exists():
@@ -175,7 +175,8 @@ def release_all_holds(order: Order, *, actor: Staff | None, note: str, resolutio
     """Release every open hold of a locked order (its cancellation, an owner's override);
     called inside the caller's transaction. Returns how many were released."""
     released = OrderHold.objects.filter(order=order, released_at=None).update(
-        released_at=timezone.now(), released_by=actor, release_note=note[:255])
+        released_at=timezone.now(), released_by=actor, release_note=note[:255],
+        updated_at=timezone.now())
     was_held = order.is_held
     if was_held:
         order.is_held = False

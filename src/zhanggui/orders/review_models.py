@@ -53,6 +53,7 @@ class OrderHold(models.Model):
                                     on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("released by"))
     release_note = models.CharField(_("release note"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("order hold")

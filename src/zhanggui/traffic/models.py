@@ -44,6 +44,8 @@ class Device(models.TextChoices):
 class Event(models.Model):
     """One behaviour event of one visitor in one visit (session)."""
 
+    SYNC_FIELD = "received_at"  # append-only, stamped on arrival: the API's incremental sync
+
     id = models.BigAutoField(primary_key=True)
     event_id = models.UUIDField(_("event id"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
@@ -62,7 +64,7 @@ class Event(models.Model):
     device = models.CharField(_("device"), max_length=10, choices=Device.choices)
     url = models.CharField(_("URL"), max_length=500, blank=True)
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("behaviour event")

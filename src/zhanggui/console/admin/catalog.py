@@ -262,7 +262,7 @@ class SkuAdmin(ConsoleModelAdmin):
         if change:
             changes = {name: getattr(obj, name) for name in form.changed_data
                        if name in SKU_EDITABLE}
-            adopt(obj, actions.update_sku(obj, actor=request.user, **changes))
+            adopt(obj, actions.edit_sku(obj, actor=request.user, **changes))
             listing_actions.audit_product(obj.product, actor=request.user)
             return
         sku = actions.create_sku(
