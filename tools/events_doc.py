@@ -32,8 +32,10 @@ event has:
 Payloads carry no personal data (names, phones, addresses). A receiver reads those through the
 API, with its own token's permissions.
 
-Not built yet: the events of orders and customers that arrive by import (an import writes
-its rows in bulk, without events). Webhook delivery is described in docs/integrations.md.
+Orders, customers and products that arrive by import write no event each (an import of a
+year's orders would send hundreds of thousands): the import writes one `import.applied`, in the
+transaction of its rows, and a receiver syncs the lists it names (docs/api-sync.md). Webhook
+delivery is described in docs/integrations.md.
 """
 
 

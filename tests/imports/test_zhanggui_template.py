@@ -11,6 +11,7 @@ from tests.imports.conftest import business_digest, errors_of, run_import, write
 from zhanggui.accounts.models import OperationLog
 from zhanggui.catalog.models import Product, Sku
 from zhanggui.customers.models import Customer
+from zhanggui.events.models import Event
 from zhanggui.imports import queries
 from zhanggui.imports.examples import example_csv, template_header
 from zhanggui.imports.models import ImportRun
@@ -169,3 +170,20 @@ def test_failed_run_is_recorded_too(tmp_path, owner):
     assert ImportRun.objects.get(pk=run.pk).status == "failed"
     entry = OperationLog.objects.get(object_type="imports.importrun", object_id=str(run.pk))
     assert entry.after["error_count"] == 1
+
+
+def test_an_applied_import_writes_one_event_and_a_repeat_none(tmp_path, owner):
+    """No event per imported order (a year's file would flood every receiver): one
+    import.applied in the rows' transaction; a dry run, a refused file and a file imported
+    again write none."""
+    run_import(_example(tmp_path, "orders"), "orders", actor=owner, dry_run=True)
+    assert not Event.objects.exists()
+
+    run = run_import(_example(tmp_path, "orders"), "orders", actor=owner)
+    run_import(_example(tmp_path, "orders"), "orders", actor=owner)  # nothing new
+
+    event = Event.objects.get()
+    assert (event.type, event.subject_id) == ("import.applied", str(run.pk))
+    assert event.data["counts"]["orders_created"] == 2 == Order.objects.count()
+    assert (event.data["kind"], event.data["rows_read"]) == ("orders", run.rows_read)
+    assert not Event.objects.filter(type="order.placed").exists()

@@ -6,7 +6,7 @@ in meaning is a new version. Payloads carry no personal data (names, phones, add
 receiver reads those through the API with its own permissions. The orders' schemas are
 here; the other areas' live in ``schemas_<area>.py`` (fulfillment: shipments and refunds;
 stock: stock and purchase orders; catalog: products and prices; people: customers, tickets
-and campaigns).
+and campaigns; imports).
 """
 
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from decimal import Decimal
 from zhanggui.events.schemas_base import EventData as _Data
 from zhanggui.events.schemas_catalog import PriceChangedData, ProductListingData
 from zhanggui.events.schemas_fulfillment import RefundData, ShipmentData
+from zhanggui.events.schemas_imports import ImportAppliedData
 from zhanggui.events.schemas_people import CampaignSentData, CustomerCreatedData, TicketOpenedData
 from zhanggui.events.schemas_stock import PurchaseOrderReceivedData, StockLowData
 
@@ -105,6 +106,9 @@ CATALOGUE: dict[str, EventType] = {t.name: t for t in [
               "inbound message).", TicketOpenedData),
     EventType("campaign.sent", 1, "campaign", "A campaign's sending finished: no message is "
               "left queued or sending.", CampaignSentData),
+    EventType("import.applied", 1, "import", "An import wrote its rows (orders, customers or "
+              "products, in bulk: no event per row); `counts` says what it wrote, and the "
+              "lists of `kind` changed from `started_at` on.", ImportAppliedData),
 ]}
 
 

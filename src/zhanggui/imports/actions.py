@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from zhanggui.accounts.actions import log_operation, snapshot
 from zhanggui.accounts.models import Staff
 from zhanggui.core.errors import InvalidInput
+from zhanggui.events import actions as events
 from zhanggui.imports.files import file_sha256
 from zhanggui.imports.mapping import RowError
 from zhanggui.imports.models import ImportProfile, ImportRowError, ImportRun, RunMode, RunStatus
@@ -112,6 +113,8 @@ def execute_import_run(run: ImportRun, *, progress: Progress | None = None) -> I
             outcome = pipeline.run()
             if not outcome.applies or run.is_dry_run:
                 transaction.set_rollback(True)
+            else:
+                _record_applied(run, outcome)
     except DatabaseError as error:  # a constraint the row checks did not foresee
         outcome = pipeline.outcome
         outcome.fatal = _("The database refused the import: %(error)s") % {"error": error}
@@ -120,6 +123,19 @@ def execute_import_run(run: ImportRun, *, progress: Progress | None = None) -> I
         outcome = pipeline.outcome
         outcome.fatal = _("The import stopped on an internal error: %(error)s") % {"error": error}
     return _finish(run, outcome)
+
+
+def _record_applied(run: ImportRun, outcome: Outcome) -> None:
+    """The import's one event, in the transaction of its rows (it writes none per row); none
+    when it created and updated nothing (a file imported again)."""
+    if not any(count for name, count in outcome.counts.items()
+               if name.endswith(("_created", "_updated"))):
+        return
+    events.record("import.applied", subject_id=run.pk, data={
+        "import_run_id": run.pk, "kind": run.kind, "format_name": run.format_name,
+        "channel": run.channel, "file_sha256": run.file_sha256, "rows_read": outcome.rows_read,
+        "counts": {name: count for name, count in sorted(outcome.counts.items()) if count},
+        "started_at": run.started_at})
 
 
 def _status(outcome: Outcome) -> str:
