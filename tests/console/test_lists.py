@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from tests import factories
 from zhanggui.accounts.models import OperationLog
-from zhanggui.console import pagination
+from zhanggui.core import pagination
 from zhanggui.console.filters import distinct_values
 from zhanggui.orders.models import Order
 

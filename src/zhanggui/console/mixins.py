@@ -24,9 +24,9 @@ from unfold.admin import ModelAdmin, TabularInline
 from zhanggui.accounts.actions import delete_record, save_record
 from zhanggui.console import history
 from zhanggui.console.formatting import readable_json
-from zhanggui.console.pagination import EstimatedCountPaginator
 from zhanggui.core.admin_log import OperationLogOnly
 from zhanggui.core.errors import DomainError
+from zhanggui.core.pagination import EstimatedCountPaginator
 from zhanggui.customers.queries import can_see_personal_data
 
 COST_PERMISSION = history.COST_PERMISSION

@@ -25,6 +25,7 @@ from unfold.decorators import action, display
 
 from zhanggui.core.admin_log import OperationLogOnly
 from zhanggui.core.errors import DomainError
+from zhanggui.core.pagination import EstimatedCountPaginator
 from zhanggui.integrations import queries, webhooks
 from zhanggui.integrations.admin_forms import ConfirmForm, ReplayRangeForm, WebhookEndpointAddForm
 from zhanggui.integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -48,6 +49,7 @@ class _ActionsOnly(OperationLogOnly, ModelAdmin):
     operation log is the audit trail), no deletes."""
 
     list_per_page = 50
+    paginator = EstimatedCountPaginator  # the delivery log grows by one row per event sent
     show_full_result_count = False
     list_filter_submit = True
 

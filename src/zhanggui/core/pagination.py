@@ -1,4 +1,5 @@
-"""The console lists' paginator: counts that stay cheap on tables of millions of rows.
+"""The admin lists' paginator (the console's and the webhook pages'): counts that stay cheap on
+tables of millions of rows.
 
 Django's paginator counts every matching row to number the pages; on PostgreSQL that is a
 scan of the whole table (or of a large part of it) on every page view. This one counts
