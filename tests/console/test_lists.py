@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from tests import factories
 from zhanggui.accounts.models import OperationLog
-from zhanggui.core import pagination
 from zhanggui.console.filters import distinct_values
+from zhanggui.core import pagination
 from zhanggui.orders.models import Order
 
 
