@@ -6,8 +6,10 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhanggui.core.models import ChangeTimeModel
 
-class Staff(AbstractUser):
+
+class Staff(AbstractUser, ChangeTimeModel):
     """A member of the store's team. Roles are Django groups (see ``roles.py``)."""
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
@@ -16,7 +18,6 @@ class Staff(AbstractUser):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
         verbose_name=_("lead"),
         help_text=_("Overdue tasks of this staff member are escalated to the lead."))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("staff member")
@@ -45,7 +46,7 @@ class StaffSession(AbstractBaseSession):
         verbose_name_plural = _("sessions")
 
 
-class ApiToken(models.Model):
+class ApiToken(ChangeTimeModel):
     """A bearer token for an integration. Only a SHA-256 digest of the secret is stored."""
 
     staff = models.ForeignKey(
@@ -58,7 +59,6 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhanggui.core.models import TimeStampedModel
+from zhanggui.core.models import RecordTimeModel, TimeStampedModel
 from zhanggui.core.money import CurrencyField, MoneyField
 from zhanggui.orders.models import Order, OrderLine
 
@@ -97,11 +97,7 @@ class AftersalesLine(models.Model):
         return f"{self.order_line.sku_code} × {self.quantity}"
 
 
-class Refund(models.Model):
-    # when the row was written (``created_at`` may be a past time, as in imports): the
-    # API's incremental sync (core.sync) follows it
-    SYNC_FIELD = "recorded_at"
-
+class Refund(RecordTimeModel):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds",
                               verbose_name=_("order"))
     request = models.ForeignKey(AftersalesRequest, null=True, blank=True, on_delete=models.PROTECT,
@@ -112,7 +108,6 @@ class Refund(models.Model):
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("refund")

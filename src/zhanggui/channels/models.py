@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhanggui.catalog.models import Sku
 from zhanggui.core.fields import EncryptedCharField
-from zhanggui.core.models import TimeStampedModel
+from zhanggui.core.models import ChangeTimeModel, RecordTimeModel, TimeStampedModel
 from zhanggui.core.money import MoneyField
 
 RATE = {"max_digits": 5, "decimal_places": 4,
@@ -167,7 +167,7 @@ class SyncRule(TimeStampedModel):
         return f"{self.channel} · {self.sku or _('channel default')}"
 
 
-class PublishedQuantity(models.Model):
+class PublishedQuantity(ChangeTimeModel):
     """The quantity a channel should show for a SKU, and what was last pushed there."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="quantities",
@@ -178,7 +178,6 @@ class PublishedQuantity(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     published_quantity = models.PositiveIntegerField(_("last published"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("published quantity")
@@ -218,10 +217,8 @@ class PublishStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class PublishRun(models.Model):
+class PublishRun(RecordTimeModel):
     """One push of quantities to one channel (the publish log), written once it is done."""
-
-    SYNC_FIELD = "recorded_at"  # the API's incremental sync (core.sync)
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="publish_runs",
                                 verbose_name=_("channel"))
@@ -237,7 +234,6 @@ class PublishRun(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+",
                               verbose_name=_("by"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("publish run")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.catalog.models import Category, Product
+from zhanggui.core.models import ChangeTimeModel
 from zhanggui.pricing.models import Promotion
 from zhanggui.tasks.models import Task
 
@@ -77,7 +78,7 @@ class AnomalyDirection(models.TextChoices):
     DOWN = "down", _("below expected")
 
 
-class Anomaly(models.Model):
+class Anomaly(ChangeTimeModel):
     """A KPI outside its seasonal interval for one day or hour, with what explains it."""
 
     metric = models.CharField(_("metric"), max_length=40, db_index=True)  # registry code
@@ -102,7 +103,6 @@ class Anomaly(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("task"))
     detected_at = models.DateTimeField(_("detected at"))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("anomaly")

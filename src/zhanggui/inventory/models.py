@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.catalog.models import Sku
-from zhanggui.core.models import TimeStampedModel
+from zhanggui.core.models import RecordTimeModel, TimeStampedModel
 from zhanggui.core.money import MoneyField
 from zhanggui.core.regions import province_field
 
@@ -98,12 +98,8 @@ class MovementKind(models.TextChoices):
     FEED = "feed", _("supplier stock feed")
 
 
-class StockMovement(models.Model):
+class StockMovement(RecordTimeModel):
     """One change to a stock row. Append-only: the ledger explains every stock figure."""
-
-    # when the row was written (``created_at`` may be a past time, as in imports): the
-    # API's incremental sync (core.sync) follows it
-    SYNC_FIELD = "recorded_at"
 
     stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="movements",
                               verbose_name=_("stock"))
@@ -117,7 +113,6 @@ class StockMovement(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+", verbose_name=_("actor"))
     created_at = models.DateTimeField(_("time"), db_index=True)
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("stock movement")

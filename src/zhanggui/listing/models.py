@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhanggui.catalog.models import Category, Product
-from zhanggui.core.models import TimeStampedModel
+from zhanggui.core.models import ChangeTimeModel, TimeStampedModel
 
 
 class Severity(models.TextChoices):
@@ -173,7 +173,7 @@ class AuditRun(models.Model):
         return f"#{self.pk} {self.get_status_display()}"
 
 
-class ProductScore(models.Model):
+class ProductScore(ChangeTimeModel):
     """The latest audit of one product: its 0–100 quality score and finding counts."""
 
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="listing_score",
@@ -183,7 +183,6 @@ class ProductScore(models.Model):
     warning_count = models.PositiveSmallIntegerField(_("warnings"), default=0)
     hint_count = models.PositiveSmallIntegerField(_("hints"), default=0)
     audited_at = models.DateTimeField(_("audited at"))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("listing score")

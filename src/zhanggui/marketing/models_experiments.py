@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhanggui.core.models import ChangeTimeModel
 from zhanggui.customers.models import Customer, Segment
 from zhanggui.marketing.models_campaigns import Campaign
 from zhanggui.pricing.models import CouponTemplate, Promotion
@@ -31,7 +32,7 @@ class ExperimentStatus(models.TextChoices):
     STOPPED = "stopped", _("stopped")
 
 
-class Experiment(models.Model):
+class Experiment(ChangeTimeModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     hypothesis = models.TextField(_("hypothesis"), blank=True)
@@ -64,7 +65,6 @@ class Experiment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("created by"))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("A/B test")

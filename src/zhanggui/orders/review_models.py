@@ -16,7 +16,7 @@ from zhanggui.core.fields import (
     PersonalDataQuerySet,
     PhoneIndexField,
 )
-from zhanggui.core.models import TimeStampedModel
+from zhanggui.core.models import ChangeTimeModel, TimeStampedModel
 from zhanggui.core.money import MoneyField
 from zhanggui.customers.models import Customer
 from zhanggui.orders.review_kinds import RuleKind
@@ -38,7 +38,7 @@ class ReviewRule(TimeStampedModel):
         return self.name
 
 
-class OrderHold(models.Model):
+class OrderHold(ChangeTimeModel):
     """One rule holding one order; released by a person (or by the order's cancellation)."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="holds",
@@ -53,7 +53,6 @@ class OrderHold(models.Model):
                                     on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("released by"))
     release_note = models.CharField(_("release note"), max_length=255, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("order hold")
