@@ -165,7 +165,8 @@ SQL = {
     "aline": "INSERT INTO aftersales_aftersalesline (id, quantity, disposition, order_line_id, "
              "request_id) VALUES (?, ?, ?, ?, ?)",
     "refund": "INSERT INTO aftersales_refund (id, amount, currency, reason, created_at, actor_id, "
-              "order_id, request_id) VALUES (?, ?, 'CNY', ?, ?, NULL, ?, ?)",
+              "order_id, request_id, recorded_at) VALUES (?, ?, 'CNY', ?, ?, NULL, ?, ?, "
+              "CURRENT_TIMESTAMP)",
     "event": "INSERT INTO traffic_event (id, event_id, kind, visitor_id, session_id, search_term, "
              "result_count, source, channel, device, url, occurred_at, received_at, customer_id, "
              "order_id, product_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?)",
