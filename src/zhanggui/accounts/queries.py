@@ -19,8 +19,9 @@ def get_staff_for_token(secret: str) -> Staff | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        # Throttled bookkeeping write: at most once a minute per token.
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, updated_at=now)
+        # Throttled bookkeeping write: at most once a minute per token. A use is not a change:
+        # updated_at (the API's sync) stays, so a read writes nothing a client syncs.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.staff
 
 
